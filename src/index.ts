@@ -1,0 +1,50 @@
+/** kubedog: track Kubernetes resources while they roll out. Public library API (re-exports only). */
+export { type ExecCredentialStatus, runExecPlugin } from './kube/auth.js';
+export type { RetryOptions } from './kube/backoff.js';
+export {
+  type KindLike,
+  KubeClient,
+  type KubeClientOptions,
+  type ListOptions,
+  type ListResult,
+  type ObjectRef,
+  type RequestOptions,
+} from './kube/client.js';
+export {
+  type ClusterConfig,
+  type ExecConfig,
+  kubeConfigFromString,
+  type LoadKubeConfigOptions,
+  loadInCluster,
+  loadKubeConfig,
+  type ResolvedKubeConfig,
+  type UserConfig,
+} from './kube/config.js';
+export {
+  InvalidInputError,
+  isKubeApiError,
+  isKubeConfigError,
+  isKubedogError,
+  KubeApiError,
+  KubeAuthError,
+  KubeConfigError,
+  KubeConnectionError,
+  KubeDecodeError,
+  KubedogError,
+  type KubedogErrorCode,
+  type KubeStatus,
+  KubeTlsError,
+} from './kube/errors.js';
+export { LineSplitter, readLines } from './kube/lines.js';
+export type { LogLine, LogNotice, LogOptions } from './kube/logs.js';
+export { BUILTIN_RESOURCES, findBuiltinResource, type ResourceType, resourcePath } from './kube/resources.js';
+export { parseFieldSelector, parseLabelSelector } from './kube/selector.js';
+export type {
+  KubeList,
+  KubeObject,
+  ObjectMeta,
+  OwnerReference,
+  WatchEvent,
+  WatchEventType,
+} from './kube/types.js';
+export type { WatchNotice, WatchOptions } from './kube/watch.js';

@@ -1,0 +1,393 @@
+import { Agent, type Dispatcher, ProxyAgent } from 'undici';
+import { Authenticator, type Credentials } from './auth.js';
+import { type LoadKubeConfigOptions, loadKubeConfig, type ResolvedKubeConfig } from './config.js';
+import { InvalidInputError } from './errors.js';
+import { mapTransportError, readApiError } from './http-errors.js';
+import { type LogLine, type LogOptions, readLogs } from './logs.js';
+import { findBuiltinResource, type ResourceType, resourcePath } from './resources.js';
+import { parseFieldSelector, parseLabelSelector } from './selector.js';
+import type { KubeList, KubeObject, WatchEvent } from './types.js';
+import { type WatchOptions, watchResource } from './watch.js';
+
+/** A kind by any kubectl spelling (`deploy`, `Deployment`, `deployments.apps`) or a full type. */
+export type KindLike = string | ResourceType;
+
+export interface ObjectRef {
+  namespace?: string;
+  name: string;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal | undefined;
+}
+
+export interface ListOptions extends RequestOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Page size for `limit`/`continue` pagination. @default 500 */
+  pageSize?: number;
+}
+
+export interface ListResult<T extends KubeObject> {
+  items: T[];
+  /** The collection's resourceVersion: a watch from here sees every later change. */
+  resourceVersion: string;
+}
+
+export interface KubeClientOptions {
+  /**
+   * Negotiate HTTP/2 with servers that offer it. Off by default: with HTTP/1.1
+   * every watch and log stream has its own connection, which keeps one slow
+   * stream from stalling the others and makes abort close a socket at once.
+   * @default false
+   */
+  http2?: boolean;
+  /** Clock for credential expiry (tests). @default Date.now */
+  now?: () => number;
+}
+
+interface RawResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+interface SendOptions extends RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+}
+
+/**
+ * A small Kubernetes REST client: get/list/create/update/patch/delete as
+ * promises, `watch` and `logs` as async iterables. One undici dispatcher per
+ * client (keep-alive connection pool); every call takes an AbortSignal, and
+ * aborting closes the socket of that call at once.
+ */
+export class KubeClient {
+  readonly config: ResolvedKubeConfig;
+  /** The namespace of the context (or `-n`). */
+  readonly namespace: string;
+  readonly #auth: Authenticator;
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #http2: boolean;
+  #dispatcher: Dispatcher | undefined;
+  #dispatcherCert: Credentials['clientCertificate'];
+  #discovery: Promise<ResourceType[]> | undefined;
+  #closed = false;
+
+  constructor(config: ResolvedKubeConfig, options: KubeClientOptions = {}) {
+    this.config = config;
+    this.namespace = config.namespace;
+    const url = new URL(config.cluster.server);
+    this.#origin = url.origin;
+    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#http2 = options.http2 ?? false;
+    this.#auth = new Authenticator(config.user, config.cluster, options.now ? { now: options.now } : {});
+  }
+
+  /** Loads the kubeconfig the way kubectl does and returns a client for it. */
+  static fromKubeConfig(options: LoadKubeConfigOptions & KubeClientOptions = {}): KubeClient {
+    return new KubeClient(loadKubeConfig(options), options);
+  }
+
+  /** The server URL, for messages. */
+  get server(): string {
+    return this.config.cluster.server;
+  }
+
+  // -- typed resource operations ------------------------------------------------
+
+  /** Resolves a kind spelling to its REST type, through API discovery when it is not built in. */
+  async resolveType(kind: KindLike, options: RequestOptions = {}): Promise<ResourceType> {
+    if (typeof kind !== 'string') return kind;
+    const builtin = findBuiltinResource(kind);
+    if (builtin) return builtin;
+    const found = findBuiltinResource(kind, await this.discover(options));
+    if (found) return found;
+    throw new InvalidInputError(`the server ${this.server} does not have a resource type "${kind}"`, kind);
+  }
+
+  /** All resource types the server serves (preferred versions), fetched once. */
+  discover(options: RequestOptions = {}): Promise<ResourceType[]> {
+    this.#discovery ??= this.#discoverAll(options.signal).catch((error) => {
+      this.#discovery = undefined;
+      throw error;
+    });
+    return this.#discovery;
+  }
+
+  async get<T extends KubeObject = KubeObject>(
+    kind: KindLike,
+    ref: ObjectRef,
+    options: RequestOptions = {},
+  ): Promise<T> {
+    const type = await this.resolveType(kind, options);
+    return this.requestJson<T>(
+      'GET',
+      resourcePath(type, { namespace: this.#ns(type, ref.namespace), name: ref.name }),
+      options,
+    );
+  }
+
+  /** Lists every object, following `continue` tokens page by page. */
+  async list<T extends KubeObject = KubeObject>(
+    kind: KindLike,
+    options: ListOptions = {},
+  ): Promise<ListResult<T>> {
+    const type = await this.resolveType(kind, options);
+    const path = resourcePath(type, { namespace: this.#listNs(type, options.namespace) });
+    const query = this.#selectorQuery(options);
+    const items: T[] = [];
+    let token: string | undefined;
+    let resourceVersion = '';
+    do {
+      const page: KubeList<T> = await this.requestJson<KubeList<T>>('GET', path, {
+        signal: options.signal,
+        query: { ...query, limit: options.pageSize ?? 500, continue: token },
+      });
+      items.push(...(page.items ?? []));
+      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+      token = page.metadata?.continue || undefined;
+    } while (token);
+    return { items, resourceVersion };
+  }
+
+  async create<T extends KubeObject = KubeObject>(
+    kind: KindLike,
+    object: T,
+    options: RequestOptions = {},
+  ): Promise<T> {
+    const type = await this.resolveType(kind, options);
+    const path = resourcePath(type, { namespace: this.#ns(type, object.metadata.namespace) });
+    return this.requestJson<T>('POST', path, { ...options, body: object });
+  }
+
+  /** Replaces an object (PUT); `subresource: 'status'` writes the status. */
+  async replace<T extends KubeObject = KubeObject>(
+    kind: KindLike,
+    object: T,
+    options: RequestOptions & { subresource?: 'status' } = {},
+  ): Promise<T> {
+    const type = await this.resolveType(kind, options);
+    const name = object.metadata.name ?? '';
+    const path = resourcePath(type, {
+      namespace: this.#ns(type, object.metadata.namespace),
+      name,
+      ...(options.subresource ? { subresource: options.subresource } : {}),
+    });
+    return this.requestJson<T>('PUT', path, { signal: options.signal, body: object });
+  }
+
+  /** JSON merge patch (RFC 7386). */
+  async patch<T extends KubeObject = KubeObject>(
+    kind: KindLike,
+    ref: ObjectRef,
+    patch: unknown,
+    options: RequestOptions & { subresource?: 'status' } = {},
+  ): Promise<T> {
+    const type = await this.resolveType(kind, options);
+    const path = resourcePath(type, {
+      namespace: this.#ns(type, ref.namespace),
+      name: ref.name,
+      ...(options.subresource ? { subresource: options.subresource } : {}),
+    });
+    return this.requestJson<T>('PATCH', path, {
+      signal: options.signal,
+      body: patch,
+      contentType: 'application/merge-patch+json',
+    });
+  }
+
+  async delete(kind: KindLike, ref: ObjectRef, options: RequestOptions = {}): Promise<void> {
+    const type = await this.resolveType(kind, options);
+    await this.requestJson(
+      'DELETE',
+      resourcePath(type, { namespace: this.#ns(type, ref.namespace), name: ref.name }),
+      options,
+    );
+  }
+
+  /**
+   * Watches a collection: first the objects that exist (as ADDED), then every
+   * change, exactly once, across reconnects and `410 Gone`. See {@link WatchOptions}.
+   */
+  watch<T extends KubeObject = KubeObject>(
+    kind: KindLike,
+    options: WatchOptions = {},
+  ): AsyncGenerator<WatchEvent<T>> {
+    return watchResource<T>(this, kind, options);
+  }
+
+  /** Reads (and with `follow`, follows) the log of one container, line by line. */
+  logs(pod: ObjectRef, options: LogOptions = {}): AsyncGenerator<LogLine> {
+    return readLogs(this, pod, options);
+  }
+
+  /** Closes every connection of this client. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const dispatcher = this.#dispatcher;
+    this.#dispatcher = undefined;
+    await dispatcher?.destroy();
+  }
+
+  // -- HTTP ------------------------------------------------------------------------
+
+  /** Sends a request and parses a JSON answer; non-2xx answers throw {@link KubeApiError}. */
+  async requestJson<T>(method: string, path: string, options: SendOptions = {}): Promise<T> {
+    const response = await this.request(method, path, options);
+    const text = await response.body.text();
+    return (text === '' ? {} : JSON.parse(text)) as T;
+  }
+
+  /**
+   * Sends a request and returns the open response for streaming; the caller
+   * must consume or destroy `body`. Non-2xx answers throw; a 401 is retried
+   * once with fresh credentials when the auth method can refresh them.
+   */
+  async request(method: string, path: string, options: SendOptions = {}): Promise<RawResponse> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    if (this.#closed) throw new Error('the KubeClient is closed');
+    const fullPath = this.#basePath + path + queryString(options.query);
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    for (let attempt = 0; ; attempt++) {
+      const credentials = await this.#auth.credentials(signal);
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        'user-agent': 'kubedog-ts',
+        ...credentials.headers,
+      };
+      if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+      let response: RawResponse;
+      try {
+        response = await this.#dispatcherFor(credentials).request({
+          origin: this.#origin,
+          path: fullPath,
+          method: method as Dispatcher.HttpMethod,
+          headers,
+          body,
+          signal,
+          // Watches and followed logs may be quiet for minutes; the inactivity
+          // watchdog in watch.ts decides when silence means a dead connection.
+          bodyTimeout: 0,
+        });
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        throw mapTransportError(error, this.config);
+      }
+      if (response.statusCode >= 200 && response.statusCode < 300) return response;
+      if (response.statusCode === 401 && attempt === 0 && this.#auth.invalidate()) {
+        await response.body.dump();
+        continue;
+      }
+      throw await readApiError(response, {
+        method,
+        path: path + queryString(options.query),
+        config: this.config,
+        auth: this.#auth.describe(),
+      });
+    }
+  }
+
+  #dispatcherFor(credentials: Credentials): Dispatcher {
+    if (this.#dispatcher && this.#dispatcherCert === credentials.clientCertificate) return this.#dispatcher;
+    // A new client certificate (from an exec plugin) needs new TLS connections.
+    const old = this.#dispatcher;
+    if (old) void old.close();
+    const { cluster } = this.config;
+    const tls = {
+      ...(cluster.certificateAuthority ? { ca: cluster.certificateAuthority.pem } : {}),
+      ...(credentials.clientCertificate
+        ? { cert: credentials.clientCertificate.cert, key: credentials.clientCertificate.key }
+        : {}),
+      ...(cluster.tlsServerName ? { servername: cluster.tlsServerName } : {}),
+      rejectUnauthorized: !cluster.insecureSkipTlsVerify,
+    };
+    const common = { allowH2: this.#http2, keepAliveTimeout: 30_000, headersTimeout: 60_000 };
+    this.#dispatcher = cluster.proxyUrl
+      ? new ProxyAgent({ uri: cluster.proxyUrl, requestTls: tls, ...common })
+      : new Agent({ connect: tls, ...common });
+    this.#dispatcherCert = credentials.clientCertificate;
+    return this.#dispatcher;
+  }
+
+  #ns(type: ResourceType, namespace: string | undefined): string | undefined {
+    return type.namespaced ? (namespace ?? this.namespace) : undefined;
+  }
+
+  /** For lists, `namespace: ''` means all namespaces, as `-A` does. */
+  #listNs(type: ResourceType, namespace: string | undefined): string | undefined {
+    if (!type.namespaced || namespace === '') return undefined;
+    return namespace ?? this.namespace;
+  }
+
+  /** Validates selectors locally so a typo fails before any request. */
+  #selectorQuery(options: { labelSelector?: string; fieldSelector?: string }) {
+    if (options.labelSelector) parseLabelSelector(options.labelSelector);
+    if (options.fieldSelector) parseFieldSelector(options.fieldSelector);
+    return {
+      labelSelector: options.labelSelector || undefined,
+      fieldSelector: options.fieldSelector || undefined,
+    };
+  }
+
+  /** @internal used by watch.ts */
+  collectionPath(type: ResourceType, namespace: string | undefined): string {
+    return resourcePath(type, { namespace: this.#listNs(type, namespace) });
+  }
+
+  /** @internal used by watch.ts */
+  selectorQuery(options: { labelSelector?: string; fieldSelector?: string }) {
+    return this.#selectorQuery(options);
+  }
+
+  async #discoverAll(signal: AbortSignal | undefined): Promise<ResourceType[]> {
+    type ResourceList = {
+      groupVersion: string;
+      resources: { name: string; kind: string; namespaced: boolean; shortNames?: string[] }[];
+    };
+    const toTypes = (list: ResourceList): ResourceType[] => {
+      const [group, version] = list.groupVersion.includes('/')
+        ? list.groupVersion.split('/')
+        : ['', list.groupVersion];
+      return list.resources
+        .filter((r) => !r.name.includes('/'))
+        .map((r) => ({
+          kind: r.kind,
+          group: group ?? '',
+          version: version ?? '',
+          plural: r.name,
+          namespaced: r.namespaced,
+          ...(r.shortNames ? { shortNames: r.shortNames } : {}),
+        }));
+    };
+    const core = await this.requestJson<ResourceList>('GET', '/api/v1', { signal });
+    const groups = await this.requestJson<{ groups: { preferredVersion: { groupVersion: string } }[] }>(
+      'GET',
+      '/apis',
+      {
+        signal,
+      },
+    );
+    const lists = await Promise.all(
+      (groups.groups ?? []).map((g) =>
+        this.requestJson<ResourceList>('GET', `/apis/${g.preferredVersion.groupVersion}`, { signal }).catch(
+          () => undefined,
+        ),
+      ),
+    );
+    return [core, ...lists].flatMap((list) => (list ? toTypes(list) : []));
+  }
+}
+
+function queryString(query: SendOptions['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}

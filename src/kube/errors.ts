@@ -1,0 +1,177 @@
+/**
+ * Errors thrown by the Kubernetes client. Every error has a stable `code`, a
+ * one-line message meant for humans (it names the file, flag, server or
+ * resource to look at) and, where there was one, the original error as
+ * `cause`. No message ever contains a token, password or key.
+ *
+ * `instanceof` works across duplicate copies of this package because the
+ * checks use a brand registered with `Symbol.for`, the way undici does it.
+ */
+
+const brand = Symbol.for('kubedog.error');
+
+export type KubedogErrorCode =
+  | 'KUBEDOG_CONFIG'
+  | 'KUBEDOG_AUTH'
+  | 'KUBEDOG_CONNECTION'
+  | 'KUBEDOG_TLS'
+  | 'KUBEDOG_API'
+  | 'KUBEDOG_DECODE'
+  | 'KUBEDOG_INVALID_INPUT';
+
+export class KubedogError extends Error {
+  readonly code: KubedogErrorCode;
+  readonly [brand] = true;
+
+  constructor(code: KubedogErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+
+  // `this` is the class on the right of `instanceof`: subclasses inherit this check.
+  // biome-ignore-start lint/complexity/noThisInStatic: intentional, see above
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (!hasBrand(value)) return false;
+    if (this === KubedogError) return true;
+    // Compare class names along the prototype chain, so that a copy of this
+    // class loaded from another path still matches.
+    for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+      if (proto.constructor?.name === this.name) return true;
+    }
+    return false;
+  }
+  // biome-ignore-end lint/complexity/noThisInStatic: intentional, see above
+}
+
+function hasBrand(value: unknown): value is KubedogError {
+  return typeof value === 'object' && value !== null && (value as { [brand]?: boolean })[brand] === true;
+}
+
+/** A kubeconfig (or in-cluster configuration) that cannot be used. */
+export class KubeConfigError extends KubedogError {
+  /** The file the problem is in, when there is one. */
+  readonly file: string | undefined;
+  /** The offending field, in kubeconfig terms (`users[admin].user.client-key`). */
+  readonly field: string | undefined;
+
+  constructor(message: string, details: { file?: string; field?: string; cause?: unknown } = {}) {
+    super('KUBEDOG_CONFIG', message, { cause: details.cause });
+    this.file = details.file;
+    this.field = details.field;
+  }
+}
+
+/** Credentials could not be obtained (exec plugin failed, token file unreadable). */
+export class KubeAuthError extends KubedogError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('KUBEDOG_AUTH', message, options);
+  }
+}
+
+/** The server could not be reached: DNS, refused or reset connections, timeouts. */
+export class KubeConnectionError extends KubedogError {
+  readonly server: string;
+  /** The system error code (`ECONNREFUSED`, `ENOTFOUND`, …) when there is one. */
+  readonly syscallCode: string | undefined;
+
+  constructor(message: string, details: { server: string; syscallCode?: string; cause?: unknown }) {
+    super('KUBEDOG_CONNECTION', message, { cause: details.cause });
+    this.server = details.server;
+    this.syscallCode = details.syscallCode;
+  }
+}
+
+/** The TLS handshake failed: unknown CA, wrong server name, expired certificate. */
+export class KubeTlsError extends KubedogError {
+  readonly server: string;
+
+  constructor(message: string, details: { server: string; cause?: unknown }) {
+    super('KUBEDOG_TLS', message, { cause: details.cause });
+    this.server = details.server;
+  }
+}
+
+/** The `Status` object the API server sends with an error. */
+export interface KubeStatus {
+  kind?: 'Status';
+  apiVersion?: string;
+  status?: 'Success' | 'Failure';
+  message?: string;
+  reason?: string;
+  code?: number;
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    causes?: { reason?: string; message?: string; field?: string }[];
+    retryAfterSeconds?: number;
+  };
+}
+
+/** The API server answered with an error status (or an ERROR watch event). */
+export class KubeApiError extends KubedogError {
+  /** HTTP status code (or the `code` of the Status in a watch ERROR event). */
+  readonly statusCode: number;
+  /** The `reason` of the Status (`NotFound`, `Forbidden`, `Expired`, …). */
+  readonly reason: string;
+  readonly status: KubeStatus;
+  readonly method: string;
+  /** Path and query of the request; never credentials. */
+  readonly path: string;
+  /** Seconds the server asked us to wait (Retry-After or Status details). */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    message: string,
+    details: {
+      statusCode: number;
+      status: KubeStatus;
+      method: string;
+      path: string;
+      retryAfterSeconds?: number;
+      cause?: unknown;
+    },
+  ) {
+    super('KUBEDOG_API', message, { cause: details.cause });
+    this.statusCode = details.statusCode;
+    this.status = details.status;
+    this.reason = details.status.reason ?? '';
+    this.method = details.method;
+    this.path = details.path;
+    this.retryAfterSeconds = details.retryAfterSeconds ?? details.status.details?.retryAfterSeconds;
+  }
+}
+
+/** A response body could not be decoded (malformed JSON line, oversized line). */
+export class KubeDecodeError extends KubedogError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('KUBEDOG_DECODE', message, options);
+  }
+}
+
+/** A value given by the user (selector, duration, resource kind) cannot be parsed. */
+export class InvalidInputError extends KubedogError {
+  /** The text that was rejected. */
+  readonly input: string;
+
+  constructor(message: string, input: string) {
+    super('KUBEDOG_INVALID_INPUT', message);
+    this.input = input;
+  }
+}
+
+export const isKubedogError = (value: unknown): value is KubedogError => value instanceof KubedogError;
+export const isKubeApiError = (value: unknown): value is KubeApiError => value instanceof KubeApiError;
+export const isKubeConfigError = (value: unknown): value is KubeConfigError =>
+  value instanceof KubeConfigError;
+
+/** True for errors worth retrying on a long-lived stream: connection trouble, throttling, 5xx, 410 handled elsewhere. */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof KubeConnectionError) return true;
+  if (error instanceof KubeApiError) {
+    return error.statusCode === 429 || error.statusCode >= 500 || error.statusCode === 0;
+  }
+  if (error instanceof KubeDecodeError) return true;
+  return false;
+}

@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { KubeClient } from '../kube/client.js';
+import { kubeConfigFromString } from '../kube/config.js';
+import { findBuiltinResource, type ResourceType } from '../kube/resources.js';
+import type { KubeObject } from '../kube/types.js';
+import type { Faults } from './faults.js';
+import { LogStore } from './log-store.js';
+import { ApiServer, type FakeAuthOptions, type ForbidRule, type ServerStats } from './server.js';
+import { ObjectStore } from './store.js';
+import { loadTestPki } from './tls.js';
+
+export interface FakeClusterOptions {
+  /** Serve HTTPS with the test CA (fixtures/tls) instead of plain HTTP. @default false */
+  tls?: boolean;
+  /** Require credentials. Without it every request is allowed as system:admin. */
+  auth?: FakeAuthOptions;
+  /** Interval of BOOKMARK events. @default 1000 */
+  bookmarkIntervalMs?: number;
+  /** Namespaces that exist from the start. @default ['default', 'kube-system'] */
+  namespaces?: string[];
+  /** Changes kept for resuming watches before older ones are compacted. @default 10000 */
+  maxHistory?: number;
+}
+
+/** A running simulated cluster. `close()` (or `await using`) stops it and every open stream. */
+export interface FakeCluster {
+  /** Base URL of the API server (`http://127.0.0.1:PORT` or `https://…`). */
+  readonly url: string;
+  /** A kubeconfig (YAML) for this cluster, with the first configured credential. */
+  readonly kubeconfig: string;
+  /** The kubeconfig written to a temporary file (removed on close), for `--kubeconfig`. */
+  readonly kubeconfigPath: string;
+  /** A client using `kubeconfig`. */
+  readonly client: KubeClient;
+  readonly store: ObjectStore;
+  readonly logs: LogStore;
+  readonly faults: Faults;
+  readonly stats: ServerStats;
+  /** Makes requests matching the rule fail with 403, as RBAC would. */
+  forbid(rule: ForbidRule): void;
+  /** Serves another resource type (a CRD's kind). */
+  registerType(type: ResourceType): void;
+  /** Creates an object directly in the store; `kind` is any kubectl spelling. */
+  create<T extends KubeObject>(object: T): T;
+  /** Cuts every open watch and log stream, as an API server restart does. */
+  dropStreams(): void;
+  /** A kubeconfig for this cluster with another `user` section (raw kubeconfig fields). */
+  kubeconfigWith(user: Record<string, unknown>, cluster?: Record<string, unknown>): string;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Starts the simulated Kubernetes API server on 127.0.0.1 on a free port. */
+export async function startFakeCluster(options: FakeClusterOptions = {}): Promise<FakeCluster> {
+  const store = new ObjectStore(options.maxHistory ? { maxHistory: options.maxHistory } : {});
+  const logs = new LogStore();
+  const pki = options.tls ? loadTestPki() : undefined;
+  const server = new ApiServer({
+    store,
+    logs,
+    ...(pki ? { tls: { key: pki.serverKey, cert: pki.serverCert, ca: pki.ca } } : {}),
+    ...(options.auth ? { auth: options.auth } : {}),
+    ...(options.bookmarkIntervalMs ? { bookmarkIntervalMs: options.bookmarkIntervalMs } : {}),
+  });
+  const typeOf = (kind: string, apiVersion?: string) => {
+    const type =
+      server.types.find(
+        (t) =>
+          t.kind === kind &&
+          (apiVersion === undefined || apiVersion === (t.group ? `${t.group}/${t.version}` : t.version)),
+      ) ?? findBuiltinResource(kind);
+    if (!type) throw new Error(`the simulated cluster does not serve kind ${kind}`);
+    return type;
+  };
+  for (const name of options.namespaces ?? ['default', 'kube-system']) {
+    store.create(typeOf('Namespace'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  }
+  // A deleted pod takes its logs with it, and ends their followers.
+  store.subscribe((change) => {
+    if (change.type === 'DELETED' && change.object.kind === 'Pod') {
+      logs.removePod(change.object.metadata.namespace ?? '', change.object.metadata.name ?? '');
+    }
+  });
+
+  const port = await server.listen();
+  const url = `${pki ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const clusterSection: Record<string, unknown> = { server: url };
+  if (pki) clusterSection['certificate-authority-data'] = pki.ca.toString('base64');
+  const kubeconfigWith = (user: Record<string, unknown>, cluster: Record<string, unknown> = {}) =>
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'fake', cluster: { ...clusterSection, ...cluster } }],
+      users: [{ name: 'fake-user', user }],
+      contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake-user', namespace: 'default' } }],
+      'current-context': 'fake',
+    });
+  const auth = options.auth;
+  const firstToken = Object.keys(auth?.tokens ?? {})[0];
+  const firstBasic = Object.entries(auth?.basic ?? {})[0];
+  const defaultUser: Record<string, unknown> = firstToken
+    ? { token: firstToken }
+    : firstBasic
+      ? { username: firstBasic[0], password: firstBasic[1] }
+      : auth?.clientCertificates && pki
+        ? {
+            'client-certificate-data': pki.clientCert.toString('base64'),
+            'client-key-data': pki.clientKey.toString('base64'),
+          }
+        : {};
+  const kubeconfig = kubeconfigWith(defaultUser);
+  const dir = mkdtempSync(join(tmpdir(), 'kubedog-fake-'));
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
+  const client = new KubeClient(kubeConfigFromString(kubeconfig, { source: kubeconfigPath }));
+
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await client.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return {
+    url,
+    kubeconfig,
+    kubeconfigPath,
+    client,
+    store,
+    logs,
+    faults: server.faults,
+    stats: server.stats,
+    forbid: (rule) => server.forbidden.push(rule),
+    registerType: (type) => server.registerType(type),
+    create: <T extends KubeObject>(object: T) =>
+      store.create(typeOf(object.kind ?? '', object.apiVersion), object) as T,
+    dropStreams: () => server.dropStreams(),
+    kubeconfigWith,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

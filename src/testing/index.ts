@@ -1,0 +1,8 @@
+/** kubedog/testing: a simulated Kubernetes API server for tests of code that talks to Kubernetes. */
+export { type FakeCluster, type FakeClusterOptions, startFakeCluster } from './cluster.js';
+export { type ExecPluginOptions, writeExecPlugin } from './exec-plugin.js';
+export { type FaultAction, type FaultMatch, Faults, type RequestKind } from './faults.js';
+export { formatRfc3339Nano, LogStore, type StoredLine } from './log-store.js';
+export type { FakeAuthOptions, ForbidRule, ServerStats } from './server.js';
+export { type Change, ObjectStore, type Selection } from './store.js';
+export { loadTestPki, type TestPki } from './tls.js';

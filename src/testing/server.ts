@@ -1,0 +1,819 @@
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { apiVersionOf, BUILTIN_RESOURCES, type ResourceType } from '../kube/resources.js';
+import { parseFieldSelector, parseLabelSelector } from '../kube/selector.js';
+import type { KubeObject } from '../kube/types.js';
+import { type FaultAction, Faults, type RequestKind } from './faults.js';
+import { formatRfc3339Nano, type LogStore, parseRfc3339Ns, type StoredLine } from './log-store.js';
+import { StatusError, statusError } from './status.js';
+import { type Change, matches, type ObjectStore, type Selection, typeKeyOf } from './store.js';
+
+/**
+ * The HTTP face of the simulated cluster: the Kubernetes REST API (discovery,
+ * CRUD, list with pagination, watch with bookmarks and 410, pod logs) over
+ * node:http or node:https, with authentication, simple RBAC denials and fault
+ * injection. Only what a client of the real API server relies on.
+ */
+
+export interface FakeAuthOptions {
+  /** Bearer tokens and the user each one authenticates. */
+  tokens?: Record<string, string>;
+  /** Basic-auth users: user name → password. */
+  basic?: Record<string, string>;
+  /** Accept client certificates signed by the test CA; the user is the certificate's CN. */
+  clientCertificates?: boolean;
+}
+
+/** A request the server refuses with 403, as RBAC would. Unset fields match anything. */
+export interface ForbidRule {
+  verb?: string | string[];
+  /** Resource (`pods`, `pods/log`, `deployments`). */
+  resource?: string;
+  namespace?: string;
+  user?: string;
+}
+
+export interface ServerStats {
+  readonly openWatches: number;
+  readonly openLogStreams: number;
+  readonly openConnections: number;
+  readonly requests: number;
+  readonly watchRequests: number;
+  readonly logRequests: number;
+}
+
+export interface ApiServerOptions {
+  store: ObjectStore;
+  logs: LogStore;
+  tls?: { key: Buffer; cert: Buffer; ca: Buffer };
+  auth?: FakeAuthOptions;
+  /** Interval of BOOKMARK events on watches that allow them. @default 1000 */
+  bookmarkIntervalMs?: number;
+  gitVersion?: string;
+}
+
+interface Route {
+  type: ResourceType;
+  namespace: string | undefined;
+  name: string | undefined;
+  subresource: string | undefined;
+}
+
+export class ApiServer {
+  readonly faults = new Faults();
+  readonly forbidden: ForbidRule[] = [];
+  readonly #store: ObjectStore;
+  readonly #logs: LogStore;
+  readonly #server: Server;
+  readonly #types: ResourceType[] = [...BUILTIN_RESOURCES];
+  readonly #auth: FakeAuthOptions | undefined;
+  readonly #bookmarkIntervalMs: number;
+  readonly #gitVersion: string;
+  readonly #sockets = new Set<Socket>();
+  readonly #streams = new Set<ServerResponse>();
+  readonly #continueTokens = new Map<string, { items: KubeObject[]; resourceVersion: number }>();
+  #nextToken = 0;
+  #counters = { openWatches: 0, openLogStreams: 0, requests: 0, watchRequests: 0, logRequests: 0 };
+
+  constructor(options: ApiServerOptions) {
+    this.#store = options.store;
+    this.#logs = options.logs;
+    this.#auth = options.auth;
+    this.#bookmarkIntervalMs = options.bookmarkIntervalMs ?? 1000;
+    this.#gitVersion = options.gitVersion ?? 'v1.34.0-kubedog-fake';
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      this.#handle(req, res).catch((error) => this.#sendError(res, error));
+    };
+    this.#server = options.tls
+      ? createHttpsServer(
+          {
+            key: options.tls.key,
+            cert: options.tls.cert,
+            ca: options.tls.ca,
+            requestCert: true,
+            rejectUnauthorized: false,
+          },
+          handler,
+        )
+      : createHttpServer(handler);
+    this.#server.keepAliveTimeout = 30_000;
+    const track = (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+    };
+    this.#server.on(options.tls ? 'secureConnection' : 'connection', track);
+  }
+
+  get stats(): ServerStats {
+    const counters = this.#counters;
+    const sockets = this.#sockets;
+    return {
+      get openWatches() {
+        return counters.openWatches;
+      },
+      get openLogStreams() {
+        return counters.openLogStreams;
+      },
+      get openConnections() {
+        return sockets.size;
+      },
+      get requests() {
+        return counters.requests;
+      },
+      get watchRequests() {
+        return counters.watchRequests;
+      },
+      get logRequests() {
+        return counters.logRequests;
+      },
+    };
+  }
+
+  /** Makes a resource type (a CRD's kind) servable. */
+  registerType(type: ResourceType): void {
+    if (
+      !this.#types.some(
+        (t) => t.group === type.group && t.version === type.version && t.plural === type.plural,
+      )
+    ) {
+      this.#types.push(type);
+    }
+  }
+
+  get types(): readonly ResourceType[] {
+    return this.#types;
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const address = this.#server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    return address.port;
+  }
+
+  /** Cuts every open watch and log stream, as an API server restart does. */
+  dropStreams(): void {
+    for (const res of this.#streams) res.socket?.destroy();
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  // -- request handling --------------------------------------------------------------
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.#counters.requests++;
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const method = req.method ?? 'GET';
+    const query = url.searchParams;
+    const route = this.#route(url.pathname);
+    const isWatch = method === 'GET' && (query.get('watch') === 'true' || query.get('watch') === '1');
+    const kind: RequestKind =
+      route?.subresource === 'log'
+        ? 'log'
+        : isWatch
+          ? 'watch'
+          : method !== 'GET'
+            ? 'write'
+            : route
+              ? route.name
+                ? 'get'
+                : 'list'
+              : 'other';
+    const actions = this.faults.take(kind, url.pathname);
+    for (const action of actions) {
+      if (action.type === 'delay') await new Promise((r) => setTimeout(r, action.ms));
+      if (action.type === 'status') {
+        if (action.retryAfterSeconds !== undefined)
+          res.setHeader('retry-after', String(action.retryAfterSeconds));
+        throw statusError(
+          action.code,
+          action.reason ?? defaultReason(action.code),
+          action.message ?? defaultReason(action.code),
+        );
+      }
+    }
+    const user = this.#authenticate(req);
+    if (user === undefined) throw statusError(401, 'Unauthorized', 'Unauthorized');
+    if (route) this.#authorize(user, method, isWatch, route);
+
+    if (!route) {
+      this.#serveDiscovery(url.pathname, res);
+      return;
+    }
+    if (route.subresource === 'log') {
+      this.#serveLogs(res, route, query, actions);
+      return;
+    }
+    if (isWatch) {
+      this.#serveWatch(res, route, query, actions);
+      return;
+    }
+    const { type, namespace, name, subresource } = route;
+    const status = subresource === 'status' ? { subresource: 'status' as const } : {};
+    if (subresource !== undefined && subresource !== 'status') {
+      throw statusError(404, 'NotFound', `the server could not find the requested resource`);
+    }
+    switch (method) {
+      case 'GET':
+        if (name === undefined) {
+          this.#serveList(res, type, namespace, query);
+          return;
+        }
+        sendJson(res, 200, this.#requireObject(type, namespace, name));
+        return;
+      case 'POST': {
+        if (name !== undefined)
+          throw statusError(
+            405,
+            'MethodNotAllowed',
+            'the server does not allow this method on the requested resource',
+          );
+        const body = (await readJson(req)) as KubeObject;
+        this.#checkNamespace(type, namespace, body);
+        sendJson(res, 201, this.#store.create(type, body));
+        return;
+      }
+      case 'PUT': {
+        const body = (await readJson(req)) as KubeObject;
+        if (body.metadata?.name !== name) {
+          throw statusError(
+            400,
+            'BadRequest',
+            `the name of the object (${body.metadata?.name}) does not match the name on the URL (${name})`,
+          );
+        }
+        this.#checkNamespace(type, namespace, body);
+        sendJson(res, 200, this.#store.update(type, body, status));
+        return;
+      }
+      case 'PATCH': {
+        const contentType = req.headers['content-type'] ?? '';
+        if (!/merge-patch\+json|strategic-merge-patch\+json/.test(contentType)) {
+          throw statusError(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json`,
+          );
+        }
+        return sendJson(
+          res,
+          200,
+          this.#store.patch(type, namespace, name ?? '', await readJson(req), status),
+        );
+      }
+      case 'DELETE': {
+        sendJson(res, 200, this.#store.delete(type, namespace, name ?? ''));
+        return;
+      }
+      default:
+        throw statusError(405, 'MethodNotAllowed', `method ${method} is not allowed`);
+    }
+  }
+
+  #route(pathname: string): Route | undefined {
+    const parts = pathname
+      .split('/')
+      .filter((p) => p !== '')
+      .map(decodeURIComponent);
+    let group: string;
+    let version: string;
+    let rest: string[];
+    if (parts[0] === 'api' && parts.length >= 3) {
+      group = '';
+      version = parts[1] ?? '';
+      rest = parts.slice(2);
+    } else if (parts[0] === 'apis' && parts.length >= 4) {
+      group = parts[1] ?? '';
+      version = parts[2] ?? '';
+      rest = parts.slice(3);
+    } else {
+      return undefined;
+    }
+    let namespace: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3) {
+      namespace = rest[1];
+      rest = rest.slice(2);
+    }
+    const [plural, name, subresource] = rest;
+    const type = this.#types.find((t) => t.group === group && t.version === version && t.plural === plural);
+    if (!type) throw statusError(404, 'NotFound', 'the server could not find the requested resource');
+    if (!type.namespaced && namespace !== undefined) {
+      throw statusError(404, 'NotFound', 'the server could not find the requested resource');
+    }
+    return { type, namespace, name, subresource };
+  }
+
+  #authenticate(req: IncomingMessage): string | undefined {
+    const auth = this.#auth;
+    if (!auth) return 'system:admin';
+    const header = req.headers.authorization ?? '';
+    if (header.startsWith('Bearer ')) {
+      const token = header.slice(7);
+      if (this.faults.expiredTokens.has(token)) return undefined;
+      return auth.tokens?.[token];
+    }
+    if (header.startsWith('Basic ')) {
+      const [user, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
+      const password = rest.join(':');
+      return user !== undefined && auth.basic?.[user] !== undefined && auth.basic[user] === password
+        ? user
+        : undefined;
+    }
+    const socket = req.socket as TLSSocket;
+    if (auth.clientCertificates && socket.authorized) {
+      const cn = socket.getPeerCertificate?.()?.subject?.CN;
+      if (cn) return Array.isArray(cn) ? cn[0] : cn;
+    }
+    return undefined;
+  }
+
+  #authorize(user: string, method: string, isWatch: boolean, route: Route): void {
+    const verb = verbOf(method, isWatch, route.name);
+    const resource = route.subresource ? `${route.type.plural}/${route.subresource}` : route.type.plural;
+    const denied = this.forbidden.some(
+      (rule) =>
+        (rule.verb === undefined ||
+          (Array.isArray(rule.verb) ? rule.verb.includes(verb) : rule.verb === verb)) &&
+        (rule.resource === undefined || rule.resource === resource) &&
+        (rule.namespace === undefined || rule.namespace === route.namespace) &&
+        (rule.user === undefined || rule.user === user),
+    );
+    if (!denied) return;
+    const subject = route.name ? `${route.type.plural} "${route.name}"` : route.type.plural;
+    const scope = route.namespace ? `in the namespace "${route.namespace}"` : 'at the cluster scope';
+    throw statusError(
+      403,
+      'Forbidden',
+      `${subject} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${route.type.group}" ${scope}`,
+      { ...(route.name ? { name: route.name } : {}), group: route.type.group, kind: route.type.plural },
+    );
+  }
+
+  #checkNamespace(type: ResourceType, namespace: string | undefined, body: KubeObject): void {
+    if (
+      typeof body !== 'object' ||
+      body === null ||
+      typeof body.metadata !== 'object' ||
+      body.metadata === null
+    ) {
+      throw statusError(400, 'BadRequest', 'the object has no metadata');
+    }
+    if (!type.namespaced) return;
+    if (body.metadata.namespace && body.metadata.namespace !== namespace) {
+      throw statusError(
+        400,
+        'BadRequest',
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+    body.metadata.namespace = namespace;
+    const nsType = this.#types.find((t) => t.kind === 'Namespace');
+    if (nsType && namespace !== undefined && !this.#store.get(nsType, undefined, namespace)) {
+      throw statusError(404, 'NotFound', `namespaces "${namespace}" not found`, {
+        name: namespace,
+        kind: 'namespaces',
+      });
+    }
+  }
+
+  #requireObject(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
+    const object = this.#store.get(type, namespace, name);
+    if (!object) {
+      const resource = type.group === '' ? type.plural : `${type.plural}.${type.group}`;
+      throw statusError(404, 'NotFound', `${resource} "${name}" not found`, {
+        name,
+        group: type.group,
+        kind: type.plural,
+      });
+    }
+    return object;
+  }
+
+  #selection(namespace: string | undefined, query: URLSearchParams): Selection {
+    return {
+      namespace,
+      labels: parseLabelSelector(query.get('labelSelector') ?? ''),
+      fields: parseFieldSelector(query.get('fieldSelector') ?? ''),
+    };
+  }
+
+  #serveList(
+    res: ServerResponse,
+    type: ResourceType,
+    namespace: string | undefined,
+    query: URLSearchParams,
+  ): void {
+    const limit = Number(query.get('limit') ?? '0');
+    const token = query.get('continue');
+    let items: KubeObject[];
+    let resourceVersion: number;
+    if (token) {
+      const snapshot = this.#continueTokens.get(token);
+      if (!snapshot || snapshot.resourceVersion < this.#store.compactedThrough) {
+        this.#continueTokens.delete(token);
+        throw statusError(
+          410,
+          'Expired',
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+        );
+      }
+      this.#continueTokens.delete(token);
+      ({ items, resourceVersion } = snapshot);
+    } else {
+      ({ items, resourceVersion } = this.#store.list(type, this.#selection(namespace, query)));
+    }
+    const metadata: Record<string, unknown> = { resourceVersion: String(resourceVersion) };
+    if (limit > 0 && items.length > limit) {
+      const next = `t${++this.#nextToken}`;
+      this.#continueTokens.set(next, { items: items.slice(limit), resourceVersion });
+      metadata.continue = next;
+      metadata.remainingItemCount = items.length - limit;
+      items = items.slice(0, limit);
+    }
+    sendJson(res, 200, { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata, items });
+  }
+
+  #openStream(
+    res: ServerResponse,
+    counter: 'openWatches' | 'openLogStreams',
+    contentType: string,
+  ): () => void {
+    this.#counters[counter]++;
+    this.#streams.add(res);
+    res.writeHead(200, {
+      'content-type': contentType,
+      'transfer-encoding': 'chunked',
+      'cache-control': 'no-cache',
+    });
+    res.flushHeaders();
+    let closed = false;
+    return () => {
+      if (closed) return;
+      closed = true;
+      this.#counters[counter]--;
+      this.#streams.delete(res);
+    };
+  }
+
+  #serveWatch(res: ServerResponse, route: Route, query: URLSearchParams, faults: FaultAction[]): void {
+    this.#counters.watchRequests++;
+    const selection = this.#selection(route.namespace, query);
+    if (route.name)
+      selection.fields = [...(selection.fields ?? []), { path: 'metadata.name', op: '=', value: route.name }];
+    const typeKey = typeKeyOf(route.type);
+    const rvParam = query.get('resourceVersion') ?? '';
+    const bookmarks = query.get('allowWatchBookmarks') === 'true';
+    const timeoutSeconds = Number(query.get('timeoutSeconds') ?? '0');
+    const cutAfterEvents = faults.find((f) => f.type === 'cut-after-events');
+    const cutAfterBytes = faults.find((f) => f.type === 'cut-after-bytes');
+    const release = this.#openStream(res, 'openWatches', 'application/json');
+    let events = 0;
+    let bytes = 0;
+    const write = (text: string): boolean => {
+      if (res.destroyed) return false;
+      if (cutAfterBytes && bytes + text.length >= cutAfterBytes.bytes) {
+        res.write(text.slice(0, Math.max(0, cutAfterBytes.bytes - bytes)));
+        res.socket?.destroy();
+        return false;
+      }
+      bytes += text.length;
+      res.write(text);
+      return true;
+    };
+    const emit = (type: string, json: string): void => {
+      if (cutAfterEvents && events >= cutAfterEvents.events) {
+        res.socket?.destroy();
+        return;
+      }
+      if (write(`{"type":"${type}","object":${json}}\n`)) events++;
+    };
+    let unsubscribe = () => {};
+    let bookmarkTimer: NodeJS.Timeout | undefined;
+    let timeoutTimer: NodeJS.Timeout | undefined;
+    const finish = () => {
+      unsubscribe();
+      clearInterval(bookmarkTimer);
+      clearTimeout(timeoutTimer);
+      release();
+    };
+    res.once('close', finish);
+
+    if (faults.some((f) => f.type === 'malformed-line')) write('{"type":"MODIFIED","object":{"metadata":\n');
+    if (faults.some((f) => f.type === 'gone')) {
+      const status = statusError(
+        410,
+        'Expired',
+        `too old resource version: ${rvParam} (${this.#store.resourceVersion})`,
+      ).status;
+      emit('ERROR', JSON.stringify(status));
+      res.end();
+      return;
+    }
+    if (rvParam === '' || rvParam === '0') {
+      for (const object of this.#store.list(route.type, selection).items)
+        emit('ADDED', JSON.stringify(object));
+    } else {
+      let past: Change[];
+      try {
+        past = this.#store.changesSince(Number(rvParam));
+      } catch (error) {
+        emit('ERROR', JSON.stringify((error as StatusError).status));
+        res.end();
+        return;
+      }
+      for (const change of past) if (change.typeKey === typeKey) this.#emitChange(change, selection, emit);
+    }
+    unsubscribe = this.#store.subscribe((change) => {
+      if (change.typeKey === typeKey) this.#emitChange(change, selection, emit);
+    });
+    if (bookmarks) {
+      bookmarkTimer = setInterval(() => {
+        const object = {
+          kind: route.type.kind,
+          apiVersion: apiVersionOf(route.type),
+          metadata: { resourceVersion: String(this.#store.resourceVersion) },
+        };
+        emit('BOOKMARK', JSON.stringify(object));
+      }, this.#bookmarkIntervalMs);
+    }
+    if (timeoutSeconds > 0) timeoutTimer = setTimeout(() => res.end(), timeoutSeconds * 1000);
+  }
+
+  /** Translates a change into what a watcher with this selection sees (objects enter and leave selectors). */
+  #emitChange(change: Change, selection: Selection, emit: (type: string, json: string) => void): void {
+    const now = matches(change.object, selection);
+    const before = change.previous !== undefined && matches(change.previous, selection);
+    let type: string | undefined;
+    if (change.type === 'ADDED') type = now ? 'ADDED' : undefined;
+    else if (change.type === 'DELETED') type = before || now ? 'DELETED' : undefined;
+    else type = before && now ? 'MODIFIED' : now ? 'ADDED' : before ? 'DELETED' : undefined;
+    if (type) emit(type, jsonOf(change));
+  }
+
+  #serveLogs(res: ServerResponse, route: Route, query: URLSearchParams, faults: FaultAction[]): void {
+    this.#counters.logRequests++;
+    const namespace = route.namespace ?? '';
+    const podName = route.name ?? '';
+    const pod = this.#requireObject(route.type, namespace, podName) as KubeObject & {
+      spec?: { containers?: { name: string }[]; initContainers?: { name: string }[] };
+      status?: { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
+    };
+    const names = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name);
+    let container = query.get('container') ?? '';
+    if (container === '') {
+      if ((pod.spec?.containers?.length ?? 0) !== 1) {
+        throw statusError(
+          400,
+          'BadRequest',
+          `a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]`,
+        );
+      }
+      container = pod.spec?.containers?.[0]?.name ?? '';
+    }
+    if (!names.includes(container))
+      throw statusError(400, 'BadRequest', `container ${container} is not valid for pod ${podName}`);
+    const previous = query.get('previous') === 'true';
+    if (previous && !this.#logs.has(namespace, podName, container, true)) {
+      throw statusError(
+        400,
+        'BadRequest',
+        `previous terminated container "${container}" in pod "${podName}" not found`,
+      );
+    }
+    const state = [
+      ...(pod.status?.containerStatuses ?? []),
+      ...(pod.status?.initContainerStatuses ?? []),
+    ].find((s) => s.name === container)?.state;
+    if (!previous && state?.waiting && !this.#logs.has(namespace, podName, container)) {
+      throw statusError(
+        400,
+        'BadRequest',
+        `container "${container}" in pod "${podName}" is waiting to start: ${state.waiting.reason ?? 'ContainerCreating'}`,
+      );
+    }
+    const timestamps = query.get('timestamps') === 'true';
+    const follow = query.get('follow') === 'true' && !previous;
+    const tail = query.get('tailLines');
+    const sinceSeconds = query.get('sinceSeconds');
+    const sinceTime = query.get('sinceTime');
+    let sinceNs: bigint | undefined;
+    if (sinceTime) {
+      const parsed = parseRfc3339Ns(sinceTime);
+      if (parsed === undefined) throw statusError(400, 'BadRequest', `invalid sinceTime "${sinceTime}"`);
+      // The API server forwards sinceTime to the kubelet with one-second precision.
+      sinceNs = (parsed / 1_000_000_000n) * 1_000_000_000n;
+    } else if (sinceSeconds) {
+      sinceNs = BigInt(Date.now() - Number(sinceSeconds) * 1000) * 1_000_000n;
+    }
+    const limitBytes = Number(query.get('limitBytes') ?? '0');
+    const cut = faults.find((f) => f.type === 'cut-after-bytes');
+    const release = this.#openStream(res, 'openLogStreams', 'text/plain');
+    let written = 0;
+    let stop = () => {};
+    const finish = () => {
+      stop();
+      release();
+    };
+    res.once('close', finish);
+    const writeLine = (line: StoredLine): void => {
+      if (res.destroyed || res.writableEnded) return;
+      const text = `${timestamps ? `${formatRfc3339Nano(line.ns)} ` : ''}${line.text}\n`;
+      const size = Buffer.byteLength(text);
+      if (cut && written + size > cut.bytes) {
+        res.write(Buffer.from(text).subarray(0, cut.bytes - written));
+        res.socket?.destroy();
+        return;
+      }
+      if (limitBytes > 0 && written + size > limitBytes) {
+        res.end(Buffer.from(text).subarray(0, limitBytes - written));
+        return;
+      }
+      written += size;
+      res.write(text);
+    };
+    const tailLines = tail === null ? undefined : Number(tail);
+    for (const line of this.#logs.read(namespace, podName, container, {
+      previous,
+      ...(sinceNs !== undefined ? { sinceNs } : {}),
+      ...(tailLines !== undefined ? { tailLines } : {}),
+    })) {
+      writeLine(line);
+    }
+    if (
+      follow &&
+      this.#logs.isRunning(namespace, podName, container) &&
+      !res.destroyed &&
+      !res.writableEnded
+    ) {
+      stop = this.#logs.follow(namespace, podName, container, {
+        line: (line) => {
+          if (sinceNs === undefined || line.ns >= sinceNs) writeLine(line);
+        },
+        end: () => {
+          if (!res.writableEnded) res.end();
+        },
+      });
+    } else if (!res.writableEnded) {
+      res.end();
+    }
+  }
+
+  #serveDiscovery(pathname: string, res: ServerResponse): void {
+    const path = pathname.replace(/\/+$/, '');
+    if (path === '/version') {
+      const [major, minor] = (/^v(\d+)\.(\d+)/.exec(this.#gitVersion) ?? []).slice(1);
+      sendJson(res, 200, { major, minor, gitVersion: this.#gitVersion, platform: 'linux/amd64' });
+      return;
+    }
+    if (path === '/healthz' || path === '/readyz' || path === '/livez') {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+      return;
+    }
+    if (path === '/api') {
+      sendJson(res, 200, {
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+      });
+      return;
+    }
+    const groupVersions = [
+      ...new Set(this.#types.filter((t) => t.group !== '').map((t) => `${t.group}/${t.version}`)),
+    ];
+    if (path === '/apis') {
+      const groups = [...new Set(groupVersions.map((gv) => gv.split('/')[0] ?? ''))].map((name) => {
+        const versions = groupVersions
+          .filter((gv) => gv.startsWith(`${name}/`))
+          .map((gv) => ({ groupVersion: gv, version: gv.slice(name.length + 1) }));
+        return { name, versions, preferredVersion: versions[0] };
+      });
+      sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups });
+      return;
+    }
+    const gv = path === '/api/v1' ? 'v1' : path.startsWith('/apis/') ? path.slice(6) : undefined;
+    if (gv !== undefined && (gv === 'v1' || groupVersions.includes(gv))) {
+      const resources = this.#types
+        .filter((t) => apiVersionOf(t) === gv)
+        .flatMap((t) => {
+          const verbs = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+          const main = {
+            name: t.plural,
+            singularName: t.kind.toLowerCase(),
+            namespaced: t.namespaced,
+            kind: t.kind,
+            verbs,
+            ...(t.shortNames ? { shortNames: t.shortNames } : {}),
+          };
+          const status = {
+            name: `${t.plural}/status`,
+            singularName: '',
+            namespaced: t.namespaced,
+            kind: t.kind,
+            verbs: ['get', 'patch', 'update'],
+          };
+          const log =
+            t.kind === 'Pod'
+              ? [{ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] }]
+              : [];
+          return [main, status, ...log];
+        });
+      sendJson(res, 200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources });
+      return;
+    }
+    throw statusError(404, 'NotFound', 'the server could not find the requested resource');
+  }
+
+  #sendError(res: ServerResponse, error: unknown): void {
+    const status =
+      error instanceof StatusError
+        ? error.status
+        : statusError(
+            500,
+            'InternalError',
+            `Internal error occurred: ${(error as Error)?.message ?? String(error)}`,
+          ).status;
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendJson(res, status.code, status);
+  }
+}
+
+interface ContainerStatus {
+  name: string;
+  state?: { waiting?: { reason?: string }; running?: unknown; terminated?: unknown };
+}
+
+const changeJson = new WeakMap<Change, string>();
+
+/** Each change is serialized once, however many watchers receive it. */
+function jsonOf(change: Change): string {
+  let json = changeJson.get(change);
+  if (json === undefined) {
+    json = JSON.stringify(change.object);
+    changeJson.set(change, json);
+  }
+  return json;
+}
+
+function verbOf(method: string, isWatch: boolean, name: string | undefined): string {
+  switch (method) {
+    case 'GET':
+      return isWatch ? 'watch' : name ? 'get' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return 'delete';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+function defaultReason(code: number): string {
+  const reasons: Record<number, string> = {
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'NotFound',
+    409: 'Conflict',
+    410: 'Expired',
+    429: 'TooManyRequests',
+    500: 'InternalError',
+    503: 'ServiceUnavailable',
+  };
+  return reasons[code] ?? 'Unknown';
+}
+
+function sendJson(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw statusError(400, 'BadRequest', 'the request body is not valid JSON');
+  }
+}

@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { apiVersionOf, type ResourceType } from '../kube/resources.js';
+import {
+  type FieldRequirement,
+  type LabelRequirement,
+  matchesFields,
+  matchesLabels,
+} from '../kube/selector.js';
+import type { KubeObject } from '../kube/types.js';
+import { statusError } from './status.js';
+
+/**
+ * The simulated API server's object store: objects as JSON, one cluster-wide
+ * resourceVersion that only grows, a history of changes for watches that
+ * resume from an older resourceVersion, and compaction that makes versions
+ * older than the history answer `410 Gone` — the behaviour of etcd behind a
+ * real API server.
+ */
+
+export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface Change {
+  resourceVersion: number;
+  type: ChangeType;
+  typeKey: string;
+  object: KubeObject;
+  /** The object before the change, to tell when it entered or left a selector. */
+  previous: KubeObject | undefined;
+}
+
+export interface Selection {
+  namespace?: string | undefined;
+  labels?: LabelRequirement[];
+  fields?: FieldRequirement[];
+}
+
+export type Listener = (change: Change) => void;
+
+const typeKeyOf = (type: ResourceType) => `${type.group}/${type.plural}`;
+const objectKey = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
+
+export class ObjectStore {
+  #resourceVersion = 1000;
+  #compactedThrough = 1000;
+  readonly #objects = new Map<string, Map<string, KubeObject>>();
+  readonly #history: Change[] = [];
+  readonly #listeners = new Set<Listener>();
+  readonly #now: () => Date;
+  /** History kept for resuming watches; older entries are compacted away. */
+  readonly maxHistory: number;
+
+  constructor(options: { now?: () => Date; maxHistory?: number } = {}) {
+    this.#now = options.now ?? (() => new Date());
+    this.maxHistory = options.maxHistory ?? 10_000;
+  }
+
+  get resourceVersion(): number {
+    return this.#resourceVersion;
+  }
+
+  /** The oldest resourceVersion a watch can still resume from. */
+  get compactedThrough(): number {
+    return this.#compactedThrough;
+  }
+
+  get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    const found = this.#bucket(type).get(objectKey(type.namespaced ? namespace : undefined, name));
+    return found ? structuredClone(found) : undefined;
+  }
+
+  list(type: ResourceType, selection: Selection = {}): { items: KubeObject[]; resourceVersion: number } {
+    const items = [...this.#bucket(type).values()]
+      .filter((o) => matches(o, selection))
+      .sort((a, b) => sortKey(a).localeCompare(sortKey(b)))
+      .map((o) => structuredClone(o));
+    return { items, resourceVersion: this.#resourceVersion };
+  }
+
+  create(type: ResourceType, input: KubeObject): KubeObject {
+    const object = structuredClone(input);
+    const meta = object.metadata ?? {};
+    object.metadata = meta;
+    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
+    if (!meta.name)
+      throw statusError(
+        422,
+        'Invalid',
+        `${type.kind} in version "${type.version}" cannot be handled: metadata.name is required`,
+      );
+    if (!type.namespaced) delete meta.namespace;
+    const key = objectKey(meta.namespace, meta.name);
+    const bucket = this.#bucket(type);
+    if (bucket.has(key)) {
+      throw statusError(409, 'AlreadyExists', `${resourceName(type)} "${meta.name}" already exists`, {
+        name: meta.name,
+        kind: type.plural,
+        group: type.group,
+      });
+    }
+    object.apiVersion = apiVersionOf(type);
+    object.kind = type.kind;
+    meta.uid = randomUUID();
+    meta.creationTimestamp = this.#now()
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z');
+    if (type.kind !== 'Event' && (object.spec !== undefined || type.group !== '')) meta.generation = 1;
+    return this.#commit(type, 'ADDED', object, undefined);
+  }
+
+  /** Replaces an object (PUT). With `subresource: 'status'` only the status changes; otherwise the status is kept. */
+  update(type: ResourceType, input: KubeObject, options: { subresource?: 'status' } = {}): KubeObject {
+    const name = input.metadata?.name ?? '';
+    const current = this.#require(type, input.metadata?.namespace, name);
+    const wanted = input.metadata?.resourceVersion;
+    if (wanted && wanted !== current.metadata.resourceVersion) {
+      throw statusError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${resourceName(type)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        { name, kind: type.plural, group: type.group },
+      );
+    }
+    const next = structuredClone(input);
+    if (options.subresource === 'status') {
+      const merged = structuredClone(current);
+      merged.status = next.status;
+      return this.#commitIfChanged(type, merged, current);
+    }
+    next.apiVersion = current.apiVersion;
+    next.kind = current.kind;
+    next.metadata = {
+      ...next.metadata,
+      uid: current.metadata.uid,
+      creationTimestamp: current.metadata.creationTimestamp,
+      namespace: current.metadata.namespace,
+    };
+    if (current.status !== undefined) next.status = current.status;
+    else delete next.status;
+    if (current.metadata.generation !== undefined) {
+      next.metadata.generation = current.metadata.generation + (specChanged(current, next) ? 1 : 0);
+    }
+    if (current.metadata.deletionTimestamp)
+      next.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
+    return this.#commitIfChanged(type, next, current);
+  }
+
+  /** JSON merge patch (RFC 7386) of an object or of its status. */
+  patch(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    patch: unknown,
+    options: { subresource?: 'status' } = {},
+  ): KubeObject {
+    const current = this.#require(type, namespace, name);
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      throw statusError(400, 'BadRequest', 'the patch is not a JSON object');
+    }
+    const scoped =
+      options.subresource === 'status'
+        ? { status: (patch as { status?: unknown }).status }
+        : (patch as Record<string, unknown>);
+    const next = mergePatch(structuredClone(current), scoped) as KubeObject;
+    if (options.subresource !== 'status') next.status = current.status;
+    next.metadata = {
+      ...next.metadata,
+      uid: current.metadata.uid,
+      name: current.metadata.name,
+      namespace: current.metadata.namespace,
+    };
+    if (current.metadata.generation !== undefined && options.subresource !== 'status') {
+      next.metadata.generation = current.metadata.generation + (specChanged(current, next) ? 1 : 0);
+    }
+    return this.#commitIfChanged(type, next, current);
+  }
+
+  delete(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
+    const current = this.#require(type, namespace, name);
+    this.#bucket(type).delete(objectKey(current.metadata.namespace, name));
+    const gone = structuredClone(current);
+    return this.#commit(type, 'DELETED', gone, current);
+  }
+
+  /** Calls `listener` for every change from now on; returns the function that stops it. */
+  subscribe(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Changes after `resourceVersion`, or a 410 error when they were compacted away. */
+  changesSince(resourceVersion: number): Change[] {
+    if (resourceVersion < this.#compactedThrough) {
+      throw statusError(
+        410,
+        'Expired',
+        `too old resource version: ${resourceVersion} (${this.#compactedThrough})`,
+      );
+    }
+    return this.#history.filter((c) => c.resourceVersion > resourceVersion);
+  }
+
+  /** Forgets history up to `resourceVersion` (default: everything), as etcd compaction does. */
+  compact(resourceVersion = this.#resourceVersion): void {
+    const through = Math.min(resourceVersion, this.#resourceVersion);
+    while (this.#history.length > 0 && (this.#history[0]?.resourceVersion ?? 0) <= through)
+      this.#history.shift();
+    this.#compactedThrough = Math.max(this.#compactedThrough, through);
+  }
+
+  #bucket(type: ResourceType): Map<string, KubeObject> {
+    const typeKey = typeKeyOf(type);
+    let bucket = this.#objects.get(typeKey);
+    if (!bucket) {
+      bucket = new Map();
+      this.#objects.set(typeKey, bucket);
+    }
+    return bucket;
+  }
+
+  #require(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
+    const found = this.#bucket(type).get(objectKey(type.namespaced ? namespace : undefined, name));
+    if (!found) {
+      throw statusError(404, 'NotFound', `${resourceName(type)} "${name}" not found`, {
+        name,
+        kind: type.plural,
+        group: type.group,
+      });
+    }
+    return found;
+  }
+
+  #commitIfChanged(type: ResourceType, next: KubeObject, current: KubeObject): KubeObject {
+    next.metadata.resourceVersion = current.metadata.resourceVersion;
+    if (isDeepStrictEqual(next, current)) return structuredClone(current);
+    return this.#commit(type, 'MODIFIED', next, current);
+  }
+
+  #commit(
+    type: ResourceType,
+    changeType: ChangeType,
+    object: KubeObject,
+    previous: KubeObject | undefined,
+  ): KubeObject {
+    this.#resourceVersion++;
+    object.metadata.resourceVersion = String(this.#resourceVersion);
+    if (changeType !== 'DELETED')
+      this.#bucket(type).set(objectKey(object.metadata.namespace, object.metadata.name ?? ''), object);
+    const change: Change = {
+      resourceVersion: this.#resourceVersion,
+      type: changeType,
+      typeKey: typeKeyOf(type),
+      object,
+      previous,
+    };
+    this.#history.push(change);
+    if (this.#history.length > this.maxHistory)
+      this.compact(this.#history[this.#history.length - this.maxHistory]?.resourceVersion);
+    for (const listener of this.#listeners) listener(change);
+    return structuredClone(object);
+  }
+}
+
+export { typeKeyOf };
+
+export function matches(object: KubeObject, selection: Selection): boolean {
+  if (
+    selection.namespace !== undefined &&
+    selection.namespace !== '' &&
+    object.metadata.namespace !== selection.namespace
+  ) {
+    return false;
+  }
+  if (selection.labels && !matchesLabels(selection.labels, object.metadata.labels)) return false;
+  if (selection.fields && !matchesFields(selection.fields, object)) return false;
+  return true;
+}
+
+function sortKey(object: KubeObject): string {
+  return `${object.metadata.namespace ?? ''}/${object.metadata.name ?? ''}`;
+}
+
+function resourceName(type: ResourceType): string {
+  return type.group === '' ? type.plural : `${type.plural}.${type.group}`;
+}
+
+function specChanged(a: KubeObject, b: KubeObject): boolean {
+  const strip = ({ metadata: _m, status: _s, ...rest }: KubeObject) => rest;
+  return !isDeepStrictEqual(strip(a), strip(b));
+}
+
+/** RFC 7386: null deletes, objects merge recursively, everything else replaces. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const result: Record<string, unknown> =
+    typeof target === 'object' && target !== null && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key], value);
+  }
+  return result;
+}
+
+const ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** The 5-character suffix the API server gives `generateName` objects. */
+function randomSuffix(): string {
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += ALPHANUMS[Math.floor(Math.random() * ALPHANUMS.length)];
+  return suffix;
+}
