@@ -165,9 +165,13 @@ export async function runExecPlugin(
     const child = spawn(exec.command, exec.args, {
       env,
       stdio: [interactive ? 'inherit' : 'ignore', 'pipe', interactive ? 'inherit' : 'pipe'],
-      timeout: options.timeoutMs ?? (interactive ? INTERACTIVE_EXEC_TIMEOUT_MS : EXEC_TIMEOUT_MS),
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    // Our own timer: spawn's `timeout` option leaks its timer when the command cannot start.
+    const timer = setTimeout(
+      () => child.kill('SIGTERM'),
+      options.timeoutMs ?? (interactive ? INTERACTIVE_EXEC_TIMEOUT_MS : EXEC_TIMEOUT_MS),
+    );
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outBytes = 0;
@@ -179,12 +183,14 @@ export async function runExecPlugin(
       if (err.reduce((n, b) => n + b.length, 0) < 64 * 1024) err.push(chunk);
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
       if (error.name === 'AbortError' && options.signal?.aborted) return reject(options.signal.reason);
       const why =
         error.code === 'ENOENT' ? 'not found' : error.code === 'EACCES' ? 'not executable' : error.message;
       reject(new KubeAuthError(`exec plugin "${exec.command}": ${why}${hint}`, { cause: error }));
     });
     child.once('close', (exitCode, signalName) => {
+      clearTimeout(timer);
       resolve({
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8').trim(),

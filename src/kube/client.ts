@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher, ProxyAgent } from 'undici';
 import { Authenticator, type Credentials } from './auth.js';
+import { cancellable } from './cancellable.js';
 import { type LoadKubeConfigOptions, loadKubeConfig, type ResolvedKubeConfig } from './config.js';
 import { InvalidInputError } from './errors.js';
 import { mapTransportError, readApiError } from './http-errors.js';
@@ -218,12 +219,12 @@ export class KubeClient {
     kind: KindLike,
     options: WatchOptions = {},
   ): AsyncGenerator<WatchEvent<T>> {
-    return watchResource<T>(this, kind, options);
+    return cancellable((signal) => watchResource<T>(this, kind, { ...options, signal }), options.signal);
   }
 
   /** Reads (and with `follow`, follows) the log of one container, line by line. */
   logs(pod: ObjectRef, options: LogOptions = {}): AsyncGenerator<LogLine> {
-    return readLogs(this, pod, options);
+    return cancellable((signal) => readLogs(this, pod, { ...options, signal }), options.signal);
   }
 
   /** Closes every connection of this client. */

@@ -176,12 +176,12 @@ function readConfigFile(path: string): ParsedFile {
 
 function parseFile(text: string, path: string, dir: string): ParsedFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
   const error = doc.errors[0];
   if (error) {
     const at = error.linePos?.[0];
     const where = at ? `${path}:${at.line}:${at.col}` : path;
-    const what = error.message.split('\n')[0];
+    const what = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
     throw new KubeConfigError(`malformed kubeconfig ${where}: ${what}`, { file: path, cause: error });
   }
   const root = doc.contents;

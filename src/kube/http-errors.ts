@@ -12,7 +12,7 @@ const TLS_VERIFY_CODES: Record<string, string> = {
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'certificate signed by an unknown authority',
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'certificate signed by an unknown authority',
   UNABLE_TO_GET_ISSUER_CERT: 'certificate signed by an unknown authority',
-  SELF_SIGNED_CERT_IN_CHAIN: 'certificate signed by an unknown authority (self-signed in chain)',
+  SELF_SIGNED_CERT_IN_CHAIN: 'certificate signed by an unknown authority',
   DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate not trusted',
   CERT_HAS_EXPIRED: 'server certificate has expired',
   CERT_NOT_YET_VALID: 'server certificate is not yet valid',

@@ -4,6 +4,7 @@ import { isRetryable, KubeApiError } from './errors.js';
 import { LineSplitter } from './lines.js';
 import { logTimeKey, ResumePoint } from './log-resume.js';
 import { BUILTIN_RESOURCES, resourcePath } from './resources.js';
+import { asStreamFailure } from './watch.js';
 
 export interface LogLine {
   /** The container runtime's timestamp, RFC 3339 with nanoseconds, as the server sent it. */
@@ -95,7 +96,7 @@ export async function* readLogs(
       }
       completed = true;
     } catch (error) {
-      failure = error;
+      failure = asStreamFailure(error, client);
     } finally {
       signal?.removeEventListener('abort', onAbort);
       controller.abort();

@@ -1,6 +1,7 @@
 import { Backoff, type RetryOptions, sleep } from './backoff.js';
 import type { KindLike, KubeClient } from './client.js';
-import { isRetryable, KubeApiError, KubeDecodeError, type KubeStatus } from './errors.js';
+import { isRetryable, KubeApiError, KubeDecodeError, KubedogError, type KubeStatus } from './errors.js';
+import { mapTransportError } from './http-errors.js';
 import { LineSplitter } from './lines.js';
 import type { KubeObject, WatchEvent, WatchEventType } from './types.js';
 
@@ -143,7 +144,7 @@ export async function* watchResource<T extends KubeObject>(
         arm();
       }
     } catch (error) {
-      failure = error;
+      failure = asStreamFailure(error, client);
     } finally {
       disarm();
       signal?.removeEventListener('abort', onAbort);
@@ -177,6 +178,17 @@ export async function* watchResource<T extends KubeObject>(
     notify({ type: 'reconnecting', resource, reason, attempt: backoff.attempt, delayMs: delay });
     await sleep(delay, signal);
   }
+}
+
+/** Errors while reading a body (socket closed mid-stream) become connection errors, which are retried. */
+export function asStreamFailure(error: unknown, client: KubeClient): unknown {
+  if (error instanceof KubedogError || error instanceof InactivityTimeout || isAbortError(error))
+    return error;
+  return mapTransportError(error, client.config);
+}
+
+function isAbortError(error: unknown): boolean {
+  return (error as Error)?.name === 'AbortError';
 }
 
 interface RawWatchEvent {

@@ -50,11 +50,15 @@ export class Faults {
     this.expiredTokens.clear();
   }
 
-  /** The actions that apply to one request; each use counts against its rule. */
+  /**
+   * The actions that apply to one request; each use counts against its rule.
+   * Rules of the same action type queue up: one request takes at most one of
+   * each type, in the order they were added.
+   */
   take(kind: RequestKind, path: string): FaultAction[] {
     const actions: FaultAction[] = [];
     for (const rule of this.#rules) {
-      if (rule.times <= 0) continue;
+      if (rule.times <= 0 || actions.some((a) => a.type === rule.action.type)) continue;
       if (rule.match.kind !== undefined && rule.match.kind !== kind) continue;
       const p = rule.match.path;
       if (p !== undefined && !(typeof p === 'string' ? path.includes(p) : p.test(path))) continue;

@@ -108,7 +108,8 @@ export class ApiServer {
       this.#sockets.add(socket);
       socket.once('close', () => this.#sockets.delete(socket));
     };
-    this.#server.on(options.tls ? 'secureConnection' : 'connection', track);
+    // The raw TCP socket, also for TLS: destroying it ends connections still in their handshake.
+    this.#server.on('connection', track);
   }
 
   get stats(): ServerStats {

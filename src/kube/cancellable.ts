@@ -1,0 +1,62 @@
+/**
+ * Makes an async generator cancellable from outside. A native async
+ * generator's `return()` waits until a pending `next()` settles — which, for a
+ * quiet watch or log stream, may be never. The wrapper's `return()` aborts the
+ * generator's signal first, so the pending `next()` settles at once (as done),
+ * every connection is closed, and then the generator is finished.
+ *
+ * An abort of the caller's `signal` is not a cancellation: the pending `next()`
+ * rejects with the signal's reason, as everywhere else.
+ */
+export function cancellable<T>(
+  start: (signal: AbortSignal) => AsyncGenerator<T, void, undefined>,
+  outer?: AbortSignal,
+): AsyncGenerator<T, void, undefined> {
+  const controller = new AbortController();
+  const forward = () => controller.abort(outer?.reason);
+  if (outer?.aborted) forward();
+  else outer?.addEventListener('abort', forward, { once: true });
+  const inner = start(controller.signal);
+  let cancelled = false;
+  const release = () => outer?.removeEventListener('abort', forward);
+  const done: IteratorReturnResult<void> = { done: true, value: undefined };
+
+  const iterator: AsyncGenerator<T, void, undefined> = {
+    async next() {
+      if (cancelled) return done;
+      try {
+        const result = await inner.next();
+        if (result.done) release();
+        return result;
+      } catch (error) {
+        release();
+        if (cancelled) return done;
+        throw error;
+      }
+    },
+    async return() {
+      if (!cancelled) {
+        cancelled = true;
+        controller.abort(new Error('iteration ended by the consumer'));
+        try {
+          await inner.return(undefined);
+        } catch {
+          // The generator's own abort error: expected here.
+        }
+        release();
+      }
+      return done;
+    },
+    async throw(error: unknown) {
+      release();
+      return inner.throw(error);
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+    async [Symbol.asyncDispose]() {
+      await iterator.return(undefined);
+    },
+  };
+  return iterator;
+}

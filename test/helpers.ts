@@ -1,0 +1,42 @@
+import type { KubeObject } from '../src/kube/types.js';
+
+/** A minimal Pod manifest. */
+export function podManifest(
+  name: string,
+  options: { namespace?: string; labels?: Record<string, string>; containers?: string[] } = {},
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: options.namespace ?? 'default',
+      ...(options.labels ? { labels: options.labels } : {}),
+    },
+    spec: {
+      containers: (options.containers ?? ['app']).map((c) => ({ name: c, image: `registry.local/${c}:v1` })),
+    },
+  };
+}
+
+/** Polls until `condition` holds; fails with `what` after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Takes the next `count` items of an async iterator without closing it. */
+export async function take<T>(iterator: AsyncIterator<T>, count: number): Promise<T[]> {
+  const items: T[] = [];
+  while (items.length < count) {
+    const next = await iterator.next();
+    if (next.done) break;
+    items.push(next.value);
+  }
+  return items;
+}
+
+export const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
