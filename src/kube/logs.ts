@@ -72,6 +72,18 @@ export async function* readLogs(
     sinceSeconds: options.sinceSeconds,
     sinceTime: options.sinceTime instanceof Date ? options.sinceTime.toISOString() : options.sinceTime,
   };
+  // A followed stream belongs to one container instance: when the kubelet
+  // restarts the container, the stream ends here and the caller starts a new one.
+  const instance =
+    options.follow && !options.previous
+      ? (await containerState(client, namespace, pod.name, options.container, signal))?.id
+      : undefined;
+  const sameInstanceRunning = async () => {
+    const state = await containerState(client, namespace, pod.name, options.container, signal);
+    return (
+      state?.running === true && (instance === undefined || state.id === undefined || state.id === instance)
+    );
+  };
   let first = true;
   for (;;) {
     const query = resume.since ? { ...baseQuery, sinceTime: resume.since } : firstQuery;
@@ -105,10 +117,7 @@ export async function* readLogs(
     if (first && failure !== undefined && !isRetryable(failure)) throw failure;
     first = false;
 
-    if (
-      completed &&
-      (!options.follow || !(await containerRunning(client, namespace, pod.name, options, signal)))
-    ) {
+    if (completed && (!options.follow || options.previous || !(await sameInstanceRunning()))) {
       // A normal end: an unterminated last line is a real line.
       const rest = splitter.takeRemainder();
       if (rest !== undefined) {
@@ -121,6 +130,7 @@ export async function* readLogs(
     // line, it is sent again after resuming.
     if (failure instanceof KubeApiError && (failure.statusCode === 404 || failure.statusCode === 400)) return;
     if (failure !== undefined && !isRetryable(failure)) throw failure;
+    if (options.follow && failure !== undefined && !(await sameInstanceRunning())) return;
     const delay = backoff.next((failure as KubeApiError | undefined)?.retryAfterSeconds);
     if (delay === undefined) throw failure ?? new Error(`log stream of ${pod.name} keeps ending`);
     const reason =
@@ -138,30 +148,33 @@ export function parseLogLine(raw: string): LogLine {
   return { time: candidate, text: space === -1 ? '' : raw.slice(space + 1) };
 }
 
-/** Whether the followed container is still running, so a stream that ended should be resumed. */
-async function containerRunning(
+interface ContainerState {
+  running: boolean;
+  /** The runtime's container ID: a new one means the container restarted. */
+  id: string | undefined;
+}
+
+/** The followed container's state, to tell a stream that should be resumed from one that ended for good. */
+async function containerState(
   client: KubeClient,
   namespace: string,
   name: string,
-  options: LogOptions,
+  container: string | undefined,
   signal: AbortSignal | undefined,
-): Promise<boolean> {
-  if (options.previous) return false;
+): Promise<ContainerState | undefined> {
+  type Status = { name: string; containerID?: string; state?: { running?: unknown } };
   try {
     const pod = await client.get<{
       metadata: Record<string, unknown>;
-      status?: {
-        containerStatuses?: { name: string; state?: { running?: unknown } }[];
-        initContainerStatuses?: { name: string; state?: { running?: unknown } }[];
-      };
+      status?: { containerStatuses?: Status[]; initContainerStatuses?: Status[] };
     }>('Pod', { namespace, name }, { signal });
     const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
-    const status = options.container ? statuses.find((s) => s.name === options.container) : statuses[0];
-    return status?.state?.running !== undefined;
+    const status = container ? statuses.find((s) => s.name === container) : statuses[0];
+    return { running: status?.state?.running !== undefined, id: status?.containerID };
   } catch (error) {
-    if (error instanceof KubeApiError && error.statusCode === 404) return false;
+    if (error instanceof KubeApiError && error.statusCode === 404) return undefined;
     if (signal?.aborted) throw signal.reason;
-    // Unknown: assume it runs; the next attempt tells.
-    return true;
+    // Unknown: assume it runs as before; the next attempt tells.
+    return { running: true, id: undefined };
   }
 }

@@ -1,6 +1,13 @@
 import { Backoff, type RetryOptions, sleep } from './backoff.js';
 import type { KindLike, KubeClient } from './client.js';
-import { isRetryable, KubeApiError, KubeDecodeError, KubedogError, type KubeStatus } from './errors.js';
+import {
+  isRetryable,
+  KubeApiError,
+  KubeConnectionError,
+  KubeDecodeError,
+  KubedogError,
+  type KubeStatus,
+} from './errors.js';
 import { mapTransportError } from './http-errors.js';
 import { LineSplitter } from './lines.js';
 import type { KubeObject, WatchEvent, WatchEventType } from './types.js';
@@ -182,9 +189,21 @@ export async function* watchResource<T extends KubeObject>(
 
 /** Errors while reading a body (socket closed mid-stream) become connection errors, which are retried. */
 export function asStreamFailure(error: unknown, client: KubeClient): unknown {
-  if (error instanceof KubedogError || error instanceof InactivityTimeout || isAbortError(error))
+  if (error instanceof KubedogError || error instanceof InactivityTimeout || isAbortError(error)) {
     return error;
-  return mapTransportError(error, client.config);
+  }
+  const mapped = mapTransportError(error, client.config);
+  if (!(mapped instanceof KubeConnectionError)) return mapped;
+  // The connection worked before: say that it broke, not that the server is unreachable.
+  const host = new URL(client.server).host;
+  return new KubeConnectionError(
+    `connection to ${host} broke mid-stream (${mapped.syscallCode ?? 'closed'})`,
+    {
+      server: client.server,
+      ...(mapped.syscallCode ? { syscallCode: mapped.syscallCode } : {}),
+      cause: error,
+    },
+  );
 }
 
 function isAbortError(error: unknown): boolean {

@@ -162,7 +162,10 @@ export class ObjectStore {
         ? { status: (patch as { status?: unknown }).status }
         : (patch as Record<string, unknown>);
     const next = mergePatch(structuredClone(current), scoped) as KubeObject;
-    if (options.subresource !== 'status') next.status = current.status;
+    if (options.subresource !== 'status') {
+      if (current.status === undefined) delete next.status;
+      else next.status = current.status;
+    }
     next.metadata = {
       ...next.metadata,
       uid: current.metadata.uid,

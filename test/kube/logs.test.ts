@@ -135,6 +135,28 @@ describe('logs', () => {
     assert.deepEqual(await stream.next(), { done: true, value: undefined });
   });
 
+  test('a restarted container ends the followed stream: one stream per container instance', async () => {
+    const pod = `pod-${++n}`;
+    const running = (id: string) => ({
+      containerStatuses: [{ name: 'app', containerID: id, state: { running: {} } }],
+    });
+    cluster.create({ ...podManifest(pod), status: running('containerd://first') });
+    cluster.logs.append('default', pod, 'app', 'first instance');
+    const stream = cluster.client.logs({ name: pod }, { follow: true, ...fast });
+    assert.deepEqual(texts(await take(stream, 1)), ['first instance']);
+    // The kubelet restarts the container: new ID, new log; the old stream ends.
+    await cluster.client.patch(
+      'pods',
+      { name: pod },
+      { status: running('containerd://second') },
+      { subresource: 'status' },
+    );
+    cluster.logs.restart('default', pod, 'app');
+    cluster.logs.append('default', pod, 'app', 'second instance');
+    assert.deepEqual(await stream.next(), { done: true, value: undefined });
+    assert.deepEqual(texts(await take(cluster.client.logs({ name: pod }), 1)), ['second instance']);
+  });
+
   test('break and abort close the stream on the server', async () => {
     const pod = newPod();
     cluster.logs.append('default', pod, 'app', ['one', 'two', 'three']);

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+
+const readme = readFileSync('README.md', 'utf8');
+
+/** The fenced block of `lang` that follows `marker` in the README. */
+function blockAfter(marker: string, lang: string): string {
+  const at = readme.indexOf(marker);
+  assert.ok(at !== -1, `README lacks "${marker}"`);
+  const start = readme.indexOf(`\`\`\`${lang}\n`, at);
+  const end = readme.indexOf('\n```', start + lang.length + 4);
+  return readme.slice(start + lang.length + 4, end);
+}
+
+describe('README', () => {
+  test('the library example is the file examples/watch-and-logs.ts, and its output is what it prints', () => {
+    const example = readFileSync('examples/watch-and-logs.ts', 'utf8').trimEnd();
+    assert.equal(blockAfter('This example runs as it is', 'ts'), example);
+    // Run it against the sources: the package's self-imports point at src/.
+    const runnable = example
+      .replace("from 'kubedog/testing'", "from '../src/testing/index.js'")
+      .replace("from 'kubedog'", "from '../src/index.js'");
+    const file = 'examples/.readme-example.ts';
+    writeFileSync(file, runnable);
+    try {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', file], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout.trimEnd(), blockAfter('Output:', 'text'));
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
+  test('the quick-start commands exist, and CI runs the same test command', () => {
+    const quickStart = blockAfter('## Quick start', 'sh');
+    assert.match(quickStart, /^npm ci && npm run demo /m);
+    assert.match(quickStart, /^npm test /m);
+    const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts as Record<string, string>;
+    assert.ok(scripts.demo && scripts.test);
+    const ci = readFileSync('.ci/run', 'utf8');
+    assert.match(ci, /^npm ci\b/m);
+    assert.match(ci, /^npm test$/m);
+  });
+
+  test('the demo transcript shows what the demo prints', () => {
+    const transcript = blockAfter('A real run:', 'text');
+    assert.match(transcript, /✓ \d+ watch events, 12 log lines written on the server, 0 lost, 0 repeated/);
+    assert.match(transcript, /^web-7f9c4-abcde app │ listening on :8080$/m);
+  });
+});

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type FakeCluster, startFakeCluster } from '../../src/testing/cluster.js';
+import { podManifest } from '../helpers.js';
+
+describe('simulated API server over HTTP', () => {
+  let cluster: FakeCluster;
+  before(async () => {
+    cluster = await startFakeCluster({ bookmarkIntervalMs: 20 });
+  });
+  after(() => cluster.close());
+
+  const get = async (path: string) => {
+    const response = await fetch(`${cluster.url}${path}`);
+    // biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary JSON
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  test('discovery documents, as kubectl reads them', async () => {
+    const version = await get('/version');
+    assert.equal(version.body.gitVersion, 'v1.34.0-kubedog-fake');
+    assert.deepEqual((await get('/api')).body.versions, ['v1']);
+    const core = await get('/api/v1');
+    const names = core.body.resources.map((r: { name: string }) => r.name);
+    assert.ok(names.includes('pods') && names.includes('pods/log') && names.includes('pods/status'));
+    const groups = (await get('/apis')).body.groups.map((g: { name: string }) => g.name);
+    assert.ok(
+      ['apps', 'batch', 'networking.k8s.io', 'apiextensions.k8s.io'].every((g) => groups.includes(g)),
+    );
+    const apps = await get('/apis/apps/v1');
+    assert.ok(
+      apps.body.resources.some(
+        (r: { kind: string; shortNames?: string[] }) =>
+          r.kind === 'Deployment' && r.shortNames?.includes('deploy'),
+      ),
+    );
+    assert.equal((await get('/apis/nope/v1')).status, 404);
+  });
+
+  test('a watch from a compacted resourceVersion answers 200 with an ERROR event carrying 410', async () => {
+    const old = cluster.store.resourceVersion;
+    cluster.create(podManifest('compact-me'));
+    cluster.store.compact();
+    const response = await fetch(
+      `${cluster.url}/api/v1/namespaces/default/pods?watch=true&resourceVersion=${old}`,
+    );
+    assert.equal(response.status, 200);
+    const [line] = (await response.text()).trim().split('\n');
+    const event = JSON.parse(line ?? '');
+    assert.equal(event.type, 'ERROR');
+    assert.equal(event.object.code, 410);
+    assert.equal(event.object.reason, 'Expired');
+  });
+
+  test('bookmarks carry the current resourceVersion when asked for', async () => {
+    const controller = new AbortController();
+    const response = await fetch(
+      `${cluster.url}/api/v1/namespaces/default/pods?watch=1&resourceVersion=${cluster.store.resourceVersion}&allowWatchBookmarks=true`,
+      {
+        signal: controller.signal,
+      },
+    );
+    const reader = response.body?.getReader();
+    const { value } = (await reader?.read()) ?? {};
+    controller.abort();
+    const event = JSON.parse(new TextDecoder().decode(value).split('\n')[0] ?? '');
+    assert.equal(event.type, 'BOOKMARK');
+    assert.equal(event.object.metadata.resourceVersion, String(cluster.store.resourceVersion));
+  });
+
+  test('wrong methods, media types and bodies get Status errors', async () => {
+    const patch = await fetch(`${cluster.url}/api/v1/namespaces/default/pods/x`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json-patch+json' },
+      body: '[]',
+    });
+    assert.equal(patch.status, 415);
+    const bad = await fetch(`${cluster.url}/api/v1/namespaces/default/pods`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { message: string }).message, 'the request body is not valid JSON');
+    const mismatch = await fetch(`${cluster.url}/api/v1/namespaces/kube-system/pods`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(podManifest('x', { namespace: 'default' })),
+    });
+    assert.equal(mismatch.status, 400);
+    assert.match(
+      ((await mismatch.json()) as { message: string }).message,
+      /does not match the namespace sent on the request/,
+    );
+  });
+
+  test('RBAC-like denials read like the real server, also for subresources', async () => {
+    cluster.create(podManifest('secret-logs'));
+    cluster.forbid({ resource: 'pods/log' });
+    const response = await get('/api/v1/namespaces/default/pods/secret-logs/log');
+    assert.equal(response.status, 403);
+    assert.equal(
+      response.body.message,
+      'pods "secret-logs" is forbidden: User "system:admin" cannot get resource "pods/log" in API group "" in the namespace "default"',
+    );
+  });
+
+  test('statistics count open watches and log streams', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${cluster.url}/api/v1/namespaces/default/pods?watch=true`, {
+      signal: controller.signal,
+    });
+    assert.equal(response.status, 200);
+    assert.equal(cluster.stats.openWatches, 1);
+    controller.abort();
+    const deadline = Date.now() + 2000;
+    const open = () => cluster.stats.openWatches;
+    while (open() !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(open(), 0);
+  });
+});

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { findBuiltinResource, type ResourceType } from '../../src/kube/resources.js';
+import { StatusError } from '../../src/testing/status.js';
+import { mergePatch, ObjectStore } from '../../src/testing/store.js';
+import { podManifest } from '../helpers.js';
+
+const pods = findBuiltinResource('pods') as ResourceType;
+const configMaps = findBuiltinResource('cm') as ResourceType;
+
+function statusOf(fn: () => unknown) {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof StatusError);
+    return error.status;
+  }
+  assert.fail('expected a StatusError');
+}
+
+describe('ObjectStore', () => {
+  test('one resourceVersion for the whole cluster that only grows', () => {
+    const store = new ObjectStore();
+    const a = store.create(pods, podManifest('a'));
+    const b = store.create(configMaps, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'b', namespace: 'default' },
+    });
+    const c = store.patch(pods, 'default', 'a', { metadata: { labels: { x: 'y' } } });
+    const rvs = [a, b, c].map((o) => Number(o.metadata.resourceVersion));
+    assert.deepEqual(
+      rvs,
+      [...rvs].sort((x, y) => x - y),
+    );
+    assert.equal(new Set(rvs).size, 3);
+    assert.equal(store.resourceVersion, rvs[2]);
+  });
+
+  test('a no-op patch changes nothing and commits nothing', () => {
+    const store = new ObjectStore();
+    const a = store.create(pods, podManifest('a', { labels: { x: 'y' } }));
+    const again = store.patch(pods, 'default', 'a', { metadata: { labels: { x: 'y' } } });
+    assert.equal(again.metadata.resourceVersion, a.metadata.resourceVersion);
+  });
+
+  test('generateName, AlreadyExists and NotFound like the API server', () => {
+    const store = new ObjectStore();
+    const generated = store.create(pods, {
+      ...podManifest(''),
+      metadata: { generateName: 'web-', namespace: 'default' },
+    });
+    assert.match(generated.metadata.name ?? '', /^web-[a-z0-9]{5}$/);
+    store.create(pods, podManifest('dup'));
+    assert.deepEqual(
+      statusOf(() => store.create(pods, podManifest('dup'))),
+      {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        message: 'pods "dup" already exists',
+        reason: 'AlreadyExists',
+        code: 409,
+        details: { name: 'dup', kind: 'pods', group: '' },
+      },
+    );
+    assert.equal(statusOf(() => store.delete(pods, 'default', 'nope')).message, 'pods "nope" not found');
+  });
+
+  test('update with a stale resourceVersion conflicts', () => {
+    const store = new ObjectStore();
+    const a = store.create(pods, podManifest('a'));
+    store.patch(pods, 'default', 'a', { metadata: { labels: { v: '2' } } });
+    const status = statusOf(() => store.update(pods, a));
+    assert.equal(status.code, 409);
+    assert.match(status.message ?? '', /the object has been modified/);
+  });
+
+  test('history serves changes since a version until it is compacted, then 410', () => {
+    const store = new ObjectStore();
+    const start = store.resourceVersion;
+    store.create(pods, podManifest('a'));
+    store.delete(pods, 'default', 'a');
+    assert.deepEqual(
+      store.changesSince(start).map((c) => c.type),
+      ['ADDED', 'DELETED'],
+    );
+    store.compact();
+    const status = statusOf(() => store.changesSince(start));
+    assert.equal(status.code, 410);
+    assert.equal(status.reason, 'Expired');
+    assert.deepEqual(store.changesSince(store.resourceVersion), []);
+  });
+
+  test('history is bounded: old changes are compacted away', () => {
+    const store = new ObjectStore({ maxHistory: 10 });
+    const start = store.resourceVersion;
+    for (let i = 0; i < 30; i++) store.create(pods, podManifest(`p${i}`));
+    assert.ok(store.changesSince(store.resourceVersion - 9).length === 9);
+    assert.throws(() => store.changesSince(start), StatusError);
+  });
+
+  test('mergePatch follows RFC 7386', () => {
+    assert.deepEqual(mergePatch({ a: 'b', c: { d: 'e', f: 'g' } }, { a: 'z', c: { f: null } }), {
+      a: 'z',
+      c: { d: 'e' },
+    });
+    assert.deepEqual(mergePatch({ a: [1, 2] }, { a: [3] }), { a: [3] });
+    assert.deepEqual(mergePatch({ a: 'b' }, { a: { b: 'c' } }), { a: { b: 'c' } });
+  });
+});
