@@ -128,7 +128,8 @@ export function parseStatus(text: string, statusCode: number): KubeStatus {
   };
 }
 
-function reasonFor(statusCode: number): string {
+/** The Status reason the API server uses for an HTTP status code. */
+export function reasonFor(statusCode: number): string {
   const reasons: Record<number, string> = {
     400: 'BadRequest',
     401: 'Unauthorized',

@@ -7,6 +7,7 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { reasonFor } from '../kube/http-errors.js';
 import { apiVersionOf, BUILTIN_RESOURCES, type ResourceType } from '../kube/resources.js';
 import { parseFieldSelector, parseLabelSelector } from '../kube/selector.js';
 import type { KubeObject } from '../kube/types.js';
@@ -201,8 +202,8 @@ export class ApiServer {
           res.setHeader('retry-after', String(action.retryAfterSeconds));
         throw statusError(
           action.code,
-          action.reason ?? defaultReason(action.code),
-          action.message ?? defaultReason(action.code),
+          action.reason ?? reasonFor(action.code),
+          action.message ?? reasonFor(action.code),
         );
       }
     }
@@ -787,20 +788,6 @@ function verbOf(method: string, isWatch: boolean, name: string | undefined): str
     default:
       return method.toLowerCase();
   }
-}
-
-function defaultReason(code: number): string {
-  const reasons: Record<number, string> = {
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'NotFound',
-    409: 'Conflict',
-    410: 'Expired',
-    429: 'TooManyRequests',
-    500: 'InternalError',
-    503: 'ServiceUnavailable',
-  };
-  return reasons[code] ?? 'Unknown';
 }
 
 function sendJson(res: ServerResponse, code: number, body: unknown): void {

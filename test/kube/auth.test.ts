@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { KubeClient } from '../../src/kube/client.js';
-import { kubeConfigFromString } from '../../src/kube/config.js';
+import { kubeConfigFromString, loadInCluster } from '../../src/kube/config.js';
 import { KubeApiError, KubeAuthError, KubeConnectionError, KubeTlsError } from '../../src/kube/errors.js';
 import { type FakeCluster, startFakeCluster } from '../../src/testing/cluster.js';
 import { writeExecPlugin } from '../../src/testing/exec-plugin.js';
@@ -88,19 +88,27 @@ describe('kubeconfig auth matrix against the HTTPS simulated cluster', () => {
     }
   });
 
-  test('in-cluster configuration against the HTTPS server', async () => {
+  test('in-cluster configuration against the HTTPS server, with the token rotated by the kubelet', async () => {
     const sa = mkdtempSync(join(tmpdir(), 'kubedog-sa-'));
     writeFileSync(join(sa, 'token'), TOKEN);
     writeFileSync(join(sa, 'ca.crt'), pki.ca);
-    const { loadInCluster } = await import('../../src/kube/config.js');
+    writeFileSync(join(sa, 'namespace'), 'kube-system');
     const port = new URL(cluster.url).port;
     const config = loadInCluster(
       { KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: port },
       { serviceAccountDir: sa },
     );
+    assert.equal(config.namespace, 'kube-system');
     const client = new KubeClient(config);
     clients.push(client);
     await canList(client);
+    cluster.faults.expireToken(TOKEN);
+    writeFileSync(join(sa, 'token'), ROTATED);
+    try {
+      await canList(client);
+    } finally {
+      cluster.faults.expiredTokens.delete(TOKEN);
+    }
   });
 
   test('exec plugin v1: argv, env, KUBERNETES_EXEC_INFO, cached until expiry', async () => {

@@ -185,26 +185,12 @@ async function playStory(
   say('one container crashes and is restarted by the kubelet');
   log('web-7f9c4-fghij', 'app', ['panic: runtime error: invalid memory address or nil pointer dereference']);
   await sleep(100);
-  await client.patch(
-    'pods',
-    { namespace: NAMESPACE, name: 'web-7f9c4-fghij' },
-    {
-      status: {
-        containerStatuses: [
-          {
-            name: 'app',
-            ready: false,
-            restartCount: 1,
-            state: {
-              waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s restarting failed container' },
-            },
-            lastState: { terminated: { exitCode: 2, reason: 'Error' } },
-          },
-        ],
-      },
-    },
-    { subresource: 'status' },
-  );
+  await setAppStatus(client, 'web-7f9c4-fghij', 'Running', {
+    ready: false,
+    restartCount: 1,
+    state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s restarting failed container' } },
+    lastState: { terminated: { exitCode: 2, reason: 'Error' } },
+  });
   logs.restart(NAMESPACE, 'web-7f9c4-fghij', 'app');
   await sleep(300);
   await setRunning(client, 'web-7f9c4-fghij', 1);
@@ -225,39 +211,33 @@ async function createPod(client: KubeClient, name: string, image: string): Promi
     metadata: { name, namespace: NAMESPACE, labels: { app: 'web' } },
     spec: { containers: [{ name: 'app', image }] },
   });
-  await client.patch(
-    'pods',
-    { namespace: NAMESPACE, name },
-    {
-      status: {
-        phase: 'Pending',
-        containerStatuses: [
-          { name: 'app', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } },
-        ],
-      },
-    },
-    { subresource: 'status' },
-  );
+  await setAppStatus(client, name, 'Pending', {
+    ready: false,
+    restartCount: 0,
+    state: { waiting: { reason: 'ContainerCreating' } },
+  });
 }
 
 async function setRunning(client: KubeClient, name: string, restartCount: number): Promise<void> {
+  await setAppStatus(client, name, 'Running', {
+    ready: true,
+    restartCount,
+    containerID: `containerd://${name}-${restartCount}`,
+    state: { running: { startedAt: new Date().toISOString() } },
+  });
+}
+
+/** Writes the pod phase and the status of its one container, as the kubelet would. */
+async function setAppStatus(
+  client: KubeClient,
+  name: string,
+  phase: string,
+  container: Record<string, unknown>,
+) {
   await client.patch(
     'pods',
     { namespace: NAMESPACE, name },
-    {
-      status: {
-        phase: 'Running',
-        containerStatuses: [
-          {
-            name: 'app',
-            ready: true,
-            restartCount,
-            containerID: `containerd://${name}-${restartCount}`,
-            state: { running: { startedAt: new Date().toISOString() } },
-          },
-        ],
-      },
-    },
+    { status: { phase, containerStatuses: [{ name: 'app', ...container }] } },
     { subresource: 'status' },
   );
 }
