@@ -48,3 +48,20 @@ export type {
   WatchEventType,
 } from './kube/types.js';
 export type { WatchNotice, WatchOptions } from './kube/watch.js';
+export {
+  type CustomRule,
+  classifyEvent,
+  computeVerdict,
+  type FailureClass,
+  type Problem,
+  type Progress,
+  parseRules,
+  podProblems,
+  Reason,
+  readinessWindowMs,
+  redactCredentials,
+  type Verdict,
+  type VerdictContext,
+  type VerdictOptions,
+  type VerdictState,
+} from './status/index.js';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { computeVerdict } from '../src/status/index.js';
 
 const readme = readFileSync('README.md', 'utf8');
 
@@ -45,6 +46,49 @@ describe('README', () => {
     const ci = readFileSync('.ci/run', 'utf8');
     assert.match(ci, /^npm ci\b/m);
     assert.match(ci, /^npm test$/m);
+  });
+
+  test('the verdict example shows what computeVerdict returns', () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', generation: 1 },
+      spec: { replicas: 1 },
+      status: {
+        observedGeneration: 1,
+        replicas: 1,
+        updatedReplicas: 1,
+        readyReplicas: 0,
+        availableReplicas: 0,
+      },
+    };
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web-7f9c4-abcde' },
+      spec: { containers: [{ name: 'app', image: 'registry.local/web:v2' }] },
+      status: {
+        phase: 'Pending',
+        containerStatuses: [
+          {
+            name: 'app',
+            restartCount: 0,
+            state: {
+              waiting: {
+                reason: 'ImagePullBackOff',
+                message: 'Back-off pulling image "registry.local/web:v2"',
+              },
+            },
+          },
+        ],
+      },
+    };
+    const verdict = computeVerdict(deployment, { now: new Date(), pods: [pod] });
+    const example = blockAfter('### Verdicts', 'ts');
+    assert.ok(example.includes(`{ state: '${verdict.state}', reason: '${verdict.reason}',`), example);
+    assert.ok(example.includes(`message: '${verdict.message}',`), verdict.message);
+    assert.ok(example.includes(`hint: '${verdict.hint?.replace("'", "\\'")}',`), verdict.hint);
+    assert.ok(example.includes(`progress: { desired: 1, updated: 1, ready: 0, available: 0 } }`));
   });
 
   test('the demo transcript shows what the demo prints', () => {

@@ -1,0 +1,71 @@
+import type { KubeObject } from '../kube/types.js';
+import { byConditions } from './conditions.js';
+import { customResourceDefinition } from './crd.js';
+import { argoApplication, certificate, externalSecret, flux, sealedSecret } from './custom.js';
+import { daemonSet } from './daemonset.js';
+import { deployment } from './deployment.js';
+import { job } from './job.js';
+import { pod } from './pod.js';
+import { persistentVolumeClaim } from './pvc.js';
+import { replicaSet } from './replicaset.js';
+import { applyRule, findRule } from './rules.js';
+import { ingress, service } from './service.js';
+import { statefulSet } from './statefulset.js';
+import type { Verdict, VerdictContext, VerdictRule } from './types.js';
+
+/** Kind rules by "group/Kind" (core kinds have an empty group). */
+export const RULES: Readonly<Record<string, VerdictRule>> = {
+  '/Pod': pod,
+  '/Service': service,
+  '/PersistentVolumeClaim': persistentVolumeClaim,
+  'apps/Deployment': deployment,
+  'apps/ReplicaSet': replicaSet,
+  'apps/StatefulSet': statefulSet,
+  'apps/DaemonSet': daemonSet,
+  'batch/Job': job,
+  'networking.k8s.io/Ingress': ingress,
+  'apiextensions.k8s.io/CustomResourceDefinition': customResourceDefinition,
+  'cert-manager.io/Certificate': certificate,
+  'helm.toolkit.fluxcd.io/HelmRelease': flux,
+  'kustomize.toolkit.fluxcd.io/Kustomization': flux,
+  'argoproj.io/Application': argoApplication,
+  'external-secrets.io/ExternalSecret': externalSecret,
+  'bitnami.com/SealedSecret': sealedSecret,
+};
+
+function groupOf(object: KubeObject): string {
+  const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+  return apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
+}
+
+/**
+ * The verdict on one object: `progressing`, `ready` or `failed`, with a
+ * reason, a kubectl-like message, a hint for failures, and progress counts.
+ *
+ * Order: the user's rules for the kind (context.rules), then the built-in
+ * rule for "group/Kind" — each starts with the generic checks (deletion,
+ * observedGeneration, Stalled/Reconciling) — then the standard conditions and
+ * `status.phase` for any other kind. Never touches the network or the clock
+ * (`context.now` is the time), and never throws, whatever the object's shape.
+ */
+export function computeVerdict(object: KubeObject, context: VerdictContext): Verdict {
+  const safe: KubeObject = typeof object === 'object' && object !== null ? object : { metadata: {} };
+  const rule = context.rules ? findRule(context.rules, safe) : undefined;
+  if (rule) return applyRule(rule, safe);
+  const kindRule = RULES[`${groupOf(safe)}/${safe.kind ?? ''}`];
+  return (kindRule ?? byConditions)(safe, context);
+}
+
+export { classifyEvent, redactCredentials } from './events.js';
+export { podProblems, readinessWindowMs } from './pod.js';
+export { Reason } from './reasons.js';
+export { type CustomRule, parseRules } from './rules.js';
+export type {
+  FailureClass,
+  Problem,
+  Progress,
+  Verdict,
+  VerdictContext,
+  VerdictOptions,
+  VerdictState,
+} from './types.js';

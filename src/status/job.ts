@@ -1,0 +1,91 @@
+import type { KubeObject } from '../kube/types.js';
+import { bool, condition, describeCondition, name, num, str } from './fields.js';
+import { generic } from './generic.js';
+import { podsVerdict } from './pod.js';
+import { Reason } from './reasons.js';
+import type { Verdict, VerdictContext } from './types.js';
+import { failed, progressing, ready } from './verdict.js';
+
+/**
+ * Job: Complete → ready; Failed → failed with the Job's reason
+ * (BackoffLimitExceeded, DeadlineExceeded, PodFailurePolicy,
+ * MaxFailedIndexesExceeded); suspended → progressing with a hint; not started
+ * → progressing. A running Job is *not* ready: kstatus calls it Current, but
+ * in CI "the migration job is running" is not "the migration succeeded".
+ * Pods failing with errors are left to backoffLimit; pods that can never
+ * start (bad image, missing config) fail the Job early.
+ */
+export function job(object: KubeObject, context: VerdictContext): Verdict {
+  const early = generic(object);
+  if (early) return early;
+  const jobName = name(object);
+  const active = num(object, 'status', 'active') ?? 0;
+  const succeeded = num(object, 'status', 'succeeded') ?? 0;
+  const failedCount = num(object, 'status', 'failed') ?? 0;
+  const completions = num(object, 'spec', 'completions');
+  const progress = {
+    active,
+    succeeded,
+    failed: failedCount,
+    ...(completions !== undefined ? { desired: completions } : {}),
+  };
+  const complete = condition(object, 'Complete');
+  if (complete?.status === 'True') {
+    return ready(Reason.JobComplete, `job "${jobName}" completed: ${succeeded} succeeded`, { progress });
+  }
+  const failure = condition(object, 'Failed');
+  if (failure?.status === 'True') {
+    return failed(
+      failure.reason ?? Reason.PodFailed,
+      `job "${jobName}" failed: ${describeCondition(failure)}`,
+      {
+        hint: jobHint(failure.reason),
+        progress,
+      },
+    );
+  }
+  // Since 1.31 the controller sets FailureTarget/SuccessCriteriaMet before the final condition.
+  const target = condition(object, 'FailureTarget');
+  if (target?.status === 'True') {
+    return failed(
+      target.reason ?? Reason.PodFailed,
+      `job "${jobName}" is failing: ${describeCondition(target)}`,
+      {
+        hint: jobHint(target.reason),
+        progress,
+      },
+    );
+  }
+  if (bool(object, 'spec', 'suspend')) {
+    return progressing(Reason.JobSuspended, `job "${jobName}" is suspended`, {
+      hint: 'spec.suspend is true: the Job starts when it is resumed',
+      progress,
+    });
+  }
+  const pods = podsVerdict(context.pods ?? [], 1, context, { countExitFailures: false });
+  if (pods.failure) return { ...pods.failure, progress };
+  if (!str(object, 'status', 'startTime')) {
+    return progressing(Reason.JobNotStarted, `job "${jobName}" has not started yet`, { progress });
+  }
+  const of = completions !== undefined ? ` of ${completions}` : '';
+  return progressing(
+    Reason.JobRunning,
+    `job "${jobName}" is running: ${active} active, ${succeeded}${of} succeeded, ${failedCount} failed${pods.worst ? ` (${pods.worst.message})` : ''}`,
+    { progress, ...(pods.worst?.hint ? { hint: pods.worst.hint } : {}) },
+  );
+}
+
+function jobHint(reason: string | undefined): string {
+  switch (reason) {
+    case 'BackoffLimitExceeded':
+      return 'the pods failed more often than spec.backoffLimit allows: see their logs';
+    case 'DeadlineExceeded':
+      return 'the Job ran longer than spec.activeDeadlineSeconds';
+    case 'PodFailurePolicy':
+      return 'a pod failure matched a FailJob rule of spec.podFailurePolicy: see the pod logs';
+    case 'MaxFailedIndexesExceeded':
+      return 'more indexes failed than spec.maxFailedIndexes allows';
+    default:
+      return 'see the logs of the Job pods';
+  }
+}

@@ -1,0 +1,81 @@
+import type { KubeObject } from '../kube/types.js';
+
+/** Where a resource stands. */
+export type VerdictState = 'progressing' | 'ready' | 'failed';
+
+/** The counts a status table shows; which ones are set depends on the kind. */
+export interface Progress {
+  desired?: number;
+  updated?: number;
+  ready?: number;
+  available?: number;
+  /** Jobs. */
+  active?: number;
+  succeeded?: number;
+  failed?: number;
+}
+
+export interface Verdict {
+  state: VerdictState;
+  /** CamelCase reason, one of the constants in reasons.ts or a reason taken from the object. */
+  reason: string;
+  /** One line for people; kubectl's wording where kubectl has one. */
+  message: string;
+  /** What to check or do, in one line. */
+  hint?: string;
+  progress?: Progress;
+}
+
+/**
+ * How serious a container or event problem is:
+ * - `fatal-now`: the resource has failed;
+ * - `fatal-after-allowance`: counted against `failuresAllowedPerReplica` × replicas;
+ * - `fatal-after-grace`: failed when it lasts longer than a window (it can clear by itself);
+ * - `transient`: shown, never fatal.
+ */
+export type FailureClass = 'fatal-now' | 'fatal-after-allowance' | 'fatal-after-grace' | 'transient';
+
+/** One problem found on a pod, a container or in an event. */
+export interface Problem {
+  class: FailureClass;
+  reason: string;
+  message: string;
+  hint?: string;
+  pod?: string;
+  container?: string;
+  /** How many failures this problem accounts for (restarts, failed pulls). */
+  occurrences: number;
+  /** When the problem started, for grace windows (RFC 3339). */
+  since?: string;
+  /** The grace window of a `fatal-after-grace` problem. */
+  graceMs?: number;
+}
+
+export interface VerdictOptions {
+  /** Failures tolerated per replica before a resource fails (kubedog's default). @default 1 */
+  failuresAllowedPerReplica?: number;
+  /** Do not fail on readiness probe failures. @default false */
+  ignoreReadinessProbeFailures?: boolean;
+  /** How long a pod may stay unschedulable before it fails. @default 30000 */
+  unschedulableGraceMs?: number;
+  /** How long CreateContainerConfigError (missing ConfigMap/Secret) and mount failures may last. @default 60000 */
+  configGraceMs?: number;
+}
+
+export interface VerdictContext extends VerdictOptions {
+  /** The current time: verdicts never read the clock themselves. */
+  now: Date;
+  /** The pods of the resource's current revision (for controllers), or the pod itself. */
+  pods?: KubeObject[];
+  /** Recent Events about the resource and its pods. */
+  events?: KubeObject[];
+  /** Events older than this do not count as failures. */
+  trackingSince?: Date;
+  /** For Deployments: the ReplicaSet of the current revision. */
+  newReplicaSet?: KubeObject;
+  /** User-supplied rules for custom kinds (see rules.ts). */
+  rules?: readonly import('./rules.js').CustomRule[];
+}
+
+/** A verdict function for one kind. Pure: no I/O, no clock. */
+export type VerdictRule = (object: KubeObject, context: VerdictContext) => Verdict;
