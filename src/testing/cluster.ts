@@ -6,8 +6,12 @@ import { KubeClient } from '../kube/client.js';
 import { kubeConfigFromString } from '../kube/config.js';
 import { findBuiltinResource, type ResourceType } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
+import { type Clock, ManualClock, RealClock } from './clock.js';
+import { type ContainerBehaviour, ControlPlane, type PodBehaviour } from './controllers/index.js';
+import { applyDefaults } from './defaults.js';
 import type { Faults } from './faults.js';
 import { LogStore } from './log-store.js';
+import { Random } from './random.js';
 import { ApiServer, type FakeAuthOptions, type ForbidRule, type ServerStats } from './server.js';
 import { ObjectStore } from './store.js';
 import { loadTestPki } from './tls.js';
@@ -23,6 +27,22 @@ export interface FakeClusterOptions {
   namespaces?: string[];
   /** Changes kept for resuming watches before older ones are compacted. @default 10000 */
   maxHistory?: number;
+  /**
+   * Run the simulated control plane: controllers (Deployment, ReplicaSet,
+   * Job, StatefulSet, DaemonSet, Service/Ingress addresses), the scheduler and
+   * node agents. Off, the server only stores what clients write.
+   * @default true
+   */
+  controllers?: boolean;
+  /** Simulated nodes: names, or how many (`node-1` …). @default 3 */
+  nodes?: string[] | number;
+  /**
+   * `'real'` time, or `'manual'`: time moves only with `cluster.clock.advance('5m')`,
+   * so back-offs and deadlines need no real waiting. @default 'real'
+   */
+  clock?: 'real' | 'manual';
+  /** Seed for generated names, so a scenario replays identically. @default 1 */
+  seed?: number;
 }
 
 /** A running simulated cluster. `close()` (or `await using`) stops it and every open stream. */
@@ -47,6 +67,16 @@ export interface FakeCluster {
   create<T extends KubeObject>(object: T): T;
   /** Cuts every open watch and log stream, as an API server restart does. */
   dropStreams(): void;
+  /** The cluster's clock; a {@link ManualClock} with `clock: 'manual'`. */
+  readonly clock: Clock;
+  /** Sets how containers of pods whose name matches `pattern` (a glob) behave. */
+  behave(pattern: string, container: string | undefined, behaviour: ContainerBehaviour): void;
+  /** Sets pod-level behaviour (unschedulable, failing mounts) for pods matching `pattern`. */
+  behavePod(pattern: string, behaviour: PodBehaviour): void;
+  /** Marks a node unschedulable (or schedulable again), as kubectl cordon/uncordon do. */
+  cordon(node: string, unschedulable?: boolean): void;
+  /** Resolves when the simulated control plane has nothing left to do right now. */
+  settled(): Promise<void>;
   /** A kubeconfig for this cluster with another `user` section (raw kubeconfig fields). */
   kubeconfigWith(user: Record<string, unknown>, cluster?: Record<string, unknown>): string;
   close(): Promise<void>;
@@ -55,8 +85,19 @@ export interface FakeCluster {
 
 /** Starts the simulated Kubernetes API server on 127.0.0.1 on a free port. */
 export async function startFakeCluster(options: FakeClusterOptions = {}): Promise<FakeCluster> {
-  const store = new ObjectStore(options.maxHistory ? { maxHistory: options.maxHistory } : {});
-  const logs = new LogStore();
+  const clock: Clock = options.clock === 'manual' ? new ManualClock() : new RealClock();
+  const random = new Random(options.seed ?? 1);
+  const store = new ObjectStore({
+    now: () => new Date(clock.now()),
+    suffix: () => random.suffix(),
+    uid: () => random.uuid(),
+    ...(options.maxHistory ? { maxHistory: options.maxHistory } : {}),
+  });
+  store.addDefaulter(applyDefaults);
+  const logs = new LogStore({ nowNs: () => BigInt(clock.now()) * 1_000_000n });
+  const controlPlane =
+    options.controllers === false ? undefined : new ControlPlane(store, logs, clock, random);
+  if (clock instanceof ManualClock && controlPlane) clock.settle = () => controlPlane.idle();
   const pki = options.tls ? loadTestPki() : undefined;
   const server = new ApiServer({
     store,
@@ -64,6 +105,7 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
     ...(pki ? { tls: { key: pki.serverKey, cert: pki.serverCert, ca: pki.ca } } : {}),
     ...(options.auth ? { auth: options.auth } : {}),
     ...(options.bookmarkIntervalMs ? { bookmarkIntervalMs: options.bookmarkIntervalMs } : {}),
+    now: () => clock.now(),
   });
   const typeOf = (kind: string, apiVersion?: string) => {
     const type =
@@ -78,6 +120,10 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
   for (const name of options.namespaces ?? ['default', 'kube-system']) {
     store.create(typeOf('Namespace'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   }
+  const nodes = options.nodes ?? 3;
+  controlPlane?.addNodes(
+    typeof nodes === 'number' ? Array.from({ length: nodes }, (_, i) => `node-${i + 1}`) : nodes,
+  );
   // A deleted pod takes its logs with it, and ends their followers.
   store.subscribe((change) => {
     if (change.type === 'DELETED' && change.object.kind === 'Pod') {
@@ -117,10 +163,16 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
   writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
   const client = new KubeClient(kubeConfigFromString(kubeconfig, { source: kubeconfigPath }));
 
+  const requireControlPlane = () => {
+    if (!controlPlane)
+      throw new Error('this simulated cluster runs without controllers (controllers: false)');
+    return controlPlane;
+  };
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
+    controlPlane?.stop();
     await client.close();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
@@ -139,6 +191,16 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
     create: <T extends KubeObject>(object: T) =>
       store.create(typeOf(object.kind ?? '', object.apiVersion), object) as T,
     dropStreams: () => server.dropStreams(),
+    clock,
+    behave: (pattern, container, behaviour) =>
+      requireControlPlane().behaviours.container(pattern, container, behaviour),
+    behavePod: (pattern, behaviour) => requireControlPlane().behaviours.pod(pattern, behaviour),
+    cordon: (node, unschedulable = true) => {
+      store.patch(typeOf('Node'), undefined, node, { spec: { unschedulable: unschedulable || null } });
+    },
+    settled: async () => {
+      await controlPlane?.idle();
+    },
     kubeconfigWith,
     close,
     [Symbol.asyncDispose]: close,

@@ -15,6 +15,7 @@ import { type FaultAction, Faults, type RequestKind } from './faults.js';
 import { formatRfc3339Nano, type LogStore, parseRfc3339Ns, type StoredLine } from './log-store.js';
 import { StatusError, statusError } from './status.js';
 import { type Change, matches, type ObjectStore, type Selection, typeKeyOf } from './store.js';
+import { toTable, wantsTable } from './table.js';
 
 /**
  * The HTTP face of the simulated cluster: the Kubernetes REST API (discovery,
@@ -58,6 +59,8 @@ export interface ApiServerOptions {
   /** Interval of BOOKMARK events on watches that allow them. @default 1000 */
   bookmarkIntervalMs?: number;
   gitVersion?: string;
+  /** The cluster's clock, for ages in server-side printed tables. @default Date.now */
+  now?: () => number;
 }
 
 interface Route {
@@ -81,6 +84,7 @@ export class ApiServer {
   readonly #streams = new Set<ServerResponse>();
   readonly #continueTokens = new Map<string, { items: KubeObject[]; resourceVersion: number }>();
   #nextToken = 0;
+  readonly #now: () => number;
   #counters = { openWatches: 0, openLogStreams: 0, requests: 0, watchRequests: 0, logRequests: 0 };
 
   constructor(options: ApiServerOptions) {
@@ -89,6 +93,7 @@ export class ApiServer {
     this.#auth = options.auth;
     this.#bookmarkIntervalMs = options.bookmarkIntervalMs ?? 1000;
     this.#gitVersion = options.gitVersion ?? 'v1.34.0-kubedog-fake';
+    this.#now = options.now ?? Date.now;
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(req, res).catch((error) => this.#sendError(res, error));
     };
@@ -220,7 +225,7 @@ export class ApiServer {
       return;
     }
     if (isWatch) {
-      this.#serveWatch(res, route, query, actions);
+      this.#serveWatch(res, route, query, actions, wantsTable(req.headers.accept));
       return;
     }
     const { type, namespace, name, subresource } = route;
@@ -229,13 +234,21 @@ export class ApiServer {
       throw statusError(404, 'NotFound', `the server could not find the requested resource`);
     }
     switch (method) {
-      case 'GET':
+      case 'GET': {
         if (name === undefined) {
-          this.#serveList(res, type, namespace, query);
+          this.#serveList(res, type, namespace, query, wantsTable(req.headers.accept));
           return;
         }
-        sendJson(res, 200, this.#requireObject(type, namespace, name));
+        const object = this.#requireObject(type, namespace, name);
+        sendJson(
+          res,
+          200,
+          wantsTable(req.headers.accept)
+            ? toTable(type, [object], object.metadata.resourceVersion ?? '', this.#now())
+            : object,
+        );
         return;
+      }
       case 'POST': {
         if (name !== undefined)
           throw statusError(
@@ -417,6 +430,7 @@ export class ApiServer {
     type: ResourceType,
     namespace: string | undefined,
     query: URLSearchParams,
+    table: boolean,
   ): void {
     const limit = Number(query.get('limit') ?? '0');
     const token = query.get('continue');
@@ -445,6 +459,13 @@ export class ApiServer {
       metadata.remainingItemCount = items.length - limit;
       items = items.slice(0, limit);
     }
+    if (table) {
+      sendJson(res, 200, {
+        ...(toTable(type, items, String(resourceVersion), this.#now()) as object),
+        metadata,
+      });
+      return;
+    }
     sendJson(res, 200, { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata, items });
   }
 
@@ -470,7 +491,18 @@ export class ApiServer {
     };
   }
 
-  #serveWatch(res: ServerResponse, route: Route, query: URLSearchParams, faults: FaultAction[]): void {
+  #serveWatch(
+    res: ServerResponse,
+    route: Route,
+    query: URLSearchParams,
+    faults: FaultAction[],
+    table: boolean,
+  ): void {
+    // kubectl get -w asks for tables: each event carries a one-row Table.
+    const encode = (object: KubeObject, json: () => string) =>
+      table
+        ? JSON.stringify(toTable(route.type, [object], object.metadata.resourceVersion ?? '', this.#now()))
+        : json();
     this.#counters.watchRequests++;
     const selection = this.#selection(route.namespace, query);
     if (route.name)
@@ -526,7 +558,10 @@ export class ApiServer {
     }
     if (rvParam === '' || rvParam === '0') {
       for (const object of this.#store.list(route.type, selection).items)
-        emit('ADDED', JSON.stringify(object));
+        emit(
+          'ADDED',
+          encode(object, () => JSON.stringify(object)),
+        );
     } else {
       let past: Change[];
       try {
@@ -536,10 +571,11 @@ export class ApiServer {
         res.end();
         return;
       }
-      for (const change of past) if (change.typeKey === typeKey) this.#emitChange(change, selection, emit);
+      for (const change of past)
+        if (change.typeKey === typeKey) this.#emitChange(change, selection, emit, encode);
     }
     unsubscribe = this.#store.subscribe((change) => {
-      if (change.typeKey === typeKey) this.#emitChange(change, selection, emit);
+      if (change.typeKey === typeKey) this.#emitChange(change, selection, emit, encode);
     });
     if (bookmarks) {
       bookmarkTimer = setInterval(() => {
@@ -555,14 +591,23 @@ export class ApiServer {
   }
 
   /** Translates a change into what a watcher with this selection sees (objects enter and leave selectors). */
-  #emitChange(change: Change, selection: Selection, emit: (type: string, json: string) => void): void {
+  #emitChange(
+    change: Change,
+    selection: Selection,
+    emit: (type: string, json: string) => void,
+    encode: (object: KubeObject, json: () => string) => string,
+  ): void {
     const now = matches(change.object, selection);
     const before = change.previous !== undefined && matches(change.previous, selection);
     let type: string | undefined;
     if (change.type === 'ADDED') type = now ? 'ADDED' : undefined;
     else if (change.type === 'DELETED') type = before || now ? 'DELETED' : undefined;
     else type = before && now ? 'MODIFIED' : now ? 'ADDED' : before ? 'DELETED' : undefined;
-    if (type) emit(type, jsonOf(change));
+    if (type)
+      emit(
+        type,
+        encode(change.object, () => jsonOf(change)),
+      );
   }
 
   #serveLogs(res: ServerResponse, route: Route, query: URLSearchParams, faults: FaultAction[]): void {

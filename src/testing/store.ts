@@ -47,12 +47,24 @@ export class ObjectStore {
   readonly #history: Change[] = [];
   readonly #listeners = new Set<Listener>();
   readonly #now: () => Date;
+  readonly #suffix: () => string;
+  readonly #uid: () => string;
+  readonly #defaulters: ((type: ResourceType, object: KubeObject) => void)[] = [];
   /** History kept for resuming watches; older entries are compacted away. */
   readonly maxHistory: number;
 
-  constructor(options: { now?: () => Date; maxHistory?: number } = {}) {
+  constructor(
+    options: { now?: () => Date; maxHistory?: number; suffix?: () => string; uid?: () => string } = {},
+  ) {
     this.#now = options.now ?? (() => new Date());
+    this.#suffix = options.suffix ?? randomSuffix;
+    this.#uid = options.uid ?? randomUUID;
     this.maxHistory = options.maxHistory ?? 10_000;
+  }
+
+  /** Adds a step that fills in defaults on create, as API server admission does (a Service's clusterIP). */
+  addDefaulter(defaulter: (type: ResourceType, object: KubeObject) => void): void {
+    this.#defaulters.push(defaulter);
   }
 
   get resourceVersion(): number {
@@ -81,7 +93,7 @@ export class ObjectStore {
     const object = structuredClone(input);
     const meta = object.metadata ?? {};
     object.metadata = meta;
-    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
+    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${this.#suffix()}`;
     if (!meta.name)
       throw statusError(
         422,
@@ -100,11 +112,12 @@ export class ObjectStore {
     }
     object.apiVersion = apiVersionOf(type);
     object.kind = type.kind;
-    meta.uid = randomUUID();
+    meta.uid = this.#uid();
     meta.creationTimestamp = this.#now()
       .toISOString()
       .replace(/\.\d+Z$/, 'Z');
     if (type.kind !== 'Event' && (object.spec !== undefined || type.group !== '')) meta.generation = 1;
+    for (const defaulter of this.#defaulters) defaulter(type, object);
     return this.#commit(type, 'ADDED', object, undefined);
   }
 

@@ -8,7 +8,7 @@ import { delay, podManifest, waitFor } from '../helpers.js';
 describe('KubeClient against the simulated cluster', () => {
   let cluster: FakeCluster;
   before(async () => {
-    cluster = await startFakeCluster({ namespaces: ['default', 'kube-system', 'paged'] });
+    cluster = await startFakeCluster({ namespaces: ['default', 'kube-system', 'paged'], controllers: false });
   });
   after(() => cluster.close());
 

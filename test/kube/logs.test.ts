@@ -29,7 +29,7 @@ describe('logs', () => {
   };
 
   before(async () => {
-    cluster = await startFakeCluster();
+    cluster = await startFakeCluster({ controllers: false });
   });
   afterEach(async () => {
     cluster.faults.clear();

@@ -16,7 +16,7 @@ const summary = (e: WatchEvent) =>
 describe('watch', () => {
   let cluster: FakeCluster;
   before(async () => {
-    cluster = await startFakeCluster({ bookmarkIntervalMs: 50 });
+    cluster = await startFakeCluster({ bookmarkIntervalMs: 50, controllers: false });
   });
   afterEach(async () => {
     cluster.faults.clear();
@@ -232,7 +232,7 @@ describe('watch', () => {
   });
 
   test('the inactivity watchdog re-establishes a silent watch; a quiet healthy watch is not cut', async () => {
-    const silent = await startFakeCluster({ bookmarkIntervalMs: 60_000 });
+    const silent = await startFakeCluster({ bookmarkIntervalMs: 60_000, controllers: false });
     try {
       const notices: WatchNotice[] = [];
       const watch = silent.client.watch('pods', {

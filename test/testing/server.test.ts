@@ -6,7 +6,7 @@ import { podManifest } from '../helpers.js';
 describe('simulated API server over HTTP', () => {
   let cluster: FakeCluster;
   before(async () => {
-    cluster = await startFakeCluster({ bookmarkIntervalMs: 20 });
+    cluster = await startFakeCluster({ bookmarkIntervalMs: 20, controllers: false });
   });
   after(() => cluster.close());
 

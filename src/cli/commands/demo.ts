@@ -34,7 +34,11 @@ export async function demo(streams: Streams, options: { pace?: number } = {}): P
   const pace = options.pace ?? 1;
   const out = painter(colorEnabled(streams.stdout));
   const err = painter(colorEnabled(streams.stderr));
-  const cluster = await startFakeCluster({ namespaces: ['default', NAMESPACE], bookmarkIntervalMs: 200 });
+  const cluster = await startFakeCluster({
+    namespaces: ['default', NAMESPACE],
+    bookmarkIntervalMs: 200,
+    controllers: false,
+  });
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
   const status = (text: string) => streams.stderr.write(`${err('dim', elapsed().padStart(5))} ${text}\n`);

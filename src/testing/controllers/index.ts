@@ -1,0 +1,200 @@
+import type { KubeObject } from '../../kube/types.js';
+import type { Clock } from '../clock.js';
+import type { LogStore } from '../log-store.js';
+import type { Random } from '../random.js';
+import type { Change, ObjectStore } from '../store.js';
+import { Behaviours } from './behaviour.js';
+import { reconcileDaemonSet } from './daemonset.js';
+import { DeploymentController } from './deployment.js';
+import { EventRecorder } from './events.js';
+import { JobController } from './job.js';
+import { NodeAgent } from './kubelet.js';
+import { Network } from './network.js';
+import { reconcileReplicaSet } from './replicaset.js';
+import { type Runtime, timestamp, typeOf } from './runtime.js';
+import { reconcileStatefulSet } from './statefulset.js';
+
+export type { ContainerBehaviour, PodBehaviour } from './behaviour.js';
+
+/**
+ * The simulated control plane: controllers, scheduler and node agents,
+ * driven by a work queue of `Kind/namespace/name` keys that store changes
+ * feed (an object and its controller owner are queued when it changes).
+ * Work runs outside the store's change notification, one key at a time, so
+ * reconciles never nest; `idle()` resolves when the queue is empty.
+ */
+export class ControlPlane {
+  readonly behaviours = new Behaviours();
+  readonly #runtime: Runtime;
+  readonly #queue = new Set<string>();
+  readonly #deployments: DeploymentController;
+  readonly #jobs: JobController;
+  readonly #nodes: NodeAgent;
+  readonly #network: Network;
+  readonly #unsubscribe: () => void;
+  #draining = false;
+  #waiters: (() => void)[] = [];
+  #stopped = false;
+
+  constructor(store: ObjectStore, logs: LogStore, clock: Clock, random: Random) {
+    this.#runtime = {
+      store,
+      logs,
+      clock,
+      random,
+      events: new EventRecorder(store, clock),
+      behaviours: this.behaviours,
+      enqueue: (key) => this.enqueue(key),
+    };
+    this.#deployments = new DeploymentController(this.#runtime);
+    this.#jobs = new JobController(this.#runtime);
+    this.#nodes = new NodeAgent(this.#runtime);
+    this.#network = new Network(this.#runtime);
+    store.addDefaulter(this.#network.defaulter);
+    this.#unsubscribe = store.subscribe((change) => this.#onChange(change));
+  }
+
+  /** Registers simulated nodes (Ready, 4 CPUs, 8 GiB each). */
+  addNodes(names: string[]): void {
+    const now = timestamp(this.#runtime.clock);
+    for (const name of names) {
+      this.#runtime.store.create(typeOf('Node'), {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: {
+          name,
+          labels: {
+            'kubernetes.io/hostname': name,
+            'kubernetes.io/os': 'linux',
+            'node-role.kubernetes.io/worker': '',
+          },
+        },
+        spec: {},
+        status: {
+          capacity: { cpu: '4', memory: '8Gi', pods: '110' },
+          allocatable: { cpu: '4', memory: '8Gi', pods: '110' },
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              reason: 'KubeletReady',
+              message: 'kubelet is posting ready status',
+              lastTransitionTime: now,
+              lastHeartbeatTime: now,
+            },
+          ],
+          addresses: [
+            { type: 'InternalIP', address: '127.0.0.1' },
+            { type: 'Hostname', address: name },
+          ],
+          nodeInfo: {
+            kubeletVersion: 'v1.34.0-kubedog-sim',
+            containerRuntimeVersion: 'containerd://sim',
+            operatingSystem: 'linux',
+            architecture: 'amd64',
+          },
+        },
+      });
+    }
+  }
+
+  enqueue(key: string): void {
+    if (this.#stopped) return;
+    this.#queue.add(key);
+    if (!this.#draining) {
+      this.#draining = true;
+      setImmediate(() => this.#drain());
+    }
+  }
+
+  /** Resolves when every queued reconcile has run (and those they queued). */
+  idle(): Promise<void> {
+    if (!this.#draining && this.#queue.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#unsubscribe();
+    this.#queue.clear();
+    this.#nodes.stopAll();
+    this.#deployments.stopAll();
+    this.#jobs.stopAll();
+    this.#network.stopAll();
+  }
+
+  #onChange(change: Change): void {
+    const object = change.object;
+    const kind = object.kind ?? '';
+    const namespace = object.metadata.namespace ?? '';
+    const name = object.metadata.name ?? '';
+    if (kind === 'Event' || kind === 'ControllerRevision') return;
+    if (kind === 'Node') {
+      this.#nodes.nodesChanged();
+      for (const ds of this.#runtime.store.list(typeOf('DaemonSet')).items) {
+        this.enqueue(`DaemonSet/${ds.metadata.namespace}/${ds.metadata.name}`);
+      }
+      return;
+    }
+    this.enqueue(`${kind}/${namespace}/${name}`);
+    for (const owner of ownersOf(object)) this.enqueue(`${owner.kind}/${namespace}/${owner.name}`);
+  }
+
+  #drain(): void {
+    for (let budget = 10_000; this.#queue.size > 0 && budget > 0 && !this.#stopped; budget--) {
+      const key = this.#queue.values().next().value as string;
+      this.#queue.delete(key);
+      const [kind = '', namespace = '', name = ''] = key.split('/');
+      try {
+        this.#dispatch(kind, namespace, name);
+      } catch (error) {
+        // A conflict with a concurrent write: try again on the next turn.
+        if ((error as { status?: { code?: number } }).status?.code === 409) this.#queue.add(key);
+        else throw error;
+      }
+    }
+    if (this.#queue.size > 0 && !this.#stopped) {
+      setImmediate(() => this.#drain());
+      return;
+    }
+    this.#draining = false;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  #dispatch(kind: string, namespace: string, name: string): void {
+    switch (kind) {
+      case 'Pod':
+        this.#nodes.reconcile(namespace, name);
+        break;
+      case 'ReplicaSet':
+        reconcileReplicaSet(this.#runtime, namespace, name);
+        break;
+      case 'Deployment':
+        this.#deployments.reconcile(namespace, name);
+        break;
+      case 'Job':
+        this.#jobs.reconcile(namespace, name);
+        break;
+      case 'StatefulSet':
+        reconcileStatefulSet(this.#runtime, namespace, name);
+        break;
+      case 'DaemonSet':
+        reconcileDaemonSet(this.#runtime, namespace, name);
+        break;
+      case 'Service':
+      case 'Ingress':
+        this.#network.reconcile(kind, namespace, name);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function ownersOf(object: KubeObject): { kind: string; name: string }[] {
+  return (object.metadata.ownerReferences ?? [])
+    .filter((r) => r.controller)
+    .map((r) => ({ kind: r.kind, name: r.name }));
+}

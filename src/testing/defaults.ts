@@ -1,0 +1,60 @@
+import type { ResourceType } from '../kube/resources.js';
+import type { KubeObject } from '../kube/types.js';
+
+/**
+ * The defaults the API server fills in at creation (pkg/apis/{apps,batch,core}/v1/defaults.go),
+ * for the fields clients read back: update strategies, progress deadline,
+ * restart policy, Job limits. kubectl rollout status, for one, reads
+ * spec.updateStrategy.type and refuses anything but RollingUpdate.
+ */
+export function applyDefaults(type: ResourceType, object: KubeObject): void {
+  const spec = object.spec as Record<string, unknown> | undefined;
+  if (!spec || typeof spec !== 'object') return;
+  const template = spec.template as { spec?: Record<string, unknown> } | undefined;
+  if (template?.spec) defaultPodSpec(template.spec);
+  switch (type.kind) {
+    case 'Pod':
+      defaultPodSpec(spec);
+      break;
+    case 'Deployment':
+      spec.replicas ??= 1;
+      spec.strategy ??= { type: 'RollingUpdate' };
+      if ((spec.strategy as { type?: string }).type === 'RollingUpdate') {
+        (spec.strategy as Record<string, unknown>).rollingUpdate ??= {
+          maxSurge: '25%',
+          maxUnavailable: '25%',
+        };
+      }
+      spec.progressDeadlineSeconds ??= 600;
+      spec.revisionHistoryLimit ??= 10;
+      break;
+    case 'StatefulSet':
+      spec.replicas ??= 1;
+      spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { partition: 0 } };
+      spec.podManagementPolicy ??= 'OrderedReady';
+      spec.revisionHistoryLimit ??= 10;
+      break;
+    case 'DaemonSet':
+      spec.updateStrategy ??= { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } };
+      spec.revisionHistoryLimit ??= 10;
+      break;
+    case 'ReplicaSet':
+      spec.replicas ??= 1;
+      break;
+    case 'Job':
+      spec.backoffLimit ??= 6;
+      spec.completions ??= 1;
+      spec.parallelism ??= 1;
+      spec.suspend ??= false;
+      break;
+    default:
+      break;
+  }
+}
+
+function defaultPodSpec(spec: Record<string, unknown>): void {
+  spec.restartPolicy ??= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+}

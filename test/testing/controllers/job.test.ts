@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { KubeObject } from '../../../src/kube/types.js';
+import { computeVerdict } from '../../../src/status/index.js';
+import { startFakeCluster } from '../../../src/testing/cluster.js';
+import { clockOf, field, list, template } from './helpers.js';
+
+const job = (name: string, spec: Record<string, unknown>): KubeObject => ({
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name, namespace: 'default' },
+  spec: { template: template(name, `registry.local/${name}:v1`, { restartPolicy: 'Never' }), ...spec },
+});
+const condition = (object: KubeObject, type: string) =>
+  (
+    field(object, 'status', 'conditions') as { type: string; status: string; reason?: string }[] | undefined
+  )?.find((c) => c.type === type);
+
+describe('simulated Job controller', () => {
+  test('backoffLimit 2: three pods fail, then Failed with BackoffLimitExceeded, retries backing off', async () => {
+    await using cluster = await startFakeCluster({ clock: 'manual' });
+    const clock = clockOf(cluster);
+    cluster.behave('migrate-*', 'app', {
+      exitAfter: 100,
+      exitCode: 1,
+      logs: ['migrating…'],
+      exitLogs: ['error: relation "users" does not exist'],
+    });
+    await cluster.client.create('Job', job('migrate', { backoffLimit: 2 }));
+    await clock.advance('1s');
+    assert.equal((await list(cluster, 'pods')).length, 1, 'the second attempt waits for its back-off (10 s)');
+    await clock.advance('10s');
+    assert.equal((await list(cluster, 'pods')).length, 2);
+    await clock.advance('20s');
+    assert.equal((await list(cluster, 'pods')).length, 3);
+    await clock.advance('60s');
+    const pods = await list(cluster, 'pods');
+    assert.equal(pods.length, 3, 'no fourth pod');
+    assert.ok(pods.every((p) => field(p, 'status', 'phase') === 'Failed'));
+    const done = await cluster.client.get('Job', { name: 'migrate' });
+    assert.equal(condition(done, 'Failed')?.reason, 'BackoffLimitExceeded');
+    assert.equal(condition(done, 'FailureTarget')?.status, 'True');
+    assert.equal(field(done, 'status', 'failed'), 3);
+    assert.equal(computeVerdict(done, { now: new Date(clock.now()) }).reason, 'BackoffLimitExceeded');
+    const logs = cluster.logs.read('default', pods[0]?.metadata.name ?? '', 'app').map((l) => l.text);
+    assert.deepEqual(logs, ['migrating…', 'error: relation "users" does not exist']);
+  });
+
+  test('completions 3 with parallelism 2 completes with 3 pods', async () => {
+    await using cluster = await startFakeCluster({ clock: 'manual' });
+    const clock = clockOf(cluster);
+    await cluster.client.create('Job', job('batch', { completions: 3, parallelism: 2 }));
+    await clock.advance(100);
+    assert.equal((await list(cluster, 'pods')).length, 2, 'parallelism 2');
+    await clock.advance('2s');
+    const done = await cluster.client.get('Job', { name: 'batch' });
+    assert.equal(condition(done, 'Complete')?.status, 'True');
+    assert.equal(field(done, 'status', 'succeeded'), 3);
+    assert.equal((await list(cluster, 'pods')).length, 3);
+    assert.ok(field(done, 'status', 'completionTime'));
+  });
+
+  test('activeDeadlineSeconds ends a running Job with DeadlineExceeded and deletes its pods', async () => {
+    await using cluster = await startFakeCluster({ clock: 'manual' });
+    const clock = clockOf(cluster);
+    cluster.behave('slow-*', 'app', { exitAfter: '10m' });
+    await cluster.client.create('Job', job('slow', { activeDeadlineSeconds: 30 }));
+    await clock.advance('29s');
+    assert.equal(condition(await cluster.client.get('Job', { name: 'slow' }), 'Failed'), undefined);
+    await clock.advance('2s');
+    assert.equal(
+      condition(await cluster.client.get('Job', { name: 'slow' }), 'Failed')?.reason,
+      'DeadlineExceeded',
+    );
+    assert.equal((await list(cluster, 'pods')).length, 0);
+  });
+
+  test('podFailurePolicy: FailJob on an exit code fails at once; Ignore does not count', async () => {
+    await using cluster = await startFakeCluster({ clock: 'manual' });
+    const clock = clockOf(cluster);
+    cluster.behave('fatal-*', 'app', { exitAfter: 50, exitCode: 42 });
+    await cluster.client.create(
+      'Job',
+      job('fatal', {
+        backoffLimit: 6,
+        podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }] },
+      }),
+    );
+    await clock.advance('1s');
+    const failed = await cluster.client.get('Job', { name: 'fatal' });
+    assert.equal(condition(failed, 'Failed')?.reason, 'PodFailurePolicy');
+
+    cluster.behave('flaky-*', 'app', { exitAfter: 50, exitCode: 3 });
+    await cluster.client.create(
+      'Job',
+      job('flaky', {
+        backoffLimit: 0,
+        podFailurePolicy: { rules: [{ action: 'Ignore', onExitCodes: { operator: 'In', values: [3] } }] },
+      }),
+    );
+    await clock.advance('1s');
+    assert.equal(
+      condition(await cluster.client.get('Job', { name: 'flaky' }), 'Failed'),
+      undefined,
+      'ignored failures do not reach backoffLimit 0',
+    );
+  });
+
+  test('a suspended Job starts no pods', async () => {
+    await using cluster = await startFakeCluster({ clock: 'manual' });
+    await cluster.client.create('Job', job('later', { suspend: true }));
+    await clockOf(cluster).advance('5s');
+    assert.equal((await list(cluster, 'pods')).length, 0);
+    assert.equal(condition(await cluster.client.get('Job', { name: 'later' }), 'Suspended')?.status, 'True');
+  });
+});
