@@ -106,6 +106,9 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
     ...(options.auth ? { auth: options.auth } : {}),
     ...(options.bookmarkIntervalMs ? { bookmarkIntervalMs: options.bookmarkIntervalMs } : {}),
     now: () => clock.now(),
+    ...(controlPlane
+      ? { deletePod: (namespace: string, name: string) => controlPlane.deletePod(namespace, name) }
+      : {}),
   });
   const typeOf = (kind: string, apiVersion?: string) => {
     const type =

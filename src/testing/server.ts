@@ -61,6 +61,8 @@ export interface ApiServerOptions {
   gitVersion?: string;
   /** The cluster's clock, for ages in server-side printed tables. @default Date.now */
   now?: () => number;
+  /** Graceful pod deletion (with a control plane); without it pods are removed at once. */
+  deletePod?: (namespace: string, name: string) => KubeObject | undefined;
 }
 
 interface Route {
@@ -85,6 +87,7 @@ export class ApiServer {
   readonly #continueTokens = new Map<string, { items: KubeObject[]; resourceVersion: number }>();
   #nextToken = 0;
   readonly #now: () => number;
+  readonly #deletePod: ((namespace: string, name: string) => KubeObject | undefined) | undefined;
   #counters = { openWatches: 0, openLogStreams: 0, requests: 0, watchRequests: 0, logRequests: 0 };
 
   constructor(options: ApiServerOptions) {
@@ -94,6 +97,7 @@ export class ApiServer {
     this.#bookmarkIntervalMs = options.bookmarkIntervalMs ?? 1000;
     this.#gitVersion = options.gitVersion ?? 'v1.34.0-kubedog-fake';
     this.#now = options.now ?? Date.now;
+    this.#deletePod = options.deletePod;
     const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(req, res).catch((error) => this.#sendError(res, error));
     };
@@ -290,7 +294,8 @@ export class ApiServer {
         );
       }
       case 'DELETE': {
-        sendJson(res, 200, this.#store.delete(type, namespace, name ?? ''));
+        const graceful = type.kind === 'Pod' ? this.#deletePod?.(namespace ?? '', name ?? '') : undefined;
+        sendJson(res, 200, graceful ?? this.#store.delete(type, namespace, name ?? ''));
         return;
       }
       default:

@@ -64,7 +64,7 @@ export function reconcileDaemonSet(runtime: Runtime, namespace: string, name: st
   }
   for (const pod of pods) {
     if (nodeNames.has(str(pod, 'spec', 'nodeName') ?? '')) continue;
-    store.delete(podType, namespace, pod.metadata.name ?? '');
+    runtime.deletePod(namespace, pod.metadata.name ?? '');
   }
   const desired = nodeNames.size;
   const minReady = num(ds, 'spec', 'minReadySeconds') ?? 0;
@@ -83,7 +83,7 @@ export function reconcileDaemonSet(runtime: Runtime, namespace: string, name: st
     for (const pod of old) {
       const costs = podAvailable(pod, minReady, clock.now());
       if (costs && budget <= 0) continue;
-      store.delete(podType, namespace, pod.metadata.name ?? '');
+      runtime.deletePod(namespace, pod.metadata.name ?? '');
       events.record(ds, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, {
         component: 'daemonset-controller',
       });

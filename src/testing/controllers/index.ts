@@ -45,6 +45,7 @@ export class ControlPlane {
       events: new EventRecorder(store, clock),
       behaviours: this.behaviours,
       enqueue: (key) => this.enqueue(key),
+      deletePod: (namespace, name) => this.deletePod(namespace, name),
     };
     this.#deployments = new DeploymentController(this.#runtime);
     this.#jobs = new JobController(this.#runtime);
@@ -96,6 +97,30 @@ export class ControlPlane {
         },
       });
     }
+  }
+
+  /**
+   * Deletes a pod as the API server does: a pod on a node gets a
+   * deletionTimestamp and is removed once its containers stopped; a pod that
+   * never reached a node is removed at once.
+   */
+  deletePod(namespace: string, name: string): KubeObject | undefined {
+    const { store, clock } = this.#runtime;
+    const pods = typeOf('Pod');
+    const pod = store.get(pods, namespace, name);
+    if (!pod) return undefined;
+    if (pod.metadata.deletionTimestamp) return pod;
+    const phase = (pod.status as { phase?: string } | undefined)?.phase;
+    if (
+      !(pod.spec as { nodeName?: string } | undefined)?.nodeName ||
+      phase === 'Succeeded' ||
+      phase === 'Failed'
+    ) {
+      return store.delete(pods, namespace, name);
+    }
+    return store.patch(pods, namespace, name, {
+      metadata: { deletionTimestamp: timestamp(clock), deletionGracePeriodSeconds: 30 },
+    });
   }
 
   enqueue(key: string): void {

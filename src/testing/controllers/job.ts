@@ -78,7 +78,7 @@ export class JobController {
       next = setCondition(next, { type: 'Failed', status: 'True', reason, message }, now, {
         lastProbeTime: now,
       });
-      for (const pod of active) store.delete(typeOf('Pod'), namespace, pod.metadata.name ?? '');
+      for (const pod of active) this.#runtime.deletePod(namespace, pod.metadata.name ?? '');
       events.record(job, 'Warning', reason, message, { component: 'job-controller' });
     };
     if (!finished) {

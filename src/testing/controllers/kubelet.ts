@@ -21,6 +21,8 @@ const RESTART_BACKOFF_START = 10_000;
 const RESTART_BACKOFF_MAX = 300_000;
 const IMAGE_BACKOFF_START = 10_000;
 const RESYNC_MS = 10_000;
+/** How long a terminating pod stays after its containers stopped (a quick, graceful shutdown). */
+const TERMINATION_MS = 100;
 
 /** A Docker/OCI image reference the way containerd parses it: lowercase repository, optional tag or digest. */
 const IMAGE_REFERENCE =
@@ -56,6 +58,7 @@ export class NodeAgent {
   readonly #runtime: Runtime;
   readonly #runs = new Map<string, PodRun>();
   readonly #schedulingRetries = new Map<string, () => void>();
+  readonly #terminating = new Set<string>();
   #podIp = 10;
 
   constructor(runtime: Runtime) {
@@ -73,6 +76,14 @@ export class NodeAgent {
       this.#schedulingRetries.get(key)?.();
       this.#schedulingRetries.delete(key);
       if (!pod) return;
+    }
+    if (pod.metadata.deletionTimestamp) {
+      this.#schedulingRetries.get(key)?.();
+      this.#schedulingRetries.delete(key);
+      if (this.#terminating.has(pod.metadata.uid ?? '')) return;
+      if (run) this.#terminate(run);
+      else this.#runtime.store.delete(pods, namespace, name);
+      return;
     }
     if (['Succeeded', 'Failed'].includes(str(pod, 'status', 'phase') ?? '')) return;
     if (!str(pod, 'spec', 'nodeName')) {
@@ -220,6 +231,38 @@ export class NodeAgent {
       return;
     }
     this.#startNext(run);
+  }
+
+  /** A graceful deletion: containers get SIGTERM and exit, then the pod object goes away. */
+  #terminate(run: PodRun): void {
+    this.#terminating.add(run.uid);
+    for (const cancel of run.timers) cancel();
+    run.timers = [];
+    const now = timestamp(this.#runtime.clock);
+    for (const c of run.containers) {
+      if (!('running' in c.state)) continue;
+      this.#event(run, 'Normal', 'Killing', `Stopping container ${c.name}`, c);
+      this.#runtime.logs.stop(run.namespace, run.name, c.name);
+      c.state = {
+        terminated: {
+          exitCode: 0,
+          reason: 'Completed',
+          startedAt: get(c.state, 'running', 'startedAt'),
+          finishedAt: now,
+          containerID: c.containerID,
+        },
+      };
+      c.ready = false;
+      c.done = true;
+    }
+    this.#sync(run);
+    this.#stop(run);
+    this.#runtime.clock.after(TERMINATION_MS, () => {
+      this.#terminating.delete(run.uid);
+      const pod = this.#runtime.store.get(typeOf('Pod'), run.namespace, run.name);
+      if (pod && pod.metadata.uid === run.uid)
+        this.#runtime.store.delete(typeOf('Pod'), run.namespace, run.name);
+    });
   }
 
   #stop(run: PodRun): void {

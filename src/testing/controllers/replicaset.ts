@@ -53,13 +53,14 @@ export function reconcileReplicaSet(runtime: Runtime, namespace: string, name: s
       )
       .slice(0, pods.length - desired);
     for (const pod of victims) {
-      store.delete(typeOf('Pod'), namespace, pod.metadata.name ?? '');
+      runtime.deletePod(namespace, pod.metadata.name ?? '');
       runtime.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, {
         component: 'replicaset-controller',
       });
     }
   }
-  const current = owned(runtime, 'Pod', rs).filter((p) => !isTerminal(p));
+  // Terminating pods no longer count (the controller already replaced them).
+  const current = owned(runtime, 'Pod', rs).filter((p) => !isTerminal(p) && !p.metadata.deletionTimestamp);
   const selector =
     (get(rs, 'spec', 'template', 'metadata', 'labels') as Record<string, string> | undefined) ?? {};
   const minReady = num(rs, 'spec', 'minReadySeconds') ?? 0;

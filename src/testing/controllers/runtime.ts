@@ -17,6 +17,11 @@ export interface Runtime {
   behaviours: Behaviours;
   /** Asks for `Kind/namespace/name` to be reconciled soon. */
   enqueue(key: string): void;
+  /**
+   * Deletes a pod gracefully, as the API server does: it gets a
+   * deletionTimestamp, its node stops the containers, then it goes away.
+   */
+  deletePod(namespace: string, name: string): KubeObject | undefined;
 }
 
 export function typeOf(kind: string): ResourceType {

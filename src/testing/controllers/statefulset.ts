@@ -89,7 +89,7 @@ export function reconcileStatefulSet(runtime: Runtime, namespace: string, name: 
   // Scale down from the highest ordinal.
   for (const [ordinal, pod] of [...pods].sort((a, b) => b[0] - a[0])) {
     if (ordinal < replicas) continue;
-    store.delete(podType, namespace, pod.metadata.name ?? '');
+    runtime.deletePod(namespace, pod.metadata.name ?? '');
     events.record(
       sts,
       'Normal',
@@ -106,7 +106,7 @@ export function reconcileStatefulSet(runtime: Runtime, namespace: string, name: 
       .filter(([ordinal, p]) => ordinal >= partition && revisionOf(p) !== updateRevision)
       .sort((a, b) => b[0] - a[0])[0];
     if (stale) {
-      store.delete(podType, namespace, stale[1].metadata.name ?? '');
+      runtime.deletePod(namespace, stale[1].metadata.name ?? '');
       events.record(
         sts,
         'Normal',

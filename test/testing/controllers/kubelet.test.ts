@@ -250,6 +250,26 @@ describe('simulated scheduler and node agent', () => {
     );
   });
 
+  test('deleting a running pod is graceful: deletionTimestamp, containers stop, then the object goes', async () => {
+    await using cluster = await startFakeCluster({ clock: 'manual' });
+    const clock = clockOf(cluster);
+    await cluster.client.create('Pod', pod('leaving'));
+    await clock.advance('1s');
+    const changes: string[] = [];
+    const stop = cluster.store.subscribe((c) => {
+      if (c.object.metadata.name === 'leaving' && c.object.kind === 'Pod') {
+        changes.push(`${c.type}${c.object.metadata.deletionTimestamp ? ' terminating' : ''}`);
+      }
+    });
+    await cluster.client.delete('pod', { name: 'leaving' });
+    assert.ok((await cluster.client.get('pod', { name: 'leaving' })).metadata.deletionTimestamp);
+    await clock.advance('1s');
+    stop();
+    await assert.rejects(cluster.client.get('pod', { name: 'leaving' }), { statusCode: 404 });
+    assert.deepEqual(changes, ['MODIFIED terminating', 'MODIFIED terminating', 'DELETED terminating']);
+    assert.ok((await reasons(cluster, 'leaving')).includes('Killing'));
+  });
+
   test('deterministic: the same scenario and seed give the same names and sequence of changes', async () => {
     const run = async () => {
       await using cluster = await startFakeCluster({ clock: 'manual', seed: 42 });
