@@ -34,6 +34,8 @@ export class ControlPlane {
   readonly #unsubscribe: () => void;
   #draining = false;
   #waiters: (() => void)[] = [];
+  /** Errors thrown by reconciles (bugs of the simulation), reported by `idle()`. */
+  readonly #failures: unknown[] = [];
   #stopped = false;
 
   constructor(store: ObjectStore, logs: LogStore, clock: Clock, random: Random) {
@@ -133,9 +135,11 @@ export class ControlPlane {
   }
 
   /** Resolves when every queued reconcile has run (and those they queued). */
-  idle(): Promise<void> {
-    if (!this.#draining && this.#queue.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push(resolve));
+  async idle(): Promise<void> {
+    if (this.#draining || this.#queue.size > 0)
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    const failure = this.#failures.shift();
+    if (failure) throw failure;
   }
 
   stop(): void {
@@ -173,9 +177,10 @@ export class ControlPlane {
       try {
         this.#dispatch(kind, namespace, name);
       } catch (error) {
-        // A conflict with a concurrent write: try again on the next turn.
-        if ((error as { status?: { code?: number } }).status?.code === 409) this.#queue.add(key);
-        else throw error;
+        // A conflict with a concurrent write: try again on the next turn. Anything
+        // else is a bug of the simulation, reported by idle().
+        if ((error as { status?: { reason?: string } }).status?.reason === 'Conflict') this.#queue.add(key);
+        else this.#failures.push(error);
       }
     }
     if (this.#queue.size > 0 && !this.#stopped) {

@@ -37,11 +37,18 @@ export function reconcileStatefulSet(runtime: Runtime, namespace: string, name: 
   const strategy = str(sts, 'spec', 'updateStrategy', 'type') ?? 'RollingUpdate';
   const partition = num(sts, 'spec', 'updateStrategy', 'rollingUpdate', 'partition') ?? 0;
   const parallel = str(sts, 'spec', 'podManagementPolicy') === 'Parallel';
+  // Every pod holds its ordinal until it is gone: a terminating pod blocks its
+  // replacement; a pod that ended (Failed/Succeeded) is deleted to be recreated.
   const pods = new Map(
-    owned(runtime, 'Pod', sts)
-      .filter((p) => !isTerminal(p))
-      .map((p) => [Number(p.metadata.labels?.['apps.kubernetes.io/pod-index'] ?? -1), p]),
+    owned(runtime, 'Pod', sts).map((p) => [
+      Number(p.metadata.labels?.['apps.kubernetes.io/pod-index'] ?? -1),
+      p,
+    ]),
   );
+  for (const pod of pods.values()) {
+    if (isTerminal(pod) && !pod.metadata.deletionTimestamp)
+      runtime.deletePod(namespace, pod.metadata.name ?? '');
+  }
   const revisionOf = (p: KubeObject) => p.metadata.labels?.[REVISION_LABEL] ?? '';
 
   // Create missing pods in order.
