@@ -37,6 +37,18 @@ describe('README', () => {
     }
   });
 
+  test('the behaviour example of the testing kit runs', () => {
+    const snippet = blockAfter('Per-container behaviour is scripted', 'ts');
+    const file = 'examples/.readme-behaviour.ts';
+    writeFileSync(file, `import { startFakeCluster } from '../src/testing/index.js';\n${snippet}\n`);
+    try {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', timeout: 30_000 });
+      assert.equal(result.status, 0, result.stderr);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
   test('the quick-start commands exist, and CI runs the same test command', () => {
     const quickStart = blockAfter('## Quick start', 'sh');
     assert.match(quickStart, /^npm ci && npm run demo /m);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the real control plane for the end-to-end tier — kube-apiserver,
+# kube-controller-manager, kube-scheduler (k8s.io/kubernetes) and etcd
+# (go.etcd.io/etcd/server/v3) — from the Go module proxy, into a cache outside
+# the repository keyed by the pinned versions, so later runs reuse it:
+#   ${KUBEDOG_E2E_CACHE:-~/.cache/kubedog-e2e}/k8s-<version>-etcd-<version>/bin
+# Prints the bin directory. Versions are pinned in e2e/k8s/go.mod and e2e/etcd/go.mod.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+k8s_version=$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" {print $3}' "$here/k8s/go.mod")
+etcd_version=$(awk '$1 == "require" && $2 == "go.etcd.io/etcd/server/v3" {print $3}' "$here/etcd/go.mod")
+bin="${KUBEDOG_E2E_CACHE:-$HOME/.cache/kubedog-e2e}/k8s-${k8s_version}-etcd-${etcd_version}/bin"
+mkdir -p "$bin"
+minor=$(echo "$k8s_version" | cut -d. -f2)
+ldflags="-s -w -X k8s.io/component-base/version.gitVersion=${k8s_version} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${minor} -X k8s.io/component-base/version.gitTreeState=clean"
+for component in kube-apiserver kube-controller-manager kube-scheduler; do
+  if [ ! -x "$bin/$component" ]; then
+    echo "building $component $k8s_version" >&2
+    (cd "$here/k8s" && go build -trimpath -ldflags "$ldflags" -o "$bin/$component.tmp" "k8s.io/kubernetes/cmd/$component")
+    mv "$bin/$component.tmp" "$bin/$component"
+  fi
+done
+if [ ! -x "$bin/etcd" ]; then
+  echo "building etcd $etcd_version" >&2
+  (cd "$here/etcd" && go build -trimpath -ldflags "-s -w" -o "$bin/etcd.tmp" go.etcd.io/etcd/server/v3)
+  mv "$bin/etcd.tmp" "$bin/etcd"
+fi
+echo "$bin"
