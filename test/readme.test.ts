@@ -42,7 +42,10 @@ describe('README', () => {
     const file = 'examples/.readme-behaviour.ts';
     writeFileSync(file, `import { startFakeCluster } from '../src/testing/index.js';\n${snippet}\n`);
     try {
-      const result = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', timeout: 30_000 });
+      const result = spawnSync(process.execPath, ['--import', 'tsx', file], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       assert.equal(result.status, 0, result.stderr);
     } finally {
       rmSync(file, { force: true });
