@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -309,6 +311,32 @@ describe('kubeconfig auth matrix against the HTTPS simulated cluster', () => {
       name: 'KubeApiError',
       message: 'NotFound: deployments.apps "web" not found',
     });
+  });
+
+  test('proxy-url: requests go through an HTTP CONNECT proxy, TLS verified end to end', async () => {
+    const tunnels: string[] = [];
+    const proxy = createServer();
+    proxy.on('connect', (req, socket: Socket, head: Buffer) => {
+      tunnels.push(req.url ?? '');
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = connect(Number(port), host ?? '127.0.0.1', () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = proxy.address() as AddressInfo;
+      await canList(clientFor({ token: TOKEN }, { 'proxy-url': `http://127.0.0.1:${port}` }));
+      assert.deepEqual(tunnels, [new URL(cluster.url).host]);
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
+    }
   });
 
   test('unreachable server: host, port and system error', async () => {
