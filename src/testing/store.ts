@@ -158,6 +158,21 @@ export class ObjectStore {
     return this.#commitIfChanged(type, next, current);
   }
 
+  /** Replaces the whole status of an object, as a controller's status update does; no-op when equal. */
+  replaceStatus(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    status: unknown,
+  ): KubeObject {
+    const current = this.#require(type, namespace, name);
+    return this.#commitIfChanged(
+      type,
+      { ...structuredClone(current), status: structuredClone(status) },
+      current,
+    );
+  }
+
   /** JSON merge patch (RFC 7386) of an object or of its status. */
   patch(
     type: ResourceType,

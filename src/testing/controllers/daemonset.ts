@@ -1,5 +1,3 @@
-import type { KubeObject } from '../../kube/types.js';
-import { templateHash } from '../random.js';
 import {
   controllerRef,
   get,
@@ -9,13 +7,14 @@ import {
   owned,
   podAvailable,
   podReady,
+  podTemplate,
+  REVISION_LABEL,
   type Runtime,
+  revisionHash,
   str,
   typeOf,
 } from './runtime.js';
 import { ensureRevision } from './statefulset.js';
-
-const REVISION_LABEL = 'controller-revision-hash';
 
 /**
  * The DaemonSet controller: one pod per Ready node (it tolerates cordoned
@@ -29,8 +28,8 @@ export function reconcileDaemonSet(runtime: Runtime, namespace: string, name: st
   const ds = store.get(typeOf('DaemonSet'), namespace, name);
   if (!ds) return;
   const podType = typeOf('Pod');
-  const template = (get(ds, 'spec', 'template') as KubeObject | undefined) ?? { metadata: {} };
-  const hash = templateHash(get(template, 'spec') ?? {}).slice(0, 10);
+  const template = podTemplate(ds);
+  const hash = revisionHash(template);
   ensureRevision(runtime, ds, `${name}-${hash}`, template);
   const nodes = store.list(typeOf('Node')).items.filter((node) => {
     const conditions = get(node, 'status', 'conditions');
@@ -105,6 +104,5 @@ export function reconcileDaemonSet(runtime: Runtime, namespace: string, name: st
     numberUnavailable: Math.max(0, desired - available),
     updatedNumberScheduled: after.filter((p) => p.metadata.labels?.[REVISION_LABEL] === hash).length,
   };
-  delete fresh.metadata.resourceVersion;
-  store.update(typeOf('DaemonSet'), { ...fresh, status }, { subresource: 'status' });
+  store.replaceStatus(typeOf('DaemonSet'), namespace, name, status);
 }

@@ -1,12 +1,13 @@
 import type { KubeObject } from '../../kube/types.js';
-import { templateHash } from '../random.js';
 import {
   controllerRef,
   get,
   intOrPercent,
   num,
   owned,
+  podTemplate,
   type Runtime,
+  revisionHash,
   setCondition,
   str,
   timestamp,
@@ -47,8 +48,8 @@ export class DeploymentController {
       this.#deadlines.get(`${namespace}/${name}`)?.();
       return;
     }
-    const template = (get(deployment, 'spec', 'template') as KubeObject | undefined) ?? { metadata: {} };
-    const hash = templateHash(get(template, 'spec') ?? {}).slice(0, 10);
+    const template = podTemplate(deployment);
+    const hash = revisionHash(template);
     const all = owned(this.#runtime, 'ReplicaSet', deployment);
     const revisionOf = (rs: KubeObject) => Number(rs.metadata.annotations?.[REVISION] ?? 0);
     const maxRevision = all.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
@@ -302,7 +303,6 @@ export class DeploymentController {
       unavailableReplicas: Math.max(0, replicas - counts.availableReplicas),
       conditions,
     };
-    delete current.metadata.resourceVersion;
-    store.update(typeOf('Deployment'), { ...current, status }, { subresource: 'status' });
+    store.replaceStatus(typeOf('Deployment'), namespace, name, status);
   }
 }

@@ -6,6 +6,7 @@ import {
   num,
   owned,
   podReady,
+  podTemplate,
   type Runtime,
   setCondition,
   str,
@@ -170,14 +171,13 @@ export class JobController {
     };
     const fresh = store.get(typeOf('Job'), namespace, name);
     if (!fresh) return;
-    delete fresh.metadata.resourceVersion;
-    store.update(typeOf('Job'), { ...fresh, status }, { subresource: 'status' });
+    store.replaceStatus(typeOf('Job'), namespace, name, status);
   }
 
   #createPod(job: KubeObject): void {
     const name = job.metadata.name ?? '';
     const uid = job.metadata.uid ?? '';
-    const template = (get(job, 'spec', 'template') as KubeObject | undefined) ?? { metadata: {} };
+    const template = podTemplate(job);
     const labels = {
       ...(template.metadata?.labels ?? {}),
       'batch.kubernetes.io/controller-uid': uid,

@@ -660,9 +660,12 @@ export class NodeAgent {
     const { store } = this.#runtime;
     const current = store.get(typeOf('Pod'), pod.metadata.namespace, pod.metadata.name ?? '');
     if (!current) return;
-    const next = { ...current, status: change((current.status as Record<string, unknown>) ?? {}) };
-    delete next.metadata.resourceVersion;
-    store.update(typeOf('Pod'), next, { subresource: 'status' });
+    store.replaceStatus(
+      typeOf('Pod'),
+      current.metadata.namespace,
+      current.metadata.name ?? '',
+      change((current.status as Record<string, unknown>) ?? {}),
+    );
   }
 }
 

@@ -7,6 +7,7 @@ import {
   owned,
   podAvailable,
   podReady,
+  podTemplate,
   type Runtime,
   typeOf,
 } from './runtime.js';
@@ -26,7 +27,7 @@ export function reconcileReplicaSet(runtime: Runtime, namespace: string, name: s
   const desired = num(rs, 'spec', 'replicas') ?? 1;
   const pods = owned(runtime, 'Pod', rs).filter((p) => !isTerminal(p) && !p.metadata.deletionTimestamp);
   if (pods.length < desired) {
-    const template = (get(rs, 'spec', 'template') as KubeObject | undefined) ?? { metadata: {} };
+    const template = podTemplate(rs);
     for (let i = pods.length; i < desired; i++) {
       const pod = store.create(typeOf('Pod'), {
         apiVersion: 'v1',
@@ -76,8 +77,7 @@ export function reconcileReplicaSet(runtime: Runtime, namespace: string, name: s
     availableReplicas: current.filter((p) => podAvailable(p, minReady, clock.now())).length,
     observedGeneration: fresh.metadata.generation,
   };
-  delete fresh.metadata.resourceVersion;
-  store.update(typeOf('ReplicaSet'), { ...fresh, status }, { subresource: 'status' });
+  store.replaceStatus(typeOf('ReplicaSet'), namespace, name, status);
   if (minReady > 0 && status.availableReplicas < status.readyReplicas) {
     // Ready pods become available minReadySeconds later: look again then.
     clock.after(minReady * 1000, () => runtime.enqueue(`ReplicaSet/${namespace}/${name}`));

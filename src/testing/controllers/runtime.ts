@@ -2,7 +2,7 @@ import { findBuiltinResource, type ResourceType } from '../../kube/resources.js'
 import type { KubeObject, OwnerReference } from '../../kube/types.js';
 import type { Clock } from '../clock.js';
 import type { LogStore } from '../log-store.js';
-import type { Random } from '../random.js';
+import { type Random, templateHash } from '../random.js';
 import type { ObjectStore } from '../store.js';
 import type { Behaviours } from './behaviour.js';
 import type { EventRecorder } from './events.js';
@@ -22,6 +22,19 @@ export interface Runtime {
    * deletionTimestamp, its node stops the containers, then it goes away.
    */
   deletePod(namespace: string, name: string): KubeObject | undefined;
+}
+
+/** Label that names a pod's template revision (StatefulSet, DaemonSet). */
+export const REVISION_LABEL = 'controller-revision-hash';
+
+/** A workload's pod template (spec.template), never undefined. */
+export function podTemplate(owner: KubeObject): KubeObject {
+  return (get(owner, 'spec', 'template') as KubeObject | undefined) ?? { metadata: {} };
+}
+
+/** The hash that names a template revision: pod-template-hash, controller-revision-hash. */
+export function revisionHash(template: KubeObject): string {
+  return templateHash(get(template, 'spec') ?? {}).slice(0, 10);
 }
 
 export function typeOf(kind: string): ResourceType {

@@ -1,5 +1,4 @@
 import type { KubeObject } from '../../kube/types.js';
-import { templateHash } from '../random.js';
 import {
   controllerRef,
   get,
@@ -8,12 +7,13 @@ import {
   owned,
   podAvailable,
   podReady,
+  podTemplate,
+  REVISION_LABEL,
   type Runtime,
+  revisionHash,
   str,
   typeOf,
 } from './runtime.js';
-
-const REVISION_LABEL = 'controller-revision-hash';
 
 /**
  * The StatefulSet controller: pods `<name>-<ordinal>` created in order, each
@@ -30,8 +30,8 @@ export function reconcileStatefulSet(runtime: Runtime, namespace: string, name: 
   if (!sts) return;
   const podType = typeOf('Pod');
   const replicas = num(sts, 'spec', 'replicas') ?? 1;
-  const template = (get(sts, 'spec', 'template') as KubeObject | undefined) ?? { metadata: {} };
-  const updateRevision = `${name}-${templateHash(get(template, 'spec') ?? {}).slice(0, 10)}`;
+  const template = podTemplate(sts);
+  const updateRevision = `${name}-${revisionHash(template)}`;
   ensureRevision(runtime, sts, updateRevision, template);
   const currentRevision = str(sts, 'status', 'currentRevision') || updateRevision;
   const strategy = str(sts, 'spec', 'updateStrategy', 'type') ?? 'RollingUpdate';
@@ -141,8 +141,7 @@ export function reconcileStatefulSet(runtime: Runtime, namespace: string, name: 
     updateRevision,
     collisionCount: 0,
   };
-  delete fresh.metadata.resourceVersion;
-  store.update(typeOf('StatefulSet'), { ...fresh, status }, { subresource: 'status' });
+  store.replaceStatus(typeOf('StatefulSet'), namespace, name, status);
 }
 
 /** One ControllerRevision per template, as the real controller keeps them. */
