@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the fast test suite with node:test through tsx. Node 20's test runner
 // does not expand globs, so the test files are collected here.
-// Usage: node scripts/test.mjs [dir-or-file ...]   (default: test/)
+// Usage: node scripts/test.mjs [--timeout=MS] [dir-or-file ...]   (default: test/, 60000 ms per file)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,9 @@ function collect(path, out) {
   return out;
 }
 
-const roots = process.argv.slice(2);
+const args = process.argv.slice(2);
+const timeout = args.find((a) => a.startsWith('--timeout='))?.slice('--timeout='.length) ?? '60000';
+const roots = args.filter((a) => !a.startsWith('--timeout='));
 const files = (roots.length > 0 ? roots : ['test']).flatMap((root) => collect(root, []));
 if (files.length === 0) {
   console.error(`no test files under ${roots.join(' ') || 'test'}`);
@@ -23,7 +25,7 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=60000', ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${timeout}`, ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
