@@ -65,3 +65,31 @@ export {
   type VerdictOptions,
   type VerdictState,
 } from './status/index.js';
+export { TrackTimeoutError } from './track/errors.js';
+export type {
+  AddedEvent,
+  DeletedEvent,
+  FailedEvent,
+  KubeEventEvent,
+  NoticeEvent,
+  ReadyEvent,
+  ResourceRef,
+  StatusEvent,
+  TrackEvent,
+  TrackEventType,
+} from './track/events.js';
+export {
+  type TrackOptions,
+  type TrackTarget,
+  trackDaemonSet,
+  trackDeployment,
+  trackIngress,
+  trackJob,
+  trackPersistentVolumeClaim,
+  trackPod,
+  trackReplicaSet,
+  trackResource,
+  trackService,
+  trackStatefulSet,
+} from './track/resource.js';
+export { SharedWatches, sharedWatches } from './track/shared-watch.js';

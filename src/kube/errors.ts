@@ -17,7 +17,8 @@ export type KubedogErrorCode =
   | 'KUBEDOG_TLS'
   | 'KUBEDOG_API'
   | 'KUBEDOG_DECODE'
-  | 'KUBEDOG_INVALID_INPUT';
+  | 'KUBEDOG_INVALID_INPUT'
+  | 'KUBEDOG_TIMEOUT';
 
 export class KubedogError extends Error {
   readonly code: KubedogErrorCode;

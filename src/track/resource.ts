@@ -1,0 +1,286 @@
+import { cancellable } from '../kube/cancellable.js';
+import type { KubeClient } from '../kube/client.js';
+import { findBuiltinResource, type ResourceType } from '../kube/resources.js';
+import type { KubeObject, WatchEvent } from '../kube/types.js';
+import type { WatchNotice } from '../kube/watch.js';
+import { computeVerdict } from '../status/index.js';
+import type { Verdict, VerdictOptions } from '../status/types.js';
+import { TrackTimeoutError } from './errors.js';
+import type { ResourceRef, TrackEvent, TrackEventInit } from './events.js';
+import { AsyncQueue } from './queue.js';
+import { sharedWatches } from './shared-watch.js';
+
+export interface TrackOptions extends VerdictOptions {
+  /**
+   * `'ready'`: end after `ready` or `failed` (rollout mode); `'never'`: follow
+   * until `break`, abort or deletion.
+   * @default 'ready'
+   */
+  until?: 'ready' | 'never';
+  /** Ends the track at once; the generator throws the signal's reason. */
+  signal?: AbortSignal;
+  /** Ends the track with a {@link TrackTimeoutError} carrying the last verdict. */
+  timeout?: number;
+  /** Clock for verdicts (tests). @default () => new Date() */
+  now?: () => Date;
+}
+
+export interface TrackTarget {
+  kind: string;
+  name: string;
+  /** @default the client's namespace */
+  namespace?: string;
+}
+
+type Owned = { metadata: { ownerReferences?: { uid: string; controller?: boolean }[] } };
+
+const ownedBy = (object: Owned, uid: string | undefined) =>
+  uid !== undefined && (object.metadata.ownerReferences ?? []).some((r) => r.uid === uid && r.controller);
+
+const POD_OWNERS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job']);
+
+/**
+ * Tracks one resource: yields `added`, then `status` whenever the verdict
+ * changes, `event` for each new Kubernetes Event about it, its ReplicaSets
+ * and its pods, and ends with `ready`, `failed` or `deleted` (rollout mode).
+ * A resource that does not exist yet is waited for. Verdicts are judged on
+ * the pods of the current revision (new ReplicaSet, StatefulSet
+ * updateRevision), so a failing pod fails the track in seconds.
+ *
+ * Every watch is shared with the other trackers of the same client; `break`,
+ * abort and timeout release them at once.
+ */
+export function trackResource(
+  client: KubeClient,
+  target: TrackTarget,
+  options: TrackOptions = {},
+): AsyncGenerator<TrackEvent> {
+  return cancellable((signal) => track(client, target, { ...options, signal }), options.signal);
+}
+
+async function* track(
+  client: KubeClient,
+  target: TrackTarget,
+  options: TrackOptions,
+): AsyncGenerator<TrackEvent, void, undefined> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const type = await client.resolveType(target.kind, { signal });
+  const namespace = type.namespaced ? (target.namespace ?? client.namespace) : '';
+  const resource: ResourceRef = { kind: type.kind, namespace, name: target.name };
+  const now = options.now ?? (() => new Date());
+  const until = options.until ?? 'ready';
+  const trackingSince = new Date(now().getTime() - 1000);
+  const queue = new AsyncQueue<TrackEvent>();
+  const stamp = () => now().toISOString();
+  const emit = (event: TrackEventInit) => queue.push({ time: stamp(), resource, ...event } as TrackEvent);
+
+  let object: KubeObject | undefined;
+  let lastVerdict: Verdict | undefined;
+  let finished = false;
+  const replicaSets = new Map<string, KubeObject>();
+  const pods = new Map<string, KubeObject>();
+  const events = new Map<string, KubeObject>();
+  const seenEvents = new Map<string, number>();
+
+  const currentReplicaSet = () => {
+    if (object?.kind !== 'Deployment') return undefined;
+    const revision = object.metadata.annotations?.['deployment.kubernetes.io/revision'];
+    return [...replicaSets.values()].find(
+      (rs) =>
+        ownedBy(rs as Owned, object?.metadata.uid) &&
+        rs.metadata.annotations?.['deployment.kubernetes.io/revision'] === revision,
+    );
+  };
+  const currentPods = () => {
+    if (!object) return [];
+    if (object.kind === 'Pod') return [object];
+    const owner = object.kind === 'Deployment' ? currentReplicaSet()?.metadata.uid : object.metadata.uid;
+    const updateRevision =
+      object.kind === 'StatefulSet'
+        ? (object.status as { updateRevision?: string } | undefined)?.updateRevision
+        : undefined;
+    return [...pods.values()].filter(
+      (pod) =>
+        ownedBy(pod as Owned, owner) &&
+        (updateRevision === undefined ||
+          pod.metadata.labels?.['controller-revision-hash'] === updateRevision),
+    );
+  };
+  const related = () => {
+    const uids = new Set<string>();
+    if (object?.metadata.uid) uids.add(object.metadata.uid);
+    for (const rs of replicaSets.values())
+      if (ownedBy(rs as Owned, object?.metadata.uid) && rs.metadata.uid) uids.add(rs.metadata.uid);
+    for (const pod of currentPods()) if (pod.metadata.uid) uids.add(pod.metadata.uid);
+    return uids;
+  };
+
+  const judge = async () => {
+    if (!object || finished) return;
+    const uids = related();
+    const verdict = computeVerdict(object, {
+      ...options,
+      now: now(),
+      trackingSince,
+      pods: currentPods(),
+      events: [...events.values()].filter((e) =>
+        uids.has((e.involvedObject as { uid?: string } | undefined)?.uid ?? ''),
+      ),
+      ...(currentReplicaSet() ? { newReplicaSet: currentReplicaSet() as KubeObject } : {}),
+    });
+    const first = lastVerdict === undefined;
+    const changed =
+      first ||
+      verdict.state !== lastVerdict?.state ||
+      verdict.message !== lastVerdict?.message ||
+      JSON.stringify(verdict.progress) !== JSON.stringify(lastVerdict?.progress);
+    lastVerdict = verdict;
+    if (first) await emit({ type: 'added', ready: verdict.state === 'ready', verdict });
+    else if (changed)
+      await emit({ type: 'status', verdict, ...(verdict.progress ? { progress: verdict.progress } : {}) });
+    if (!changed) return;
+    if (verdict.state === 'ready') await emit({ type: 'ready', message: verdict.message });
+    if (verdict.state === 'failed') {
+      await emit({
+        type: 'failed',
+        reason: verdict.reason,
+        message: verdict.message,
+        ...(verdict.hint ? { hint: verdict.hint } : {}),
+      });
+    }
+    if (until === 'ready' && verdict.state !== 'progressing') finish();
+  };
+
+  const finish = () => {
+    finished = true;
+    queue.end();
+  };
+  const fail = (error: unknown) => {
+    finished = true;
+    queue.fail(error);
+  };
+  const notice = (n: WatchNotice) => {
+    if (n.type === 'reconnecting')
+      void emit({
+        type: 'notice',
+        message: `watch of ${n.resource} interrupted (${n.reason}); reconnecting`,
+      });
+    if (n.type === 'resumed') void emit({ type: 'notice', message: `watch of ${n.resource} resumed` });
+    if (n.type === 'relisted')
+      void emit({ type: 'notice', message: `watch of ${n.resource} re-listed after ${n.reason}` });
+  };
+  const onObject = async ({ type: change, object: changed }: WatchEvent) => {
+    if (changed.metadata.name !== target.name || finished) return;
+    if (change === 'DELETED') {
+      object = undefined;
+      await emit({ type: 'deleted' });
+      finish();
+      return;
+    }
+    object = changed;
+    await judge();
+  };
+  const onOwned =
+    (store: Map<string, KubeObject>) =>
+    async ({ type: change, object: changed }: WatchEvent) => {
+      const key = changed.metadata.name ?? '';
+      if (change === 'DELETED') store.delete(key);
+      else store.set(key, changed);
+      await judge();
+    };
+  const onEvent = async ({ type: change, object: event }: WatchEvent) => {
+    if (change === 'DELETED' || finished) return;
+    const uid = event.metadata.uid ?? '';
+    events.set(uid, event);
+    const involved = event.involvedObject as { kind?: string; name?: string; uid?: string } | undefined;
+    const last = Date.parse(
+      String(event.lastTimestamp ?? event.eventTime ?? event.metadata.creationTimestamp ?? ''),
+    );
+    const count = Number(event.count ?? 1);
+    const mine =
+      related().has(involved?.uid ?? '') ||
+      (involved?.kind === resource.kind && involved?.name === resource.name);
+    if (mine && !(last < trackingSince.getTime()) && (seenEvents.get(uid) ?? 0) < count) {
+      seenEvents.set(uid, count);
+      await emit({
+        type: 'event',
+        eventType: String(event.type ?? 'Normal'),
+        reason: String(event.reason ?? ''),
+        message: String(event.message ?? ''),
+        involvedObject: `${involved?.kind ?? ''}/${involved?.name ?? ''}`,
+        count,
+      });
+    }
+    await judge();
+  };
+
+  const watches = sharedWatches(client);
+  const listener = (event: (e: WatchEvent) => Promise<void>) => ({ event, notice, error: fail });
+  const builtin = (kind: string) => findBuiltinResource(kind) as ResourceType;
+  const unsubscribes = [watches.subscribe(type, namespace, listener(onObject))];
+  if (POD_OWNERS.has(type.kind) || type.kind === 'Pod') {
+    unsubscribes.push(watches.subscribe(builtin('Pod'), namespace, listener(onOwned(pods))));
+  }
+  // Events of cluster-scoped objects live in "default".
+  unsubscribes.push(watches.subscribe(builtin('Event'), namespace || 'default', listener(onEvent)));
+  if (type.kind === 'Deployment') {
+    unsubscribes.push(watches.subscribe(builtin('ReplicaSet'), namespace, listener(onOwned(replicaSets))));
+  }
+
+  const timer =
+    options.timeout !== undefined
+      ? setTimeout(
+          () => fail(new TrackTimeoutError(resource, options.timeout ?? 0, lastVerdict)),
+          options.timeout,
+        )
+      : undefined;
+  const onAbort = () => fail(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      const next = await queue.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+    for (const unsubscribe of unsubscribes) unsubscribe();
+  }
+}
+
+/** Kind-named shorthands of {@link trackResource}. */
+export const trackDeployment = (
+  client: KubeClient,
+  target: Omit<TrackTarget, 'kind'>,
+  options?: TrackOptions,
+) => trackResource(client, { ...target, kind: 'Deployment' }, options);
+export const trackStatefulSet = (
+  client: KubeClient,
+  target: Omit<TrackTarget, 'kind'>,
+  options?: TrackOptions,
+) => trackResource(client, { ...target, kind: 'StatefulSet' }, options);
+export const trackDaemonSet = (
+  client: KubeClient,
+  target: Omit<TrackTarget, 'kind'>,
+  options?: TrackOptions,
+) => trackResource(client, { ...target, kind: 'DaemonSet' }, options);
+export const trackReplicaSet = (
+  client: KubeClient,
+  target: Omit<TrackTarget, 'kind'>,
+  options?: TrackOptions,
+) => trackResource(client, { ...target, kind: 'ReplicaSet' }, options);
+export const trackJob = (client: KubeClient, target: Omit<TrackTarget, 'kind'>, options?: TrackOptions) =>
+  trackResource(client, { ...target, kind: 'Job' }, options);
+export const trackPod = (client: KubeClient, target: Omit<TrackTarget, 'kind'>, options?: TrackOptions) =>
+  trackResource(client, { ...target, kind: 'Pod' }, options);
+export const trackService = (client: KubeClient, target: Omit<TrackTarget, 'kind'>, options?: TrackOptions) =>
+  trackResource(client, { ...target, kind: 'Service' }, options);
+export const trackIngress = (client: KubeClient, target: Omit<TrackTarget, 'kind'>, options?: TrackOptions) =>
+  trackResource(client, { ...target, kind: 'Ingress' }, options);
+export const trackPersistentVolumeClaim = (
+  client: KubeClient,
+  target: Omit<TrackTarget, 'kind'>,
+  options?: TrackOptions,
+) => trackResource(client, { ...target, kind: 'PersistentVolumeClaim' }, options);

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { KubeObject } from '../../src/kube/types.js';
+import { startFakeCluster } from '../../src/testing/cluster.js';
+import { TrackTimeoutError } from '../../src/track/errors.js';
+import type { TrackEvent } from '../../src/track/events.js';
+import { trackDeployment, trackResource } from '../../src/track/resource.js';
+import { waitFor } from '../helpers.js';
+
+const deployment = (name: string, replicas = 2): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: 'default' },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: { containers: [{ name: 'app', image: `registry.local/${name}:v1` }] },
+    },
+  },
+});
+
+async function collect(track: AsyncIterable<TrackEvent>): Promise<TrackEvent[]> {
+  const events: TrackEvent[] = [];
+  for await (const event of track) events.push(event);
+  return events;
+}
+
+describe('trackResource', () => {
+  test('a Deployment created after tracking starts: added, status, ready — then the track ends', async () => {
+    await using cluster = await startFakeCluster();
+    const track = collect(trackDeployment(cluster.client, { name: 'web' }, { timeout: 10_000 }));
+    await new Promise((r) => setTimeout(r, 100));
+    await cluster.client.create('Deployment', deployment('web'));
+    const events = await track;
+    const types = events.map((e) => e.type);
+    assert.equal(types[0], 'added');
+    assert.equal(types.at(-1), 'ready');
+    assert.ok(types.includes('event'), 'Kubernetes events of the deployment and its pods');
+    const ready = events.at(-1);
+    assert.equal(ready?.type === 'ready' && ready.message, 'deployment "web" successfully rolled out');
+    assert.deepEqual(ready?.resource, { kind: 'Deployment', namespace: 'default', name: 'web' });
+    await waitFor(() => cluster.stats.openWatches === 0, 'every shared watch to close');
+  });
+
+  test('a bad image fails the track within seconds, with the reason and a hint', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { pullFails: true, pullMs: 10 });
+    await cluster.client.create('Deployment', deployment('web', 1));
+    const started = Date.now();
+    const events = await collect(
+      trackResource(cluster.client, { kind: 'deploy', name: 'web' }, { timeout: 20_000 }),
+    );
+    const failed = events.at(-1);
+    assert.equal(failed?.type, 'failed');
+    assert.ok(failed?.type === 'failed' && failed.reason === 'ImagePullBackOff', JSON.stringify(failed));
+    assert.match(failed?.type === 'failed' ? (failed.hint ?? '') : '', /imagePullSecrets/);
+    assert.ok(Date.now() - started < 5000, `failed after ${Date.now() - started} ms`);
+    assert.ok(events.some((e) => e.type === 'event' && e.reason === 'Failed' && e.eventType === 'Warning'));
+  });
+
+  test('timeout throws TrackTimeoutError with the last verdict; abort throws its reason', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('slow-*', 'app', { readyAfter: null });
+    await cluster.client.create('Deployment', deployment('slow', 1));
+    await assert.rejects(
+      collect(trackDeployment(cluster.client, { name: 'slow' }, { timeout: 1500 })),
+      (error: unknown) => {
+        assert.ok(error instanceof TrackTimeoutError);
+        assert.match(
+          error.message,
+          /^timed out after 1500ms waiting for deployment\/slow: Waiting for deployment "slow" rollout to finish: 0 of 1 updated replicas are available\.\.\./,
+        );
+        assert.equal(error.lastVerdict?.state, 'progressing');
+        return true;
+      },
+    );
+    const controller = new AbortController();
+    const pending = collect(trackDeployment(cluster.client, { name: 'slow' }, { signal: controller.signal }));
+    setTimeout(() => controller.abort(new Error('Ctrl-C')), 200);
+    await assert.rejects(pending, /Ctrl-C/);
+    await waitFor(() => cluster.stats.openWatches === 0, 'every shared watch to close');
+  });
+
+  test('deletion mid-track ends it with deleted; break releases the watches', async () => {
+    await using cluster = await startFakeCluster();
+    await cluster.client.create('Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'lb', namespace: 'default', annotations: { 'sim.kubedog.io/no-address': 'true' } },
+      spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
+    });
+    const track = trackResource(cluster.client, { kind: 'svc', name: 'lb' }, { until: 'never' });
+    const first = await track.next();
+    assert.equal(first.value?.type, 'added');
+    await cluster.client.delete('svc', { name: 'lb' });
+    const rest: string[] = [];
+    for await (const event of track) rest.push(event.type);
+    assert.equal(rest.at(-1), 'deleted');
+    const again = trackResource(cluster.client, { kind: 'ns', name: 'default' });
+    for await (const event of again) {
+      assert.equal(event.type, 'added');
+      break;
+    }
+    await waitFor(() => cluster.stats.openWatches === 0, 'every shared watch to close after break');
+  });
+
+  test('many trackers in one namespace share one watch per kind', async () => {
+    await using cluster = await startFakeCluster();
+    for (let i = 0; i < 20; i++) await cluster.client.create('Deployment', deployment(`app-${i}`, 1));
+    const tracks = Array.from({ length: 20 }, (_, i) =>
+      collect(trackDeployment(cluster.client, { name: `app-${i}` }, { timeout: 20_000 })),
+    );
+    await waitFor(() => cluster.stats.openWatches >= 4, 'the shared watches');
+    const most = cluster.stats.openWatches;
+    const results = await Promise.all(tracks);
+    assert.ok(results.every((events) => events.at(-1)?.type === 'ready'));
+    assert.ok(most <= 4, `${most} watches for 20 deployments (deployments, replicasets, pods, events)`);
+    assert.ok(cluster.stats.watchRequests <= 8, `${cluster.stats.watchRequests} watch requests`);
+  });
+});
