@@ -71,13 +71,18 @@ export type {
   DeletedEvent,
   FailedEvent,
   KubeEventEvent,
+  LogEvent,
   NoticeEvent,
+  PodErrorEvent,
+  PodEvent,
   ReadyEvent,
+  ReplicaSetEvent,
   ResourceRef,
   StatusEvent,
   TrackEvent,
   TrackEventType,
 } from './track/events.js';
+export type { LogOptions as TrackLogOptions } from './track/logs.js';
 export {
   type TrackOptions,
   type TrackTarget,

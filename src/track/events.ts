@@ -55,6 +55,44 @@ export interface KubeEventEvent extends Base {
   count: number;
 }
 
+/** A ReplicaSet of a tracked Deployment appeared; `new` when it runs the current template. */
+export interface ReplicaSetEvent extends Base {
+  type: 'replicaset';
+  replicaSet: string;
+  new: boolean;
+}
+
+/** A pod of the resource appeared, changed phase, or was deleted. */
+export interface PodEvent extends Base {
+  type: 'pod';
+  pod: string;
+  change: 'added' | 'phase' | 'deleted';
+  phase: string;
+  /** Container names, init containers first. */
+  containers: string[];
+  /** Whether the pod belongs to the current revision. */
+  current: boolean;
+}
+
+/** A container of a pod is failing (once per pod, container, reason and restart count). */
+export interface PodErrorEvent extends Base {
+  type: 'pod-error';
+  pod: string;
+  container?: string;
+  reason: string;
+  message: string;
+  restarts: number;
+  hint?: string;
+}
+
+/** Log lines from one container. */
+export interface LogEvent extends Base {
+  type: 'log';
+  pod: string;
+  container: string;
+  lines: string[];
+}
+
 /** What the tracker itself did: watch reconnecting/resumed/re-listed, stream caps. */
 export interface NoticeEvent extends Base {
   type: 'notice';
@@ -68,6 +106,10 @@ export type TrackEvent =
   | FailedEvent
   | DeletedEvent
   | KubeEventEvent
+  | ReplicaSetEvent
+  | PodEvent
+  | PodErrorEvent
+  | LogEvent
   | NoticeEvent;
 
 export type TrackEventType = TrackEvent['type'];

@@ -3,10 +3,11 @@ import type { KubeClient } from '../kube/client.js';
 import { findBuiltinResource, type ResourceType } from '../kube/resources.js';
 import type { KubeObject, WatchEvent } from '../kube/types.js';
 import type { WatchNotice } from '../kube/watch.js';
-import { computeVerdict } from '../status/index.js';
+import { computeVerdict, podProblems } from '../status/index.js';
 import type { Verdict, VerdictOptions } from '../status/types.js';
 import { TrackTimeoutError } from './errors.js';
 import type { ResourceRef, TrackEvent, TrackEventInit } from './events.js';
+import { type LogOptions, LogTails } from './logs.js';
 import { AsyncQueue } from './queue.js';
 import { sharedWatches } from './shared-watch.js';
 
@@ -23,6 +24,8 @@ export interface TrackOptions extends VerdictOptions {
   timeout?: number;
   /** Clock for verdicts (tests). @default () => new Date() */
   now?: () => Date;
+  /** Follow the logs of the pods of the current revision. @default true */
+  logs?: boolean | LogOptions;
 }
 
 export interface TrackTarget {
@@ -142,6 +145,7 @@ async function* track(
     if (!changed) return;
     if (verdict.state === 'ready') await emit({ type: 'ready', message: verdict.message });
     if (verdict.state === 'failed') {
+      await tails?.lastWords(currentPods());
       await emit({
         type: 'failed',
         reason: verdict.reason,
@@ -178,17 +182,96 @@ async function* track(
       finish();
       return;
     }
+    const firstSight = object === undefined;
     object = changed;
+    if (firstSight) {
+      // ReplicaSets and pods the shared watches delivered before the resource itself.
+      for (const rs of replicaSets.values()) await announceReplicaSet(rs);
+      for (const pod of pods.values()) await announcePod('ADDED', pod);
+    }
     await judge();
   };
-  const onOwned =
-    (store: Map<string, KubeObject>) =>
-    async ({ type: change, object: changed }: WatchEvent) => {
-      const key = changed.metadata.name ?? '';
-      if (change === 'DELETED') store.delete(key);
-      else store.set(key, changed);
-      await judge();
-    };
+  const announced = new Set<string>();
+  const announceReplicaSet = async (rs: KubeObject) => {
+    const key = rs.metadata.name ?? '';
+    if (announced.has(key) || !object || !ownedBy(rs as Owned, object.metadata.uid) || finished) return;
+    announced.add(key);
+    await emit({
+      type: 'replicaset',
+      replicaSet: key,
+      new: currentReplicaSet()?.metadata.uid === rs.metadata.uid,
+    });
+  };
+  const onReplicaSet = async ({ type: change, object: rs }: WatchEvent) => {
+    if (change === 'DELETED') replicaSets.delete(rs.metadata.name ?? '');
+    else {
+      replicaSets.set(rs.metadata.name ?? '', rs);
+      await announceReplicaSet(rs);
+    }
+    await judge();
+  };
+  const belongs = (pod: KubeObject) => {
+    if (!object) return false;
+    if (object.kind === 'Pod') return pod.metadata.uid === object.metadata.uid;
+    if (object.kind !== 'Deployment') return ownedBy(pod as Owned, object.metadata.uid);
+    return [...replicaSets.values()].some(
+      (rs) => ownedBy(rs as Owned, object?.metadata.uid) && ownedBy(pod as Owned, rs.metadata.uid),
+    );
+  };
+  const phases = new Map<string, string>();
+  const reported = new Set<string>();
+  const containersOf = (pod: KubeObject) => {
+    const spec = pod.spec as
+      | { initContainers?: { name: string }[]; containers?: { name: string }[] }
+      | undefined;
+    return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.name);
+  };
+  /** Pod discovery: announce pods of the resource, follow the logs and report the errors of current ones. */
+  const onPod = async ({ type: change, object: pod }: WatchEvent) => {
+    if (change === 'DELETED') pods.delete(pod.metadata.name ?? '');
+    else pods.set(pod.metadata.name ?? '', pod);
+    await announcePod(change, pod);
+    await judge();
+  };
+  const announcePod = async (change: WatchEvent['type'], pod: KubeObject) => {
+    const key = pod.metadata.name ?? '';
+    if (!finished && belongs(pod)) {
+      const phase = (pod.status as { phase?: string } | undefined)?.phase ?? 'Pending';
+      const current = currentPods().some((p) => p.metadata.uid === pod.metadata.uid);
+      const before = phases.get(key);
+      const podEvent = { type: 'pod' as const, pod: key, phase, containers: containersOf(pod), current };
+      if (change === 'DELETED') {
+        phases.delete(key);
+        await emit({ ...podEvent, change: 'deleted' });
+      } else if (before === undefined) {
+        phases.set(key, phase);
+        await emit({ ...podEvent, change: 'added' });
+      } else if (before !== phase) {
+        phases.set(key, phase);
+        await emit({ ...podEvent, change: 'phase' });
+      }
+      if (change !== 'DELETED' && current) {
+        tails?.update(pod);
+        await reportProblems(pod);
+      }
+    }
+  };
+  const reportProblems = async (pod: KubeObject) => {
+    for (const problem of podProblems(pod, { ...options, now: now(), trackingSince })) {
+      const id = `${pod.metadata.name}/${problem.container ?? ''}/${problem.reason}/${problem.occurrences}`;
+      if (reported.has(id)) continue;
+      reported.add(id);
+      await emit({
+        type: 'pod-error',
+        pod: pod.metadata.name ?? '',
+        ...(problem.container ? { container: problem.container } : {}),
+        reason: problem.reason,
+        message: problem.message,
+        restarts: problem.occurrences,
+        ...(problem.hint ? { hint: problem.hint } : {}),
+      });
+    }
+  };
   const onEvent = async ({ type: change, object: event }: WatchEvent) => {
     if (change === 'DELETED' || finished) return;
     const uid = event.metadata.uid ?? '';
@@ -215,17 +298,24 @@ async function* track(
     await judge();
   };
 
+  const logOptions =
+    options.logs === false
+      ? undefined
+      : options.logs === true || options.logs === undefined
+        ? {}
+        : options.logs;
+  const tails = logOptions ? new LogTails(client, namespace, emit, logOptions) : undefined;
   const watches = sharedWatches(client);
   const listener = (event: (e: WatchEvent) => Promise<void>) => ({ event, notice, error: fail });
   const builtin = (kind: string) => findBuiltinResource(kind) as ResourceType;
   const unsubscribes = [watches.subscribe(type, namespace, listener(onObject))];
   if (POD_OWNERS.has(type.kind) || type.kind === 'Pod') {
-    unsubscribes.push(watches.subscribe(builtin('Pod'), namespace, listener(onOwned(pods))));
+    unsubscribes.push(watches.subscribe(builtin('Pod'), namespace, listener(onPod)));
   }
   // Events of cluster-scoped objects live in "default".
   unsubscribes.push(watches.subscribe(builtin('Event'), namespace || 'default', listener(onEvent)));
   if (type.kind === 'Deployment') {
-    unsubscribes.push(watches.subscribe(builtin('ReplicaSet'), namespace, listener(onOwned(replicaSets))));
+    unsubscribes.push(watches.subscribe(builtin('ReplicaSet'), namespace, listener(onReplicaSet)));
   }
 
   const timer =
@@ -247,6 +337,7 @@ async function* track(
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
     for (const unsubscribe of unsubscribes) unsubscribe();
+    tails?.stop();
   }
 }
 

@@ -1,0 +1,193 @@
+import type { KubeClient } from '../kube/client.js';
+import type { LogNotice } from '../kube/logs.js';
+import type { KubeObject } from '../kube/types.js';
+import type { TrackEventInit } from './events.js';
+
+export interface LogOptions {
+  /** Only these containers. @default all */
+  containers?: string[];
+  /** Only lines at or after this time. @default from the container's start */
+  since?: Date;
+  /** Only the last N lines of each container. */
+  tailLines?: number;
+  /** Log streams open at once; more wait in line. @default 50 */
+  maxStreams?: number;
+}
+
+interface Tail {
+  key: string;
+  pod: string;
+  container: string;
+}
+
+type ContainerStatus = {
+  name: string;
+  containerID?: string;
+  state?: { running?: unknown; terminated?: unknown };
+};
+
+/**
+ * Follows the logs of a changing set of pods: one tail per container
+ * instance (a new container ID — a restart — gets a tail of its own), init
+ * containers too, started as soon as the container runs. Streams beyond
+ * `maxStreams` wait in line (a notice says so, once); a tail ends when its
+ * container stops or its pod goes away, and `stop()` ends them all.
+ */
+export class LogTails {
+  readonly #client: KubeClient;
+  readonly #namespace: string;
+  readonly #emit: (event: TrackEventInit) => Promise<void>;
+  readonly #options: LogOptions;
+  readonly #controller = new AbortController();
+  readonly #started = new Set<string>();
+  readonly #waiting: Tail[] = [];
+  #active = 0;
+  #capNoticed = false;
+  /** The last lines delivered per pod/container, so last words are not shown twice. */
+  readonly #recent = new Map<string, string[]>();
+
+  constructor(
+    client: KubeClient,
+    namespace: string,
+    emit: (event: TrackEventInit) => Promise<void>,
+    options: LogOptions = {},
+  ) {
+    this.#client = client;
+    this.#namespace = namespace;
+    this.#emit = emit;
+    this.#options = options;
+  }
+
+  /** Starts tails for the containers of this pod that run (or ran) and are not followed yet. */
+  update(pod: KubeObject): void {
+    const status = pod.status as
+      | { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[] }
+      | undefined;
+    const statuses = [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])];
+    for (const container of statuses) {
+      if (this.#options.containers && !this.#options.containers.includes(container.name)) continue;
+      if (!container.containerID || !(container.state?.running || container.state?.terminated)) continue;
+      const key = `${pod.metadata.name}/${container.name}/${container.containerID}`;
+      if (this.#started.has(key)) continue;
+      this.#started.add(key);
+      this.#waiting.push({ key, pod: pod.metadata.name ?? '', container: container.name });
+    }
+    this.#startWaiting();
+  }
+
+  /**
+   * Before a failure is reported: the last lines of every container that
+   * crashed or exited with an error (the previous instance of a restarted
+   * one), minus what was already shown — so the reason is on screen.
+   */
+  async lastWords(pods: KubeObject[]): Promise<void> {
+    type Status = ContainerStatus & {
+      restartCount?: number;
+      state?: { waiting?: unknown; running?: unknown; terminated?: { exitCode?: number } };
+    };
+    for (const pod of pods) {
+      const status = pod.status as
+        | { initContainerStatuses?: Status[]; containerStatuses?: Status[] }
+        | undefined;
+      for (const container of [
+        ...(status?.initContainerStatuses ?? []),
+        ...(status?.containerStatuses ?? []),
+      ]) {
+        if (this.#options.containers && !this.#options.containers.includes(container.name)) continue;
+        const crashed = (container.restartCount ?? 0) > 0 && !container.state?.running;
+        const exited = (container.state?.terminated?.exitCode ?? 0) !== 0;
+        if (!crashed && !exited) continue;
+        const name = pod.metadata.name ?? '';
+        const lines: string[] = [];
+        try {
+          for await (const line of this.#client.logs(
+            { namespace: this.#namespace, name },
+            {
+              container: container.name,
+              previous: crashed && !exited,
+              tailLines: 20,
+              signal: this.#controller.signal,
+            },
+          )) {
+            lines.push(line.text);
+          }
+        } catch {
+          continue; // no logs to show (the container never started, or the pod is gone)
+        }
+        const recent = this.#recent.get(`${name}/${container.name}`) ?? [];
+        const fresh = lines.filter((line) => !recent.includes(line));
+        for (const line of fresh) this.#remember(name, container.name, line);
+        if (fresh.length > 0)
+          await this.#emit({ type: 'log', pod: name, container: container.name, lines: fresh });
+      }
+    }
+  }
+
+  #remember(pod: string, container: string, line: string): void {
+    const key = `${pod}/${container}`;
+    const recent = this.#recent.get(key) ?? [];
+    recent.push(line);
+    if (recent.length > 50) recent.shift();
+    this.#recent.set(key, recent);
+  }
+
+  stop(): void {
+    this.#controller.abort();
+    this.#waiting.length = 0;
+  }
+
+  #startWaiting(): void {
+    const max = this.#options.maxStreams ?? 50;
+    while (this.#waiting.length > 0 && this.#active < max && !this.#controller.signal.aborted) {
+      const tail = this.#waiting.shift() as Tail;
+      this.#active++;
+      void this.#run(tail).finally(() => {
+        this.#active--;
+        this.#startWaiting();
+      });
+    }
+    if (this.#waiting.length > 0 && !this.#capNoticed) {
+      this.#capNoticed = true;
+      void this.#emit({
+        type: 'notice',
+        message: `${max} log streams are open (the limit); more wait until one ends`,
+      });
+    }
+  }
+
+  async #run(tail: Tail): Promise<void> {
+    const onNotice = (notice: LogNotice) => {
+      if (notice.type === 'log-reconnecting') {
+        void this.#emit({
+          type: 'notice',
+          message: `log stream of ${tail.pod}/${tail.container} interrupted (${notice.reason}); reconnecting`,
+        });
+      }
+    };
+    try {
+      for await (const line of this.#client.logs(
+        { namespace: this.#namespace, name: tail.pod },
+        {
+          container: tail.container,
+          follow: true,
+          signal: this.#controller.signal,
+          onNotice,
+          ...(this.#options.since ? { sinceTime: this.#options.since } : {}),
+          ...(this.#options.tailLines !== undefined ? { tailLines: this.#options.tailLines } : {}),
+        },
+      )) {
+        this.#remember(tail.pod, tail.container, line.text);
+        await this.#emit({ type: 'log', pod: tail.pod, container: tail.container, lines: [line.text] });
+      }
+    } catch (error) {
+      if (this.#controller.signal.aborted) return;
+      // A container that never started (400) or a pod that went away (404) has no logs to follow.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 400 || status === 404) return;
+      await this.#emit({
+        type: 'notice',
+        message: `log stream of ${tail.pod}/${tail.container} ended: ${(error as Error).message}`,
+      });
+    }
+  }
+}
