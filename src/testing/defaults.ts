@@ -1,5 +1,6 @@
 import type { ResourceType } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
+import { statusError } from './status.js';
 
 /**
  * The defaults the API server fills in at creation (pkg/apis/{apps,batch,core}/v1/defaults.go),
@@ -11,6 +12,17 @@ export function applyDefaults(type: ResourceType, object: KubeObject): void {
   const spec = object.spec as Record<string, unknown> | undefined;
   if (!spec || typeof spec !== 'object') return;
   const template = spec.template as { spec?: Record<string, unknown> } | undefined;
+  if (type.kind === 'Job') {
+    // A Job's pods must not restart forever: the real API server has no default here and refuses the Job.
+    const policy = template?.spec?.restartPolicy;
+    if (policy !== 'Never' && policy !== 'OnFailure') {
+      throw statusError(
+        422,
+        'Invalid',
+        `Job.batch "${object.metadata.name}" is invalid: spec.template.spec.restartPolicy: ${policy === undefined ? 'Required value' : `Unsupported value: "${String(policy)}"`}: supported values: "OnFailure", "Never"`,
+      );
+    }
+  }
   if (template?.spec) defaultPodSpec(template.spec);
   switch (type.kind) {
     case 'Pod':

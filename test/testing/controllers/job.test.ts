@@ -106,6 +106,19 @@ describe('simulated Job controller', () => {
     );
   });
 
+  test('a Job whose pods would restart for ever is refused, as the real API server does', async () => {
+    await using cluster = await startFakeCluster();
+    const invalid = {
+      ...job('forever', {}),
+      spec: { template: { metadata: {}, spec: { containers: [{ name: 'app', image: 'x' }] } } },
+    };
+    await assert.rejects(cluster.client.create('Job', invalid), {
+      statusCode: 422,
+      message:
+        /Job\.batch "forever" is invalid: spec\.template\.spec\.restartPolicy: Required value: supported values: "OnFailure", "Never"/,
+    });
+  });
+
   test('a suspended Job starts no pods', async () => {
     await using cluster = await startFakeCluster({ clock: 'manual' });
     await cluster.client.create('Job', job('later', { suspend: true }));
