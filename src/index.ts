@@ -82,6 +82,7 @@ export type {
   TrackEvent,
   TrackEventType,
 } from './track/events.js';
+export { type FeedCallbacks, feed, STOP } from './track/feed.js';
 export type { LogOptions as TrackLogOptions } from './track/logs.js';
 export {
   type TrackOptions,

@@ -18,7 +18,8 @@ export class TrackTimeoutError extends KubedogError {
   }
 }
 
-function formatMs(ms: number): string {
+/** `5m`, `90s`, `1500ms`: the shortest exact way to write a duration. */
+export function formatMs(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;

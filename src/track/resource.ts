@@ -5,7 +5,7 @@ import type { KubeObject, WatchEvent } from '../kube/types.js';
 import type { WatchNotice } from '../kube/watch.js';
 import { computeVerdict, podProblems } from '../status/index.js';
 import type { Verdict, VerdictOptions } from '../status/types.js';
-import { TrackTimeoutError } from './errors.js';
+import { formatMs, TrackTimeoutError } from './errors.js';
 import type { ResourceRef, TrackEvent, TrackEventInit } from './events.js';
 import { type LogOptions, LogTails } from './logs.js';
 import { AsyncQueue } from './queue.js';
@@ -26,6 +26,12 @@ export interface TrackOptions extends VerdictOptions {
   now?: () => Date;
   /** Follow the logs of the pods of the current revision. @default true */
   logs?: boolean | LogOptions;
+  /**
+   * In rollout mode, fail when nothing at all happens for this long (no
+   * status change, pod change, event or log line), saying what was awaited.
+   * @default 240000 (4 minutes, as kubedog)
+   */
+  noActivityTimeout?: number;
 }
 
 export interface TrackTarget {
@@ -76,7 +82,30 @@ async function* track(
   const trackingSince = new Date(now().getTime() - 1000);
   const queue = new AsyncQueue<TrackEvent>();
   const stamp = () => now().toISOString();
-  const emit = (event: TrackEventInit) => queue.push({ time: stamp(), resource, ...event } as TrackEvent);
+  let idleTimer: NodeJS.Timeout | undefined;
+  const noActivityMs = options.noActivityTimeout ?? 240_000;
+  const armIdle = () => {
+    clearTimeout(idleTimer);
+    if (until !== 'ready' || finished) return;
+    idleTimer = setTimeout(() => {
+      const waiting = lastVerdict
+        ? lastVerdict.message
+        : `${resource.kind.toLowerCase()}/${resource.name} to exist`;
+      void queue.push({
+        time: stamp(),
+        resource,
+        type: 'failed',
+        reason: 'NoActivity',
+        message: `nothing happened for ${formatMs(noActivityMs)} while waiting for: ${waiting}`,
+        hint: 'raise noActivityTimeout if the rollout is just slow, or look at the last status and events above',
+      });
+      finish();
+    }, noActivityMs);
+  };
+  const emit = (event: TrackEventInit) => {
+    armIdle();
+    return queue.push({ time: stamp(), resource, ...event } as TrackEvent);
+  };
 
   let object: KubeObject | undefined;
   let lastVerdict: Verdict | undefined;
@@ -158,10 +187,12 @@ async function* track(
 
   const finish = () => {
     finished = true;
+    clearTimeout(idleTimer);
     queue.end();
   };
   const fail = (error: unknown) => {
     finished = true;
+    clearTimeout(idleTimer);
     queue.fail(error);
   };
   const notice = (n: WatchNotice) => {
@@ -327,6 +358,7 @@ async function* track(
       : undefined;
   const onAbort = () => fail(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
+  armIdle();
   try {
     for (;;) {
       const next = await queue.next();
@@ -335,6 +367,7 @@ async function* track(
     }
   } finally {
     clearTimeout(timer);
+    clearTimeout(idleTimer);
     signal?.removeEventListener('abort', onAbort);
     for (const unsubscribe of unsubscribes) unsubscribe();
     tails?.stop();
