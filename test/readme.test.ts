@@ -16,14 +16,12 @@ function blockAfter(marker: string, lang: string): string {
 }
 
 describe('README', () => {
-  test('the library example is the file examples/watch-and-logs.ts, and its output is what it prints', () => {
-    const example = readFileSync('examples/watch-and-logs.ts', 'utf8').trimEnd();
-    assert.equal(blockAfter('This example runs as it is', 'ts'), example);
-    // Run it against the sources: the package's self-imports point at src/.
-    const runnable = example
+  /** Runs an example file against the sources (its package imports point at src/) and returns its output. */
+  function runExample(path: string): string {
+    const runnable = readFileSync(path, 'utf8')
       .replace("from 'kubedog/testing'", "from '../src/testing/index.js'")
       .replace("from 'kubedog'", "from '../src/index.js'");
-    const file = 'examples/.readme-example.ts';
+    const file = `examples/.readme-${Math.random().toString(36).slice(2)}.ts`;
     writeFileSync(file, runnable);
     try {
       const result = spawnSync(process.execPath, ['--import', 'tsx', file], {
@@ -31,10 +29,29 @@ describe('README', () => {
         timeout: 30_000,
       });
       assert.equal(result.status, 0, result.stderr);
-      assert.equal(result.stdout.trimEnd(), blockAfter('Output:', 'text'));
+      return result.stdout.trimEnd();
     } finally {
       rmSync(file, { force: true });
     }
+  }
+
+  test('the library example is the file examples/watch-and-logs.ts, and its output is what it prints', () => {
+    assert.equal(
+      blockAfter('This example runs as it is (`examples/watch-and-logs.ts`', 'ts'),
+      readFileSync('examples/watch-and-logs.ts', 'utf8').trimEnd(),
+    );
+    assert.equal(runExample('examples/watch-and-logs.ts'), blockAfter('Output:', 'text'));
+  });
+
+  test('the tracking example is the file examples/track-deployment.ts, and its output is what it prints', () => {
+    assert.equal(
+      blockAfter('This example runs as it is too', 'ts'),
+      readFileSync('examples/track-deployment.ts', 'utf8').trimEnd(),
+    );
+    assert.equal(
+      runExample('examples/track-deployment.ts'),
+      blockAfter('Output, within about a second:', 'text'),
+    );
   });
 
   test('the behaviour example of the testing kit runs', () => {

@@ -16,6 +16,7 @@ import type {
 /** Returned by a callback to end tracking. */
 export const STOP: unique symbol = Symbol.for('kubedog.stop');
 
+// biome-ignore lint/suspicious/noConfusingVoidType: callbacks are plain or async functions that usually return nothing
 type Result = void | typeof STOP | Promise<void | typeof STOP>;
 
 /** Callbacks in kubedog's original style; each may return {@link STOP} (or a promise of it). */
