@@ -26,9 +26,6 @@ for await (const event of trackDeployment(cluster.client, { name: 'web' }, { tim
     case 'pod':
       if (event.change === 'added') console.log(`+ pod ${event.pod}`);
       break;
-    case 'pod-error':
-      console.log(`! pod ${event.pod}: ${event.reason}`);
-      break;
     case 'failed':
       console.log(`✗ ${event.reason}: ${event.message}\n  hint: ${event.hint}`);
       break;

@@ -56,7 +56,7 @@ describe('README', () => {
 
   test('the behaviour example of the testing kit runs', () => {
     const snippet = blockAfter('Per-container behaviour is scripted', 'ts');
-    const file = 'examples/.readme-behaviour.ts';
+    const file = `examples/.readme-behaviour-${process.pid}.ts`;
     writeFileSync(file, `import { startFakeCluster } from '../src/testing/index.js';\n${snippet}\n`);
     try {
       const result = spawnSync(process.execPath, ['--import', 'tsx', file], {

@@ -215,12 +215,14 @@ async function* track(
     }
     const firstSight = object === undefined;
     object = changed;
+    await judge();
     if (firstSight) {
-      // ReplicaSets and pods the shared watches delivered before the resource itself.
+      // What the shared watches delivered before the resource itself, now that it is known.
       for (const rs of replicaSets.values()) await announceReplicaSet(rs);
       for (const pod of pods.values()) await announcePod('ADDED', pod);
+      for (const event of events.values()) await announceEvent(event);
+      await judge();
     }
-    await judge();
   };
   const announced = new Set<string>();
   const announceReplicaSet = async (rs: KubeObject) => {
@@ -305,8 +307,15 @@ async function* track(
   };
   const onEvent = async ({ type: change, object: event }: WatchEvent) => {
     if (change === 'DELETED' || finished) return;
+    events.set(event.metadata.uid ?? '', event);
+    await announceEvent(event);
+    await judge();
+  };
+  /** Emits a Kubernetes Event once per new occurrence, when it is about the resource, its ReplicaSets or pods. */
+  const announceEvent = async (event: KubeObject) => {
+    // Events can arrive before the resource itself: they wait for it (first sight replays them).
+    if (!object || finished) return;
     const uid = event.metadata.uid ?? '';
-    events.set(uid, event);
     const involved = event.involvedObject as { kind?: string; name?: string; uid?: string } | undefined;
     const last = Date.parse(
       String(event.lastTimestamp ?? event.eventTime ?? event.metadata.creationTimestamp ?? ''),
@@ -315,18 +324,16 @@ async function* track(
     const mine =
       related().has(involved?.uid ?? '') ||
       (involved?.kind === resource.kind && involved?.name === resource.name);
-    if (mine && !(last < trackingSince.getTime()) && (seenEvents.get(uid) ?? 0) < count) {
-      seenEvents.set(uid, count);
-      await emit({
-        type: 'event',
-        eventType: String(event.type ?? 'Normal'),
-        reason: String(event.reason ?? ''),
-        message: String(event.message ?? ''),
-        involvedObject: `${involved?.kind ?? ''}/${involved?.name ?? ''}`,
-        count,
-      });
-    }
-    await judge();
+    if (!mine || last < trackingSince.getTime() || (seenEvents.get(uid) ?? 0) >= count) return;
+    seenEvents.set(uid, count);
+    await emit({
+      type: 'event',
+      eventType: String(event.type ?? 'Normal'),
+      reason: String(event.reason ?? ''),
+      message: String(event.message ?? ''),
+      involvedObject: `${involved?.kind ?? ''}/${involved?.name ?? ''}`,
+      count,
+    });
   };
 
   const logOptions =

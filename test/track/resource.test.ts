@@ -76,6 +76,11 @@ describe('trackResource', () => {
       { spec: { template: { spec: { containers: [{ name: 'app', image: 'registry.local/web:v2' }] } } } },
     );
     const second = await collect(trackDeployment(cluster.client, { name: 'web' }, { timeout: 10_000 }));
+    assert.equal(
+      second[0]?.type,
+      'added',
+      'added comes first, also when pods were known before the deployment',
+    );
     const logs = second
       .filter((e) => e.type === 'log')
       .map((e) => (e.type === 'log' ? `${e.pod} ${e.lines.join('')}` : ''));
