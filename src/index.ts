@@ -84,6 +84,15 @@ export type {
 } from './track/events.js';
 export { type FeedCallbacks, feed, STOP } from './track/feed.js';
 export type { LogOptions as TrackLogOptions } from './track/logs.js';
+export { parseManifests } from './track/manifests.js';
+export {
+  type FailMode,
+  type MultitrackEvent,
+  type MultitrackSpec,
+  type MultitrackSummary,
+  multitrack,
+  specFromObject,
+} from './track/multitrack.js';
 export {
   type TrackOptions,
   type TrackTarget,

@@ -6,6 +6,10 @@ import type { TrackEventInit } from './events.js';
 export interface LogOptions {
   /** Only these containers. @default all */
   containers?: string[];
+  /** Not these containers. */
+  excludeContainers?: string[];
+  /** Only lines that match. */
+  include?: RegExp;
   /** Only lines at or after this time. @default from the container's start */
   since?: Date;
   /** Only the last N lines of each container. */
@@ -65,7 +69,7 @@ export class LogTails {
       | undefined;
     const statuses = [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])];
     for (const container of statuses) {
-      if (this.#options.containers && !this.#options.containers.includes(container.name)) continue;
+      if (!this.#wanted(container.name)) continue;
       if (!container.containerID || !(container.state?.running || container.state?.terminated)) continue;
       const key = `${pod.metadata.name}/${container.name}/${container.containerID}`;
       if (this.#started.has(key)) continue;
@@ -93,7 +97,7 @@ export class LogTails {
         ...(status?.initContainerStatuses ?? []),
         ...(status?.containerStatuses ?? []),
       ]) {
-        if (this.#options.containers && !this.#options.containers.includes(container.name)) continue;
+        if (!this.#wanted(container.name)) continue;
         const crashed = (container.restartCount ?? 0) > 0 && !container.state?.running;
         const exited = (container.state?.terminated?.exitCode ?? 0) !== 0;
         if (!crashed && !exited) continue;
@@ -115,12 +119,19 @@ export class LogTails {
           continue; // no logs to show (the container never started, or the pod is gone)
         }
         const recent = this.#recent.get(`${name}/${container.name}`) ?? [];
-        const fresh = lines.filter((line) => !recent.includes(line));
+        const fresh = lines.filter(
+          (line) => !recent.includes(line) && (this.#options.include?.test(line) ?? true),
+        );
         for (const line of fresh) this.#remember(name, container.name, line);
         if (fresh.length > 0)
           await this.#emit({ type: 'log', pod: name, container: container.name, lines: fresh });
       }
     }
+  }
+
+  #wanted(container: string): boolean {
+    if (this.#options.containers && !this.#options.containers.includes(container)) return false;
+    return !this.#options.excludeContainers?.includes(container);
   }
 
   #remember(pod: string, container: string, line: string): void {
@@ -176,6 +187,7 @@ export class LogTails {
           ...(this.#options.tailLines !== undefined ? { tailLines: this.#options.tailLines } : {}),
         },
       )) {
+        if (this.#options.include && !this.#options.include.test(line.text)) continue;
         this.#remember(tail.pod, tail.container, line.text);
         await this.#emit({ type: 'log', pod: tail.pod, container: tail.container, lines: [line.text] });
       }

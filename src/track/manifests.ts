@@ -1,0 +1,48 @@
+import { parseAllDocuments } from 'yaml';
+import { InvalidInputError } from '../kube/errors.js';
+import type { KubeObject } from '../kube/types.js';
+
+/**
+ * Parses Kubernetes manifests: multi-document YAML or JSON, `List` kinds
+ * unrolled, empty documents skipped. Errors name the source, the document
+ * and the line.
+ */
+export function parseManifests(text: string, source: string): KubeObject[] {
+  const objects: KubeObject[] = [];
+  const documents = parseAllDocuments(text, { prettyErrors: true });
+  const list = Array.isArray(documents) ? documents : [documents];
+  for (const [index, document] of list.entries()) {
+    const error = document.errors[0];
+    if (error) {
+      const line = error.linePos?.[0]?.line;
+      const what = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      throw new InvalidInputError(
+        `invalid manifest ${source}: document ${index + 1}${line ? `, line ${line}` : ''}: ${what}`,
+        source,
+      );
+    }
+    const value = document.toJS() as unknown;
+    if (value === null || value === undefined) continue;
+    collect(value, `${source}: document ${index + 1}`, objects);
+  }
+  return objects;
+}
+
+function collect(value: unknown, where: string, into: KubeObject[]): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidInputError(`invalid manifest ${where}: not a Kubernetes object`, where);
+  }
+  const object = value as Partial<KubeObject> & { items?: unknown };
+  if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)) {
+    for (const [i, item] of object.items.entries()) collect(item, `${where}, item ${i + 1}`, into);
+    return;
+  }
+  if (typeof object.kind !== 'string' || object.kind === '')
+    throw new InvalidInputError(`invalid manifest ${where}: no kind`, where);
+  if (typeof object.apiVersion !== 'string')
+    throw new InvalidInputError(`invalid manifest ${where}: ${object.kind} has no apiVersion`, where);
+  if (typeof object.metadata?.name !== 'string' || object.metadata.name === '') {
+    throw new InvalidInputError(`invalid manifest ${where}: ${object.kind} has no metadata.name`, where);
+  }
+  into.push(object as KubeObject);
+}

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { stringify } from 'yaml';
+import { InvalidInputError } from '../../src/kube/errors.js';
+import { startFakeCluster } from '../../src/testing/cluster.js';
+import { parseManifests } from '../../src/track/manifests.js';
+import { type MultitrackEvent, multitrack, specFromObject } from '../../src/track/multitrack.js';
+import { waitFor } from '../helpers.js';
+
+const deployment = (name: string, annotations: Record<string, string> = {}) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: 'default', annotations },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: { containers: [{ name: 'app', image: `registry.local/${name}:v1` }] },
+    },
+  },
+});
+
+/** 50 resources in one manifest, as `kubectl apply -f` would get them; `bad` cannot pull its image. */
+function manifest(badAnnotations: Record<string, string>): string {
+  const docs = Array.from({ length: 49 }, (_, i) => stringify(deployment(`app-${i}`)));
+  docs.push(stringify(deployment('bad', badAnnotations)));
+  return docs.join('---\n');
+}
+
+async function run(badAnnotations: Record<string, string>) {
+  await using cluster = await startFakeCluster();
+  cluster.behave('bad-*', 'app', { pullFails: true });
+  const objects = parseManifests(manifest(badAnnotations), 'release.yaml');
+  for (const object of objects) await cluster.client.create('Deployment', object);
+  const events: MultitrackEvent[] = [];
+  for await (const event of multitrack(
+    cluster.client,
+    objects.map((o) => specFromObject(o)),
+    { timeout: 30_000 },
+  ))
+    events.push(event);
+  await waitFor(
+    () => cluster.stats.openWatches === 0 && cluster.stats.openLogStreams === 0,
+    'every stream to close',
+  );
+  const summary = events.at(-1);
+  assert.equal(summary?.type, 'summary');
+  return { events, summary: summary?.type === 'summary' ? summary.summary : undefined };
+}
+
+describe('multitrack', () => {
+  test('fail-whole-deploy (the default): the first failure ends everything', async () => {
+    const { summary } = await run({});
+    assert.deepEqual(
+      summary?.failed.map((f) => [f.name, f.reason]),
+      [['bad', 'ImagePullBackOff']],
+    );
+    assert.equal((summary?.ready.length ?? 0) + (summary?.pending.length ?? 0), 49);
+  });
+
+  test('kubedog.io/fail-mode: ignore — the others are all waited for', async () => {
+    const { summary, events } = await run({ 'kubedog.io/fail-mode': 'ignore' });
+    assert.equal(summary?.ready.length, 49);
+    assert.deepEqual(
+      summary?.failed.map((f) => f.name),
+      ['bad'],
+    );
+    assert.deepEqual(summary?.pending, []);
+    assert.ok(events.some((e) => e.type === 'failed' && e.resource.name === 'bad'));
+  });
+
+  test('werf.io/ annotations work too; non-blocking resources are not waited for', async () => {
+    const { summary } = await run({
+      'werf.io/fail-mode': 'ignore',
+      'werf.io/track-termination-mode': 'non-blocking',
+    });
+    assert.equal(summary?.ready.length, 49);
+  });
+
+  test('annotations become spec fields', () => {
+    const spec = specFromObject(
+      deployment('x', {
+        'kubedog.io/fail-mode': 'hope-until-end',
+        'kubedog.io/failures-allowed-per-replica': '3',
+        'kubedog.io/skip-logs-for-containers': 'istio-proxy, linkerd',
+        'kubedog.io/log-regex': '^ERROR',
+        'werf.io/no-activity-timeout': '600',
+      }),
+    );
+    assert.deepEqual(
+      { ...spec, logRegex: spec.logRegex?.source },
+      {
+        kind: 'Deployment',
+        name: 'x',
+        namespace: 'default',
+        failMode: 'hope-until-end',
+        failuresAllowedPerReplica: 3,
+        skipLogsForContainers: ['istio-proxy', 'linkerd'],
+        logRegex: '^ERROR',
+        noActivityTimeout: 600_000,
+      },
+    );
+  });
+});
+
+describe('parseManifests', () => {
+  test('multi-document YAML, JSON and List kinds', () => {
+    const text = `${stringify(deployment('a'))}---\n---\n${JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [deployment('b'), deployment('c')] })}\n`;
+    assert.deepEqual(
+      parseManifests(text, 'm.yaml').map((o) => o.metadata.name),
+      ['a', 'b', 'c'],
+    );
+  });
+
+  for (const [text, message] of [
+    [
+      'kind: Deployment\nmetadata:\n  name: x\n  labels: [\n',
+      /invalid manifest m\.yaml: document 1, line \d+: /,
+    ],
+    [
+      'apiVersion: v1\nkind: Service\nmetadata: {}\n',
+      /invalid manifest m\.yaml: document 1: Service has no metadata\.name/,
+    ],
+    [
+      `${stringify(deployment('a'))}---\n- 1\n- 2\n`,
+      /invalid manifest m\.yaml: document 2: not a Kubernetes object/,
+    ],
+    ['metadata:\n  name: x\n', /document 1: no kind/],
+  ] as const) {
+    test(`bad manifest: ${message.source}`, () => {
+      assert.throws(
+        () => parseManifests(text, 'm.yaml'),
+        (error: unknown) => error instanceof InvalidInputError && message.test(error.message),
+      );
+    });
+  }
+});
