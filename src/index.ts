@@ -92,6 +92,8 @@ export {
   type MultitrackSummary,
   multitrack,
   specFromObject,
+  specsFromCluster,
+  TRACKABLE_KINDS,
 } from './track/multitrack.js';
 export {
   type TrackOptions,

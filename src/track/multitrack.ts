@@ -81,6 +81,39 @@ export function specFromObject(object: KubeObject, defaultNamespace?: string): M
   return spec;
 }
 
+/** Kinds `--all` and `-l` pick up: what can become ready or fail. */
+export const TRACKABLE_KINDS = [
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'Service',
+  'Ingress',
+  'PersistentVolumeClaim',
+] as const;
+
+/**
+ * Specs for every trackable resource in a namespace (`''`: all namespaces),
+ * optionally only those matching a label selector, with their annotations.
+ */
+export async function specsFromCluster(
+  client: KubeClient,
+  options: { namespace?: string; labelSelector?: string; signal?: AbortSignal } = {},
+): Promise<MultitrackSpec[]> {
+  const lists = await Promise.all(
+    TRACKABLE_KINDS.map((kind) =>
+      client.list(kind, {
+        ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+        ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
+        signal: options.signal,
+      }),
+    ),
+  );
+  return lists.flatMap((list, i) =>
+    list.items.map((object) => specFromObject({ ...object, kind: TRACKABLE_KINDS[i] })),
+  );
+}
+
 /**
  * Tracks many resources at once and merges their streams. Ends when every
  * blocking resource is ready (or failed without fail-whole-deploy), or at the

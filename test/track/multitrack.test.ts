@@ -4,7 +4,12 @@ import { stringify } from 'yaml';
 import { InvalidInputError } from '../../src/kube/errors.js';
 import { startFakeCluster } from '../../src/testing/cluster.js';
 import { parseManifests } from '../../src/track/manifests.js';
-import { type MultitrackEvent, multitrack, specFromObject } from '../../src/track/multitrack.js';
+import {
+  type MultitrackEvent,
+  multitrack,
+  specFromObject,
+  specsFromCluster,
+} from '../../src/track/multitrack.js';
 import { waitFor } from '../helpers.js';
 
 const deployment = (name: string, annotations: Record<string, string> = {}) => ({
@@ -76,6 +81,54 @@ describe('multitrack', () => {
       'werf.io/track-termination-mode': 'non-blocking',
     });
     assert.equal(summary?.ready.length, 49);
+  });
+
+  test('specs from a label selector, across kinds', async () => {
+    await using cluster = await startFakeCluster();
+    const labelled = (object: ReturnType<typeof deployment>) => ({
+      ...object,
+      metadata: { ...object.metadata, labels: { release: 'shop' } },
+    });
+    await cluster.client.create('Deployment', labelled(deployment('front')));
+    await cluster.client.create('Deployment', deployment('other'));
+    await cluster.client.create('Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'front', namespace: 'default', labels: { release: 'shop' } },
+      spec: { ports: [{ port: 80 }] },
+    });
+    const specs = await specsFromCluster(cluster.client, { labelSelector: 'release=shop' });
+    assert.deepEqual(specs.map((s) => `${s.kind}/${s.name}`).sort(), ['Deployment/front', 'Service/front']);
+    const events: MultitrackEvent[] = [];
+    for await (const event of multitrack(cluster.client, specs, { timeout: 10_000 })) events.push(event);
+    const last = events.at(-1);
+    assert.equal(last?.type === 'summary' && last.summary.ready.length, 2);
+  });
+
+  test('200 Deployments in one namespace share a handful of watches', async () => {
+    await using cluster = await startFakeCluster();
+    const objects = Array.from({ length: 200 }, (_, i) => deployment(`svc-${i}`));
+    for (const object of objects) await cluster.client.create('Deployment', object);
+    let most = 0;
+    const sampler = setInterval(() => {
+      most = Math.max(most, cluster.stats.openWatches);
+    }, 2);
+    const before = cluster.stats.watchRequests;
+    const events: MultitrackEvent[] = [];
+    for await (const event of multitrack(
+      cluster.client,
+      objects.map((o) => specFromObject(o)),
+      { timeout: 60_000 },
+    ))
+      events.push(event);
+    clearInterval(sampler);
+    const last = events.at(-1);
+    assert.equal(last?.type === 'summary' && last.summary.ready.length, 200);
+    assert.ok(most <= 4, `${most} watches open at once`);
+    assert.ok(
+      cluster.stats.watchRequests - before <= 8,
+      `${cluster.stats.watchRequests - before} watch requests`,
+    );
   });
 
   test('annotations become spec fields', () => {
