@@ -122,6 +122,25 @@ describe('trackResource', () => {
     }
   });
 
+  test('log streams beyond the cap wait in line, with one notice; hitting the cap is not fatal', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { logs: ['up'], readyAfter: 50 });
+    await cluster.client.create('Deployment', deployment('web', 3));
+    const events = await collect(
+      trackDeployment(cluster.client, { name: 'web' }, { timeout: 10_000, logs: { maxStreams: 1 } }),
+    );
+    assert.equal(events.at(-1)?.type, 'ready');
+    const notices = events.filter(
+      (e) => e.type === 'notice' && /log streams are open \(the limit\)/.test(e.message),
+    );
+    assert.equal(notices.length, 1);
+    assert.equal(
+      events.filter((e) => e.type === 'log').length,
+      1,
+      'only the first stream ran; the others waited',
+    );
+  });
+
   test('timeout throws TrackTimeoutError with the last verdict; abort throws its reason', async () => {
     await using cluster = await startFakeCluster();
     cluster.behave('slow-*', 'app', { readyAfter: null });
