@@ -96,6 +96,7 @@ export {
   TRACKABLE_KINDS,
 } from './track/multitrack.js';
 export {
+  type KindTracker,
   type TrackOptions,
   type TrackTarget,
   trackDaemonSet,

@@ -381,37 +381,24 @@ async function* track(
   }
 }
 
-/** Kind-named shorthands of {@link trackResource}. */
-export const trackDeployment = (
+/** A tracker of one kind: {@link trackResource} with the kind filled in. */
+export type KindTracker = (
   client: KubeClient,
   target: Omit<TrackTarget, 'kind'>,
   options?: TrackOptions,
-) => trackResource(client, { ...target, kind: 'Deployment' }, options);
-export const trackStatefulSet = (
-  client: KubeClient,
-  target: Omit<TrackTarget, 'kind'>,
-  options?: TrackOptions,
-) => trackResource(client, { ...target, kind: 'StatefulSet' }, options);
-export const trackDaemonSet = (
-  client: KubeClient,
-  target: Omit<TrackTarget, 'kind'>,
-  options?: TrackOptions,
-) => trackResource(client, { ...target, kind: 'DaemonSet' }, options);
-export const trackReplicaSet = (
-  client: KubeClient,
-  target: Omit<TrackTarget, 'kind'>,
-  options?: TrackOptions,
-) => trackResource(client, { ...target, kind: 'ReplicaSet' }, options);
-export const trackJob = (client: KubeClient, target: Omit<TrackTarget, 'kind'>, options?: TrackOptions) =>
-  trackResource(client, { ...target, kind: 'Job' }, options);
-export const trackPod = (client: KubeClient, target: Omit<TrackTarget, 'kind'>, options?: TrackOptions) =>
-  trackResource(client, { ...target, kind: 'Pod' }, options);
-export const trackService = (client: KubeClient, target: Omit<TrackTarget, 'kind'>, options?: TrackOptions) =>
-  trackResource(client, { ...target, kind: 'Service' }, options);
-export const trackIngress = (client: KubeClient, target: Omit<TrackTarget, 'kind'>, options?: TrackOptions) =>
-  trackResource(client, { ...target, kind: 'Ingress' }, options);
-export const trackPersistentVolumeClaim = (
-  client: KubeClient,
-  target: Omit<TrackTarget, 'kind'>,
-  options?: TrackOptions,
-) => trackResource(client, { ...target, kind: 'PersistentVolumeClaim' }, options);
+) => AsyncGenerator<TrackEvent>;
+
+const trackerFor =
+  (kind: string): KindTracker =>
+  (client, target, options) =>
+    trackResource(client, { ...target, kind }, options);
+
+export const trackDeployment = trackerFor('Deployment');
+export const trackStatefulSet = trackerFor('StatefulSet');
+export const trackDaemonSet = trackerFor('DaemonSet');
+export const trackReplicaSet = trackerFor('ReplicaSet');
+export const trackJob = trackerFor('Job');
+export const trackPod = trackerFor('Pod');
+export const trackService = trackerFor('Service');
+export const trackIngress = trackerFor('Ingress');
+export const trackPersistentVolumeClaim = trackerFor('PersistentVolumeClaim');
