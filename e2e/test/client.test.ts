@@ -62,6 +62,34 @@ describe('the Kubernetes client against a real kube-apiserver', () => {
     await client('admin').create('Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   };
 
+  /** A watch through a cuttable proxy, with what it received and the notices it gave. */
+  const proxiedWatch = async (ns: string, initialEvents: boolean) => {
+    const proxy = new CuttableProxy(Number(new URL(plane.server).port));
+    await proxy.listen();
+    const kubeconfig = join(plane.dir, `kubeconfig-${ns}`);
+    writeFileSync(
+      kubeconfig,
+      readFileSync(plane.kubeconfigPath, 'utf8').replace(plane.server, `https://127.0.0.1:${proxy.port}`),
+    );
+    const notices: WatchNotice[] = [];
+    const watch = client('admin', kubeconfig).watch<KubeObject>('configmaps', {
+      namespace: ns,
+      initialEvents,
+      ...fast,
+      onNotice: (n) => notices.push(n),
+    });
+    const received: string[] = [];
+    const consumer = (async () => {
+      for await (const event of watch) received.push(`${event.type} ${event.object.metadata.name}`);
+    })();
+    const close = async () => {
+      await watch.return(undefined);
+      await consumer;
+      await proxy.close();
+    };
+    return { proxy, notices, received, close };
+  };
+
   before(async () => {
     const bin = execFileSync('bash', ['e2e/build.sh'], {
       encoding: 'utf8',
@@ -131,24 +159,7 @@ describe('the Kubernetes client against a real kube-apiserver', () => {
 
   test('watch: connections cut again and again lose and repeat nothing', async () => {
     await namespace('cuts');
-    const proxy = new CuttableProxy(Number(new URL(plane.server).port));
-    await proxy.listen();
-    const proxied = join(plane.dir, 'kubeconfig-proxied');
-    writeFileSync(
-      proxied,
-      readFileSync(plane.kubeconfigPath, 'utf8').replace(plane.server, `https://127.0.0.1:${proxy.port}`),
-    );
-    const notices: WatchNotice[] = [];
-    const watch = client('admin', proxied).watch<KubeObject>('configmaps', {
-      namespace: 'cuts',
-      initialEvents: false,
-      ...fast,
-      onNotice: (n) => notices.push(n),
-    });
-    const received: string[] = [];
-    const consumer = (async () => {
-      for await (const event of watch) received.push(`${event.type} ${event.object.metadata.name}`);
-    })();
+    const { proxy, notices, received, close } = await proxiedWatch('cuts', false);
     try {
       await new Promise((r) => setTimeout(r, 500));
       const admin = client('admin');
@@ -188,9 +199,7 @@ describe('the Kubernetes client against a real kube-apiserver', () => {
       const resumed = notices.filter((n) => n.type === 'resumed').length;
       assert.equal(resumed, 8, 'each of the eight cuts was followed by a resume');
     } finally {
-      await watch.return(undefined);
-      await consumer;
-      await proxy.close();
+      await close();
     }
   });
 
@@ -205,23 +214,7 @@ describe('the Kubernetes client against a real kube-apiserver', () => {
         data: {},
       });
     }
-    const proxy = new CuttableProxy(Number(new URL(plane.server).port));
-    await proxy.listen();
-    const proxied = join(plane.dir, 'kubeconfig-gone');
-    writeFileSync(
-      proxied,
-      readFileSync(plane.kubeconfigPath, 'utf8').replace(plane.server, `https://127.0.0.1:${proxy.port}`),
-    );
-    const notices: WatchNotice[] = [];
-    const watch = client('admin', proxied).watch<KubeObject>('configmaps', {
-      namespace: 'gone',
-      ...fast,
-      onNotice: (n) => notices.push(n),
-    });
-    const received: string[] = [];
-    const consumer = (async () => {
-      for await (const event of watch) received.push(`${event.type} ${event.object.metadata.name}`);
-    })();
+    const { proxy, notices, received, close } = await proxiedWatch('gone', true);
     try {
       const deadline = Date.now() + 10_000;
       while (received.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -259,9 +252,7 @@ describe('the Kubernetes client against a real kube-apiserver', () => {
         'MODIFIED keep',
       ]);
     } finally {
-      await watch.return(undefined);
-      await consumer;
-      await proxy.close();
+      await close();
     }
   });
 });
