@@ -93,7 +93,8 @@ export class ObjectStore {
     const object = structuredClone(input);
     const meta = object.metadata ?? {};
     object.metadata = meta;
-    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${this.#suffix()}`;
+    // As the API server's name generator: the base is cut to 58 characters, so the name fits in 63.
+    if (!meta.name && meta.generateName) meta.name = `${meta.generateName.slice(0, 58)}${this.#suffix()}`;
     if (!meta.name)
       throw statusError(
         422,

@@ -235,7 +235,20 @@ async function* track(
       new: currentReplicaSet()?.metadata.uid === rs.metadata.uid,
     });
   };
+  /**
+   * Whether an object can be ours, judged by names alone (uids are checked
+   * later): the shared watches deliver the whole namespace, and a tracker
+   * keeps — and re-judges for — only what may concern it.
+   */
+  const mayConcern = (candidate: KubeObject) => {
+    const name = candidate.metadata.name ?? '';
+    if (name === target.name || name.startsWith(`${target.name}-`)) return true;
+    return (candidate.metadata.ownerReferences ?? []).some(
+      (r) => r.name === target.name || r.name.startsWith(`${target.name}-`),
+    );
+  };
   const onReplicaSet = async ({ type: change, object: rs }: WatchEvent) => {
+    if (!mayConcern(rs)) return;
     if (change === 'DELETED') replicaSets.delete(rs.metadata.name ?? '');
     else {
       replicaSets.set(rs.metadata.name ?? '', rs);
@@ -261,6 +274,7 @@ async function* track(
   };
   /** Pod discovery: announce pods of the resource, follow the logs and report the errors of current ones. */
   const onPod = async ({ type: change, object: pod }: WatchEvent) => {
+    if (!mayConcern(pod)) return;
     if (change === 'DELETED') pods.delete(pod.metadata.name ?? '');
     else pods.set(pod.metadata.name ?? '', pod);
     await announcePod(change, pod);
@@ -306,7 +320,12 @@ async function* track(
     }
   };
   const onEvent = async ({ type: change, object: event }: WatchEvent) => {
-    if (change === 'DELETED' || finished) return;
+    const involved = event.involvedObject as { name?: string; uid?: string } | undefined;
+    const name = involved?.name ?? '';
+    // Pod names of long-named owners are truncated: the uid decides for those.
+    const concerns =
+      name === target.name || name.startsWith(`${target.name}-`) || related().has(involved?.uid ?? '');
+    if (change === 'DELETED' || finished || !concerns) return;
     events.set(event.metadata.uid ?? '', event);
     await announceEvent(event);
     await judge();

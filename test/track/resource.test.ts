@@ -122,6 +122,16 @@ describe('trackResource', () => {
     }
   });
 
+  test('a long-named Deployment, whose pod names the API server truncates, is tracked with its pods', async () => {
+    await using cluster = await startFakeCluster();
+    const name = 'a-deployment-with-a-rather-long-name-for-the-truncation-tests';
+    await cluster.client.create('Deployment', deployment(name, 1));
+    const events = await collect(trackDeployment(cluster.client, { name }, { timeout: 10_000 }));
+    const pod = events.find((e) => e.type === 'pod');
+    assert.ok(pod?.type === 'pod' && !pod.pod.startsWith(`${name}-`), 'the pod name is truncated');
+    assert.equal(events.at(-1)?.type, 'ready');
+  });
+
   test('log streams beyond the cap wait in line, with one notice; hitting the cap is not fatal', async () => {
     await using cluster = await startFakeCluster();
     cluster.behave('web-*', 'app', { logs: ['up'], readyAfter: 50 });
