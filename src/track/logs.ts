@@ -10,8 +10,11 @@ export interface LogOptions {
   excludeContainers?: string[];
   /** Only lines that match. */
   include?: RegExp;
-  /** Only lines at or after this time. @default from the container's start */
-  since?: Date;
+  /**
+   * Only lines at or after this time, or of the last this many milliseconds.
+   * @default from the container's start
+   */
+  since?: Date | number;
   /** Only the last N lines of each container. */
   tailLines?: number;
   /** Log streams open at once; more wait in line. @default 50 */
@@ -70,6 +73,7 @@ export class LogTails {
     const statuses = [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])];
     for (const container of statuses) {
       if (!this.#wanted(container.name)) continue;
+      this.#previousOnce(pod, container);
       if (!container.containerID || !(container.state?.running || container.state?.terminated)) continue;
       const key = `${pod.metadata.name}/${container.name}/${container.containerID}`;
       if (this.#started.has(key)) continue;
@@ -77,6 +81,38 @@ export class LogTails {
       this.#waiting.push({ key, pod: pod.metadata.name ?? '', container: container.name });
     }
     this.#startWaiting();
+  }
+
+  /**
+   * A container that crashed before we followed it: its previous instance's
+   * last lines, fetched once, so the reason of the crash is on screen.
+   */
+  #previousOnce(pod: KubeObject, container: ContainerStatus): void {
+    const previous = (container as { lastState?: { terminated?: { containerID?: string } } }).lastState
+      ?.terminated?.containerID;
+    if (!previous) return;
+    const name = pod.metadata.name ?? '';
+    const key = `${name}/${container.name}/${previous}`;
+    if (this.#started.has(key)) return;
+    this.#started.add(key);
+    void (async () => {
+      const lines: string[] = [];
+      try {
+        for await (const line of this.#client.logs(
+          { namespace: this.#namespace, name },
+          { container: container.name, previous: true, tailLines: 20, signal: this.#controller.signal },
+        )) {
+          if (this.#options.include?.test(line.text) ?? true) lines.push(line.text);
+        }
+      } catch {
+        return; // the previous instance's log is gone (the pod was recreated)
+      }
+      const recent = this.#recent.get(`${name}/${container.name}`) ?? [];
+      const fresh = lines.filter((line) => !recent.includes(line));
+      for (const line of fresh) this.#remember(name, container.name, line);
+      if (fresh.length > 0)
+        await this.#emit({ type: 'log', pod: name, container: container.name, lines: fresh });
+    })();
   }
 
   /**
@@ -183,7 +219,10 @@ export class LogTails {
           follow: true,
           signal: this.#controller.signal,
           onNotice,
-          ...(this.#options.since ? { sinceTime: this.#options.since } : {}),
+          ...(this.#options.since instanceof Date ? { sinceTime: this.#options.since } : {}),
+          ...(typeof this.#options.since === 'number'
+            ? { sinceSeconds: Math.max(1, Math.ceil(this.#options.since / 1000)) }
+            : {}),
           ...(this.#options.tailLines !== undefined ? { tailLines: this.#options.tailLines } : {}),
         },
       )) {

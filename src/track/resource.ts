@@ -216,6 +216,8 @@ async function* track(
     const firstSight = object === undefined;
     object = changed;
     await judge();
+    // A new revision makes other pods current: follow them and report their errors.
+    for (const pod of currentPods()) await announcePod('MODIFIED', pod);
     if (firstSight) {
       // What the shared watches delivered before the resource itself, now that it is known.
       for (const rs of replicaSets.values()) await announceReplicaSet(rs);
@@ -234,6 +236,9 @@ async function* track(
       replicaSet: key,
       new: currentReplicaSet()?.metadata.uid === rs.metadata.uid,
     });
+    // Its pods may have arrived first (the watches are independent): announce them now.
+    for (const pod of pods.values())
+      if (ownedBy(pod as Owned, rs.metadata.uid)) await announcePod('ADDED', pod);
   };
   /**
    * Whether an object can be ours, judged by names alone (uids are checked

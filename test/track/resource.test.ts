@@ -132,6 +132,31 @@ describe('trackResource', () => {
     assert.equal(events.at(-1)?.type, 'ready');
   });
 
+  test('a container that crashed before tracking started: its previous logs are fetched once', async () => {
+    await using cluster = await startFakeCluster({ clock: 'manual' });
+    cluster.behave('flaky-*', 'app', {
+      logs: ['boot'],
+      exitAfter: 100,
+      exitCode: 1,
+      exitLogs: ['panic: nil map'],
+    });
+    await cluster.client.create('Deployment', deployment('flaky', 1));
+    const clock = cluster.clock as import('../../src/testing/clock.js').ManualClock;
+    await clock.advance('700ms'); // first crash, immediate restart, second crash: now in CrashLoopBackOff
+    const track = trackDeployment(
+      cluster.client,
+      { name: 'flaky' },
+      { until: 'never', failuresAllowedPerReplica: 10 },
+    );
+    const lines: string[] = [];
+    for await (const event of track) {
+      if (event.type === 'log') lines.push(...event.lines);
+      if (lines.includes('panic: nil map')) break;
+    }
+    assert.ok(lines.includes('panic: nil map'));
+    assert.equal(lines.filter((l) => l === 'panic: nil map').length, 1, 'fetched once');
+  });
+
   test('log streams beyond the cap wait in line, with one notice; hitting the cap is not fatal', async () => {
     await using cluster = await startFakeCluster();
     cluster.behave('web-*', 'app', { logs: ['up'], readyAfter: 50 });
