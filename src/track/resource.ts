@@ -139,27 +139,31 @@ async function* track(
           pod.metadata.labels?.['controller-revision-hash'] === updateRevision),
     );
   };
-  const related = () => {
+  /** Uids of the resource, its ReplicaSets and its current pods: the objects whose Events are ours. */
+  const related = (current: KubeObject[] = currentPods()) => {
     const uids = new Set<string>();
     if (object?.metadata.uid) uids.add(object.metadata.uid);
     for (const rs of replicaSets.values())
       if (ownedBy(rs as Owned, object?.metadata.uid) && rs.metadata.uid) uids.add(rs.metadata.uid);
-    for (const pod of currentPods()) if (pod.metadata.uid) uids.add(pod.metadata.uid);
+    for (const pod of current) if (pod.metadata.uid) uids.add(pod.metadata.uid);
     return uids;
   };
 
   const judge = async () => {
     if (!object || finished) return;
-    const uids = related();
+    // Computed once per judgement: this runs for every change that concerns the resource.
+    const current = currentPods();
+    const newReplicaSet = currentReplicaSet();
+    const uids = related(current);
     const verdict = computeVerdict(object, {
       ...options,
       now: now(),
       trackingSince,
-      pods: currentPods(),
+      pods: current,
       events: [...events.values()].filter((e) =>
         uids.has((e.involvedObject as { uid?: string } | undefined)?.uid ?? ''),
       ),
-      ...(currentReplicaSet() ? { newReplicaSet: currentReplicaSet() as KubeObject } : {}),
+      ...(newReplicaSet ? { newReplicaSet } : {}),
     });
     const first = lastVerdict === undefined;
     const changed =
@@ -174,7 +178,7 @@ async function* track(
     if (!changed) return;
     if (verdict.state === 'ready') await emit({ type: 'ready', message: verdict.message });
     if (verdict.state === 'failed') {
-      await tails?.lastWords(currentPods());
+      await tails?.lastWords(current);
       await emit({
         type: 'failed',
         reason: verdict.reason,
