@@ -23,6 +23,11 @@ if (files.length === 0) {
   console.error(`no test files under ${roots.join(' ') || 'test'}`);
   process.exit(1);
 }
+// The CLI tests run the built CLI (dist/), as users do: build first (a few seconds).
+const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+  stdio: 'inherit',
+});
+if (build.status !== 0) process.exit(build.status ?? 1);
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${timeout}`, ...files],

@@ -8,6 +8,8 @@ export const EXIT = {
   timeout: 2,
   /** API, connection or authentication error. */
   api: 3,
-  /** Bad command line. */
+  /** Bad command line, manifest, rules file or selector. */
   usage: 64,
+  /** Interrupted (Ctrl-C) while waiting for a rollout: 128 + SIGINT, as shells report it. */
+  interrupted: 130,
 } as const;

@@ -1,23 +1,16 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { isKubedogError } from '../kube/errors.js';
+import { type ParsedValues, parseCommandLine, trackArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
+import { COMPLETION_HELP, DEMO_HELP, FOLLOW_HELP, MAIN_HELP, ROLLOUT_HELP } from './help.js';
 
-const HELP = `kubedog — track Kubernetes resources while they roll out
-
-Usage:
-  kubedog demo        watch pods and follow their logs on a built-in simulated cluster
-  kubedog version     print the version
-  kubedog help        show this help
-
-Exit codes:
-  0   success
-  1   a tracked resource failed
-  2   timeout
-  3   API, connection or authentication error
-  64  usage error
-`;
+const HELPS: Record<string, string> = {
+  rollout: ROLLOUT_HELP,
+  follow: FOLLOW_HELP,
+  demo: DEMO_HELP,
+  completion: COMPLETION_HELP,
+};
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -26,51 +19,115 @@ function version(): string {
   return pkg.version;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } },
-    });
-  } catch (error) {
-    process.stderr.write(`kubedog: ${(error as Error).message}\nRun 'kubedog help' for usage.\n`);
-    return EXIT.usage;
-  }
-  const [command, ...rest] = parsed.positionals;
-  if (parsed.values.version || command === 'version') {
+class UsageError extends Error {}
+
+/** Ctrl-C aborts the track (it then ends cleanly); a second Ctrl-C exits at once. */
+function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    controller.abort();
+    process.once('SIGINT', () => process.exit(EXIT.interrupted));
+  });
+  return controller.signal;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv);
+  const [command, ...rest] = positionals;
+  if (values.version || command === 'version') {
     process.stdout.write(`kubedog ${version()} (node ${process.version})\n`);
     return EXIT.ok;
   }
-  if (parsed.values.help || command === undefined || command === 'help') {
-    process.stdout.write(HELP);
+  if (command === undefined || command === 'help') {
+    process.stdout.write(HELPS[rest[0] ?? ''] ?? MAIN_HELP);
+    return EXIT.ok;
+  }
+  if (values.help) {
+    process.stdout.write(HELPS[command] ?? MAIN_HELP);
     return EXIT.ok;
   }
   // Commands are loaded on demand so `--help` and `version` start fast.
   switch (command) {
-    case 'demo':
-      if (rest.length > 0) {
-        process.stderr.write(`kubedog demo: unexpected argument "${rest[0]}"\n`);
-        return EXIT.usage;
-      }
-      return (await import('./commands/demo.js')).demo({ stdout: process.stdout, stderr: process.stderr });
+    case 'rollout': {
+      const [sub, ...words] = rest;
+      if (sub !== 'track')
+        throw new UsageError(
+          sub === undefined
+            ? 'kubedog rollout: missing subcommand "track"'
+            : `kubedog rollout: unknown subcommand "${sub}"`,
+        );
+      return runTrack('rollout', values, words);
+    }
+    case 'follow':
+      return runTrack('follow', values, rest);
+    case 'demo': {
+      if (rest.length > 0) throw new UsageError(`kubedog demo: unexpected argument "${rest[0]}"`);
+      const { demo } = await import('./commands/demo.js');
+      return demo({
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+        noColor: values['no-color'] ?? false,
+      });
+    }
+    case 'completion': {
+      const { completion } = await import('./commands/completion.js');
+      const script = completion(rest[0]);
+      if (script === undefined) throw new UsageError('kubedog completion: give a shell: bash or zsh');
+      process.stdout.write(script);
+      return EXIT.ok;
+    }
     default:
-      process.stderr.write(`kubedog: unknown command "${command}"\nRun 'kubedog help' for usage.\n`);
-      return EXIT.usage;
+      throw new UsageError(`unknown command "${command}"`);
   }
 }
 
+async function runTrack(mode: 'rollout' | 'follow', values: ParsedValues, words: string[]): Promise<number> {
+  const args = trackArgs(mode, values, words);
+  const { track } = await import('./commands/track.js');
+  return track(args, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    stdin: () => readFileSync(0, 'utf8'),
+    signal: interruptSignal(),
+  });
+}
+
+/** Runs the CLI; every user error is one line on stderr and an exit code, never a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (error) {
+    if (error instanceof UsageError || (isKubedogError(error) && error.code === 'KUBEDOG_INVALID_INPUT')) {
+      const message = error.message.startsWith('kubedog') ? error.message : `kubedog: ${error.message}`;
+      process.stderr.write(`${message}\nRun 'kubedog help' for usage.\n`);
+      return EXIT.usage;
+    }
+    if (isKubedogError(error)) {
+      process.stderr.write(`kubedog: ${error.message}\n`);
+      return EXIT.api;
+    }
+    throw error;
+  }
+}
+
+// Never exit 0 without a verdict: if the work ever stalls with nothing left to wait on, say so.
+let settled = false;
+process.once('beforeExit', () => {
+  if (settled) return;
+  process.stderr.write('kubedog: internal error: the track stalled without a verdict\n');
+  process.exitCode = EXIT.failed;
+});
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
   },
   (error: unknown) => {
-    // A user-facing error is one line; anything else is a bug and keeps its stack.
-    process.stderr.write(
-      `kubedog: ${isKubedogError(error) ? error.message : ((error as Error)?.stack ?? String(error))}\n`,
-    );
-    process.exitCode = isKubedogError(error) ? EXIT.api : EXIT.failed;
+    settled = true;
+    // Not a user error: a bug, so the stack is worth having.
+    process.stderr.write(`kubedog: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = EXIT.failed;
   },
 );

@@ -1,4 +1,4 @@
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../kube/duration.js';
 
 /** The simulated cluster's sense of time: real, or manual so tests can jump over back-offs and deadlines. */
 export interface Clock {

@@ -1,5 +1,7 @@
 import type { KubeClient } from '../kube/client.js';
+import { BUILTIN_RESOURCES } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
+import { RULES } from '../status/index.js';
 import type { ResourceRef, TrackEvent } from './events.js';
 import { AsyncQueue } from './queue.js';
 import { type TrackOptions, type TrackTarget, trackResource } from './resource.js';
@@ -92,6 +94,39 @@ export const TRACKABLE_KINDS = [
   'PersistentVolumeClaim',
 ] as const;
 
+/** Kubernetes' own API groups: the rest belong to custom resources. */
+const isKubernetesGroup = (group: string) =>
+  BUILTIN_GROUPS.has(group) ||
+  group.endsWith('.k8s.io') ||
+  ['policy', 'autoscaling', 'extensions'].includes(group);
+const BUILTIN_GROUPS = new Set(BUILTIN_RESOURCES.map((t) => t.group));
+const groupOf = (object: KubeObject) => {
+  const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+  return apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
+};
+
+/**
+ * Whether an object from a manifest is worth tracking: a kind with a
+ * readiness rule (workloads, Service, Ingress, PVC, CRD, known custom
+ * resources), or any custom resource (judged by its conditions). ConfigMaps,
+ * Secrets, RBAC and the like are ready once they exist, so they are skipped.
+ */
+export function isTrackable(object: KubeObject): boolean {
+  const group = groupOf(object);
+  return RULES[`${group}/${object.kind ?? ''}`] !== undefined || !isKubernetesGroup(group);
+}
+
+/**
+ * The spec of an object from a manifest; a custom resource's kind carries
+ * its group (`Certificate.cert-manager.io`) so discovery finds the right one.
+ */
+export function specFromManifest(object: KubeObject, defaultNamespace?: string): MultitrackSpec {
+  const spec = specFromObject(object, defaultNamespace);
+  const group = groupOf(object);
+  if (!isKubernetesGroup(group)) spec.kind = `${spec.kind}.${group}`;
+  return spec;
+}
+
 /**
  * Specs for every trackable resource in a namespace (`''`: all namespaces),
  * optionally only those matching a label selector, with their annotations.
@@ -115,23 +150,31 @@ export async function specsFromCluster(
 }
 
 /**
- * Tracks many resources at once and merges their streams. Ends when every
- * blocking resource is ready (or failed without fail-whole-deploy), or at the
- * first failure of a fail-whole-deploy resource — closing every stream — with
- * a `summary` event last.
+ * Tracks many resources at once and merges their streams. In rollout mode
+ * (`until: 'ready'`, the default) it ends when every blocking resource is
+ * ready (or failed without fail-whole-deploy), or at the first failure of a
+ * fail-whole-deploy resource — closing every stream — with a `summary` event
+ * last. In follow mode (`until: 'never'`) failures end nothing: it ends when
+ * every resource was deleted, or on `break` or abort.
  */
 export async function* multitrack(
   client: KubeClient,
   specs: MultitrackSpec[],
-  options: Omit<TrackOptions, 'until'> = {},
+  options: TrackOptions = {},
 ): AsyncGenerator<MultitrackEvent, void, undefined> {
+  const follow = options.until === 'never';
   const controller = new AbortController();
-  const onAbort = () => controller.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', onAbort, { once: true });
   const queue = new AsyncQueue<MultitrackEvent>();
+  // The runs end quietly when aborted; the merged stream ends with the abort's reason.
+  const onAbort = () => {
+    controller.abort(options.signal?.reason);
+    queue.fail(options.signal?.reason);
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   const summary: MultitrackSummary = { ready: [], failed: [], pending: [] };
   const blocking = new Set<number>();
   const states = new Map<number, 'pending' | 'ready' | 'failed'>();
+  const ended = new Set<number>();
   let fatal = false;
 
   const done = () => {
@@ -147,19 +190,22 @@ export async function* multitrack(
     const mode = spec.failMode ?? 'fail-whole-deploy';
     if ((spec.trackTerminationMode ?? 'wait-until-ready') === 'wait-until-ready') blocking.add(index);
     states.set(index, 'pending');
-    const logs = spec.skipLogs
-      ? false
-      : {
-          ...(spec.showLogsOnlyForContainers ? { containers: spec.showLogsOnlyForContainers } : {}),
-          ...(spec.skipLogsForContainers ? { excludeContainers: spec.skipLogsForContainers } : {}),
-          ...(spec.logRegex ? { include: spec.logRegex } : {}),
-        };
+    // The spec's log settings refine the options' (`logs: false` turns logs off for all).
+    const logs =
+      spec.skipLogs || options.logs === false
+        ? false
+        : {
+            ...(typeof options.logs === 'object' ? options.logs : {}),
+            ...(spec.showLogsOnlyForContainers ? { containers: spec.showLogsOnlyForContainers } : {}),
+            ...(spec.skipLogsForContainers ? { excludeContainers: spec.skipLogsForContainers } : {}),
+            ...(spec.logRegex ? { include: spec.logRegex } : {}),
+          };
     try {
       for await (const event of trackResource(client, spec, {
         ...options,
         signal: controller.signal,
         // hope-until-end: a failure may still turn into ready; keep watching.
-        until: mode === 'hope-until-end' ? 'never' : 'ready',
+        until: follow || mode === 'hope-until-end' ? 'never' : 'ready',
         logs,
         ...(spec.failuresAllowedPerReplica !== undefined
           ? { failuresAllowedPerReplica: spec.failuresAllowedPerReplica }
@@ -167,6 +213,7 @@ export async function* multitrack(
         ...(spec.noActivityTimeout !== undefined ? { noActivityTimeout: spec.noActivityTimeout } : {}),
       })) {
         await queue.push(event);
+        if (follow) continue;
         if (event.type === 'ready') {
           states.set(index, 'ready');
           summary.ready.push(event.resource);
@@ -184,7 +231,10 @@ export async function* multitrack(
       controller.abort();
       return;
     }
-    const settled = [...blocking].every((i) => states.get(i) !== 'pending');
+    ended.add(index);
+    const settled = follow
+      ? ended.size === specs.length
+      : [...blocking].every((i) => states.get(i) !== 'pending');
     if (fatal || settled) done();
   });
   if (specs.length === 0) done();

@@ -51,7 +51,8 @@ const POD_OWNERS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSe
 /**
  * Tracks one resource: yields `added`, then `status` whenever the verdict
  * changes, `event` for each new Kubernetes Event about it, its ReplicaSets
- * and its pods, and ends with `ready`, `failed` or `deleted` (rollout mode).
+ * and its pods, and ends with `ready` or `failed` (rollout mode; a deletion is
+ * `deleted` then `failed` with reason `Deleted`), or with `deleted` (follow mode).
  * A resource that does not exist yet is waited for. Verdicts are judged on
  * the pods of the current revision (new ReplicaSet, StatefulSet
  * updateRevision), so a failing pod fails the track in seconds.
@@ -214,6 +215,13 @@ async function* track(
     if (change === 'DELETED') {
       object = undefined;
       await emit({ type: 'deleted' });
+      // Waiting for readiness, a deletion means it will never come.
+      if (until === 'ready')
+        await emit({
+          type: 'failed',
+          reason: 'Deleted',
+          message: `${resource.kind.toLowerCase()}/${resource.name} was deleted before it became ready`,
+        });
       finish();
       return;
     }

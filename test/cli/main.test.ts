@@ -1,60 +1,66 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
-
-const ESC = '\u001b[';
-
-const run = (args: string[], env: Record<string, string> = {}) => {
-  const { NO_COLOR: _n, FORCE_COLOR: _f, ...inherited } = process.env;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    encoding: 'utf8',
-    env: { ...inherited, ...env },
-    timeout: 30_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-};
+import { hasEscapes, runCli } from './helpers.js';
 
 describe('kubedog CLI', () => {
-  test('version and help', () => {
-    const version = run(['version']);
+  test('version, and help for every command with examples and exit codes', async () => {
+    const version = await runCli(['version']);
     assert.equal(version.code, 0);
     assert.match(version.stdout, /^kubedog \d+\.\d+\.\d+ \(node v\d+/);
-    const help = run(['--help']);
-    assert.equal(help.code, 0);
-    assert.match(help.stdout, /Usage:/);
-    assert.match(help.stdout, /64 +usage error/);
+    assert.equal((await runCli(['--version'])).stdout, version.stdout);
+    const main = await runCli(['--help']);
+    assert.equal(main.code, 0);
+    assert.match(main.stdout, /kubedog rollout track KIND NAME/);
+    assert.match(main.stdout, /^ {2}64 +usage error/m);
+    for (const [args, title] of [
+      [['rollout', 'track', '--help'], /^kubedog rollout track — /],
+      [['help', 'rollout'], /^kubedog rollout track — /],
+      [['follow', '-h'], /^kubedog follow — /],
+      [['demo', '--help'], /^kubedog demo — /],
+      [['completion', '--help'], /^kubedog completion — /],
+    ] as const) {
+      const help = await runCli([...args]);
+      assert.equal(help.code, 0, args.join(' '));
+      assert.match(help.stdout, title);
+      if (args[0] !== 'completion' && args[0] !== 'demo') {
+        assert.match(help.stdout, /Examples:/);
+        assert.match(help.stdout, /^ {2}130 +rollout track interrupted/m);
+        assert.match(help.stdout, /--kubeconfig FILE/);
+      }
+    }
   });
 
-  test('usage errors: one line on stderr, exit 64', () => {
-    const unknown = run(['explode']);
-    assert.equal(unknown.code, 64);
-    assert.equal(unknown.stderr, `kubedog: unknown command "explode"\nRun 'kubedog help' for usage.\n`);
-    const flag = run(['--bogus']);
-    assert.equal(flag.code, 64);
-    assert.match(flag.stderr, /^kubedog: Unknown option '--bogus'/);
-    assert.ok(!flag.stderr.includes('    at '), 'no stack trace');
+  test('completion scripts for bash and zsh', async () => {
+    const bash = await runCli(['completion', 'bash']);
+    assert.equal(bash.code, 0);
+    assert.match(bash.stdout, /complete -F _kubedog kubedog/);
+    assert.match(bash.stdout, /--helm-release/);
+    const syntax = spawnSync('bash', ['-n'], { input: bash.stdout, encoding: 'utf8' });
+    assert.equal(syntax.status, 0, syntax.stderr);
+    const zsh = await runCli(['completion', 'zsh']);
+    assert.equal(zsh.code, 0);
+    assert.match(zsh.stdout, /^#compdef kubedog/);
   });
 
-  test('demo: pods and logs on the simulated cluster, nothing lost across cut streams', () => {
-    const demo = run(['demo']);
+  test('demo: a rollout, a crash with its report, a rollback and a Job, on the simulated cluster', async () => {
+    const demo = await runCli(['demo']);
     assert.equal(demo.code, 0, demo.stderr);
-    assert.match(demo.stdout, /^web-7f9c4-abcde app │ listening on :8080$/m);
-    assert.match(
-      demo.stdout,
-      /^web-7f9c4-fghij app │ GET \/api\/orders 200 11.2ms \(each line arrives once, whatever was cut\)$/m,
-    );
-    assert.match(demo.stderr, /\+ pod web-7f9c4-abcde Pending/);
-    assert.match(demo.stderr, /- pod web-5d8b6-q2x7k deleted/);
-    assert.match(demo.stderr, /log stream of web-7f9c4-\w+\/app resumed from/);
-    assert.match(
-      demo.stderr,
-      /✓ \d+ watch events, 12 log lines written on the server, 0 lost, 0 repeated, \d+ reconnects/,
-    );
-    // Piped output has no colors unless asked for.
-    assert.ok(!(demo.stdout + demo.stderr).includes(ESC));
-    const colored = run(['demo'], { FORCE_COLOR: '1' });
-    assert.ok(colored.stdout.includes(ESC));
-    const noColor = run(['demo'], { FORCE_COLOR: '1', NO_COLOR: '1' });
-    assert.ok(!(noColor.stdout + noColor.stderr).includes(ESC));
+    const sections = demo.stderr.split(/^\$ /m);
+    assert.equal(sections.length, 5, 'four commands');
+    assert.match(sections[1] ?? '', /^kubedog rollout track deployment web -n shop\n/);
+    assert.match(sections[1] ?? '', /^✓ deploy\/web ready after \d+\.\ds\n# exit code 0$/m);
+    assert.match(sections[2] ?? '', /^✗ deploy\/web Error: container app terminated \(exit code 1, Error\)/m);
+    assert.match(sections[2] ?? '', /^ {4}│ panic: config: missing key "payments.apiUrl"$/m);
+    assert.match(sections[2] ?? '', /^# exit code 1$/m);
+    assert.match(sections[3] ?? '', /^✓ deploy\/web ready after/m);
+    assert.match(sections[4] ?? '', /^✓ job\/migrate ready after/m);
+    assert.match(demo.stdout, /^migrate-\w+ migrate │ migration 0042 applied in 180ms$/m);
+    assert.match(demo.stderr, /demo finished in \d+\.\ds: exit codes 0, 1, 0, 0, as expected/);
+    assert.ok(!hasEscapes(demo.stdout + demo.stderr), 'no colors on a pipe');
+    const colored = await runCli(['demo'], { env: { FORCE_COLOR: '1' } });
+    assert.ok(hasEscapes(colored.stderr));
+    const noColor = await runCli(['demo'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    assert.ok(!hasEscapes(noColor.stdout + noColor.stderr));
   });
 });

@@ -105,6 +105,61 @@ describe('multitrack', () => {
     assert.equal(last?.type === 'summary' && last.summary.ready.length, 2);
   });
 
+  test('follow mode: a failure ends nothing; the track ends when every resource is deleted', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('bad-*', 'app', { pullFails: true });
+    await cluster.client.create('Deployment', deployment('good'));
+    await cluster.client.create('Deployment', deployment('bad'));
+    const events: MultitrackEvent[] = [];
+    const deleteWhenSettled = async (event: MultitrackEvent) => {
+      const settled = new Set(
+        events.filter((e) => e.type === 'ready' || e.type === 'failed').map((e) => e.type),
+      );
+      if (event.type !== 'ready' && event.type !== 'failed') return;
+      if (settled.has('ready') && settled.has('failed')) {
+        await cluster.client.delete('Deployment', { name: 'good' });
+        await cluster.client.delete('Deployment', { name: 'bad' });
+      }
+    };
+    for await (const event of multitrack(
+      cluster.client,
+      [
+        { kind: 'Deployment', name: 'good' },
+        { kind: 'Deployment', name: 'bad' },
+      ],
+      { until: 'never', timeout: 20_000 },
+    )) {
+      events.push(event);
+      await deleteWhenSettled(event);
+    }
+    const ends = events
+      .filter((e) => e.type === 'ready' || e.type === 'failed' || e.type === 'deleted')
+      .map((e) => `${e.type} ${'resource' in e ? e.resource.name : ''}`)
+      .sort();
+    assert.deepEqual(ends, ['deleted bad', 'deleted good', 'failed bad', 'ready good']);
+    assert.equal(events.at(-1)?.type, 'summary');
+  });
+
+  test('abort ends the merged stream with the reason and closes every stream', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('slow-*', 'app', { readyAfter: null });
+    await cluster.client.create('Deployment', deployment('slow'));
+    const controller = new AbortController();
+    const seen: string[] = [];
+    setTimeout(() => controller.abort(new Error('stop now')), 300);
+    await assert.rejects(async () => {
+      for await (const event of multitrack(cluster.client, [{ kind: 'Deployment', name: 'slow' }], {
+        signal: controller.signal,
+      }))
+        seen.push(event.type);
+    }, /stop now/);
+    assert.ok(seen.includes('added'));
+    await waitFor(
+      () => cluster.stats.openWatches === 0 && cluster.stats.openLogStreams === 0,
+      'every stream to close',
+    );
+  });
+
   test('200 Deployments in one namespace share a handful of watches', async () => {
     await using cluster = await startFakeCluster();
     const objects = Array.from({ length: 200 }, (_, i) => deployment(`svc-${i}`));

@@ -214,6 +214,22 @@ describe('trackResource', () => {
     const rest: string[] = [];
     for await (const event of track) rest.push(event.type);
     assert.equal(rest.at(-1), 'deleted');
+    // Waiting for readiness, a deletion is a failure: it will never become ready.
+    await cluster.client.create('Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'lb', namespace: 'default', annotations: { 'sim.kubedog.io/no-address': 'true' } },
+      spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
+    });
+    const rollout = trackResource(cluster.client, { kind: 'svc', name: 'lb' });
+    assert.equal((await rollout.next()).value?.type, 'added');
+    await cluster.client.delete('svc', { name: 'lb' });
+    const ending: TrackEvent[] = [];
+    for await (const event of rollout) ending.push(event);
+    assert.deepEqual(
+      ending.map((e) => (e.type === 'failed' ? `${e.type} ${e.reason}: ${e.message}` : e.type)),
+      ['deleted', 'failed Deleted: service/lb was deleted before it became ready'],
+    );
     const again = trackResource(cluster.client, { kind: 'ns', name: 'default' });
     for await (const event of again) {
       assert.equal(event.type, 'added');

@@ -1,5 +1,5 @@
+import { parseDuration } from '../../kube/duration.js';
 import type { KubeObject } from '../../kube/types.js';
-import { parseDuration } from '../duration.js';
 
 /**
  * How a simulated container behaves. Set per pod name pattern with

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../kube/errors.js';
+import { InvalidInputError } from './errors.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -17,4 +17,25 @@ export function parseDuration(text: string): number {
     const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(part);
     return total + Number(m?.[1]) * (UNITS[m?.[2] ?? 's'] ?? 1000);
   }, 0);
+}
+
+/**
+ * Parses a "since" as `--logs-since` takes it: a duration back from now
+ * (`10m`), an RFC 3339 time (`2026-11-26T10:00:00Z`), or `all` (undefined:
+ * from the start).
+ */
+export function parseSince(text: string): number | Date | undefined {
+  const trimmed = text.trim();
+  if (trimmed === 'all') return undefined;
+  if (/^\d{4}-\d{2}-\d{2}T/.test(trimmed)) {
+    const time = new Date(trimmed);
+    if (!/(Z|[+-]\d{2}:\d{2})$/i.test(trimmed) || Number.isNaN(time.getTime())) {
+      throw new InvalidInputError(
+        `invalid time "${text}": use RFC 3339 with a zone, like 2026-11-26T10:00:00Z`,
+        text,
+      );
+    }
+    return time;
+  }
+  return parseDuration(trimmed);
 }

@@ -1,0 +1,190 @@
+import { parseArgs } from 'node:util';
+import { parseDuration, parseSince } from '../kube/duration.js';
+import { InvalidInputError } from '../kube/errors.js';
+import type { FailMode } from '../track/multitrack.js';
+
+/** Every flag of every command (one table: kubectl takes global flags anywhere). */
+export const OPTIONS = {
+  namespace: { type: 'string', short: 'n' },
+  context: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  'all-namespaces': { type: 'boolean', short: 'A' },
+  filename: { type: 'string', short: 'f', multiple: true },
+  selector: { type: 'string', short: 'l' },
+  all: { type: 'boolean' },
+  'helm-release': { type: 'string' },
+  timeout: { type: 'string' },
+  'logs-since': { type: 'string' },
+  'no-logs': { type: 'boolean' },
+  container: { type: 'string', short: 'c', multiple: true },
+  'exclude-container': { type: 'string', multiple: true },
+  output: { type: 'string', short: 'o' },
+  'status-every': { type: 'string' },
+  'no-color': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  'fail-mode': { type: 'string' },
+  'failures-allowed-per-replica': { type: 'string' },
+  'no-activity-timeout': { type: 'string' },
+  rules: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+export type ParsedValues = ReturnType<typeof parseCommandLine>['values'];
+
+/** Parses the command line; a bad flag is an {@link InvalidInputError} with parseArgs' first sentence. */
+export function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    // "Unknown option '--x'. To specify a positional argument …": the first sentence says it.
+    const message = (error as Error).message.split('. ')[0] ?? String(error);
+    throw new InvalidInputError(message, 'command line');
+  }
+}
+
+/** A resource named on the command line. */
+export interface NamedTarget {
+  kind: string;
+  name: string;
+}
+
+/**
+ * `KIND NAME [NAME…]` or `KIND/NAME [KIND/NAME…]`, as kubectl takes them.
+ */
+export function parseTargets(words: string[], command: string): NamedTarget[] {
+  if (words.length === 0) return [];
+  const [first, ...rest] = words as [string, ...string[]];
+  if (first.includes('/')) {
+    return words.map((word) => {
+      const slash = word.indexOf('/');
+      const kind = word.slice(0, slash);
+      const name = word.slice(slash + 1);
+      if (slash === -1 || !kind || !name || name.includes('/'))
+        throw new InvalidInputError(
+          `${command}: "${word}" is not KIND/NAME (give every resource as KIND/NAME, or KIND NAME…)`,
+          word,
+        );
+      return { kind, name };
+    });
+  }
+  if (rest.length === 0)
+    throw new InvalidInputError(
+      `${command}: missing NAME after "${first}" (usage: ${command} KIND NAME)`,
+      first,
+    );
+  const slashed = rest.find((word) => word.includes('/'));
+  if (slashed)
+    throw new InvalidInputError(
+      `${command}: "${slashed}": there is no need to give a kind as a separate argument when passing KIND/NAME`,
+      slashed,
+    );
+  return rest.map((name) => ({ kind: first, name }));
+}
+
+/** What `rollout track` and `follow` were asked to do, validated. */
+export interface TrackArgs {
+  mode: 'rollout' | 'follow';
+  targets: NamedTarget[];
+  files: string[];
+  selector?: string;
+  all: boolean;
+  helmRelease?: string;
+  namespace?: string;
+  context?: string;
+  kubeconfig?: string;
+  allNamespaces: boolean;
+  timeout?: number;
+  logsSince?: number | Date;
+  logs: boolean;
+  containers: string[];
+  excludeContainers: string[];
+  output: 'text' | 'json';
+  statusEvery?: number;
+  noColor: boolean;
+  quiet: boolean;
+  failMode?: FailMode;
+  failuresAllowedPerReplica?: number;
+  noActivityTimeout?: number;
+  rules?: string;
+}
+
+const FAIL_MODES: readonly FailMode[] = ['fail-whole-deploy', 'ignore', 'hope-until-end'];
+
+const duration = (flag: string, text: string | undefined) => {
+  if (text === undefined) return undefined;
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    throw new InvalidInputError(`--${flag}: ${(error as Error).message}`, flag);
+  }
+};
+
+/** Turns parsed flags into {@link TrackArgs}; every bad value names its flag. */
+export function trackArgs(mode: 'rollout' | 'follow', values: ParsedValues, words: string[]): TrackArgs {
+  const command = mode === 'rollout' ? 'kubedog rollout track' : 'kubedog follow';
+  const output = values.output ?? 'text';
+  if (output !== 'text' && output !== 'json')
+    throw new InvalidInputError(`--output: "${output}" is not one of text, json`, 'output');
+  const failMode = values['fail-mode'];
+  if (failMode !== undefined && !FAIL_MODES.includes(failMode as FailMode))
+    throw new InvalidInputError(
+      `--fail-mode: "${failMode}" is not one of ${FAIL_MODES.join(', ')}`,
+      'fail-mode',
+    );
+  const allowed = values['failures-allowed-per-replica'];
+  if (allowed !== undefined && !/^\d+$/.test(allowed))
+    throw new InvalidInputError(
+      `--failures-allowed-per-replica: "${allowed}" is not a whole number`,
+      'failures-allowed-per-replica',
+    );
+  let logsSince: number | Date | undefined;
+  if (values['logs-since'] !== undefined) {
+    try {
+      logsSince = parseSince(values['logs-since']);
+    } catch (error) {
+      throw new InvalidInputError(`--logs-since: ${(error as Error).message} (or "all")`, 'logs-since');
+    }
+  }
+  const args: TrackArgs = {
+    mode,
+    targets: parseTargets(words, command),
+    files: values.filename ?? [],
+    all: values.all ?? false,
+    allNamespaces: values['all-namespaces'] ?? false,
+    logs: !values['no-logs'],
+    containers: values.container ?? [],
+    excludeContainers: values['exclude-container'] ?? [],
+    output,
+    noColor: values['no-color'] ?? false,
+    quiet: values.quiet ?? false,
+    ...(values.selector !== undefined ? { selector: values.selector } : {}),
+    ...(values['helm-release'] !== undefined ? { helmRelease: values['helm-release'] } : {}),
+    ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
+    ...(values.context !== undefined ? { context: values.context } : {}),
+    ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
+    ...(logsSince !== undefined ? { logsSince } : {}),
+    ...(failMode !== undefined ? { failMode: failMode as FailMode } : {}),
+    ...(allowed !== undefined ? { failuresAllowedPerReplica: Number(allowed) } : {}),
+    ...(values.rules !== undefined ? { rules: values.rules } : {}),
+  };
+  // rollout track has a default timeout (5m, like kubectl rollout status in CI); follow has none.
+  const timeout = duration('timeout', values.timeout ?? (mode === 'rollout' ? '5m' : undefined));
+  if (timeout !== undefined && timeout > 0) args.timeout = timeout;
+  const statusEvery = duration('status-every', values['status-every']);
+  if (statusEvery !== undefined) args.statusEvery = statusEvery;
+  const idle = duration('no-activity-timeout', values['no-activity-timeout']);
+  if (idle !== undefined) args.noActivityTimeout = idle;
+  const sources =
+    args.targets.length + args.files.length + (args.selector !== undefined ? 1 : 0) + (args.all ? 1 : 0);
+  if (sources === 0 && args.helmRelease === undefined)
+    throw new InvalidInputError(
+      `${command}: nothing to track: give KIND NAME, -f FILE, -l SELECTOR, --all or --helm-release NAME`,
+      'command line',
+    );
+  if (args.selector !== undefined && args.all)
+    throw new InvalidInputError(`${command}: -l and --all exclude each other`, 'command line');
+  if (args.allNamespaces && args.selector === undefined && !args.all)
+    throw new InvalidInputError(`${command}: -A works with -l or --all`, 'all-namespaces');
+  return args;
+}

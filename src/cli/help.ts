@@ -1,0 +1,133 @@
+/** Help texts: plain strings, so `--help` loads nothing else. */
+
+const EXIT_CODES = `Exit codes:
+  0    ready (rollout track), or follow ended normally (Ctrl-C or deletion)
+  1    a tracked resource failed
+  2    timeout
+  3    kubeconfig, API, connection or authentication error
+  64   usage error: bad flag, kind, duration, manifest, rules file or selector
+  130  rollout track interrupted (Ctrl-C)`;
+
+const KUBE_FLAGS = `Cluster flags (as kubectl's):
+  -n, --namespace NS       namespace (default: the context's)
+      --context NAME       kubeconfig context (default: current-context)
+      --kubeconfig FILE    kubeconfig file (default: $KUBECONFIG, then ~/.kube/config,
+                           then the pod's service account)
+  -A, --all-namespaces     with -l or --all: every namespace`;
+
+const TRACK_FLAGS = `What to track (any mix; duplicates are tracked once):
+  KIND NAME [NAME…]        kubectl's spellings: deployment, deploy, deployments,
+  KIND/NAME […]            deployment.apps, sts, ds, job, po, svc, ing, pvc, or any
+                           kind the server serves (custom resources too)
+  -f, --filename PATH      manifests: a YAML/JSON file (multi-document), a directory
+                           of them, or - for stdin; repeatable
+  -l, --selector SEL       every trackable resource with these labels
+      --all                every trackable resource in the namespace
+      --helm-release NAME  everything in the newest revision of a Helm 3 release
+
+Output:
+  -o, --output FORMAT      text (default) or json: one TrackEvent per line on stdout
+  -q, --quiet              only the final verdict (and the failure report)
+      --no-color           no colors (NO_COLOR and FORCE_COLOR work too)
+      --status-every DUR   print the status table every DUR when stderr is not a
+                           terminal (on a terminal it stays pinned below the output)
+      --no-logs            do not follow pod logs
+  -c, --container NAME     follow only this container's logs; repeatable
+      --exclude-container NAME
+                           do not follow this container's logs; repeatable
+      --logs-since WHEN    a duration (10m), an RFC 3339 time, or all (default)
+
+Verdicts:
+      --timeout DUR        give up after DUR (90s, 5m, 1h30m; 0 = never)
+      --no-activity-timeout DUR
+                           fail when nothing happens for DUR (default 4m)
+      --fail-mode MODE     fail-whole-deploy (default), ignore or hope-until-end;
+                           a resource's kubedog.io/fail-mode annotation wins
+      --failures-allowed-per-replica N
+                           container failures tolerated per replica (default 1)
+      --rules FILE         readiness rules for custom kinds (YAML; see docs/readiness.md)
+
+Log lines go to stdout; everything else kubedog says goes to stderr.`;
+
+export const MAIN_HELP = `kubedog — track Kubernetes resources while they roll out
+
+Usage:
+  kubedog rollout track KIND NAME   wait until ready; fail fast and say why
+  kubedog follow KIND NAME          tail -f for a resource: status, events, logs
+  kubedog demo                      a rollout on a built-in simulated cluster
+  kubedog completion bash|zsh       shell completion script
+  kubedog version                   print the version
+  kubedog help [COMMAND]            help for a command
+
+Examples:
+  kubectl apply -f app.yaml && kubedog rollout track -f app.yaml
+  kubedog rollout track deploy/web -n shop --timeout 10m
+  kubedog follow job migrate --logs-since 10m
+
+${EXIT_CODES}
+`;
+
+export const ROLLOUT_HELP = `kubedog rollout track — wait until resources are ready, fail fast and say why
+
+Usage:
+  kubedog rollout track KIND NAME [flags]
+  kubedog rollout track -f FILE|DIR|- [-f …] [flags]
+  kubedog rollout track -l SELECTOR | --all | --helm-release NAME [flags]
+
+Streams status changes, Kubernetes events and pod logs until every resource is
+ready (exit 0), one fails (exit 1, with a report: the reason, a hint, Warning
+events and the last log lines of failing containers) or --timeout passes
+(exit 2; default 5m).
+
+Examples:
+  kubedog rollout track deployment web
+  kubedog rollout track sts/db job/migrate -n shop
+  kubectl apply -f k8s/ && kubedog rollout track -f k8s/ --timeout 10m
+  helm upgrade --install shop ./chart && kubedog rollout track --helm-release shop
+  kubedog rollout track deploy web -o json | jq -c 'select(.type == "failed")'
+
+${TRACK_FLAGS}
+
+${KUBE_FLAGS}
+
+${EXIT_CODES}
+`;
+
+export const FOLLOW_HELP = `kubedog follow — status, events and logs of resources, like tail -f
+
+Usage:
+  kubedog follow KIND NAME [flags]
+  kubedog follow -f FILE | -l SELECTOR | --all | --helm-release NAME [flags]
+
+Runs until Ctrl-C (exit 0) or until every followed resource is deleted.
+Failures are shown but end nothing. No timeout unless --timeout is given.
+
+Examples:
+  kubedog follow deploy web
+  kubedog follow -l app=web --logs-since 1h -c app
+  kubedog follow job/migrate -o json
+
+${TRACK_FLAGS}
+
+${KUBE_FLAGS}
+
+${EXIT_CODES}
+`;
+
+export const DEMO_HELP = `kubedog demo — a rollout on a built-in simulated cluster
+
+Usage:
+  kubedog demo [--no-color]
+
+Starts a simulated Kubernetes API server with controllers in this process and
+runs kubedog rollout track through a story: a Deployment rolls out, its next
+version crashes and the track fails with a report, the Deployment is rolled
+back and becomes ready, and a Job completes. No cluster needed.
+`;
+
+export const COMPLETION_HELP = `kubedog completion — shell completion
+
+Usage:
+  kubedog completion bash   add to ~/.bashrc:  source <(kubedog completion bash)
+  kubedog completion zsh    add to ~/.zshrc:   source <(kubedog completion zsh)
+`;

@@ -1,0 +1,107 @@
+import type { Line } from './text.js';
+
+export interface Streams {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** Where rendered output goes: scrolling lines, and a status table. */
+export interface Screen {
+  write(lines: Line[]): void;
+  /** The status table changed; `draw` renders it for a width. */
+  table(draw: (width: number | undefined) => string[]): void;
+  /** The track ended: leave the last table on screen (pinned) and stop timers. */
+  close(): void;
+}
+
+const send = (streams: Streams, lines: Line[]) => {
+  for (const line of lines) (line.to === 'out' ? streams.stdout : streams.stderr).write(`${line.text}\n`);
+};
+
+/**
+ * Plain output (pipes, CI logs, NO_COLOR): lines as they come, and the
+ * status table printed every `statusEvery` ms when asked for.
+ */
+export class PlainScreen implements Screen {
+  readonly #streams: Streams;
+  readonly #timer: NodeJS.Timeout | undefined;
+  #draw: ((width: number | undefined) => string[]) | undefined;
+  #changed = false;
+
+  constructor(streams: Streams, statusEvery?: number) {
+    this.#streams = streams;
+    if (statusEvery !== undefined && statusEvery > 0) {
+      this.#timer = setInterval(() => this.#print(), statusEvery);
+      this.#timer.unref();
+    }
+  }
+
+  write(lines: Line[]): void {
+    send(this.#streams, lines);
+  }
+
+  table(draw: (width: number | undefined) => string[]): void {
+    this.#draw = draw;
+    this.#changed = true;
+  }
+
+  #print(): void {
+    if (!this.#draw || !this.#changed) return;
+    this.#changed = false;
+    this.#streams.stderr.write(`${this.#draw(undefined).join('\n')}\n`);
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+  }
+}
+
+/**
+ * A terminal with the status table pinned below the scrolling output: before
+ * new lines are written the table is erased (cursor up to its first line,
+ * clear to the end of the screen), then it is drawn again under them. Lines
+ * that scroll away stay in the terminal's scrollback; a table on top (a
+ * scroll region) would lose them.
+ */
+export class PinnedScreen implements Screen {
+  readonly #streams: Streams & { stderr: NodeJS.WriteStream };
+  #draw: ((width: number | undefined) => string[]) | undefined;
+  /** Terminal lines the drawn table covers. */
+  #height = 0;
+
+  constructor(streams: Streams & { stderr: NodeJS.WriteStream }) {
+    this.#streams = streams;
+  }
+
+  #erase(): void {
+    if (this.#height > 0) this.#streams.stderr.write(`\u001b[${this.#height}F\u001b[J`);
+    this.#height = 0;
+  }
+
+  #render(): void {
+    if (!this.#draw) return;
+    // One column short of the width: a full line would wrap on some terminals.
+    const columns = this.#streams.stderr.columns;
+    const lines = this.#draw(columns ? columns - 1 : undefined);
+    this.#streams.stderr.write(`${lines.join('\n')}\n`);
+    this.#height = lines.length;
+  }
+
+  write(lines: Line[]): void {
+    if (lines.length === 0) return;
+    this.#erase();
+    send(this.#streams, lines);
+    this.#render();
+  }
+
+  table(draw: (width: number | undefined) => string[]): void {
+    this.#draw = draw;
+    this.#erase();
+    this.#render();
+  }
+
+  close(): void {
+    // The last table stays where it is, above the final verdict.
+    this.#height = 0;
+  }
+}

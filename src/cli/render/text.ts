@@ -1,0 +1,132 @@
+import type { ResourceRef, TrackEvent } from '../../track/events.js';
+import type { FailureReport } from '../../track/report.js';
+import { colorFor, type Paint } from '../colors.js';
+
+/**
+ * Where a line goes: log lines on stdout, everything kubedog itself says
+ * (status, pods, events, verdicts, reports) on stderr — as stern does, so
+ * `kubedog … > app.log` keeps only the application's output.
+ */
+export type Target = 'out' | 'err';
+
+export interface Line {
+  to: Target;
+  text: string;
+}
+
+export interface TextContext {
+  paint: Paint;
+  /** Show the namespace in resource names (when tracking across namespaces). */
+  namespaces?: boolean;
+}
+
+const SHORT_KINDS: Record<string, string> = {
+  Deployment: 'deploy',
+  StatefulSet: 'sts',
+  DaemonSet: 'ds',
+  ReplicaSet: 'rs',
+  Job: 'job',
+  Pod: 'po',
+  Service: 'svc',
+  Ingress: 'ing',
+  PersistentVolumeClaim: 'pvc',
+};
+
+/** `deploy/web`, or `shop/deploy/web` across namespaces. */
+export function resourceName(resource: ResourceRef, namespaces = false): string {
+  const name = `${SHORT_KINDS[resource.kind] ?? resource.kind.toLowerCase()}/${resource.name}`;
+  return namespaces && resource.namespace ? `${resource.namespace}/${name}` : name;
+}
+
+/** `4.2s`, `2m03s`: how long a track took. */
+export function formatElapsed(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+}
+
+/** The lines of one track event (pure: no I/O, no clock). */
+export function renderEvent(event: TrackEvent, context: TextContext): Line[] {
+  const { paint } = context;
+  const source = resourceName(event.resource, context.namespaces);
+  const prefix = paint(colorFor(source), source);
+  const err = (text: string): Line => ({ to: 'err', text: `${prefix} ${text}` });
+  const hint = (text: string | undefined): Line[] =>
+    text ? [{ to: 'err', text: `${' '.repeat(source.length)} ${paint('dim', `hint: ${text}`)}` }] : [];
+  switch (event.type) {
+    case 'added':
+      return [err(`${event.ready ? paint('green', '✓') : '•'} ${event.verdict.message}`)];
+    case 'status':
+      // A ready or failed verdict is followed by its own event: one line is enough.
+      return event.verdict.state === 'progressing'
+        ? [err(`${paint('dim', '…')} ${event.verdict.message}`)]
+        : [];
+    case 'ready':
+      return [err(paint('green', `✓ ready: ${event.message}`))];
+    case 'failed':
+      return [err(paint('red', `✗ failed: ${event.reason}: ${event.message}`)), ...hint(event.hint)];
+    case 'deleted':
+      return [err(paint('yellow', '- deleted'))];
+    case 'replicaset':
+      return [err(`replicaset ${event.replicaSet}${event.new ? ' (new revision)' : ''}`)];
+    case 'pod': {
+      const old = event.current ? '' : paint('dim', ' (old revision)');
+      if (event.change === 'added')
+        return [
+          err(
+            `${paint('green', '+')} pod ${event.pod} [${event.containers.join(', ')}] ${event.phase}${old}`,
+          ),
+        ];
+      if (event.change === 'deleted') return [err(`${paint('red', '-')} pod ${event.pod} deleted${old}`)];
+      return [err(`~ pod ${event.pod} ${event.phase}${old}`)];
+    }
+    case 'pod-error': {
+      const where = `pod ${event.pod}${event.container ? ` container ${event.container}` : ''}`;
+      const restarts = event.restarts > 0 ? ` (restarts: ${event.restarts})` : '';
+      return [
+        err(paint('red', `✗ ${where}: ${event.reason}: ${event.message}${restarts}`)),
+        ...hint(event.hint),
+      ];
+    }
+    case 'event': {
+      const times = event.count > 1 ? ` (×${event.count})` : '';
+      const text = `${event.reason} ${event.involvedObject}: ${event.message}${times}`;
+      return [
+        err(
+          event.eventType === 'Warning'
+            ? paint('yellow', `! Warning ${text}`)
+            : paint('dim', `· ${event.eventType} ${text}`),
+        ),
+      ];
+    }
+    case 'log': {
+      const label = paint(colorFor(`${event.pod}/${event.container}`), `${event.pod} ${event.container}`);
+      return event.lines.map((line) => ({ to: 'out', text: `${label} │ ${line}` }));
+    }
+    case 'notice':
+      return [err(paint('yellow', `! ${event.message}`))];
+  }
+}
+
+/** The block printed when a resource fails or times out. */
+export function renderReport(report: FailureReport, context: TextContext): Line[] {
+  const { paint } = context;
+  const lines: string[] = [
+    paint(
+      'red',
+      `✗ ${resourceName(report.resource, context.namespaces)} ${report.reason}: ${report.message}`,
+    ),
+  ];
+  if (report.hint) lines.push(`  hint: ${report.hint}`);
+  if (report.warnings.length > 0) {
+    lines.push('  Warning events:');
+    for (const w of report.warnings)
+      lines.push(`    ${w.involvedObject} ${w.reason}: ${w.message}${w.count > 1 ? ` (×${w.count})` : ''}`);
+  }
+  for (const log of report.logs) {
+    const which = log.previous ? ' (the crashed instance)' : '';
+    lines.push(`  Last ${log.lines.length} log lines of ${log.pod} ${log.container}${which}:`);
+    for (const line of log.lines) lines.push(`    ${paint('dim', '│')} ${line}`);
+  }
+  return lines.map((text) => ({ to: 'err', text }));
+}

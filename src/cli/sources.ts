@@ -1,0 +1,87 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeClient } from '../kube/client.js';
+import { InvalidInputError } from '../kube/errors.js';
+import { findBuiltinResource } from '../kube/resources.js';
+import type { KubeObject } from '../kube/types.js';
+import { readHelmRelease } from '../track/helm.js';
+import { parseManifests } from '../track/manifests.js';
+import { isTrackable, type MultitrackSpec, specFromManifest, specsFromCluster } from '../track/multitrack.js';
+import type { TrackArgs } from './args.js';
+
+const MANIFEST = /\.(ya?ml|json)$/;
+
+/** The manifest files `-f` names: a file, every manifest of a directory (sorted), or `-` for stdin. */
+function readManifestSources(path: string, stdin: () => string): { source: string; text: string }[] {
+  if (path === '-') return [{ source: 'stdin', text: stdin() }];
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    throw new InvalidInputError(`-f ${path}: no such file or directory`, path);
+  }
+  const files = isDirectory
+    ? readdirSync(path)
+        .filter((name) => MANIFEST.test(name))
+        .sort()
+        .map((name) => join(path, name))
+    : [path];
+  return files.map((file) => {
+    try {
+      return { source: file, text: readFileSync(file, 'utf8') };
+    } catch (error) {
+      throw new InvalidInputError(`-f ${file}: cannot read: ${(error as NodeJS.ErrnoException).code}`, file);
+    }
+  });
+}
+
+/** The trackable objects of every `-f` manifest, read and checked before the cluster is contacted. */
+export function readManifests(args: TrackArgs, stdin: () => string): KubeObject[] {
+  return args.files.flatMap((path) =>
+    readManifestSources(path, stdin).flatMap(({ source, text }) =>
+      parseManifests(text, source).filter(isTrackable),
+    ),
+  );
+}
+
+/**
+ * Everything the command line asks to track, as multitrack specs with
+ * resolved kinds (unknown kinds fail here, before anything is watched) and
+ * without duplicates.
+ */
+export async function collectSpecs(
+  client: KubeClient,
+  args: TrackArgs,
+  options: { manifests: KubeObject[]; signal?: AbortSignal },
+): Promise<MultitrackSpec[]> {
+  const namespace = args.namespace ?? client.namespace;
+  const specs: MultitrackSpec[] = args.targets.map((t) => ({ ...t, namespace }));
+  for (const object of options.manifests) specs.push(specFromManifest(object, namespace));
+  if (args.selector !== undefined || args.all) {
+    const found = await specsFromCluster(client, {
+      namespace: args.allNamespaces ? '' : namespace,
+      ...(args.selector !== undefined ? { labelSelector: args.selector } : {}),
+      signal: options.signal,
+    });
+    if (found.length === 0) {
+      const where = args.allNamespaces ? 'any namespace' : `namespace "${namespace}"`;
+      const what = args.selector !== undefined ? ` match -l ${args.selector}` : ' exist';
+      throw new InvalidInputError(`no trackable resources in ${where}${what}`, 'selector');
+    }
+    specs.push(...found);
+  }
+  if (args.helmRelease !== undefined) {
+    const release = await readHelmRelease(client, args.helmRelease, { namespace, signal: options.signal });
+    for (const object of release.objects)
+      if (isTrackable(object)) specs.push(specFromManifest(object, release.namespace));
+  }
+  const unique = new Map<string, MultitrackSpec>();
+  for (const spec of specs) {
+    const type = await client.resolveType(spec.kind, { signal: options.signal });
+    const kind = findBuiltinResource(type.kind) ? type.kind : `${type.kind}.${type.group}`;
+    const resolved = { ...spec, kind, namespace: type.namespaced ? (spec.namespace ?? namespace) : '' };
+    const key = `${type.group}/${type.kind}/${resolved.namespace}/${resolved.name}`;
+    if (!unique.has(key)) unique.set(key, resolved);
+  }
+  return [...unique.values()];
+}

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseCommandLine, parseTargets, trackArgs } from '../../src/cli/args.js';
+
+const parse = (mode: 'rollout' | 'follow', argv: string[]) => {
+  const { values, positionals } = parseCommandLine(argv);
+  return trackArgs(mode, values, positionals);
+};
+
+describe('command line', () => {
+  test('targets: KIND NAME…, KIND/NAME…', () => {
+    assert.deepEqual(parseTargets(['deploy', 'a', 'b'], 'cmd'), [
+      { kind: 'deploy', name: 'a' },
+      { kind: 'deploy', name: 'b' },
+    ]);
+    assert.deepEqual(parseTargets(['sts/db', 'job/migrate'], 'cmd'), [
+      { kind: 'sts', name: 'db' },
+      { kind: 'job', name: 'migrate' },
+    ]);
+    assert.deepEqual(parseTargets([], 'cmd'), []);
+    assert.throws(() => parseTargets(['deploy'], 'cmd'), /cmd: missing NAME after "deploy"/);
+    assert.throws(() => parseTargets(['sts/db', 'web'], 'cmd'), /"web" is not KIND\/NAME/);
+    assert.throws(() => parseTargets(['a/b/c'], 'cmd'), /"a\/b\/c" is not KIND\/NAME/);
+  });
+
+  test('defaults: rollout track times out after 5m, follow never; logs on; text output', () => {
+    const rollout = parse('rollout', ['deploy/web']);
+    assert.equal(rollout.timeout, 300_000);
+    assert.equal(rollout.logs, true);
+    assert.equal(rollout.output, 'text');
+    assert.equal(parse('follow', ['deploy/web']).timeout, undefined);
+    assert.equal(parse('rollout', ['deploy/web', '--timeout', '0']).timeout, undefined, '0 = never');
+  });
+
+  test('every flag, with kubectl short forms', () => {
+    const args = parse('rollout', [
+      '-n',
+      'shop',
+      '--context',
+      'prod',
+      '--kubeconfig',
+      '/k',
+      '-f',
+      'a.yaml',
+      '-f',
+      'b/',
+      '-l',
+      'app=web',
+      '-A',
+      '--timeout',
+      '1h30m',
+      '--logs-since',
+      '2026-11-26T10:00:00Z',
+      '--no-logs',
+      '-c',
+      'app',
+      '--exclude-container',
+      'istio-proxy',
+      '-o',
+      'json',
+      '--status-every',
+      '30s',
+      '--no-color',
+      '-q',
+      '--fail-mode',
+      'hope-until-end',
+      '--failures-allowed-per-replica',
+      '3',
+      '--no-activity-timeout',
+      '10m',
+      '--rules',
+      'rules.yaml',
+    ]);
+    assert.deepEqual(args, {
+      mode: 'rollout',
+      targets: [],
+      files: ['a.yaml', 'b/'],
+      selector: 'app=web',
+      all: false,
+      allNamespaces: true,
+      namespace: 'shop',
+      context: 'prod',
+      kubeconfig: '/k',
+      timeout: 5_400_000,
+      logsSince: new Date('2026-11-26T10:00:00Z'),
+      logs: false,
+      containers: ['app'],
+      excludeContainers: ['istio-proxy'],
+      output: 'json',
+      statusEvery: 30_000,
+      noColor: true,
+      quiet: true,
+      failMode: 'hope-until-end',
+      failuresAllowedPerReplica: 3,
+      noActivityTimeout: 600_000,
+      rules: 'rules.yaml',
+    });
+  });
+
+  test('bad values name their flag', () => {
+    assert.throws(
+      () => parse('rollout', ['deploy/web', '--status-every', 'often']),
+      /^InvalidInputError: --status-every: invalid duration "often"/,
+    );
+    assert.throws(
+      () => parse('rollout', ['deploy/web', '--logs-since', '2026-11-26T10:00:00']),
+      /--logs-since: invalid time/,
+    );
+    assert.throws(() => parse('rollout', ['-A', 'deploy/web']), /-A works with -l or --all/);
+    assert.throws(() => parseCommandLine(['--nope']), /^InvalidInputError: Unknown option '--nope'$/);
+  });
+});

@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { painter } from '../../../src/cli/colors.js';
+import { formatElapsed, renderEvent, renderReport, resourceName } from '../../../src/cli/render/text.js';
+import type { TrackEvent } from '../../../src/track/events.js';
+
+const resource = { kind: 'Deployment', namespace: 'shop', name: 'web' };
+const time = '2026-11-26T10:00:00.000Z';
+const plain = { paint: painter(false) };
+const render = (event: TrackEvent) => renderEvent(event, plain).map((l) => `${l.to} ${l.text}`);
+const verdict = {
+  state: 'progressing' as const,
+  reason: 'Progressing',
+  message: 'Waiting: 1 of 3 updated replicas are available...',
+};
+
+describe('text rendering', () => {
+  test('each event type: source prefix, symbol, and where it goes', () => {
+    assert.deepEqual(render({ type: 'added', time, resource, ready: false, verdict }), [
+      'err deploy/web • Waiting: 1 of 3 updated replicas are available...',
+    ]);
+    assert.deepEqual(render({ type: 'status', time, resource, verdict }), [
+      'err deploy/web … Waiting: 1 of 3 updated replicas are available...',
+    ]);
+    assert.deepEqual(
+      render({ type: 'status', time, resource, verdict: { ...verdict, state: 'ready' } }),
+      [],
+      'the ready event says it',
+    );
+    assert.deepEqual(render({ type: 'ready', time, resource, message: 'rolled out' }), [
+      'err deploy/web ✓ ready: rolled out',
+    ]);
+    assert.deepEqual(
+      render({
+        type: 'failed',
+        time,
+        resource,
+        reason: 'ImagePullBackOff',
+        message: 'image not found',
+        hint: 'check the tag',
+      }),
+      ['err deploy/web ✗ failed: ImagePullBackOff: image not found', 'err            hint: check the tag'],
+    );
+    assert.deepEqual(render({ type: 'deleted', time, resource }), ['err deploy/web - deleted']);
+    assert.deepEqual(render({ type: 'replicaset', time, resource, replicaSet: 'web-7f9c4', new: true }), [
+      'err deploy/web replicaset web-7f9c4 (new revision)',
+    ]);
+    const pod = {
+      type: 'pod' as const,
+      time,
+      resource,
+      pod: 'web-7f9c4-abcde',
+      phase: 'Pending',
+      containers: ['init', 'app'],
+      current: true,
+    };
+    assert.deepEqual(render({ ...pod, change: 'added' }), [
+      'err deploy/web + pod web-7f9c4-abcde [init, app] Pending',
+    ]);
+    assert.deepEqual(render({ ...pod, change: 'phase', phase: 'Running' }), [
+      'err deploy/web ~ pod web-7f9c4-abcde Running',
+    ]);
+    assert.deepEqual(render({ ...pod, change: 'deleted', current: false }), [
+      'err deploy/web - pod web-7f9c4-abcde deleted (old revision)',
+    ]);
+    assert.deepEqual(
+      render({
+        type: 'pod-error',
+        time,
+        resource,
+        pod: 'web-x',
+        container: 'app',
+        reason: 'CrashLoopBackOff',
+        message: 'back-off 10s',
+        restarts: 2,
+      }),
+      ['err deploy/web ✗ pod web-x container app: CrashLoopBackOff: back-off 10s (restarts: 2)'],
+    );
+    assert.deepEqual(
+      render({
+        type: 'event',
+        time,
+        resource,
+        eventType: 'Warning',
+        reason: 'BackOff',
+        message: 'Back-off pulling image',
+        involvedObject: 'Pod/web-x',
+        count: 3,
+      }),
+      ['err deploy/web ! Warning BackOff Pod/web-x: Back-off pulling image (×3)'],
+    );
+    assert.deepEqual(
+      render({
+        type: 'event',
+        time,
+        resource,
+        eventType: 'Normal',
+        reason: 'Pulled',
+        message: 'ok',
+        involvedObject: 'Pod/web-x',
+        count: 1,
+      }),
+      ['err deploy/web · Normal Pulled Pod/web-x: ok'],
+    );
+    assert.deepEqual(
+      render({ type: 'log', time, resource, pod: 'web-x', container: 'app', lines: ['one', 'two'] }),
+      ['out web-x app │ one', 'out web-x app │ two'],
+    );
+    assert.deepEqual(render({ type: 'notice', time, resource, message: 'watch of pods resumed' }), [
+      'err deploy/web ! watch of pods resumed',
+    ]);
+  });
+
+  test('the failure report', () => {
+    const lines = renderReport(
+      {
+        resource,
+        reason: 'CrashLoopBackOff',
+        message: 'container app keeps crashing',
+        hint: 'see the previous instance',
+        warnings: [
+          { involvedObject: 'Pod/web-x', reason: 'BackOff', message: 'Back-off restarting', count: 4 },
+        ],
+        logs: [{ pod: 'web-x', container: 'app', previous: true, lines: ['panic: boom'] }],
+      },
+      plain,
+    ).map((l) => `${l.to} ${l.text}`);
+    assert.deepEqual(lines, [
+      'err ✗ deploy/web CrashLoopBackOff: container app keeps crashing',
+      'err   hint: see the previous instance',
+      'err   Warning events:',
+      'err     Pod/web-x BackOff: Back-off restarting (×4)',
+      'err   Last 1 log lines of web-x app (the crashed instance):',
+      'err     │ panic: boom',
+    ]);
+  });
+
+  test('names and durations', () => {
+    assert.equal(resourceName(resource), 'deploy/web');
+    assert.equal(resourceName(resource, true), 'shop/deploy/web');
+    assert.equal(resourceName({ kind: 'Certificate', namespace: 'shop', name: 'tls' }), 'certificate/tls');
+    assert.equal(formatElapsed(4210), '4.2s');
+    assert.equal(formatElapsed(123_000), '2m03s');
+  });
+
+  test('colors only when painting', () => {
+    const colored = renderEvent({ type: 'ready', time, resource, message: 'ok' }, { paint: painter(true) });
+    assert.ok(colored[0]?.text.includes('\u001b['));
+  });
+});

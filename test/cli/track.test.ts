@@ -1,0 +1,306 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { startFakeCluster } from '../../src/testing/cluster.js';
+import { deployment, hasEscapes, runCli } from './helpers.js';
+
+describe('kubedog rollout track', () => {
+  test('a Deployment that becomes ready: logs on stdout, pods and verdict on stderr, exit 0', async () => {
+    await using cluster = await startFakeCluster();
+    // Ready after a second: a rollout track ends at readiness, so logs need the time to arrive.
+    cluster.behave('web-*', 'app', { logs: ['listening on :8080'], readyAfter: '1s' });
+    await cluster.client.create('Deployment', deployment('web'));
+    const run = await runCli([
+      'rollout',
+      'track',
+      'deployment',
+      'web',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^web-\w+-\w+ app │ listening on :8080$/m);
+    assert.match(run.stderr, /^deploy\/web \+ pod web-\w+-\w+ \[app\] (Pending|Running)$/m);
+    assert.match(run.stderr, /^deploy\/web replicaset web-\w+ \(new revision\)$/m);
+    assert.match(run.stderr, /^deploy\/web ✓ ready: deployment "web" successfully rolled out$/m);
+    assert.match(run.stderr, /^✓ deploy\/web ready after \d+\.\ds$/m);
+    assert.ok(!run.stderr.includes('listening on'), 'log lines only on stdout');
+    assert.ok(!hasEscapes(run.stdout + run.stderr), 'no colors on a pipe');
+  });
+
+  test("kubectl's spellings of kinds, KIND/NAME, KUBECONFIG, -n and --context", async () => {
+    await using cluster = await startFakeCluster({ namespaces: ['default', 'shop'] });
+    await cluster.client.create('Deployment', {
+      ...deployment('web'),
+      metadata: { name: 'web', namespace: 'shop' },
+    });
+    await cluster.client.create('Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { ports: [{ port: 80 }] },
+    });
+    const env = { KUBECONFIG: cluster.kubeconfigPath };
+    const spellings = [
+      ['deployment', 'web'],
+      ['deploy', 'web'],
+      ['deployments', 'web'],
+      ['deployment.apps', 'web'],
+      ['deploy/web', 'svc/web'],
+    ];
+    const runs = await Promise.all(
+      spellings.map((words) =>
+        runCli(['rollout', 'track', ...words, '-n', 'shop', '--context', 'fake'], { env }),
+      ),
+    );
+    for (const [i, run] of runs.entries())
+      assert.equal(run.code, 0, `${spellings[i]?.join(' ')}: ${run.stderr}`);
+    assert.match(runs[4]?.stderr ?? '', /^✓ 2 of 2 resources ready after/m);
+  });
+
+  test('a bad image fails within seconds with a report: reason, hint, Warning events; exit 1', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { pullFails: true });
+    await cluster.client.create('Deployment', deployment('web'));
+    const started = Date.now();
+    const run = await runCli(['rollout', 'track', 'deploy/web', '--kubeconfig', cluster.kubeconfigPath]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.ok(Date.now() - started < 10_000);
+    assert.match(run.stderr, /^✗ deploy\/web ImagePullBackOff: .*registry\.local\/web:v1/m);
+    assert.match(run.stderr, /^ {2}hint: /m);
+    assert.match(run.stderr, /^ {2}Warning events:$/m);
+    assert.match(run.stderr, /^ {4}Pod\/web-\w+-\w+ (Failed|BackOff|ErrImagePull): /m);
+    assert.match(run.stderr, /^✗ deploy\/web failed after \d+\.\ds: ImagePullBackOff$/m);
+  });
+
+  test('a crash: the report holds the crashed instance’s last lines even with --no-logs', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', {
+      exitAfter: '100ms',
+      exitCode: 2,
+      exitLogs: ['starting', 'fatal: cannot open /data/db.sqlite'],
+    });
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+    const run = await runCli([
+      'rollout',
+      'track',
+      'deploy',
+      'web',
+      '--no-logs',
+      '--failures-allowed-per-replica',
+      '0',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal(run.stdout, '', 'no live logs');
+    assert.match(run.stderr, /^ {2}Last 2 log lines of web-\w+-\w+ app( \(the crashed instance\))?:$/m);
+    assert.match(run.stderr, /^ {4}│ fatal: cannot open \/data\/db\.sqlite$/m);
+  });
+
+  test('timeout: exit 2, says what it was waiting for, with a report', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('slow-*', 'app', { readyAfter: null });
+    await cluster.client.create('Deployment', deployment('slow', { replicas: 1 }));
+    const run = await runCli([
+      'rollout',
+      'track',
+      'deploy/slow',
+      '--timeout',
+      '1500ms',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(
+      run.stderr,
+      /^✗ deploy\/slow Timeout: not ready after 1\.5s: Waiting for deployment "slow" rollout to finish/m,
+    );
+    assert.match(run.stderr, /^✗ timed out after 1\.5s: deploy\/slow not ready$/m);
+  });
+
+  test('--output json: one TrackEvent per line on stdout, failed events carry the report, summary last', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('bad-*', 'app', { pullFails: true });
+    cluster.behave('good-*', 'app', { logs: ['ok'], readyAfter: '1s' });
+    await cluster.client.create('Deployment', deployment('good', { replicas: 1 }));
+    await cluster.client.create('Deployment', deployment('bad', { replicas: 1 }));
+    const run = await runCli([
+      'rollout',
+      'track',
+      'deploy/good',
+      'deploy/bad',
+      '-o',
+      'json',
+      '--fail-mode',
+      'ignore',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, '', 'nothing on stderr in json mode');
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            type: string;
+            time: string;
+            resource?: { kind: string; name: string };
+          } & Record<string, unknown>,
+      );
+    for (const event of events) {
+      assert.ok(
+        typeof event.time === 'string' && !Number.isNaN(Date.parse(event.time)),
+        'every event has a time',
+      );
+      if (event.type !== 'summary') assert.equal(event.resource?.kind, 'Deployment');
+    }
+    const types = new Set(events.map((e) => e.type));
+    for (const type of ['added', 'pod', 'log', 'ready', 'failed', 'summary'])
+      assert.ok(types.has(type), `no ${type} event among ${[...types].join(', ')}`);
+    const failed = events.find((e) => e.type === 'failed') as
+      | { reason: string; report: { warnings: unknown[]; logs: unknown[] } }
+      | undefined;
+    assert.equal(failed?.reason, 'ImagePullBackOff');
+    assert.ok(Array.isArray(failed?.report.warnings) && failed.report.warnings.length > 0);
+    assert.ok(Array.isArray(failed?.report.logs));
+    const summary = events.at(-1) as unknown as {
+      type: string;
+      summary: { ready: { name: string }[]; failed: { name: string }[] };
+    };
+    assert.equal(summary.type, 'summary');
+    assert.deepEqual(
+      summary.summary.ready.map((r) => r.name),
+      ['good'],
+    );
+    assert.deepEqual(
+      summary.summary.failed.map((r) => r.name),
+      ['bad'],
+    );
+  });
+
+  test('-q: only the verdict; --status-every prints the status table on a pipe', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { logs: ['hello'], readyAfter: '1s' });
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+    const quiet = await runCli([
+      'rollout',
+      'track',
+      'deploy/web',
+      '-q',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.equal(quiet.stdout, '');
+    assert.match(quiet.stderr, /^✓ deploy\/web ready after \d+\.\ds\n$/);
+    cluster.behave('api-*', 'app', { readyAfter: '800ms' });
+    await cluster.client.create('Deployment', deployment('api', { replicas: 1 }));
+
+    const table = await runCli([
+      'rollout',
+      'track',
+      'deploy/api',
+      '--status-every',
+      '200ms',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stderr, /^RESOURCE +READY +UPDATED +AVAILABLE +RESTARTS +STATE +STATUS/m);
+    assert.match(table.stderr, /^deploy\/api +0\/1 +1 +0 +0 +progressing +Waiting for deployment "api"/m);
+  });
+
+  test('-c and --exclude-container choose whose logs are followed', async () => {
+    await using cluster = await startFakeCluster();
+    for (const name of ['one', 'two']) {
+      cluster.behave(`${name}-*`, 'app', { logs: ['from app'], readyAfter: '1s' });
+      cluster.behave(`${name}-*`, 'proxy', { logs: ['from proxy'], readyAfter: '1s' });
+      await cluster.client.create(
+        'Deployment',
+        deployment(name, { replicas: 1, containers: ['app', 'proxy'] }),
+      );
+    }
+    // Both at once: each must see its rollout before readiness ends it.
+    const [only, without] = await Promise.all([
+      runCli(['rollout', 'track', 'deploy/one', '-c', 'proxy', '--kubeconfig', cluster.kubeconfigPath]),
+      runCli([
+        'rollout',
+        'track',
+        'deploy/two',
+        '--exclude-container',
+        'proxy',
+        '--logs-since',
+        'all',
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+      ]),
+    ]);
+    assert.equal(only.code, 0, only.stderr);
+    assert.match(only.stdout, /proxy │ from proxy/);
+    assert.doesNotMatch(only.stdout, /from app/);
+    assert.equal(without.code, 0, without.stderr);
+    assert.match(without.stdout, /app │ from app/);
+    assert.doesNotMatch(without.stdout, /from proxy/);
+  });
+
+  test('--rules: a custom kind judged by the user’s rule', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.registerType({
+      kind: 'Database',
+      group: 'db.example.com',
+      version: 'v1',
+      plural: 'databases',
+      namespaced: true,
+    });
+    cluster.create({
+      apiVersion: 'db.example.com/v1',
+      kind: 'Database',
+      metadata: { name: 'orders', namespace: 'default' },
+      status: { phase: 'Provisioning' },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'kubedog-rules-'));
+    const rules = join(dir, 'rules.yaml');
+    writeFileSync(
+      rules,
+      'rules:\n  - kind: Database\n    group: db.example.com\n    jsonPath: "{.status.phase}"\n    ready: [Ready]\n    failed: [Broken]\n',
+    );
+    const pending = runCli([
+      'rollout',
+      'track',
+      'database.db.example.com/orders',
+      '--rules',
+      rules,
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
+    setTimeout(() => {
+      void cluster.client.patch(
+        'databases.db.example.com',
+        { name: 'orders' },
+        { status: { phase: 'Broken' } },
+        { subresource: 'status' },
+      );
+    }, 500);
+    const run = await pending;
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /^✗ database\/orders failed after/m);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'rules: [');
+    const invalid = await runCli([
+      'rollout',
+      'track',
+      'deploy/x',
+      '--rules',
+      bad,
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
+    assert.equal(invalid.code, 64);
+    assert.match(invalid.stderr, new RegExp(`^kubedog: rules file ${bad}: `));
+  });
+});
