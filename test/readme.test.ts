@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { computeVerdict } from '../src/status/index.js';
+import { startFakeCluster } from '../src/testing/cluster.js';
+import { deployment, runCli } from './cli/helpers.js';
 
 const readme = readFileSync('README.md', 'utf8');
 
@@ -124,8 +126,41 @@ describe('README', () => {
   });
 
   test('the demo transcript shows what the demo prints', () => {
-    const transcript = blockAfter('A real run:', 'text');
-    assert.match(transcript, /✓ \d+ watch events, 12 log lines written on the server, 0 lost, 0 repeated/);
-    assert.match(transcript, /^web-7f9c4-abcde app │ listening on :8080$/m);
+    const transcript = blockAfter('A real run (both', 'text');
+    const demo = spawnSync(process.execPath, ['dist/cli/main.js', 'demo'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(demo.status, 0, demo.stderr);
+    // Ports and durations differ from run to run; names do not (the demo's cluster is seeded).
+    const normalize = (text: string) =>
+      text.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT').replace(/\d+\.\ds\b/g, 'N.Ns');
+    const actual = new Set(normalize(demo.stderr + demo.stdout).split('\n'));
+    // The lines that do not depend on timing: commands, verdicts, reports, notes, exit codes.
+    const stable = normalize(transcript)
+      .split('\n')
+      .filter((line) => /^(\$ |✓ |✗ |# |demo finished| {2}hint:| {2}Last | {4}│ )/.test(line));
+    assert.ok(stable.length >= 15, `${stable.length} stable lines`);
+    for (const line of stable) assert.ok(actual.has(line), `the demo no longer prints: ${line}`);
+  });
+
+  test('the failure transcript is what the CLI prints for that failure', async () => {
+    const transcript = blockAfter('A failed rollout (an image that does not exist)', 'text');
+    // The same story: a seeded cluster (same names), two replicas of an image that does not exist.
+    await using cluster = await startFakeCluster({ seed: 3 });
+    cluster.behave('web-*', 'app', { pullFails: true });
+    const web = deployment('web', { replicas: 2 });
+    const spec = web.spec as { template: { spec: { containers: { image: string }[] } } };
+    for (const container of spec.template.spec.containers) container.image = 'registry.local/web:v2';
+    await cluster.client.create('Deployment', web);
+    const run = await runCli(['rollout', 'track', 'deploy/web', '--kubeconfig', cluster.kubeconfigPath]);
+    assert.equal(run.code, 1, run.stderr);
+    const normalize = (text: string) => text.replace(/\d+\.\ds\b/g, 'N.Ns');
+    const actual = new Set(normalize(run.stderr).split('\n'));
+    const stable = normalize(transcript)
+      .split('\n')
+      .filter((line) => /^(✗ | {2}hint:| {2}Warning events:)/.test(line));
+    assert.ok(stable.length >= 3);
+    for (const line of stable) assert.ok(actual.has(line), `the CLI no longer prints: ${line}`);
   });
 });

@@ -31,7 +31,7 @@ describe('kubedog follow', () => {
     let interrupted = false;
     const run = await runCli(['follow', 'deploy/bad', '--kubeconfig', cluster.kubeconfigPath], {
       onStderr: (stderr, child) => {
-        if (interrupted || !stderr.includes('✗ deploy/bad ImagePullBackOff')) return;
+        if (interrupted || !stderr.includes('✗ deploy/bad: container app: ImagePullBackOff')) return;
         interrupted = true;
         setTimeout(() => child.kill('SIGINT'), 300);
       },

@@ -50,7 +50,7 @@ describe('kubedog CLI', () => {
     assert.equal(sections.length, 5, 'four commands');
     assert.match(sections[1] ?? '', /^kubedog rollout track deployment web -n shop\n/);
     assert.match(sections[1] ?? '', /^✓ deploy\/web ready after \d+\.\ds\n# exit code 0$/m);
-    assert.match(sections[2] ?? '', /^✗ deploy\/web Error: container app terminated \(exit code 1, Error\)/m);
+    assert.match(sections[2] ?? '', /^✗ deploy\/web: container app terminated \(exit code 1, Error\)/m);
     assert.match(sections[2] ?? '', /^ {4}│ panic: config: missing key "payments.apiUrl"$/m);
     assert.match(sections[2] ?? '', /^# exit code 1$/m);
     assert.match(sections[3] ?? '', /^✓ deploy\/web ready after/m);

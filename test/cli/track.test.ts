@@ -68,7 +68,7 @@ describe('kubedog rollout track', () => {
     const run = await runCli(['rollout', 'track', 'deploy/web', '--kubeconfig', cluster.kubeconfigPath]);
     assert.equal(run.code, 1, run.stderr);
     assert.ok(Date.now() - started < 10_000);
-    assert.match(run.stderr, /^✗ deploy\/web ImagePullBackOff: .*registry\.local\/web:v1/m);
+    assert.match(run.stderr, /^✗ deploy\/web: container app: ImagePullBackOff: .*registry\.local\/web:v1/m);
     assert.match(run.stderr, /^ {2}hint: /m);
     assert.match(run.stderr, /^ {2}Warning events:$/m);
     assert.match(run.stderr, /^ {4}Pod\/web-\w+-\w+ (Failed|BackOff|ErrImagePull): /m);
@@ -116,7 +116,7 @@ describe('kubedog rollout track', () => {
     assert.equal(run.code, 2, run.stderr);
     assert.match(
       run.stderr,
-      /^✗ deploy\/slow Timeout: not ready after 1\.5s: Waiting for deployment "slow" rollout to finish/m,
+      /^✗ deploy\/slow: Timeout: not ready after 1\.5s: Waiting for deployment "slow" rollout to finish/m,
     );
     assert.match(run.stderr, /^✗ timed out after 1\.5s: deploy\/slow not ready$/m);
   });

@@ -11,7 +11,8 @@ import { track } from './track.js';
  * `kubedog demo`: starts the simulated cluster (API server, controllers,
  * scheduler and kubelets) in this process and runs `kubedog rollout track`
  * through a story, with the same code and output as against a real cluster:
- * a Deployment rolls out; its next version crashes and the track fails with
+ * a Deployment rolls out (the API server cuts every stream meanwhile, and
+ * kubedog resumes them); its next version crashes and the track fails with
  * a report; a rollback makes it ready again; a Job runs to completion.
  */
 
@@ -69,7 +70,11 @@ export async function demo(io: DemoIO): Promise<number> {
 
   say('kubectl apply: Deployment web, 3 replicas of registry.local/web:v1');
   await client.create('Deployment', deployment(V1));
+  // Said before the track: a line written during it would upset the status table pinned on a terminal.
+  say('mid-rollout the API server restarts: every watch and log stream is cut, and resumed');
+  const restart = setTimeout(() => cluster.dropStreams(), 450);
   const first = await run('rollout track deployment web -n shop');
+  clearTimeout(restart);
 
   say(
     'kubectl set image: registry.local/web:v2, which crashes at start; the old pods keep serving (maxUnavailable 0)',

@@ -45,6 +45,10 @@ export function formatElapsed(ms: number): string {
   return `${minutes}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 }
 
+/** `Reason: message`, or just the message when it already says the reason. */
+const reasoned = (reason: string, message: string) =>
+  message.includes(reason) ? message : `${reason}: ${message}`;
+
 /** The lines of one track event (pure: no I/O, no clock). */
 export function renderEvent(event: TrackEvent, context: TextContext): Line[] {
   const { paint } = context;
@@ -64,7 +68,7 @@ export function renderEvent(event: TrackEvent, context: TextContext): Line[] {
     case 'ready':
       return [err(paint('green', `✓ ready: ${event.message}`))];
     case 'failed':
-      return [err(paint('red', `✗ failed: ${event.reason}: ${event.message}`)), ...hint(event.hint)];
+      return [err(paint('red', `✗ failed: ${reasoned(event.reason, event.message)}`)), ...hint(event.hint)];
     case 'deleted':
       return [err(paint('yellow', '- deleted'))];
     case 'replicaset':
@@ -80,14 +84,12 @@ export function renderEvent(event: TrackEvent, context: TextContext): Line[] {
       if (event.change === 'deleted') return [err(`${paint('red', '-')} pod ${event.pod} deleted${old}`)];
       return [err(`~ pod ${event.pod} ${event.phase}${old}`)];
     }
-    case 'pod-error': {
-      const where = `pod ${event.pod}${event.container ? ` container ${event.container}` : ''}`;
-      const restarts = event.restarts > 0 ? ` (restarts: ${event.restarts})` : '';
+    case 'pod-error':
+      // Messages name the container ("container app terminated …"); restarts are in the message and the table.
       return [
-        err(paint('red', `✗ ${where}: ${event.reason}: ${event.message}${restarts}`)),
+        err(paint('red', `✗ pod ${event.pod}: ${reasoned(event.reason, event.message)}`)),
         ...hint(event.hint),
       ];
-    }
     case 'event': {
       const times = event.count > 1 ? ` (×${event.count})` : '';
       const text = `${event.reason} ${event.involvedObject}: ${event.message}${times}`;
@@ -114,7 +116,7 @@ export function renderReport(report: FailureReport, context: TextContext): Line[
   const lines: string[] = [
     paint(
       'red',
-      `✗ ${resourceName(report.resource, context.namespaces)} ${report.reason}: ${report.message}`,
+      `✗ ${resourceName(report.resource, context.namespaces)}: ${reasoned(report.reason, report.message)}`,
     ),
   ];
   if (report.hint) lines.push(`  hint: ${report.hint}`);

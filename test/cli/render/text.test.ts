@@ -74,7 +74,7 @@ describe('text rendering', () => {
         message: 'back-off 10s',
         restarts: 2,
       }),
-      ['err deploy/web ✗ pod web-x container app: CrashLoopBackOff: back-off 10s (restarts: 2)'],
+      ['err deploy/web ✗ pod web-x: CrashLoopBackOff: back-off 10s'],
     );
     assert.deepEqual(
       render({
@@ -111,6 +111,22 @@ describe('text rendering', () => {
     ]);
   });
 
+  test('a message that already says its reason is not prefixed with it', () => {
+    assert.deepEqual(
+      render({
+        type: 'pod-error',
+        time,
+        resource,
+        pod: 'web-x',
+        container: 'app',
+        reason: 'Error',
+        message: 'container app terminated (exit code 1, Error)',
+        restarts: 1,
+      }),
+      ['err deploy/web ✗ pod web-x: container app terminated (exit code 1, Error)'],
+    );
+  });
+
   test('the failure report', () => {
     const lines = renderReport(
       {
@@ -126,7 +142,7 @@ describe('text rendering', () => {
       plain,
     ).map((l) => `${l.to} ${l.text}`);
     assert.deepEqual(lines, [
-      'err ✗ deploy/web CrashLoopBackOff: container app keeps crashing',
+      'err ✗ deploy/web: CrashLoopBackOff: container app keeps crashing',
       'err   hint: see the previous instance',
       'err   Warning events:',
       'err     Pod/web-x BackOff: Back-off restarting (×4)',
