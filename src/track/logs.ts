@@ -25,6 +25,8 @@ interface Tail {
   key: string;
   pod: string;
   container: string;
+  /** Lines before this time are not wanted (pods of an old revision: only what they say now). */
+  from?: Date;
 }
 
 type ContainerStatus = {
@@ -65,20 +67,29 @@ export class LogTails {
     this.#options = options;
   }
 
-  /** Starts tails for the containers of this pod that run (or ran) and are not followed yet. */
-  update(pod: KubeObject): void {
+  /**
+   * Starts tails for the containers of this pod that run (or ran) and are
+   * not followed yet. With `from`, only lines from then on (a pod of an old
+   * revision: its shutdown, not its history) and no previous instance.
+   */
+  update(pod: KubeObject, options: { from?: Date } = {}): void {
     const status = pod.status as
       | { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[] }
       | undefined;
     const statuses = [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])];
     for (const container of statuses) {
       if (!this.#wanted(container.name)) continue;
-      this.#previousOnce(pod, container);
+      if (!options.from) this.#previousOnce(pod, container);
       if (!container.containerID || !(container.state?.running || container.state?.terminated)) continue;
       const key = `${pod.metadata.name}/${container.name}/${container.containerID}`;
       if (this.#started.has(key)) continue;
       this.#started.add(key);
-      this.#waiting.push({ key, pod: pod.metadata.name ?? '', container: container.name });
+      this.#waiting.push({
+        key,
+        pod: pod.metadata.name ?? '',
+        container: container.name,
+        ...(options.from ? { from: options.from } : {}),
+      });
     }
     this.#startWaiting();
   }
@@ -165,6 +176,16 @@ export class LogTails {
     }
   }
 
+  /** The later of the tail's own start and the `since` option, as the log API takes it. */
+  #since(tail: Tail): { sinceTime?: Date; sinceSeconds?: number } {
+    const since = this.#options.since;
+    const optionTime = typeof since === 'number' ? new Date(Date.now() - since) : since;
+    if (tail.from && (!optionTime || tail.from > optionTime)) return { sinceTime: tail.from };
+    if (since instanceof Date) return { sinceTime: since };
+    if (typeof since === 'number') return { sinceSeconds: Math.max(1, Math.ceil(since / 1000)) };
+    return {};
+  }
+
   #wanted(container: string): boolean {
     if (this.#options.containers && !this.#options.containers.includes(container)) return false;
     return !this.#options.excludeContainers?.includes(container);
@@ -219,13 +240,12 @@ export class LogTails {
           follow: true,
           signal: this.#controller.signal,
           onNotice,
-          ...(this.#options.since instanceof Date ? { sinceTime: this.#options.since } : {}),
-          ...(typeof this.#options.since === 'number'
-            ? { sinceSeconds: Math.max(1, Math.ceil(this.#options.since / 1000)) }
-            : {}),
+          ...this.#since(tail),
           ...(this.#options.tailLines !== undefined ? { tailLines: this.#options.tailLines } : {}),
         },
       )) {
+        // The server rounds sinceTime down to the second: the rest is cut here.
+        if (tail.from && Date.parse(line.time) < tail.from.getTime()) continue;
         if (this.#options.include && !this.#options.include.test(line.text)) continue;
         this.#remember(tail.pod, tail.container, line.text);
         await this.#emit({ type: 'log', pod: tail.pod, container: tail.container, lines: [line.text] });

@@ -125,9 +125,17 @@ async function* track(
         rs.metadata.annotations?.['deployment.kubernetes.io/revision'] === revision,
     );
   };
+  /** Whether the controller has seen the latest spec; until it has, which revision is current is unknown. */
+  const observed = () => {
+    const generation = object?.metadata.generation;
+    const seen = (object?.status as { observedGeneration?: number } | undefined)?.observedGeneration;
+    return generation === undefined || seen === undefined || seen >= generation;
+  };
   const currentPods = () => {
     if (!object) return [];
     if (object.kind === 'Pod') return [object];
+    // Right after an update the old revision's pods would pass for current: wait for the controller.
+    if ((object.kind === 'Deployment' || object.kind === 'StatefulSet') && !observed()) return [];
     const owner = object.kind === 'Deployment' ? currentReplicaSet()?.metadata.uid : object.metadata.uid;
     const updateRevision =
       object.kind === 'StatefulSet'
@@ -314,10 +322,10 @@ async function* track(
         phases.set(key, phase);
         await emit({ ...podEvent, change: 'phase' });
       }
-      if (change !== 'DELETED' && current) {
-        tails?.update(pod);
-        await reportProblems(pod);
-      }
+      // Current pods: followed from their start, their problems reported. Pods of an
+      // old revision: followed from now until they go (their shutdown), never judged.
+      if (change !== 'DELETED') tails?.update(pod, current ? {} : { from: trackingSince });
+      if (change !== 'DELETED' && current) await reportProblems(pod);
     }
   };
   const reportProblems = async (pod: KubeObject) => {

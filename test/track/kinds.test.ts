@@ -108,6 +108,40 @@ describe('trackers for every kind, on the simulated cluster', () => {
     );
   });
 
+  test('StatefulSet with OnDelete: ready with the old pods, saying they must be deleted to update', async () => {
+    await using cluster = await startFakeCluster();
+    await cluster.client.create(
+      'StatefulSet',
+      workload('StatefulSet', 'cache', {
+        replicas: 2,
+        serviceName: 'cache',
+        updateStrategy: { type: 'OnDelete' },
+      }),
+    );
+    const track = () =>
+      collect(trackResource(cluster.client, { kind: 'statefulset', name: 'cache' }, { timeout: 10_000 }));
+    assert.equal((await track()).at(-1)?.type, 'ready');
+    await cluster.client.patch(
+      'sts',
+      { name: 'cache' },
+      { spec: { template: { spec: { containers: [{ name: 'app', image: 'registry.local/cache:v2' }] } } } },
+    );
+    const untouched = await track();
+    const last = untouched.filter((e) => e.type === 'added' || e.type === 'status').at(-1);
+    assert.ok(last?.type === 'added' || last?.type === 'status');
+    assert.equal(last.verdict.message, 'statefulset "cache": 2 pods ready, 0 of 2 updated');
+    assert.equal(last.verdict.hint, 'updateStrategy is OnDelete: delete the old pods by hand to update them');
+    assert.equal(untouched.at(-1)?.type, 'ready');
+    // Deleting a pod by hand updates it.
+    await cluster.client.delete('Pod', { name: 'cache-0' });
+    const updated = await track();
+    const pods = updated.filter((e) => e.type === 'pod' && e.pod === 'cache-0' && e.current);
+    assert.ok(pods.length > 0, 'the recreated pod is of the current revision');
+    const final = updated.filter((e) => e.type === 'added' || e.type === 'status').at(-1);
+    assert.ok(final?.type === 'added' || final?.type === 'status');
+    assert.equal(final.verdict.message, 'statefulset "cache": 2 pods ready, 1 of 2 updated');
+  });
+
   test('DaemonSet across 3 nodes', async () => {
     await using cluster = await startFakeCluster({ nodes: 3 });
     await cluster.client.create('DaemonSet', workload('DaemonSet', 'agent'));
