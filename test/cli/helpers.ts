@@ -16,6 +16,8 @@ export interface CliOptions {
   input?: string;
   /** Called with each chunk of stderr as it arrives (to act mid-run: send SIGINT, delete a resource). */
   onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+  /** The same for stdout. */
+  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void;
   timeoutMs?: number;
 }
 
@@ -34,6 +36,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
+      options.onStdout?.(stdout, child);
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;

@@ -303,4 +303,48 @@ describe('kubedog rollout track', () => {
     assert.equal(invalid.code, 64);
     assert.match(invalid.stderr, new RegExp(`^kubedog: rules file ${bad}: `));
   });
+
+  test('--no-color wins over FORCE_COLOR; --no-activity-timeout fails a silent rollout; --logs-since cuts old lines', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('quiet-*', 'app', { readyAfter: null });
+    cluster.behave('chatty-*', 'app', { logEvery: '100ms', logLine: 'line {n}', readyAfter: null });
+    await cluster.client.create('Deployment', deployment('quiet', { replicas: 1 }));
+    await cluster.client.create('Deployment', deployment('chatty', { replicas: 1 }));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const k = ['--kubeconfig', cluster.kubeconfigPath];
+    const [idle, recent] = await Promise.all([
+      runCli(['rollout', 'track', 'deploy/quiet', '--no-activity-timeout', '1s', '--no-color', ...k], {
+        env: { FORCE_COLOR: '1' },
+      }),
+      runCli(['rollout', 'track', 'deploy/chatty', '--logs-since', '1s', '--timeout', '1s', ...k]),
+    ]);
+    assert.equal(idle.code, 1, idle.stderr);
+    assert.match(idle.stderr, /^✗ deploy\/quiet: NoActivity: nothing happened for 1s while waiting for: /m);
+    assert.ok(!hasEscapes(idle.stderr), 'no colors');
+    assert.equal(recent.code, 2, recent.stderr);
+    const numbers = [...recent.stdout.matchAll(/│ line (\d+)$/gm)].map((m) => Number(m[1]));
+    // Over 2.5 s the container wrote about 25 lines; only those of the last second (and this one) are shown.
+    assert.ok(numbers.length > 0 && (numbers[0] ?? 0) > 10, `first line shown: ${numbers[0]}`);
+  });
+
+  test('follow -o json: events as JSON lines until the resource is deleted', async () => {
+    await using cluster = await startFakeCluster();
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+    let deleting = false;
+    const run = await runCli(['follow', 'deploy/web', '-o', 'json', '--kubeconfig', cluster.kubeconfigPath], {
+      onStdout: (stdout) => {
+        if (deleting || !stdout.includes('"type":"ready"')) return;
+        deleting = true;
+        void cluster.client.delete('Deployment', { name: 'web' });
+      },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, '');
+    const types = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { type: string }).type);
+    assert.deepEqual(types.slice(-2), ['deleted', 'summary']);
+    assert.ok(types.includes('ready'));
+  });
 });
