@@ -5,6 +5,7 @@ import { type LoadKubeConfigOptions, loadKubeConfig, type ResolvedKubeConfig } f
 import { InvalidInputError } from './errors.js';
 import { mapTransportError, readApiError } from './http-errors.js';
 import { type LogLine, type LogOptions, readLogs } from './logs.js';
+import { Recorder } from './recorder.js';
 import { findBuiltinResource, type ResourceType, resourcePath } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selector.js';
 import type { KubeList, KubeObject, WatchEvent } from './types.js';
@@ -46,6 +47,13 @@ export interface KubeClientOptions {
   http2?: boolean;
   /** Clock for credential expiry (tests). @default Date.now */
   now?: () => number;
+  /**
+   * Record every HTTP exchange to this file (NDJSON, mode 0600) for
+   * `replayFixture` from `kubedog/testing`. No request header, request body
+   * or Secret data is written. The file is complete after {@link KubeClient.close}.
+   * @example new KubeClient(config, { record: 'rollout.ndjson' })
+   */
+  record?: string;
 }
 
 interface RawResponse {
@@ -78,6 +86,7 @@ export class KubeClient {
   #dispatcherCert: Credentials['clientCertificate'];
   #discovery: Promise<ResourceType[]> | undefined;
   #closed = false;
+  readonly #recorder: Recorder | undefined;
 
   constructor(config: ResolvedKubeConfig, options: KubeClientOptions = {}) {
     this.config = config;
@@ -87,6 +96,7 @@ export class KubeClient {
     this.#basePath = url.pathname.replace(/\/+$/, '');
     this.#http2 = options.http2 ?? false;
     this.#auth = new Authenticator(config.user, config.cluster, options.now ? { now: options.now } : {});
+    if (options.record !== undefined) this.#recorder = new Recorder(options.record, config.cluster.server);
   }
 
   /** Loads the kubeconfig the way kubectl does and returns a client for it. */
@@ -233,6 +243,7 @@ export class KubeClient {
     const dispatcher = this.#dispatcher;
     this.#dispatcher = undefined;
     await dispatcher?.destroy();
+    this.#recorder?.close();
   }
 
   // -- HTTP ------------------------------------------------------------------------
@@ -309,9 +320,10 @@ export class KubeClient {
       rejectUnauthorized: !cluster.insecureSkipTlsVerify,
     };
     const common = { allowH2: this.#http2, keepAliveTimeout: 30_000, headersTimeout: 60_000 };
-    this.#dispatcher = cluster.proxyUrl
+    const agent = cluster.proxyUrl
       ? new ProxyAgent({ uri: cluster.proxyUrl, requestTls: tls, ...common })
       : new Agent({ connect: tls, ...common });
+    this.#dispatcher = this.#recorder ? agent.compose(this.#recorder.interceptor()) : agent;
     this.#dispatcherCert = credentials.clientCertificate;
     return this.#dispatcher;
   }

@@ -256,6 +256,7 @@ async function* track(
       replicaSet: key,
       new: currentReplicaSet()?.metadata.uid === rs.metadata.uid,
     });
+    await announceEventsOf(rs);
     // Its pods may have arrived first (the watches are independent): announce them now.
     for (const pod of pods.values())
       if (ownedBy(pod as Owned, rs.metadata.uid)) await announcePod('ADDED', pod);
@@ -318,6 +319,8 @@ async function* track(
       } else if (before === undefined) {
         phases.set(key, phase);
         await emit({ ...podEvent, change: 'added' });
+        // Its Events may have come first (the watches are independent): they are its now.
+        await announceEventsOf(pod);
       } else if (before !== phase) {
         phases.set(key, phase);
         await emit({ ...podEvent, change: 'phase' });
@@ -354,6 +357,12 @@ async function* track(
     events.set(event.metadata.uid ?? '', event);
     await announceEvent(event);
     await judge();
+  };
+  /** The Events kept so far about an object that has just become known as ours. */
+  const announceEventsOf = async (owner: KubeObject) => {
+    const uid = owner.metadata.uid;
+    for (const event of events.values())
+      if ((event.involvedObject as { uid?: string } | undefined)?.uid === uid) await announceEvent(event);
   };
   /** Emits a Kubernetes Event once per new occurrence, when it is about the resource, its ReplicaSets or pods. */
   const announceEvent = async (event: KubeObject) => {

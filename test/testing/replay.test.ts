@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { KubeClient } from '../../src/kube/client.js';
+import { kubeConfigFromString } from '../../src/kube/config.js';
+import { REDACTED } from '../../src/kube/recorder.js';
+import type { KubeObject } from '../../src/kube/types.js';
+import { startFakeCluster } from '../../src/testing/cluster.js';
+import { readRecording, replayFixture, shiftTimestamps } from '../../src/testing/replay.js';
+import type { TrackEvent } from '../../src/track/events.js';
+import { trackResource } from '../../src/track/resource.js';
+
+const deployment = (name: string, replicas: number): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: 'default' },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: { containers: [{ name: 'app', image: `registry.local/${name}:v1` }] },
+    },
+  },
+});
+
+/** What must be the same in a recorded and a replayed track (times and order across streams may differ). */
+function essence(events: TrackEvent[]) {
+  const logs: Record<string, string[]> = {};
+  for (const e of events) if (e.type === 'log') (logs[`${e.pod}/${e.container}`] ??= []).push(...e.lines);
+  return {
+    end: events.at(-1)?.type,
+    reasons: events
+      .flatMap((e) => (e.type === 'failed' || e.type === 'pod-error' ? [`${e.type} ${e.reason}`] : []))
+      .sort(),
+    pods: events.flatMap((e) => (e.type === 'pod' && e.change === 'added' ? [e.pod] : [])).sort(),
+    events: [
+      ...new Set(events.flatMap((e) => (e.type === 'event' ? [`${e.involvedObject} ${e.reason}`] : []))),
+    ].sort(),
+    logs,
+  };
+}
+
+describe('record and replay', () => {
+  test('a track recorded on the fake cluster replays to the same events; the file keeps no secret', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubedog-rec-'));
+    const file = join(dir, 'rollout.ndjson');
+    writeFileSync(file, 'old content', { mode: 0o644 });
+    let recorded: TrackEvent[] = [];
+    {
+      await using cluster = await startFakeCluster({ auth: { tokens: { 'sup3r-s3cret-t0ken': 'alice' } } });
+      cluster.behave('web-*', 'app', { logs: ['starting', 'listening on :8080'], readyAfter: '500ms' });
+      cluster.behave('bad-*', 'app', {
+        readyAfter: null,
+        exitAfter: '300ms',
+        exitCode: 2,
+        exitLogs: ['fatal: no config'],
+      });
+      await cluster.client.create('Secret', {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'db', namespace: 'default' },
+        data: { password: Buffer.from('hunter2-db-password').toString('base64') },
+      });
+      const recording = new KubeClient(kubeConfigFromString(cluster.kubeconfig), { record: file });
+      await recording.get('Secret', { name: 'db' });
+      await recording.list('Secret', {});
+      // Created a while after the track starts, so every Event is clearly newer than the track
+      // (Event times have whole seconds) — in the recording and in the replay alike.
+      const later = (object: KubeObject) =>
+        setTimeout(() => void cluster.client.create('Deployment', object), 1100);
+      later(deployment('web', 2));
+      for await (const event of trackResource(
+        recording,
+        { kind: 'deploy', name: 'web' },
+        { timeout: 10_000 },
+      ))
+        recorded.push(event);
+      later(deployment('bad', 1));
+      const bad: TrackEvent[] = [];
+      for await (const event of trackResource(
+        recording,
+        { kind: 'deploy', name: 'bad' },
+        { timeout: 10_000, failuresAllowedPerReplica: 0 },
+      ))
+        bad.push(event);
+      recorded = [...recorded, ...bad];
+      await recording.close();
+    }
+    const text = readFileSync(file, 'utf8');
+    assert.equal(statSync(file).mode & 0o777, 0o600, 'the recording is private');
+    assert.ok(!text.includes('sup3r-s3cret-t0ken'), 'no token');
+    assert.ok(!text.toLowerCase().includes('authorization'), 'no Authorization header');
+    assert.ok(!text.includes(Buffer.from('hunter2-db-password').toString('base64')), 'no Secret data');
+    assert.ok(text.includes(REDACTED));
+    assert.ok(readRecording(file).exchanges.length > 5);
+
+    await using replay = await replayFixture(file, { speed: 1 });
+    const replayed: TrackEvent[] = [];
+    for await (const event of trackResource(
+      replay.client,
+      { kind: 'deploy', name: 'web' },
+      { timeout: 10_000 },
+    ))
+      replayed.push(event);
+    for await (const event of trackResource(
+      replay.client,
+      { kind: 'deploy', name: 'bad' },
+      { timeout: 10_000, failuresAllowedPerReplica: 0 },
+    ))
+      replayed.push(event);
+    const web = recorded.findIndex((e) => e.resource.name === 'bad');
+    assert.deepEqual(
+      essence(replayed.filter((e) => e.resource.name === 'web')),
+      essence(recorded.slice(0, web)),
+    );
+    assert.deepEqual(
+      essence(replayed.filter((e) => e.resource.name === 'bad')),
+      essence(recorded.slice(web)),
+    );
+    assert.equal(
+      essence(replayed).logs[Object.keys(essence(replayed).logs).find((k) => k.startsWith('bad-')) ?? '']?.at(
+        -1,
+      ),
+      'fatal: no config',
+    );
+    assert.deepEqual(replay.unmatched, []);
+  });
+
+  test('a request the recording does not have: a 404 naming it and the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubedog-rec-'));
+    const file = join(dir, 'empty.ndjson');
+    writeFileSync(
+      file,
+      `${JSON.stringify({ kubedog: 'recording', version: 1, server: 'https://x', startedAt: new Date().toISOString() })}\n`,
+    );
+    await using replay = await replayFixture(file);
+    await assert.rejects(replay.client.get('Deployment', { name: 'web' }), (error: Error) => {
+      assert.match(
+        error.message,
+        /replay: no recorded exchange for GET \/apis\/apps\/v1\/namespaces\/default\/deployments\/web in .*empty\.ndjson/,
+      );
+      return true;
+    });
+    assert.deepEqual(replay.unmatched, ['GET /apis/apps/v1/namespaces/default/deployments/web']);
+    const bad = join(dir, 'bad.ndjson');
+    writeFileSync(bad, 'not json\n');
+    await assert.rejects(replayFixture(bad), /recording .*bad\.ndjson: line 1 is not JSON/);
+  });
+
+  test('timestamps move with the replay, keeping their precision', () => {
+    const hour = 3_600_000;
+    assert.equal(shiftTimestamps('"2026-11-26T10:00:00Z"', hour), '"2026-11-26T11:00:00Z"');
+    assert.equal(
+      shiftTimestamps('2026-11-26T10:00:00.123456789Z line', 1),
+      '2026-11-26T10:00:00.124456789Z line',
+    );
+    assert.equal(shiftTimestamps('{"t":"2026-11-26T23:59:59.5Z"}', 1000), '{"t":"2026-11-27T00:00:00.5Z"}');
+  });
+});
