@@ -20,6 +20,7 @@ export {
   type ResolvedKubeConfig,
   type UserConfig,
 } from './kube/config.js';
+export { parseDuration, parseSince } from './kube/duration.js';
 export {
   InvalidInputError,
   isKubeApiError,
@@ -37,6 +38,7 @@ export {
 } from './kube/errors.js';
 export { LineSplitter, readLines } from './kube/lines.js';
 export type { LogLine, LogNotice, LogOptions } from './kube/logs.js';
+export { REDACTED, type RecordedLine } from './kube/recorder.js';
 export { BUILTIN_RESOURCES, findBuiltinResource, type ResourceType, resourcePath } from './kube/resources.js';
 export { parseFieldSelector, parseLabelSelector } from './kube/selector.js';
 export type {
@@ -83,18 +85,22 @@ export type {
   TrackEventType,
 } from './track/events.js';
 export { type FeedCallbacks, feed, STOP } from './track/feed.js';
+export { decodeHelmRelease, encodeHelmRelease, type HelmRelease, readHelmRelease } from './track/helm.js';
 export type { LogOptions as TrackLogOptions } from './track/logs.js';
 export { parseManifests } from './track/manifests.js';
 export {
   type FailMode,
+  isTrackable,
   type MultitrackEvent,
   type MultitrackSpec,
   type MultitrackSummary,
   multitrack,
+  specFromManifest,
   specFromObject,
   specsFromCluster,
   TRACKABLE_KINDS,
 } from './track/multitrack.js';
+export { type FailureReport, FailureWitness, type FailureWitnessOptions } from './track/report.js';
 export {
   type KindTracker,
   type TrackOptions,

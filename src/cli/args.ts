@@ -26,6 +26,7 @@ export const OPTIONS = {
   'failures-allowed-per-replica': { type: 'string' },
   'no-activity-timeout': { type: 'string' },
   rules: { type: 'string' },
+  record: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -107,6 +108,7 @@ export interface TrackArgs {
   failuresAllowedPerReplica?: number;
   noActivityTimeout?: number;
   rules?: string;
+  record?: string;
 }
 
 const FAIL_MODES: readonly FailMode[] = ['fail-whole-deploy', 'ignore', 'hope-until-end'];
@@ -167,6 +169,7 @@ export function trackArgs(mode: 'rollout' | 'follow', values: ParsedValues, word
     ...(failMode !== undefined ? { failMode: failMode as FailMode } : {}),
     ...(allowed !== undefined ? { failuresAllowedPerReplica: Number(allowed) } : {}),
     ...(values.rules !== undefined ? { rules: values.rules } : {}),
+    ...(values.record !== undefined ? { record: values.record } : {}),
   };
   // rollout track has a default timeout (5m, like kubectl rollout status in CI); follow has none.
   const timeout = duration('timeout', values.timeout ?? (mode === 'rollout' ? '5m' : undefined));

@@ -46,6 +46,8 @@ Verdicts:
       --failures-allowed-per-replica N
                            container failures tolerated per replica (default 1)
       --rules FILE         readiness rules for custom kinds (YAML; see docs/readiness.md)
+      --record FILE        record every API exchange to FILE (NDJSON, mode 0600; no
+                           credentials, Secret data redacted) for replayFixture()
 
 Log lines go to stdout; everything else kubedog says goes to stderr.`;
 

@@ -5,6 +5,8 @@ export interface Clock {
   now(): number;
   /** Runs `fn` after `ms` of this clock's time; returns a cancel function. */
   after(ms: number, fn: () => void): () => void;
+  /** Moves simulated time forward (`'5m'`); only a manual clock can. */
+  advance(by: number | string): Promise<void>;
 }
 
 export class RealClock implements Clock {
@@ -16,6 +18,12 @@ export class RealClock implements Clock {
     const timer = setTimeout(fn, ms);
     timer.unref?.();
     return () => clearTimeout(timer);
+  }
+
+  advance(_by: number | string): Promise<void> {
+    return Promise.reject(
+      new Error("clock.advance() needs a simulated clock: startFakeCluster({ clock: 'manual' })"),
+    );
   }
 }
 

@@ -6,12 +6,14 @@ import { KubeClient } from '../kube/client.js';
 import { kubeConfigFromString } from '../kube/config.js';
 import { findBuiltinResource, type ResourceType } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
+import { parseManifests } from '../track/manifests.js';
 import { type Clock, ManualClock, RealClock } from './clock.js';
 import { type ContainerBehaviour, ControlPlane, type PodBehaviour } from './controllers/index.js';
 import { applyDefaults } from './defaults.js';
 import type { Faults } from './faults.js';
 import { LogStore } from './log-store.js';
 import { Random } from './random.js';
+import { NodeScenario, PodScenario, type ScenarioTarget } from './scenario.js';
 import { ApiServer, type FakeAuthOptions, type ForbidRule, type ServerStats } from './server.js';
 import { ObjectStore } from './store.js';
 import { loadTestPki } from './tls.js';
@@ -77,6 +79,18 @@ export interface FakeCluster {
   cordon(node: string, unschedulable?: boolean): void;
   /** Resolves when the simulated control plane has nothing left to do right now. */
   settled(): Promise<void>;
+  /**
+   * Creates the objects of manifests (YAML/JSON text, multi-document, or
+   * objects) the way `kubectl apply` would: created when new, merged into
+   * the existing object otherwise. Returns what the server stored.
+   */
+  apply(manifests: string | KubeObject | KubeObject[]): Promise<KubeObject[]>;
+  /** Scripts the pods whose name matches `pattern` (a glob): `cluster.pod('web-*').container('app').failsToPull()`. */
+  pod(pattern: string): PodScenario;
+  /** A node (`node-1` … `node-N`): `cluster.node('node-2').cordon()`. */
+  node(name: string): NodeScenario;
+  /** The same scenario builders, grouped. */
+  readonly scenario: { pod(pattern: string): PodScenario; node(name: string): NodeScenario };
   /** A kubeconfig for this cluster with another `user` section (raw kubeconfig fields). */
   kubeconfigWith(user: Record<string, unknown>, cluster?: Record<string, unknown>): string;
   close(): Promise<void>;
@@ -180,11 +194,47 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   };
+  const target: ScenarioTarget = {
+    behave: (pattern, container, behaviour) =>
+      requireControlPlane().behaviours.container(pattern, container, behaviour),
+    behavePod: (pattern, behaviour) => requireControlPlane().behaviours.pod(pattern, behaviour),
+    cordon: (node, unschedulable = true) => {
+      store.patch(typeOf('Node'), undefined, node, { spec: { unschedulable: unschedulable || null } });
+    },
+  };
+  const scenario = {
+    pod: (pattern: string) => new PodScenario(target, pattern),
+    node: (name: string) => new NodeScenario(target, name),
+  };
+  const apply = async (manifests: string | KubeObject | KubeObject[]) => {
+    const objects =
+      typeof manifests === 'string'
+        ? parseManifests(manifests, 'manifests')
+        : Array.isArray(manifests)
+          ? manifests
+          : [manifests];
+    const stored: KubeObject[] = [];
+    for (const object of objects) {
+      const kind = object.kind ?? '';
+      try {
+        stored.push(await client.create(kind, object));
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+        const ref = { name: object.metadata.name ?? '', namespace: object.metadata.namespace };
+        stored.push(await client.patch(kind, ref, object));
+      }
+    }
+    return stored;
+  };
   return {
     url,
     kubeconfig,
     kubeconfigPath,
     client,
+    apply,
+    scenario,
+    pod: scenario.pod,
+    node: scenario.node,
     store,
     logs,
     faults: server.faults,
@@ -195,12 +245,9 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
       store.create(typeOf(object.kind ?? '', object.apiVersion), object) as T,
     dropStreams: () => server.dropStreams(),
     clock,
-    behave: (pattern, container, behaviour) =>
-      requireControlPlane().behaviours.container(pattern, container, behaviour),
-    behavePod: (pattern, behaviour) => requireControlPlane().behaviours.pod(pattern, behaviour),
-    cordon: (node, unschedulable = true) => {
-      store.patch(typeOf('Node'), undefined, node, { spec: { unschedulable: unschedulable || null } });
-    },
+    behave: target.behave,
+    behavePod: target.behavePod,
+    cordon: target.cordon,
     settled: async () => {
       await controlPlane?.idle();
     },

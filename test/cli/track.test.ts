@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { startFakeCluster } from '../../src/testing/cluster.js';
+import { replayFixture } from '../../src/testing/replay.js';
 import { deployment, hasEscapes, runCli } from './helpers.js';
 
 describe('kubedog rollout track', () => {
@@ -346,5 +347,44 @@ describe('kubedog rollout track', () => {
       .map((line) => (JSON.parse(line) as { type: string }).type);
     assert.deepEqual(types.slice(-2), ['deleted', 'summary']);
     assert.ok(types.includes('ready'));
+  });
+
+  test('--record writes a private recording that replays to the same verdict and report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubedog-record-'));
+    const file = join(dir, 'bad-image.ndjson');
+    let recorded: Awaited<ReturnType<typeof runCli>>;
+    {
+      await using cluster = await startFakeCluster();
+      cluster.behave('web-*', 'app', { pullFails: true });
+      await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+      recorded = await runCli([
+        'rollout',
+        'track',
+        'deploy/web',
+        '--record',
+        file,
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+      ]);
+    }
+    assert.equal(recorded.code, 1, recorded.stderr);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    await using replay = await replayFixture(file);
+    const replayed = await runCli(['rollout', 'track', 'deploy/web', '--kubeconfig', replay.kubeconfigPath]);
+    assert.equal(replayed.code, 1, replayed.stderr);
+    const report = (stderr: string) =>
+      stderr.split('\n').filter((l) => l.startsWith('✗ deploy/web: ') || l.startsWith('  hint:'));
+    assert.deepEqual(report(replayed.stderr), report(recorded.stderr));
+    const unwritable = await runCli([
+      'rollout',
+      'track',
+      'deploy/web',
+      '--record',
+      join(dir, 'no', 'such', 'dir.ndjson'),
+      '--kubeconfig',
+      replay.kubeconfigPath,
+    ]);
+    assert.equal(unwritable.code, 64);
+    assert.match(unwritable.stderr, /^kubedog: --record .*dir\.ndjson: cannot write: ENOENT$/m);
   });
 });

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { KubeClient } from '../../kube/client.js';
 import { loadKubeConfig } from '../../kube/config.js';
 import { InvalidInputError } from '../../kube/errors.js';
-import { parseRules } from '../../status/index.js';
+import type { KubeObject } from '../../kube/types.js';
+import { type CustomRule, parseRules } from '../../status/index.js';
 import type { ResourceRef, TrackEvent } from '../../track/events.js';
 import type { LogOptions } from '../../track/logs.js';
 import { type MultitrackSpec, type MultitrackSummary, multitrack } from '../../track/multitrack.js';
@@ -40,21 +41,42 @@ const refOf = (spec: MultitrackSpec): ResourceRef => ({
  * one multitrack, render its events, and turn the outcome into an exit code.
  */
 export async function track(args: TrackArgs, io: CommandIO): Promise<number> {
-  const started = performance.now();
-  const elapsed = () => formatElapsed(performance.now() - started);
   // Everything local is checked before the cluster is contacted.
   const manifests = readManifests(args, io.stdin);
   const rules = args.rules !== undefined ? parseRules(readRules(args.rules), args.rules) : undefined;
-  const client =
-    io.client ??
-    new KubeClient(
-      loadKubeConfig({
-        env: io.env,
-        ...(args.kubeconfig !== undefined ? { kubeconfig: args.kubeconfig } : {}),
-        ...(args.context !== undefined ? { context: args.context } : {}),
-        ...(args.namespace !== undefined ? { namespace: args.namespace } : {}),
-      }),
-    );
+  const client = io.client ?? newClient(args, io.env);
+  try {
+    return await run(args, io, client, manifests, rules);
+  } finally {
+    // Flushes a recording; the demo's client belongs to the demo.
+    if (!io.client) await client.close();
+  }
+}
+
+function newClient(args: TrackArgs, env: NodeJS.ProcessEnv): KubeClient {
+  const config = loadKubeConfig({
+    env,
+    ...(args.kubeconfig !== undefined ? { kubeconfig: args.kubeconfig } : {}),
+    ...(args.context !== undefined ? { context: args.context } : {}),
+    ...(args.namespace !== undefined ? { namespace: args.namespace } : {}),
+  });
+  try {
+    return new KubeClient(config, args.record !== undefined ? { record: args.record } : {});
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new InvalidInputError(`--record ${args.record}: cannot write: ${code}`, 'record');
+  }
+}
+
+async function run(
+  args: TrackArgs,
+  io: CommandIO,
+  client: KubeClient,
+  manifests: KubeObject[],
+  rules: CustomRule[] | undefined,
+): Promise<number> {
+  const started = performance.now();
+  const elapsed = () => formatElapsed(performance.now() - started);
   const specs = await collectSpecs(client, args, { manifests, signal: io.signal });
   for (const spec of specs) {
     if (args.failMode && !spec.failMode) spec.failMode = args.failMode;

@@ -20,7 +20,8 @@ export interface ContainerBehaviour {
   logs?: string[];
   /** Keep writing `tick N` lines (or `logLine` with {n}) at this interval while running. */
   logEvery?: number | string;
-  logLine?: string;
+  /** The line `logEvery` writes (`{n}`: a counter from 1); several lines are written in turn. */
+  logLine?: string | string[];
   /** Time from start to ready; `null`: never ready (readiness probe keeps failing). @default 100 */
   readyAfter?: number | string | null;
   /** The container exits this long after it starts. */

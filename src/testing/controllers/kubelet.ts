@@ -426,12 +426,7 @@ export class NodeAgent {
       const tick = () => {
         if (!('running' in c.state) || c.restartCount !== instance) return;
         n++;
-        logs.append(
-          run.namespace,
-          run.name,
-          c.name,
-          (c.behaviour.logLine ?? 'tick {n}').replace('{n}', String(n)),
-        );
+        logs.append(run.namespace, run.name, c.name, lineAt(c.behaviour.logLine, n));
         this.#after(run, ms(logEvery, 1000), tick);
       };
       this.#after(run, ms(logEvery, 1000), tick);
@@ -701,4 +696,10 @@ export function parseMemory(text: string): number {
     T: 1e12,
   };
   return Number(m[1]) * (m[2] ? (units[m[2]] ?? 1) : 1);
+}
+
+/** The n-th (from 1) line a `logEvery` container writes. */
+function lineAt(logLine: string | string[] | undefined, n: number): string {
+  const lines = logLine === undefined ? ['tick {n}'] : Array.isArray(logLine) ? logLine : [logLine];
+  return (lines[(n - 1) % Math.max(1, lines.length)] ?? '').replace('{n}', String(n));
 }
