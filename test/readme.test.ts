@@ -56,6 +56,31 @@ describe('README', () => {
     );
   });
 
+  test('the deployment-script testing example is examples/deploy-script.test.ts, and its tests pass', () => {
+    assert.equal(
+      blockAfter('## Testing your deployment scripts', 'ts'),
+      readFileSync('examples/deploy-script.test.ts', 'utf8').trimEnd(),
+    );
+    const runnable = readFileSync('examples/deploy-script.test.ts', 'utf8')
+      .replace("from 'kubedog/testing'", "from '../src/testing/index.js'")
+      .replace("from 'kubedog'", "from '../src/index.js'");
+    const file = `examples/.readme-${Math.random().toString(36).slice(2)}.test.ts`;
+    writeFileSync(file, runnable);
+    try {
+      // A test run of its own, not a child of this one (node:test tells them apart by NODE_TEST_CONTEXT).
+      const { NODE_TEST_CONTEXT: _child, ...env } = process.env;
+      const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', file], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env,
+      });
+      assert.equal(result.status, 0, result.stdout + result.stderr);
+      assert.match(result.stdout, /^# pass 3$/m);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
   test('the behaviour example of the testing kit runs', () => {
     const snippet = blockAfter('Per-container behaviour is scripted', 'ts');
     const file = `examples/.readme-behaviour-${process.pid}.ts`;

@@ -46,6 +46,9 @@ type Owned = { metadata: { ownerReferences?: { uid: string; controller?: boolean
 const ownedBy = (object: Owned, uid: string | undefined) =>
   uid !== undefined && (object.metadata.ownerReferences ?? []).some((r) => r.uid === uid && r.controller);
 
+/** How often a tracker judges again without a change (time-based verdicts). */
+const REJUDGE_MS = 1000;
+
 const POD_OWNERS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job']);
 
 /**
@@ -419,6 +422,8 @@ async function* track(
   const onAbort = () => fail(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
   armIdle();
+  // Some verdicts change with time alone (an unschedulable pod's grace runs out): judge again now and then.
+  const rejudge = setInterval(() => void judge().catch(fail), REJUDGE_MS);
   try {
     for (;;) {
       const next = await queue.next();
@@ -428,6 +433,7 @@ async function* track(
   } finally {
     clearTimeout(timer);
     clearTimeout(idleTimer);
+    clearInterval(rejudge);
     signal?.removeEventListener('abort', onAbort);
     for (const unsubscribe of unsubscribes) unsubscribe();
     tails?.stop();

@@ -29,7 +29,11 @@ const deployment = (name: string, replicas: number): KubeObject => ({
 /** What must be the same in a recorded and a replayed track (times and order across streams may differ). */
 function essence(events: TrackEvent[]) {
   const logs: Record<string, string[]> = {};
-  for (const e of events) if (e.type === 'log') (logs[`${e.pod}/${e.container}`] ??= []).push(...e.lines);
+  for (const e of events) {
+    if (e.type !== 'log') continue;
+    const key = `${e.pod}/${e.container}`;
+    logs[key] = [...(logs[key] ?? []), ...e.lines];
+  }
   return {
     end: events.at(-1)?.type,
     reasons: events

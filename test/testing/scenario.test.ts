@@ -34,7 +34,7 @@ describe('scenario API', () => {
     const [created] = await cluster.apply(WEB);
     assert.equal(created?.metadata.generation, 1);
     const [updated] = await cluster.apply(WEB.replace('replicas: 1', 'replicas: 3'));
-    assert.equal((updated?.spec as { replicas: number }).replicas, 3);
+    assert.equal((updated?.spec as { replicas?: number } | undefined)?.replicas, 3);
     assert.equal(updated?.metadata.generation, 2);
     await assert.rejects(cluster.apply('kind: [broken'), /invalid manifest manifests: document 1/);
   });

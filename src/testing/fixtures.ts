@@ -1,0 +1,353 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { KubeObject } from '../kube/types.js';
+import type { TrackOptions } from '../track/resource.js';
+import type { FakeCluster } from './cluster.js';
+
+/**
+ * The fixture library: recorded tracks of common rollouts and failures, in
+ * `fixtures/scenarios/NAME.ndjson`, replayed with `replayFixture`. Each entry
+ * says how it was made (`setup` on a simulated cluster, `scripts/record-fixtures.ts`)
+ * and what a track of it must show (`expect`).
+ */
+export interface FixtureScenario {
+  name: string;
+  description: string;
+  /** What to track, as `trackResource` takes it. */
+  kind: string;
+  resource: string;
+  /** Tracker options the recording used; a replay should pass the same. */
+  options?: Omit<TrackOptions, 'signal'>;
+  /** Makes the scenario happen on a fresh simulated cluster (namespace `default`). */
+  setup(cluster: FakeCluster): Promise<void>;
+  expect: {
+    end: 'ready' | 'failed';
+    reason?: string;
+    /** Log lines that must be among those delivered. */
+    logs?: string[];
+  };
+}
+
+const later = (ms: number, action: () => Promise<unknown>) => {
+  setTimeout(() => void action().catch(() => {}), ms);
+};
+
+/**
+ * Objects are created a moment after the track starts (it waits for them),
+ * as after `kubectl apply`: every Event is then newer than the track.
+ */
+const START_MS = 1100;
+
+const deployment = (
+  name: string,
+  spec: Record<string, unknown> = {},
+  pod: Record<string, unknown> = {},
+): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: 'default' },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: { containers: [{ name: 'app', image: `registry.local/${name}:v1` }], ...pod },
+    },
+    ...spec,
+  },
+});
+
+const job = (name: string, spec: Record<string, unknown> = {}): KubeObject => ({
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name, namespace: 'default' },
+  spec: {
+    backoffLimit: 1,
+    template: {
+      spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: `registry.local/${name}:v1` }] },
+    },
+    ...spec,
+  },
+});
+
+const applyLater = (cluster: FakeCluster, ...objects: KubeObject[]) =>
+  later(START_MS, () => cluster.apply(objects));
+
+export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
+  {
+    name: 'deployment-ready',
+    description: 'a Deployment of 2 replicas rolls out; its pods log at start',
+    kind: 'Deployment',
+    resource: 'web',
+    async setup(cluster) {
+      cluster.pod('web-*').container('app').logs(['listening on :8080']).becomesReadyAfter('400ms');
+      applyLater(cluster, deployment('web'));
+    },
+    expect: { end: 'ready', logs: ['listening on :8080'] },
+  },
+  {
+    name: 'deployment-rolling-update',
+    description: 'a ready Deployment gets a new image; new pods start, old ones go',
+    kind: 'Deployment',
+    resource: 'web',
+    async setup(cluster) {
+      cluster.pod('web-*').container('app').logs(['web v1 up']).becomesReadyAfter('100ms');
+      await cluster.apply(deployment('web'));
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      // The update comes just before the track starts, as `kubectl set image && kubedog …`.
+      cluster.pod('web-*').container('app').logs(['web v2 up']).becomesReadyAfter('500ms');
+      await cluster.client.patch(
+        'Deployment',
+        { name: 'web' },
+        { spec: { template: { spec: { containers: [{ name: 'app', image: 'registry.local/web:v2' }] } } } },
+      );
+    },
+    expect: { end: 'ready', logs: ['web v2 up'] },
+  },
+  {
+    name: 'deployment-bad-image',
+    description: 'the image does not exist: ErrImagePull, then ImagePullBackOff',
+    kind: 'Deployment',
+    resource: 'web',
+    async setup(cluster) {
+      cluster.pod('web-*').container('app').failsToPull();
+      applyLater(cluster, deployment('web'));
+    },
+    expect: { end: 'failed', reason: 'ImagePullBackOff' },
+  },
+  {
+    name: 'deployment-invalid-image-name',
+    description: 'an image reference that cannot be parsed: InvalidImageName',
+    kind: 'Deployment',
+    resource: 'web',
+    async setup(cluster) {
+      applyLater(
+        cluster,
+        deployment('web', {}, { containers: [{ name: 'app', image: 'registry.local/Web:V1' }] }),
+      );
+    },
+    expect: { end: 'failed', reason: 'InvalidImageName' },
+  },
+  {
+    name: 'deployment-crash-loop',
+    description:
+      'the container exits at start, again and again (CrashLoopBackOff); past the allowed restarts the track fails',
+    kind: 'Deployment',
+    resource: 'web',
+    async setup(cluster) {
+      cluster
+        .pod('web-*')
+        .container('app')
+        .crashLoops({ logs: ['loading config', 'panic: missing DATABASE_URL'], exitCode: 2 });
+      applyLater(cluster, deployment('web', { replicas: 1 }));
+    },
+    expect: { end: 'failed', reason: 'Restarted', logs: ['panic: missing DATABASE_URL'] },
+  },
+  {
+    name: 'deployment-oom',
+    description: 'the container is killed for its memory: OOMKilled',
+    kind: 'Deployment',
+    resource: 'web',
+    options: { failuresAllowedPerReplica: 0 },
+    async setup(cluster) {
+      cluster.pod('web-*').container('app').runsOutOfMemory({ after: '200ms' });
+      applyLater(cluster, deployment('web', { replicas: 1 }));
+    },
+    expect: { end: 'failed', reason: 'OOMKilled' },
+  },
+  {
+    name: 'deployment-unschedulable',
+    description: 'no node can take the pods (requests too big): Unschedulable after the grace',
+    kind: 'Deployment',
+    resource: 'web',
+    options: { unschedulableGraceMs: 1000 },
+    async setup(cluster) {
+      applyLater(
+        cluster,
+        deployment(
+          'web',
+          { replicas: 1 },
+          {
+            containers: [
+              {
+                name: 'app',
+                image: 'registry.local/web:v1',
+                resources: { requests: { cpu: '64', memory: '1Ti' } },
+              },
+            ],
+          },
+        ),
+      );
+    },
+    expect: { end: 'failed', reason: 'Unschedulable' },
+  },
+  {
+    name: 'deployment-missing-configmap',
+    description: 'a ConfigMap the pods need does not exist: CreateContainerConfigError after the grace',
+    kind: 'Deployment',
+    resource: 'web',
+    options: { configGraceMs: 1000 },
+    async setup(cluster) {
+      applyLater(
+        cluster,
+        deployment(
+          'web',
+          { replicas: 1 },
+          {
+            containers: [
+              {
+                name: 'app',
+                image: 'registry.local/web:v1',
+                envFrom: [{ configMapRef: { name: 'web-settings' } }],
+              },
+            ],
+          },
+        ),
+      );
+    },
+    expect: { end: 'failed', reason: 'CreateContainerConfigError' },
+  },
+  {
+    name: 'deployment-progress-deadline',
+    description: 'pods never become ready; the controller gives up: ProgressDeadlineExceeded',
+    kind: 'Deployment',
+    resource: 'web',
+    async setup(cluster) {
+      cluster.pod('web-*').container('app').neverBecomesReady();
+      applyLater(cluster, deployment('web', { replicas: 1, progressDeadlineSeconds: 2 }));
+    },
+    expect: { end: 'failed', reason: 'ProgressDeadlineExceeded' },
+  },
+  {
+    name: 'deployment-deleted',
+    description: 'the Deployment is deleted while it rolls out',
+    kind: 'Deployment',
+    resource: 'web',
+    async setup(cluster) {
+      cluster.pod('web-*').container('app').neverBecomesReady();
+      applyLater(cluster, deployment('web', { replicas: 1 }));
+      later(START_MS + 800, () => cluster.client.delete('Deployment', { name: 'web' }));
+    },
+    expect: { end: 'failed', reason: 'Deleted' },
+  },
+  {
+    name: 'job-complete',
+    description: 'a Job runs to completion, with its logs',
+    kind: 'Job',
+    resource: 'migrate',
+    async setup(cluster) {
+      cluster
+        .pod('migrate-*')
+        .container('main')
+        .exits(0, { after: '300ms', logs: ['applied 3 migrations'] });
+      applyLater(cluster, job('migrate'));
+    },
+    expect: { end: 'ready', logs: ['applied 3 migrations'] },
+  },
+  {
+    name: 'job-backoff-limit',
+    description: 'every attempt of a Job fails: BackoffLimitExceeded, with the logs of each attempt',
+    kind: 'Job',
+    resource: 'migrate',
+    async setup(cluster) {
+      cluster
+        .pod('migrate-*')
+        .container('main')
+        .exits(1, { after: '200ms', logs: ['ERROR: relation "orders" already exists'] });
+      applyLater(cluster, job('migrate'));
+    },
+    expect: {
+      end: 'failed',
+      reason: 'BackoffLimitExceeded',
+      logs: ['ERROR: relation "orders" already exists'],
+    },
+  },
+  {
+    name: 'statefulset-ready',
+    description: 'a StatefulSet of 2 replicas starts them in order',
+    kind: 'StatefulSet',
+    resource: 'db',
+    async setup(cluster) {
+      cluster.pod('db-*').container('app').logs(['database system is ready']).becomesReadyAfter('200ms');
+      const sts = deployment('db', { serviceName: 'db' });
+      applyLater(cluster, { ...sts, kind: 'StatefulSet' });
+    },
+    expect: { end: 'ready', logs: ['database system is ready'] },
+  },
+  {
+    name: 'daemonset-ready',
+    description: 'a DaemonSet runs one pod on each of 3 nodes',
+    kind: 'DaemonSet',
+    resource: 'agent',
+    async setup(cluster) {
+      cluster.pod('agent-*').container('app').logs(['agent started']);
+      const ds = deployment('agent');
+      const { replicas: _replicas, ...spec } = ds.spec as Record<string, unknown>;
+      applyLater(cluster, { ...ds, kind: 'DaemonSet', spec });
+    },
+    expect: { end: 'ready', logs: ['agent started'] },
+  },
+  {
+    name: 'pod-init-containers',
+    description: 'a bare Pod whose init container runs first',
+    kind: 'Pod',
+    resource: 'web',
+    async setup(cluster) {
+      cluster
+        .pod('web')
+        .container('init-db')
+        .exits(0, { after: '200ms', logs: ['schema ready'] });
+      cluster.pod('web').container('app').logs(['serving']).becomesReadyAfter('200ms');
+      applyLater(cluster, {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'web', namespace: 'default' },
+        spec: {
+          initContainers: [{ name: 'init-db', image: 'registry.local/init:v1' }],
+          containers: [{ name: 'app', image: 'registry.local/web:v1' }],
+        },
+      });
+    },
+    expect: { end: 'ready', logs: ['schema ready', 'serving'] },
+  },
+  {
+    name: 'service-loadbalancer',
+    description: 'a LoadBalancer Service waits for its external address',
+    kind: 'Service',
+    resource: 'web',
+    async setup(cluster) {
+      applyLater(cluster, {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web', namespace: 'default' },
+        spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }] },
+      });
+    },
+    expect: { end: 'ready' },
+  },
+  {
+    name: 'ingress-address',
+    description: 'an Ingress waits for its load balancer address',
+    kind: 'Ingress',
+    resource: 'web',
+    async setup(cluster) {
+      applyLater(cluster, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name: 'web', namespace: 'default' },
+        spec: { rules: [{ host: 'shop.example.com' }] },
+      });
+    },
+    expect: { end: 'ready' },
+  },
+];
+
+/** The path of a recorded fixture of the library (`fixtures/scenarios/NAME.ndjson`). */
+export function fixturePath(name: string): string {
+  const path = fileURLToPath(new URL(`../../fixtures/scenarios/${name}.ndjson`, import.meta.url));
+  if (!existsSync(path)) {
+    const names = FIXTURE_SCENARIOS.map((s) => s.name).join(', ');
+    throw new Error(`no fixture "${name}" (there are: ${names})`);
+  }
+  return path;
+}
