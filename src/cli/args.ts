@@ -39,7 +39,7 @@ export function parseCommandLine(argv: string[]) {
     return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     // "Unknown option '--x'. To specify a positional argument …": the first sentence says it.
-    const message = (error as Error).message.split('. ')[0] ?? String(error);
+    const message = (error as Error).message.split('\n')[0]?.split('. ')[0] ?? String(error);
     throw new InvalidInputError(message, 'command line');
   }
 }

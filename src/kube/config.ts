@@ -189,7 +189,14 @@ function parseFile(text: string, path: string, dir: string): ParsedFile {
     return { path, dir, clusters: [], users: [], contexts: [], currentContext: undefined };
   if (!isMap(root))
     throw new KubeConfigError(`malformed kubeconfig ${path}: the document is not a mapping`, { file: path });
-  const plain = doc.toJS() as Record<string, unknown>;
+  let plain: Record<string, unknown>;
+  try {
+    plain = doc.toJS() as Record<string, unknown>;
+  } catch (error) {
+    // An alias to an anchor that is not there, and the like.
+    const what = (error as Error).message.split('\n')[0];
+    throw new KubeConfigError(`malformed kubeconfig ${path}: ${what}`, { file: path, cause: error });
+  }
   for (const key of ['clusters', 'users', 'contexts']) {
     const value = plain[key];
     if (value !== undefined && value !== null && !Array.isArray(value)) {

@@ -1,4 +1,4 @@
-import { InvalidInputError } from './errors.js';
+import { InvalidInputError, quote } from './errors.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -9,7 +9,7 @@ export function parseDuration(text: string): number {
   const parts = trimmed.match(/(\d+(?:\.\d+)?)(ms|s|m|h)/g);
   if (!parts || parts.join('') !== trimmed) {
     throw new InvalidInputError(
-      `invalid duration "${text}": use a number with a unit, like 90s, 5m or 1h30m`,
+      `invalid duration ${quote(text)}: use a number with a unit, like 90s, 5m or 1h30m`,
       text,
     );
   }
@@ -31,11 +31,11 @@ export function parseSince(text: string): number | Date | undefined {
     const time = new Date(trimmed);
     if (!/(Z|[+-]\d{2}:\d{2})$/i.test(trimmed) || Number.isNaN(time.getTime())) {
       throw new InvalidInputError(
-        `invalid time "${text}": use RFC 3339 with a zone, like 2026-11-26T10:00:00Z`,
+        `invalid time ${quote(text)}: use RFC 3339 with a zone, like 2026-11-26T10:00:00Z`,
         text,
       );
     }
     return time;
   }
-  return parseDuration(trimmed);
+  return parseDuration(text);
 }

@@ -176,3 +176,8 @@ export function isRetryable(error: unknown): boolean {
   if (error instanceof KubeDecodeError) return true;
   return false;
 }
+
+/** Quotes user input for a one-line message: control characters and quotes escaped, as JSON does. */
+export function quote(text: string): string {
+  return JSON.stringify(text);
+}

@@ -1,4 +1,4 @@
-import { InvalidInputError } from './errors.js';
+import { InvalidInputError, quote } from './errors.js';
 
 /**
  * Label and field selectors, parsed with the grammar of
@@ -26,7 +26,7 @@ function checkKey(key: string, selector: string): string {
     NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)));
   if (!valid)
     throw new InvalidInputError(
-      `invalid label selector "${selector}": "${key}" is not a valid label key`,
+      `invalid label selector ${quote(selector)}: ${quote(key)} is not a valid label key`,
       selector,
     );
   return key;
@@ -35,7 +35,7 @@ function checkKey(key: string, selector: string): string {
 function checkValue(value: string, selector: string): string {
   if (value !== '' && !NAME.test(value)) {
     throw new InvalidInputError(
-      `invalid label selector "${selector}": "${value}" is not a valid label value`,
+      `invalid label selector ${quote(selector)}: ${quote(value)} is not a valid label value`,
       selector,
     );
   }
@@ -67,12 +67,12 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
 
 function parseLabelRequirement(text: string, selector: string): LabelRequirement {
   const fail = (why: string) =>
-    new InvalidInputError(`invalid label selector "${selector}": ${why}`, selector);
+    new InvalidInputError(`invalid label selector ${quote(selector)}: ${why}`, selector);
   if (text === '') throw fail('empty requirement');
   const set = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(text);
   if (set) {
     const values = (set[3] ?? '').split(',').map((v) => checkValue(v.trim(), selector));
-    if (values.length === 1 && values[0] === '') throw fail(`"${text}" needs at least one value`);
+    if (values.length === 1 && values[0] === '') throw fail(`${quote(text)} needs at least one value`);
     return { key: checkKey(set[1] ?? '', selector), op: set[2] as 'in' | 'notin', values };
   }
   const binary = /^([^=!<>\s]+)\s*(==|=|!=|<|>)\s*(.*)$/.exec(text);
@@ -81,14 +81,14 @@ function parseLabelRequirement(text: string, selector: string): LabelRequirement
     const op = binary[2];
     const value = (binary[3] ?? '').trim();
     if (op === '<' || op === '>') {
-      if (!/^-?\d+$/.test(value)) throw fail(`"${text}" needs an integer after ${op}`);
+      if (!/^-?\d+$/.test(value)) throw fail(`${quote(text)} needs an integer after ${op}`);
       return { key, op: op === '>' ? 'gt' : 'lt', value: Number(value) };
     }
     return { key, op: op === '!=' ? 'notin' : 'in', values: [checkValue(value, selector)] };
   }
   if (text.startsWith('!')) return { key: checkKey(text.slice(1).trim(), selector), op: '!exists' };
   if (/^\S+$/.test(text)) return { key: checkKey(text, selector), op: 'exists' };
-  throw fail(`cannot parse "${text}"`);
+  throw fail(`cannot parse ${quote(text)}`);
 }
 
 export function matchesLabels(
@@ -147,7 +147,7 @@ export function parseFieldSelector(selector: string): FieldRequirement[] {
     const m = /^([^=!\s]+)\s*(==|=|!=)\s*(.*)$/.exec(text);
     if (!m) {
       throw new InvalidInputError(
-        `invalid field selector "${selector}": "${text}" is not of the form field=value or field!=value`,
+        `invalid field selector ${quote(selector)}: ${quote(text)} is not of the form field=value or field!=value`,
         selector,
       );
     }

@@ -39,7 +39,13 @@ export function parseRules(text: string, source: string): CustomRule[] {
       `${at ? `line ${at.line}: ` : ''}${(error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
     );
   }
-  const root = doc.toJS() as { rules?: unknown } | null;
+  let root: { rules?: unknown } | null;
+  try {
+    root = doc.toJS() as { rules?: unknown } | null;
+  } catch (error) {
+    // An alias to an anchor that is not there, and the like.
+    throw fail((error as Error).message.split('\n')[0] ?? 'not valid YAML');
+  }
   if (!root || typeof root !== 'object' || !Array.isArray(root.rules))
     throw fail('expected a top-level "rules" list');
   return root.rules.map((raw, index) => {

@@ -21,7 +21,16 @@ export function parseManifests(text: string, source: string): KubeObject[] {
         source,
       );
     }
-    const value = document.toJS() as unknown;
+    let value: unknown;
+    try {
+      value = document.toJS();
+    } catch (error) {
+      // An alias to an anchor that is not there, and the like.
+      throw new InvalidInputError(
+        `invalid manifest ${source}: document ${index + 1}: ${(error as Error).message.split('\n')[0]}`,
+        source,
+      );
+    }
     if (value === null || value === undefined) continue;
     collect(value, `${source}: document ${index + 1}`, objects);
   }
