@@ -2,8 +2,8 @@
 // Runs the fast test suite with node:test through tsx. Node 20's test runner
 // does not expand globs, so the test files are collected here.
 // Usage: node scripts/test.mjs [--timeout=MS] [dir-or-file ...]   (default: test/, 60000 ms per file)
-import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function collect(path, out) {
@@ -28,9 +28,54 @@ const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-
   stdio: 'inherit',
 });
 if (build.status !== 0) process.exit(build.status ?? 1);
-const result = spawnSync(
+const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${timeout}`, ...files],
-  { stdio: 'inherit' },
+  { stdio: ['inherit', 'pipe', 'pipe'] },
 );
-process.exit(result.status ?? 1);
+// Everything the suite prints is also scanned for the test credentials: none may ever show.
+const output = [];
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  output.push(chunk);
+});
+child.stderr.on('data', (chunk) => {
+  process.stderr.write(chunk);
+  output.push(chunk);
+});
+const status = await new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+const leaks = testSecrets().filter((secret) => Buffer.concat(output).includes(secret));
+if (leaks.length > 0) {
+  console.error(
+    `\nsecret scan: the test output shows ${leaks.length} test credential(s): ${leaks.map((s) => s.slice(0, 6)).join(', ')}…`,
+  );
+  process.exit(1);
+}
+console.error(
+  `secret scan: none of ${testSecrets().length} test credentials in ${Buffer.concat(output).length} bytes of output`,
+);
+process.exit(status);
+
+/** The credentials the tests use: tokens, passwords (and their base64), and the test PKI's private keys. */
+function testSecrets() {
+  const passwords = ['hunter2-db-pa55word', 'hunter2-db-password'];
+  const tokens = [
+    's3cr3t-t0ken',
+    'sup3r-s3cret-t0ken',
+    'wr0ng-t0ken',
+    'sEcReT-t0ken-for-scan',
+    'fuzz-t0ken',
+    'kubedog-test-token-1',
+    'kubedog-test-token-2',
+    'kubedog-exec-token',
+    'wrong-token-value',
+    's3cret-token',
+  ];
+  const keys = readdirSync('fixtures/tls')
+    .filter((name) => name.endsWith('.key'))
+    .flatMap((name) => readFileSync(join('fixtures/tls', name), 'utf8').split('\n'))
+    .filter((line) => line.length >= 40 && !line.startsWith('-----'))
+    // Every EC key starts with the same header bytes: only what follows them is secret.
+    .map((line) => line.replace(/^MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg/, ''));
+  return [...tokens, ...passwords, ...passwords.map((p) => Buffer.from(p).toString('base64')), ...keys];
+}

@@ -27,6 +27,7 @@ export const OPTIONS = {
   'no-activity-timeout': { type: 'string' },
   rules: { type: 'string' },
   record: { type: 'string' },
+  debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -109,6 +110,8 @@ export interface TrackArgs {
   noActivityTimeout?: number;
   rules?: string;
   record?: string;
+  /** Print one line per API request on stderr (never a header, body or credential). */
+  debug: boolean;
 }
 
 const FAIL_MODES: readonly FailMode[] = ['fail-whole-deploy', 'ignore', 'hope-until-end'];
@@ -160,6 +163,7 @@ export function trackArgs(mode: 'rollout' | 'follow', values: ParsedValues, word
     output,
     noColor: values['no-color'] ?? false,
     quiet: values.quiet ?? false,
+    debug: values.debug ?? false,
     ...(values.selector !== undefined ? { selector: values.selector } : {}),
     ...(values['helm-release'] !== undefined ? { helmRelease: values['helm-release'] } : {}),
     ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),

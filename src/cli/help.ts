@@ -48,6 +48,7 @@ Verdicts:
       --rules FILE         readiness rules for custom kinds (YAML; see docs/readiness.md)
       --record FILE        record every API exchange to FILE (NDJSON, mode 0600; no
                            credentials, Secret data redacted) for replayFixture()
+      --debug              one line per API request on stderr (also KUBEDOG_DEBUG=1)
 
 Log lines go to stdout; everything else kubedog says goes to stderr.`;
 

@@ -54,6 +54,12 @@ export interface KubeClientOptions {
    * @example new KubeClient(config, { record: 'rollout.ndjson' })
    */
   record?: string;
+  /**
+   * Told one line per request (method, path, status, time) and per
+   * credential refresh — never a header, a body or a credential. The CLI
+   * prints them with `--debug` (or `KUBEDOG_DEBUG=1`).
+   */
+  debug?: (line: string) => void;
 }
 
 interface RawResponse {
@@ -87,6 +93,7 @@ export class KubeClient {
   #discovery: Promise<ResourceType[]> | undefined;
   #closed = false;
   readonly #recorder: Recorder | undefined;
+  readonly #debug: ((line: string) => void) | undefined;
 
   constructor(config: ResolvedKubeConfig, options: KubeClientOptions = {}) {
     this.config = config;
@@ -97,6 +104,8 @@ export class KubeClient {
     this.#http2 = options.http2 ?? false;
     this.#auth = new Authenticator(config.user, config.cluster, options.now ? { now: options.now } : {});
     if (options.record !== undefined) this.#recorder = new Recorder(options.record, config.cluster.server);
+    this.#debug = options.debug;
+    this.#debug?.(`client for ${config.cluster.server} (${config.source}), auth: ${this.#auth.describe()}`);
   }
 
   /** Loads the kubeconfig the way kubectl does and returns a client for it. */
@@ -275,6 +284,8 @@ export class KubeClient {
       };
       if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
       let response: RawResponse;
+      const started = performance.now();
+      const took = () => `${Math.round(performance.now() - started)} ms`;
       try {
         response = await this.#dispatcherFor(credentials).request({
           origin: this.#origin,
@@ -289,10 +300,14 @@ export class KubeClient {
         });
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        throw mapTransportError(error, this.config);
+        const mapped = mapTransportError(error, this.config);
+        this.#debug?.(`${method} ${fullPath} → ${mapped.message} (after ${took()})`);
+        throw mapped;
       }
+      this.#debug?.(`${method} ${fullPath} → ${response.statusCode} in ${took()}`);
       if (response.statusCode >= 200 && response.statusCode < 300) return response;
       if (response.statusCode === 401 && attempt === 0 && this.#auth.invalidate()) {
+        this.#debug?.('401: credentials refreshed, trying once more');
         await response.body.dump();
         continue;
       }

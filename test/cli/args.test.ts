@@ -90,6 +90,7 @@ describe('command line', () => {
       statusEvery: 30_000,
       noColor: true,
       quiet: true,
+      debug: false,
       failMode: 'hope-until-end',
       failuresAllowedPerReplica: 3,
       noActivityTimeout: 600_000,

@@ -44,7 +44,7 @@ export async function track(args: TrackArgs, io: CommandIO): Promise<number> {
   // Everything local is checked before the cluster is contacted.
   const manifests = readManifests(args, io.stdin);
   const rules = args.rules !== undefined ? parseRules(readRules(args.rules), args.rules) : undefined;
-  const client = io.client ?? newClient(args, io.env);
+  const client = io.client ?? newClient(args, io);
   try {
     return await run(args, io, client, manifests, rules);
   } finally {
@@ -53,15 +53,30 @@ export async function track(args: TrackArgs, io: CommandIO): Promise<number> {
   }
 }
 
-function newClient(args: TrackArgs, env: NodeJS.ProcessEnv): KubeClient {
+function newClient(args: TrackArgs, io: CommandIO): KubeClient {
+  const env = io.env;
   const config = loadKubeConfig({
     env,
     ...(args.kubeconfig !== undefined ? { kubeconfig: args.kubeconfig } : {}),
     ...(args.context !== undefined ? { context: args.context } : {}),
     ...(args.namespace !== undefined ? { namespace: args.namespace } : {}),
   });
+  const warn = (text: string) => io.stderr.write(`kubedog: warning: ${text}\n`);
+  if (config.cluster.insecureSkipTlsVerify)
+    warn(
+      `TLS verification is off for ${config.cluster.server} (insecure-skip-tls-verify in ${config.source}): the server is not authenticated`,
+    );
+  if (env.NODE_TLS_REJECT_UNAUTHORIZED === '0')
+    warn(
+      'NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: kubedog verifies TLS unless the kubeconfig says insecure-skip-tls-verify',
+    );
+  const debug =
+    args.debug || (env.KUBEDOG_DEBUG !== undefined && !['', '0', 'false'].includes(env.KUBEDOG_DEBUG));
   try {
-    return new KubeClient(config, args.record !== undefined ? { record: args.record } : {});
+    return new KubeClient(config, {
+      ...(args.record !== undefined ? { record: args.record } : {}),
+      ...(debug ? { debug: (line: string) => io.stderr.write(`kubedog: debug: ${line}\n`) } : {}),
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new InvalidInputError(`--record ${args.record}: cannot write: ${code}`, 'record');
