@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the fast test suite with node:test through tsx. Node 20's test runner
 // does not expand globs, so the test files are collected here.
-// Usage: node scripts/test.mjs [--timeout=MS] [dir-or-file ...]   (default: test/, 60000 ms per file)
+// Usage: node scripts/test.mjs [--timeout=MS] [--soak] [dir-or-file ...]   (default: test/, 60000 ms per file)
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,18 +9,20 @@ import { join } from 'node:path';
 function collect(path, out) {
   if (statSync(path).isDirectory()) {
     for (const entry of readdirSync(path).sort()) collect(join(path, entry), out);
-  } else if (path.endsWith('.test.ts')) {
+  } else if (path.endsWith(suffix)) {
     out.push(path);
   }
   return out;
 }
 
 const args = process.argv.slice(2);
+// --soak: the slow tier (files named *.soak.ts), run by `npm run test:soak` and CI, not by `npm test`.
+const suffix = args.includes('--soak') ? '.soak.ts' : '.test.ts';
 const timeout = args.find((a) => a.startsWith('--timeout='))?.slice('--timeout='.length) ?? '60000';
-const roots = args.filter((a) => !a.startsWith('--timeout='));
+const roots = args.filter((a) => !a.startsWith('--timeout=') && a !== '--soak');
 const files = (roots.length > 0 ? roots : ['test']).flatMap((root) => collect(root, []));
 if (files.length === 0) {
-  console.error(`no test files under ${roots.join(' ') || 'test'}`);
+  console.error(`no ${suffix} files under ${roots.join(' ') || 'test'}`);
   process.exit(1);
 }
 // The CLI tests run the built CLI (dist/), as users do: build first (a few seconds).
