@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { saveResults, which } from './lib.js';
 
 const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
 if (!existsSync(cli)) {
@@ -18,11 +19,26 @@ const commands: Record<string, string[]> = {
   'kubedog version': [cli, 'version'],
   'kubedog rollout track --help': [cli, 'rollout', 'track', '--help'],
 };
-const times = new Map<string, number[]>(Object.keys(commands).map((name) => [name, []]));
+// kubectl, when installed: its own binary, not node.
+const kubectl = which('kubectl');
+const binaries: Record<string, string> = kubectl ? { 'kubectl version --client': kubectl } : {};
+const all: [string, string, string[]][] = [
+  ...Object.entries(commands).map(([name, args]): [string, string, string[]] => [
+    name,
+    process.execPath,
+    args,
+  ]),
+  ...Object.entries(binaries).map(([name, path]): [string, string, string[]] => [
+    name,
+    path,
+    ['version', '--client'],
+  ]),
+];
+const times = new Map<string, number[]>(all.map(([name]) => [name, []]));
 for (let i = 0; i < runs + 2; i++) {
-  for (const [name, args] of Object.entries(commands)) {
+  for (const [name, command, args] of all) {
     const start = performance.now();
-    const result = spawnSync(process.execPath, args, { stdio: 'ignore' });
+    const result = spawnSync(command, args, { stdio: 'ignore' });
     const ms = performance.now() - start;
     if (result.status !== 0) throw new Error(`${name} exited with ${result.status}`);
     if (i >= 2) times.get(name)?.push(ms); // two warm-up rounds fill the OS file cache
@@ -38,4 +54,10 @@ for (const [name, values] of times) {
   const m = median(values);
   console.log(`| \`${name}\` | ${m.toFixed(1)} | ${(m / base).toFixed(2)} |`);
 }
-console.log(`\n${runs} runs each, ${process.version}, ${process.platform}/${process.arch}`);
+console.log(
+  `\n${runs} runs each, ${process.version}, ${process.platform}/${process.arch}${kubectl ? '' : '; kubectl is not installed'}`,
+);
+saveResults('cold-start', {
+  runs,
+  medians: Object.fromEntries([...times].map(([name, values]) => [name, median(values)])),
+});

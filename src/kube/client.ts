@@ -4,7 +4,7 @@ import { cancellable } from './cancellable.js';
 import { type LoadKubeConfigOptions, loadKubeConfig, type ResolvedKubeConfig } from './config.js';
 import { InvalidInputError } from './errors.js';
 import { mapTransportError, readApiError } from './http-errors.js';
-import { type LogLine, type LogOptions, readLogs } from './logs.js';
+import { type LogLine, type LogOptions, readLogBatches, readLogs } from './logs.js';
 import { Recorder } from './recorder.js';
 import { findBuiltinResource, type ResourceType, resourcePath } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selector.js';
@@ -244,6 +244,11 @@ export class KubeClient {
   /** Reads (and with `follow`, follows) the log of one container, line by line. */
   logs(pod: ObjectRef, options: LogOptions = {}): AsyncGenerator<LogLine> {
     return cancellable((signal) => readLogs(this, pod, { ...options, signal }), options.signal);
+  }
+
+  /** {@link KubeClient.logs}, the lines that arrived together as one array (for fast logs). */
+  logBatches(pod: ObjectRef, options: LogOptions = {}): AsyncGenerator<LogLine[]> {
+    return cancellable((signal) => readLogBatches(this, pod, { ...options, signal }), options.signal);
   }
 
   /** Closes every connection of this client. */

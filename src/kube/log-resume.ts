@@ -47,6 +47,11 @@ export class ResumePoint {
 }
 
 const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+const FRACTION = /^\d{1,9}$/;
+
+/** The seconds part of the last key made: log lines come many to the second. */
+let lastSecond = '';
+let lastSecondKey: string | undefined;
 
 /**
  * A string that sorts like the instant an RFC 3339 timestamp names, with
@@ -54,9 +59,33 @@ const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d
  * (Go's RFC3339Nano drops trailing zeros, so the texts themselves do not sort.)
  */
 export function logTimeKey(time: string): string | undefined {
+  // The usual form, `…THH:MM:SS[.fraction]Z`, parses its second once per second, not once per line.
+  if (time.length >= 20 && time.charCodeAt(time.length - 1) === 90 && time.charCodeAt(19) !== 43) {
+    const second = time.slice(0, 19);
+    if (second !== lastSecond) {
+      lastSecond = second;
+      lastSecondKey = secondKey(`${second}Z`);
+    }
+    if (lastSecondKey === undefined) return undefined;
+    if (time.length === 20) return `${lastSecondKey}.000000000`;
+    const fraction = time.slice(20, -1);
+    if (time.charCodeAt(19) !== 46 || !FRACTION.test(fraction)) return slowKey(time);
+    return `${lastSecondKey}.${fraction.padEnd(9, '0')}`;
+  }
+  return slowKey(time);
+}
+
+function slowKey(time: string): string | undefined {
   const m = RFC3339.exec(time);
   if (!m) return undefined;
-  const ms = Date.parse(`${m[1]}${m[3]}`);
+  const key = secondKey(`${m[1]}${m[3]}`);
+  return key === undefined ? undefined : `${key}.${(m[2] ?? '').padEnd(9, '0')}`;
+}
+
+/** Seconds since the epoch, zero-padded to sort as text; undefined for an invalid or pre-1970 time. */
+function secondKey(seconds: string): string | undefined {
+  if (!RFC3339.test(seconds)) return undefined;
+  const ms = Date.parse(seconds);
   if (Number.isNaN(ms) || ms < 0) return undefined;
-  return `${String(ms / 1000).padStart(13, '0')}.${(m[2] ?? '').padEnd(9, '0')}`;
+  return String(ms / 1000).padStart(13, '0');
 }

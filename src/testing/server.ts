@@ -680,47 +680,77 @@ export class ApiServer {
       release();
     };
     res.once('close', finish);
-    const writeLine = (line: StoredLine): void => {
-      if (res.destroyed || res.writableEnded) return;
+    const gone = () => res.destroyed || res.writableEnded;
+    // Lines are gathered into chunks of up to 64 KiB, and the stored backlog waits for the
+    // socket to drain (backpressure): a million lines stream without piling up in memory.
+    let chunk = '';
+    const flush = () => {
+      const ok = chunk === '' || gone() || res.write(chunk);
+      chunk = '';
+      return ok;
+    };
+    /** Adds a line; false when the stream is over (cut, limit reached, closed). */
+    const add = (line: StoredLine): boolean => {
+      if (gone()) return false;
       const text = `${timestamps ? `${formatRfc3339Nano(line.ns)} ` : ''}${line.text}\n`;
       const size = Buffer.byteLength(text);
       if (cut && written + size > cut.bytes) {
+        flush();
         res.write(Buffer.from(text).subarray(0, cut.bytes - written));
         res.socket?.destroy();
-        return;
+        return false;
       }
       if (limitBytes > 0 && written + size > limitBytes) {
+        flush();
         res.end(Buffer.from(text).subarray(0, limitBytes - written));
-        return;
+        return false;
       }
       written += size;
-      res.write(text);
+      chunk += text;
+      return true;
     };
     const tailLines = tail === null ? undefined : Number(tail);
-    for (const line of this.#logs.read(namespace, podName, container, {
+    const backlog = this.#logs.read(namespace, podName, container, {
       previous,
       ...(sinceNs !== undefined ? { sinceNs } : {}),
       ...(tailLines !== undefined ? { tailLines } : {}),
-    })) {
-      writeLine(line);
-    }
-    if (
-      follow &&
-      this.#logs.isRunning(namespace, podName, container) &&
-      !res.destroyed &&
-      !res.writableEnded
-    ) {
+    });
+    // Follow from the moment of the snapshot: lines written meanwhile wait behind the backlog.
+    let live: StoredLine[] | undefined = [];
+    let ended = false;
+    const following = follow && this.#logs.isRunning(namespace, podName, container);
+    if (following) {
       stop = this.#logs.follow(namespace, podName, container, {
         line: (line) => {
-          if (sinceNs === undefined || line.ns >= sinceNs) writeLine(line);
+          if (sinceNs !== undefined && line.ns < sinceNs) return;
+          if (live) live.push(line);
+          else if (add(line)) flush();
         },
         end: () => {
-          if (!res.writableEnded) res.end();
+          ended = true;
+          if (!live && !res.writableEnded) res.end();
         },
       });
-    } else if (!res.writableEnded) {
-      res.end();
     }
+    void (async () => {
+      for (const line of backlog) {
+        if (!add(line)) return;
+        if (chunk.length >= 65_536 && !flush())
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              res.off('drain', done);
+              res.off('close', done);
+              resolve();
+            };
+            res.on('drain', done);
+            res.on('close', done);
+          });
+      }
+      for (const line of live ?? []) if (!add(line)) return;
+      live = undefined;
+      flush();
+      if ((!following || ended) && !res.writableEnded) res.end();
+    })();
   }
 
   #serveDiscovery(pathname: string, res: ServerResponse): void {

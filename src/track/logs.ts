@@ -191,6 +191,11 @@ export class LogTails {
     return !this.#options.excludeContainers?.includes(container);
   }
 
+  #rememberAll(pod: string, container: string, lines: string[]): void {
+    const key = `${pod}/${container}`;
+    this.#recent.set(key, [...(this.#recent.get(key) ?? []), ...lines.slice(-50)].slice(-50));
+  }
+
   #remember(pod: string, container: string, line: string): void {
     const key = `${pod}/${container}`;
     const recent = this.#recent.get(key) ?? [];
@@ -233,7 +238,8 @@ export class LogTails {
       }
     };
     try {
-      for await (const line of this.#client.logs(
+      // One log event per network chunk: a fast log is not a million events.
+      for await (const batch of this.#client.logBatches(
         { namespace: this.#namespace, name: tail.pod },
         {
           container: tail.container,
@@ -244,11 +250,16 @@ export class LogTails {
           ...(this.#options.tailLines !== undefined ? { tailLines: this.#options.tailLines } : {}),
         },
       )) {
-        // The server rounds sinceTime down to the second: the rest is cut here.
-        if (tail.from && Date.parse(line.time) < tail.from.getTime()) continue;
-        if (this.#options.include && !this.#options.include.test(line.text)) continue;
-        this.#remember(tail.pod, tail.container, line.text);
-        await this.#emit({ type: 'log', pod: tail.pod, container: tail.container, lines: [line.text] });
+        const lines: string[] = [];
+        for (const line of batch) {
+          // The server rounds sinceTime down to the second: the rest is cut here.
+          if (tail.from && Date.parse(line.time) < tail.from.getTime()) continue;
+          if (this.#options.include && !this.#options.include.test(line.text)) continue;
+          lines.push(line.text);
+        }
+        if (lines.length === 0) continue;
+        this.#rememberAll(tail.pod, tail.container, lines);
+        await this.#emit({ type: 'log', pod: tail.pod, container: tail.container, lines });
       }
     } catch (error) {
       if (this.#controller.signal.aborted) return;

@@ -14,8 +14,19 @@ export interface Screen {
   close(): void;
 }
 
+/** Writes lines in order, one write per run of lines to the same stream (a log chunk is one write). */
 const send = (streams: Streams, lines: Line[]) => {
-  for (const line of lines) (line.to === 'out' ? streams.stdout : streams.stderr).write(`${line.text}\n`);
+  let text = '';
+  let to: Line['to'] | undefined;
+  for (const line of lines) {
+    if (to !== undefined && line.to !== to) {
+      (to === 'out' ? streams.stdout : streams.stderr).write(text);
+      text = '';
+    }
+    to = line.to;
+    text += `${line.text}\n`;
+  }
+  if (to !== undefined) (to === 'out' ? streams.stdout : streams.stderr).write(text);
 };
 
 /**

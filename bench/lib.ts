@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Where bench/build-peers.sh puts the Go peers (outside the repository). */
+export const PEER_BIN = join(homedir(), '.cache', 'kubedog-bench', 'bin');
+export const KUBEDOG = new URL('../dist/cli/main.js', import.meta.url).pathname;
+
+/** A peer's command, or why it cannot run here. */
+export function which(name: string): string | undefined {
+  for (const dir of [PEER_BIN, ...(process.env.PATH ?? '').split(':')]) {
+    const path = join(dir, name);
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+export interface StreamResult {
+  lines: number;
+  seconds: number;
+  /** CPU seconds (user + system) of the process when it had printed `lines`. */
+  cpuSeconds: number;
+  /** Peak resident memory of the process, MB. */
+  peakRssMb: number;
+  done: boolean;
+}
+
+const TICKS = 100; // sysconf(_SC_CLK_TCK) on Linux
+
+function cpuOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS;
+}
+
+function peakRssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/**
+ * Runs a command and counts the lines it prints on stdout until `lines`
+ * arrived (then it is stopped) or `timeoutMs` passed. CPU and memory are
+ * read from /proc the moment the last line arrives.
+ */
+export function measureLines(
+  command: string,
+  args: string[],
+  options: { lines: number; timeoutMs: number; env?: NodeJS.ProcessEnv },
+): Promise<StreamResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const started = performance.now();
+    let lines = 0;
+    let finished = false;
+    const finish = (done: boolean) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      let cpuSeconds = Number.NaN;
+      let peakRssMb = Number.NaN;
+      try {
+        cpuSeconds = cpuOf(child.pid ?? 0);
+        peakRssMb = peakRssOf(child.pid ?? 0);
+      } catch {
+        // It ended before: no numbers from /proc.
+      }
+      const seconds = (performance.now() - started) / 1000;
+      // Ctrl-C first (a profile, if asked for, is written then), then no more waiting.
+      child.kill('SIGINT');
+      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      resolve({ lines, seconds, cpuSeconds, peakRssMb, done });
+    };
+    const timer = setTimeout(() => finish(false), options.timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+      if (lines >= options.lines) finish(true);
+    });
+    child.on('error', reject);
+    child.on('exit', () => finish(lines >= options.lines));
+  });
+}
+
+/** Writes raw numbers to bench/results/NAME.json. */
+export function saveResults(name: string, data: unknown): void {
+  const file = new URL(`./results/${name}.json`, import.meta.url);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, ...(data as object) }, null, 2)}\n`,
+  );
+}
+
+export const ratio = (a: number, b: number) =>
+  b === 0 || !Number.isFinite(a / b) ? 'n/a' : `${(a / b).toFixed(2)}×`;
