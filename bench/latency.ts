@@ -65,12 +65,11 @@ async function once(
   })().catch(() => {});
   // kubectl rollout status needs the Deployment to exist; kubedog waits for it.
   if (options.createFirst) await cluster.client.create('Deployment', deployment('web'));
-  const child = spawn(command, args(cluster.kubeconfigPath), {
-    stdio: ['ignore', 'ignore', process.env.BENCH_DEBUG ? 'inherit' : 'ignore'],
-  });
+  const child = spawn(command, args(cluster.kubeconfigPath), { stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   await new Promise((resolve) => setTimeout(resolve, 700)); // the command is up and waiting
   if (!options.createFirst) await cluster.client.create('Deployment', deployment('web'));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const code = await exited;
   const exitedAt = performance.now();
   stop.abort();
   await watching;

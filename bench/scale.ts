@@ -1,0 +1,176 @@
+/**
+ * Scale and growth: `kubedog rollout track -l …` of N Deployments × 3 pods in
+ * one namespace of the simulated cluster (N = 10, 100, 1,000): watch
+ * connections opened, peak RSS, CPU, and the time from the last pod being
+ * ready on the server to exit 0. Then `kubedog follow` of 1, 10 and 100
+ * pods logging 20 lines/s each for 10 s: CPU and RSS. kubectl rollout status
+ * needs one process per Deployment: a sample of 20 is measured and scaled.
+ * Usage: tsx bench/scale.ts [--smoke]
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { KubeObject } from '../src/kube/types.js';
+import { startFakeCluster } from '../src/testing/cluster.js';
+import { KUBEDOG, saveResults, which } from './lib.js';
+
+const smoke = process.argv.includes('--smoke');
+const SIZES = process.env.BENCH_SIZES
+  ? process.env.BENCH_SIZES.split(',').map(Number)
+  : smoke
+    ? [10, 100]
+    : [10, 100, 1000];
+const PODS = smoke ? [1, 10] : [1, 10, 100];
+
+const deployment = (name: string, replicas = 3): KubeObject => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: 'default', labels: { bench: 'scale' } },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: { containers: [{ name: 'app', image: `registry.local/${name}:v1` }] },
+    },
+  },
+});
+
+function procStats(pid: number) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return {
+    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100,
+    peakRssMb: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024,
+  };
+}
+
+/** Runs a command to its end, sampling its CPU and peak RSS until the last moment. */
+function run(command: string, args: string[]) {
+  return new Promise<{ code: number | null; exitedAt: number; cpuSeconds: number; peakRssMb: number }>(
+    (resolve) => {
+      const child = spawn(command, args, { stdio: 'ignore' });
+      let last = { cpuSeconds: 0, peakRssMb: 0 };
+      const sampler = setInterval(() => {
+        try {
+          last = procStats(child.pid ?? 0);
+        } catch {}
+      }, 20);
+      child.on('exit', (code) => {
+        clearInterval(sampler);
+        resolve({ code, exitedAt: performance.now(), ...last });
+      });
+    },
+  );
+}
+
+const results: Record<string, unknown> = { tracked: {}, followed: {} };
+console.log('resources  watches opened  peak RSS  CPU s  exit after the last pod ready');
+for (const size of SIZES) {
+  await using cluster = await startFakeCluster({ nodes: 10 });
+  // Pods become ready 3 s after they start: the track begins mid-rollout, as after `kubectl apply`.
+  cluster.pod('app-*').container('app').becomesReadyAfter('3s');
+  for (let i = 0; i < size; i++) await cluster.client.create('Deployment', deployment(`app-${i}`));
+  const watchesBefore = cluster.stats.watchRequests;
+  let most = 0;
+  let readyAt: number | undefined;
+  const poll = setInterval(() => {
+    most = Math.max(most, cluster.stats.openWatches);
+    if (readyAt !== undefined) return;
+    const all = cluster.store.list(
+      { kind: 'Deployment', group: 'apps', version: 'v1', plural: 'deployments', namespaced: true },
+      { namespace: 'default' },
+    );
+    if (
+      all.items.length === size &&
+      all.items.every(
+        (d) => (d.status as { availableReplicas?: number } | undefined)?.availableReplicas === 3,
+      )
+    )
+      readyAt = performance.now();
+  }, 10);
+  const r = await run(process.execPath, [
+    KUBEDOG,
+    'rollout',
+    'track',
+    '-l',
+    'bench=scale',
+    '--kubeconfig',
+    cluster.kubeconfigPath,
+    '--no-logs',
+    '-q',
+    '--timeout',
+    '5m',
+  ]);
+  clearInterval(poll);
+  const opened = cluster.stats.watchRequests - watchesBefore;
+  const afterReady = readyAt === undefined ? Number.NaN : r.exitedAt - readyAt;
+  (results.tracked as Record<string, unknown>)[size] = {
+    exitCode: r.code,
+    watchRequests: opened,
+    mostOpenWatches: most,
+    peakRssMb: r.peakRssMb,
+    cpuSeconds: r.cpuSeconds,
+    exitAfterReadyMs: afterReady,
+  };
+  console.log(
+    `${String(size).padStart(9)}  ${String(opened).padStart(14)}  ${r.peakRssMb.toFixed(0).padStart(5)} MB  ${r.cpuSeconds.toFixed(2).padStart(5)}  ${afterReady.toFixed(0)} ms (exit ${r.code})`,
+  );
+  if (size === SIZES.at(-1) && which('kubectl')) {
+    // kubectl: one `rollout status` process per Deployment; 20 of them, then scaled.
+    const sample = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        run(which('kubectl') ?? 'kubectl', [
+          'rollout',
+          'status',
+          `deployment/app-${i}`,
+          '--kubeconfig',
+          cluster.kubeconfigPath,
+        ]),
+      ),
+    );
+    const cpu = sample.reduce((a, s) => a + s.cpuSeconds, 0) / sample.length;
+    const rss = sample.reduce((a, s) => a + s.peakRssMb, 0) / sample.length;
+    (results.tracked as Record<string, unknown>).kubectlSample = {
+      processes: 20,
+      cpuSecondsEach: cpu,
+      peakRssMbEach: rss,
+    };
+    console.log(
+      `kubectl rollout status, 20 processes on ready Deployments: ${cpu.toFixed(2)} CPU s and ${rss.toFixed(0)} MB each — for ${size}, about ${(cpu * size).toFixed(0)} CPU s and ${((rss * size) / 1024).toFixed(1)} GB at once (scaled from the sample), and ${size} watch connections`,
+    );
+  }
+}
+
+console.log('\nfollowed pods  lines/s  peak RSS  CPU s per 10 s');
+for (const pods of PODS) {
+  await using cluster = await startFakeCluster({ nodes: 10 });
+  cluster.pod('web-*').container('app').logs(['GET /api/orders 200 {n}'], { every: '50ms' });
+  await cluster.client.create('Deployment', deployment('web', pods));
+  await cluster.settled();
+  const child = spawn(
+    process.execPath,
+    [KUBEDOG, 'follow', 'deploy/web', '--kubeconfig', cluster.kubeconfigPath],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  let lines = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 2000)); // started, every stream open
+  const start = procStats(child.pid ?? 0);
+  const linesAtStart = lines;
+  await new Promise((resolve) => setTimeout(resolve, 10_000));
+  const end = procStats(child.pid ?? 0);
+  child.kill('SIGINT');
+  const rate = (lines - linesAtStart) / 10;
+  (results.followed as Record<string, unknown>)[pods] = {
+    linesPerSecond: rate,
+    peakRssMb: end.peakRssMb,
+    cpuSecondsPer10s: end.cpuSeconds - start.cpuSeconds,
+  };
+  console.log(
+    `${String(pods).padStart(13)}  ${rate.toFixed(0).padStart(7)}  ${end.peakRssMb.toFixed(0).padStart(5)} MB  ${(end.cpuSeconds - start.cpuSeconds).toFixed(2).padStart(5)}`,
+  );
+}
+saveResults('scale', { smoke, results });
