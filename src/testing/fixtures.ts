@@ -23,6 +23,11 @@ export interface FixtureScenario {
   expect: {
     end: 'ready' | 'failed';
     reason?: string;
+    /**
+     * Other reasons that name the same failure when timing decides which is
+     * seen first (a pod's Unschedulable condition, or its FailedScheduling Event).
+     */
+    alsoReasons?: string[];
     /** Log lines that must be among those delivered. */
     logs?: string[];
   };
@@ -179,7 +184,7 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
         ),
       );
     },
-    expect: { end: 'failed', reason: 'Unschedulable' },
+    expect: { end: 'failed', reason: 'Unschedulable', alsoReasons: ['FailedScheduling'] },
   },
   {
     name: 'deployment-missing-configmap',
