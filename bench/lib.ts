@@ -28,15 +28,15 @@ export interface StreamResult {
 
 const TICKS = 100; // sysconf(_SC_CLK_TCK) on Linux
 
-function cpuOf(pid: number): number {
+/** CPU seconds (user + system) so far and peak resident memory (MB) of a running process, from /proc. */
+export function procStats(pid: number): { cpuSeconds: number; peakRssMb: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS;
-}
-
-function peakRssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  return {
+    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS,
+    peakRssMb: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024,
+  };
 }
 
 /**
@@ -64,8 +64,7 @@ export function measureLines(
       let cpuSeconds = Number.NaN;
       let peakRssMb = Number.NaN;
       try {
-        cpuSeconds = cpuOf(child.pid ?? 0);
-        peakRssMb = peakRssOf(child.pid ?? 0);
+        ({ cpuSeconds, peakRssMb } = procStats(child.pid ?? 0));
       } catch {
         // It ended before: no numbers from /proc.
       }

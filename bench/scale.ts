@@ -8,10 +8,9 @@
  * Usage: tsx bench/scale.ts [--smoke]
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { KubeObject } from '../src/kube/types.js';
 import { startFakeCluster } from '../src/testing/cluster.js';
-import { KUBEDOG, saveResults, which } from './lib.js';
+import { KUBEDOG, procStats, saveResults, which } from './lib.js';
 
 const smoke = process.argv.includes('--smoke');
 const SIZES = process.env.BENCH_SIZES
@@ -34,16 +33,6 @@ const deployment = (name: string, replicas = 3): KubeObject => ({
     },
   },
 });
-
-function procStats(pid: number) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return {
-    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100,
-    peakRssMb: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024,
-  };
-}
 
 /** Runs a command to its end, sampling its CPU and peak RSS until the last moment. */
 function run(command: string, args: string[]) {

@@ -62,6 +62,14 @@ const deployment = (
   },
 });
 
+/** One replica of `web` whose container `app` has these fields (and the default image unless given). */
+const webWith = (container: Record<string, unknown>): KubeObject =>
+  deployment(
+    'web',
+    { replicas: 1 },
+    { containers: [{ name: 'app', image: 'registry.local/web:v1', ...container }] },
+  );
+
 const job = (name: string, spec: Record<string, unknown> = {}): KubeObject => ({
   apiVersion: 'batch/v1',
   kind: 'Job',
@@ -167,22 +175,7 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
     resource: 'web',
     options: { unschedulableGraceMs: 1000 },
     async setup(cluster) {
-      applyLater(
-        cluster,
-        deployment(
-          'web',
-          { replicas: 1 },
-          {
-            containers: [
-              {
-                name: 'app',
-                image: 'registry.local/web:v1',
-                resources: { requests: { cpu: '64', memory: '1Ti' } },
-              },
-            ],
-          },
-        ),
-      );
+      applyLater(cluster, webWith({ resources: { requests: { cpu: '64', memory: '1Ti' } } }));
     },
     expect: { end: 'failed', reason: 'Unschedulable', alsoReasons: ['FailedScheduling'] },
   },
@@ -193,22 +186,7 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
     resource: 'web',
     options: { configGraceMs: 1000 },
     async setup(cluster) {
-      applyLater(
-        cluster,
-        deployment(
-          'web',
-          { replicas: 1 },
-          {
-            containers: [
-              {
-                name: 'app',
-                image: 'registry.local/web:v1',
-                envFrom: [{ configMapRef: { name: 'web-settings' } }],
-              },
-            ],
-          },
-        ),
-      );
+      applyLater(cluster, webWith({ envFrom: [{ configMapRef: { name: 'web-settings' } }] }));
     },
     expect: { end: 'failed', reason: 'CreateContainerConfigError' },
   },

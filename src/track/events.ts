@@ -114,6 +114,9 @@ export type TrackEvent =
 
 export type TrackEventType = TrackEvent['type'];
 
+/** A resource's identity as one string (`Kind/namespace/name`), for maps keyed by resource. */
+export const resourceKey = (r: ResourceRef): string => `${r.kind}/${r.namespace}/${r.name}`;
+
 export function refOf(object: KubeObject, kind?: string): ResourceRef {
   return {
     kind: kind ?? object.kind ?? '',

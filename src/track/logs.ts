@@ -120,7 +120,7 @@ export class LogTails {
       }
       const recent = this.#recent.get(`${name}/${container.name}`) ?? [];
       const fresh = lines.filter((line) => !recent.includes(line));
-      for (const line of fresh) this.#remember(name, container.name, line);
+      this.#remember(name, container.name, fresh);
       if (fresh.length > 0)
         await this.#emit({ type: 'log', pod: name, container: container.name, lines: fresh });
     })();
@@ -169,7 +169,7 @@ export class LogTails {
         const fresh = lines.filter(
           (line) => !recent.includes(line) && (this.#options.include?.test(line) ?? true),
         );
-        for (const line of fresh) this.#remember(name, container.name, line);
+        this.#remember(name, container.name, fresh);
         if (fresh.length > 0)
           await this.#emit({ type: 'log', pod: name, container: container.name, lines: fresh });
       }
@@ -191,17 +191,10 @@ export class LogTails {
     return !this.#options.excludeContainers?.includes(container);
   }
 
-  #rememberAll(pod: string, container: string, lines: string[]): void {
+  /** Keeps the last 50 lines delivered per container. */
+  #remember(pod: string, container: string, lines: string[]): void {
     const key = `${pod}/${container}`;
     this.#recent.set(key, [...(this.#recent.get(key) ?? []), ...lines.slice(-50)].slice(-50));
-  }
-
-  #remember(pod: string, container: string, line: string): void {
-    const key = `${pod}/${container}`;
-    const recent = this.#recent.get(key) ?? [];
-    recent.push(line);
-    if (recent.length > 50) recent.shift();
-    this.#recent.set(key, recent);
   }
 
   stop(): void {
@@ -258,7 +251,7 @@ export class LogTails {
           lines.push(line.text);
         }
         if (lines.length === 0) continue;
-        this.#rememberAll(tail.pod, tail.container, lines);
+        this.#remember(tail.pod, tail.container, lines);
         await this.#emit({ type: 'log', pod: tail.pod, container: tail.container, lines });
       }
     } catch (error) {

@@ -1,7 +1,7 @@
 import type { KubeClient } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Verdict } from '../status/types.js';
-import type { ResourceRef, TrackEvent } from './events.js';
+import { type ResourceRef, resourceKey, type TrackEvent } from './events.js';
 
 /** What to tell about a resource that failed or timed out. */
 export interface FailureReport {
@@ -42,8 +42,6 @@ type EventObject = KubeObject & {
   eventTime?: string;
 };
 
-const keyOf = (r: ResourceRef) => `${r.kind}/${r.namespace}/${r.name}`;
-
 /**
  * Watches a track's events and, when a resource fails or the track times
  * out, builds the report a person needs: the verdict and hint, the Warning
@@ -64,10 +62,10 @@ export class FailureWitness {
   }
 
   #of(resource: ResourceRef): Witnessed {
-    let witnessed = this.#resources.get(keyOf(resource));
+    let witnessed = this.#resources.get(resourceKey(resource));
     if (!witnessed) {
       witnessed = { warnings: [], failing: new Map(), recent: new Map(), pods: new Set() };
-      this.#resources.set(keyOf(resource), witnessed);
+      this.#resources.set(resourceKey(resource), witnessed);
     }
     return witnessed;
   }
@@ -112,7 +110,7 @@ export class FailureWitness {
 
   /** The last verdict seen for a resource. */
   verdict(resource: ResourceRef): Verdict | undefined {
-    return this.#resources.get(keyOf(resource))?.verdict;
+    return this.#resources.get(resourceKey(resource))?.verdict;
   }
 
   /** The report on a failure; log reads that fail fall back to the lines seen live. */

@@ -4,25 +4,13 @@
  * do not grow from the 1,000th tracker to the 10,000th.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { KubeClient } from '../../src/kube/client.js';
 import { kubeConfigFromString } from '../../src/kube/config.js';
 import { startFakeCluster } from '../../src/testing/cluster.js';
 import { trackResource } from '../../src/track/resource.js';
 import { waitFor } from '../helpers.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-const openFds = () => readdirSync('/proc/self/fd').length;
-const heapMb = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed / 1024 / 1024;
-};
+import { heapMb, openFds } from './measure.js';
 
 describe('leaks', () => {
   test('10,000 trackers started and broken off leave nothing behind', async () => {

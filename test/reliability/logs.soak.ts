@@ -5,24 +5,13 @@
  * SOAK_SECONDS sets the length (default 60).
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { KubeClient } from '../../src/kube/client.js';
 import { kubeConfigFromString } from '../../src/kube/config.js';
 import { type FakeCluster, startFakeCluster } from '../../src/testing/index.js';
 import { trackResource } from '../../src/track/resource.js';
 import { waitFor } from '../helpers.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heapMb = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed / 1024 / 1024;
-};
-const openFds = () => readdirSync('/proc/self/fd').length;
+import { heapMb, openFds } from './measure.js';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const PODS = 100;

@@ -4,7 +4,7 @@ import { loadKubeConfig } from '../../kube/config.js';
 import { InvalidInputError } from '../../kube/errors.js';
 import type { KubeObject } from '../../kube/types.js';
 import { type CustomRule, parseRules } from '../../status/index.js';
-import type { ResourceRef, TrackEvent } from '../../track/events.js';
+import { type ResourceRef, resourceKey, type TrackEvent } from '../../track/events.js';
 import type { LogOptions } from '../../track/logs.js';
 import { type MultitrackSpec, type MultitrackSummary, multitrack } from '../../track/multitrack.js';
 import { type FailureReport, FailureWitness } from '../../track/report.js';
@@ -28,7 +28,6 @@ export interface CommandIO {
   client?: KubeClient;
 }
 
-const keyOf = (r: ResourceRef) => `${r.kind}/${r.namespace}/${r.name}`;
 /** A spec's resource as events will name it (`Certificate.cert-manager.io` → `Certificate`). */
 const refOf = (spec: MultitrackSpec): ResourceRef => ({
   kind: spec.kind.split('.')[0] ?? spec.kind,
@@ -137,7 +136,7 @@ async function run(
   const shownStatus = new Map<string, string>();
   const repeated = (event: TrackEvent) => {
     if (event.type !== 'status') return false;
-    const key = keyOf(event.resource);
+    const key = resourceKey(event.resource);
     if (shownStatus.get(key) === event.verdict.message) return true;
     shownStatus.set(key, event.verdict.message);
     return false;
@@ -162,8 +161,8 @@ async function run(
       }
       witness.observe(event);
       if (rows.observe(event)) screen.table(drawTable);
-      if (event.type === 'ready' || event.type === 'deleted') ended.set(keyOf(event.resource), event);
-      if (event.type === 'failed') ended.set(keyOf(event.resource), event);
+      if (event.type === 'ready' || event.type === 'deleted' || event.type === 'failed')
+        ended.set(resourceKey(event.resource), event);
       if (event.type === 'failed') {
         showReport(event, await witness.report(event, { signal: controller.signal }));
       } else if (json) {
@@ -185,7 +184,7 @@ async function run(
   };
   const names = (refs: ResourceRef[]) => refs.map((r) => resourceName(r, namespaces)).join(', ');
   if (timedOut) {
-    const waiting = specs.map(refOf).filter((r) => !ended.has(keyOf(r)));
+    const waiting = specs.map(refOf).filter((r) => !ended.has(resourceKey(r)));
     const timeout = formatElapsed(args.timeout ?? 0);
     for (const resource of waiting) {
       const verdict = witness.verdict(resource);
@@ -221,7 +220,7 @@ async function run(
   }
   const result = summary ?? collectSummary(specs, ended);
   const fatal = result.failed.filter((f) => {
-    const spec = specs.find((s) => keyOf(refOf(s)) === keyOf(f));
+    const spec = specs.find((s) => resourceKey(refOf(s)) === resourceKey(f));
     return (spec?.failMode ?? 'fail-whole-deploy') !== 'ignore';
   });
   const total = specs.length;
@@ -252,13 +251,13 @@ function collectSummary(specs: MultitrackSpec[], ended: Map<string, Ending>): Mu
   const refs = specs.map(refOf);
   const failed: MultitrackSummary['failed'] = [];
   for (const r of refs) {
-    const ending = ended.get(keyOf(r));
+    const ending = ended.get(resourceKey(r));
     if (ending?.type === 'failed') failed.push({ ...r, reason: ending.reason, message: ending.message });
   }
   return {
-    ready: refs.filter((r) => ended.get(keyOf(r))?.type === 'ready'),
+    ready: refs.filter((r) => ended.get(resourceKey(r))?.type === 'ready'),
     failed,
-    pending: refs.filter((r) => !ended.has(keyOf(r))),
+    pending: refs.filter((r) => !ended.has(resourceKey(r))),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Progress, VerdictState } from '../../status/types.js';
-import type { ResourceRef, TrackEvent } from '../../track/events.js';
+import { type ResourceRef, resourceKey, type TrackEvent } from '../../track/events.js';
 import type { Paint } from '../colors.js';
 import { resourceName } from './text.js';
 
@@ -25,7 +25,7 @@ export class StatusRows {
   }
 
   #row(resource: ResourceRef): StatusRow {
-    const key = `${resource.kind}/${resource.namespace}/${resource.name}`;
+    const key = resourceKey(resource);
     let row = this.#rows.get(key);
     if (!row) {
       row = { resource, state: 'waiting', message: 'waiting for it to exist', restarts: 0 };
@@ -57,7 +57,7 @@ export class StatusRows {
         row.message = 'deleted';
         return true;
       case 'pod-error': {
-        const key = `${event.resource.kind}/${event.resource.namespace}/${event.resource.name}`;
+        const key = resourceKey(event.resource);
         const counts = this.#restarts.get(key) ?? new Map<string, number>();
         this.#restarts.set(key, counts);
         counts.set(`${event.pod}/${event.container ?? ''}`, event.restarts);
