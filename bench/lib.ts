@@ -33,6 +33,8 @@ export function procStats(pid: number): { cpuSeconds: number; peakRssMb: number 
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  // An exited process not yet reaped (a zombie) has no memory lines: its figures are gone.
+  if (!/VmHWM:/.test(status)) throw new Error(`process ${pid} has exited`);
   return {
     cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS,
     peakRssMb: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024,

@@ -4,14 +4,19 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
+import { KubeClient } from '../src/kube/client.js';
+import { type SimulatedNodes, startNodes } from './nodes.js';
 
 /**
  * Starts a real control plane on 127.0.0.1 from the binaries e2e/build.sh
  * made: etcd, kube-apiserver (RBAC, client certificates and static tokens),
- * and optionally kube-controller-manager and kube-scheduler. A test PKI is
+ * and optionally kube-controller-manager, kube-scheduler and simulated nodes
+ * (e2e/nodes.ts: real kubelets need a container runtime). A test PKI is
  * made with openssl in a temporary directory; everything is stopped and
- * removed by `stop()`, and on process exit.
+ * removed by `stop()`, on SIGINT/SIGTERM/SIGHUP, and the processes on exit.
  */
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export interface ControlPlane {
   /** https://127.0.0.1:PORT */
@@ -24,6 +29,8 @@ export interface ControlPlane {
   /** A kubeconfig with contexts `admin` (client certificate), `admin-token` and `nobody`. */
   kubeconfigPath: string;
   etcdPort: number;
+  /** The simulated nodes, when `nodes` was asked for. */
+  nodes: SimulatedNodes | undefined;
   stop(): Promise<void>;
 }
 
@@ -32,6 +39,8 @@ export interface ControlPlaneOptions {
   bin: string;
   /** Also run kube-controller-manager and kube-scheduler. @default false */
   controllers?: boolean;
+  /** Register this many simulated nodes (needs `controllers`). @default 0 */
+  nodes?: number;
   /** Extra kube-apiserver flags. */
   apiserverFlags?: string[];
 }
@@ -105,8 +114,13 @@ function makePki(dir: string): void {
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const dir = mkdtempSync(join(tmpdir(), 'kubedog-e2e-'));
   const children: ChildProcess[] = [];
+  let nodes: SimulatedNodes | undefined;
+  let nodeClient: KubeClient | undefined;
   const stop = async () => {
+    await nodes?.stop();
+    await nodeClient?.close();
     process.removeListener('exit', killAll);
+    for (const signal of SIGNALS) process.removeListener(signal, onSignal);
     killAll();
     await Promise.all(
       children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)),
@@ -116,7 +130,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const killAll = () => {
     for (const child of [...children].reverse()) if (child.exitCode === null) child.kill('SIGTERM');
   };
+  // Ctrl-C or a CI runner's SIGTERM: nothing may outlive us, not even the directory.
+  const onSignal = (signal: NodeJS.Signals) => {
+    killAll();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15));
+  };
   process.once('exit', killAll);
+  for (const signal of SIGNALS) process.once(signal, onSignal);
   try {
     makePki(dir);
     const tokens = {
@@ -160,6 +181,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       '--authorization-mode=RBAC',
       '--allow-privileged=true',
       '--kubelet-preferred-address-types=InternalIP',
+      // The simulated nodes serve with the serving certificate and check the API server's client certificate.
+      `--kubelet-certificate-authority=${join(dir, 'ca.crt')}`,
+      `--kubelet-client-certificate=${join(dir, 'admin.crt')}`,
+      `--kubelet-client-key=${join(dir, 'admin.key')}`,
       '--enable-priority-and-fairness=false',
       ...(options.apiserverFlags ?? []),
     ]);
@@ -199,12 +224,24 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         `--service-account-private-key-file=${join(dir, 'sa.key')}`,
         `--root-ca-file=${join(dir, 'ca.crt')}`,
         '--use-service-account-credentials=false',
-        '--controllers=*,-nodeipam,-nodelifecycle',
+        '--controllers=*,-nodeipam',
         '--secure-port=0',
       ]);
       run('kube-scheduler', [`--kubeconfig=${kubeconfigPath}`, '--leader-elect=false', '--secure-port=0']);
     }
-    return { server, dir, caFile: join(dir, 'ca.crt'), tokens, kubeconfigPath, etcdPort, stop };
+    if (options.nodes) {
+      nodeClient = KubeClient.fromKubeConfig({ kubeconfig: kubeconfigPath, context: 'admin' });
+      nodes = await startNodes({
+        client: nodeClient,
+        count: options.nodes,
+        tls: {
+          cert: readFileSync(join(dir, 'server.crt')),
+          key: readFileSync(join(dir, 'server.key')),
+          ca: readFileSync(join(dir, 'ca.crt')),
+        },
+      });
+    }
+    return { server, dir, caFile: join(dir, 'ca.crt'), tokens, kubeconfigPath, etcdPort, nodes, stop };
   } catch (error) {
     await stop();
     throw error;

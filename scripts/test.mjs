@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the fast test suite with node:test through tsx. Node 20's test runner
 // does not expand globs, so the test files are collected here.
-// Usage: node scripts/test.mjs [--timeout=MS] [--soak] [dir-or-file ...]   (default: test/, 60000 ms per file)
+// Usage: node scripts/test.mjs [--timeout=MS] [--soak] [--serial] [dir-or-file ...]   (default: test/, 60000 ms per file)
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +19,9 @@ const args = process.argv.slice(2);
 // --soak: the slow tier (files named *.soak.ts), run by `npm run test:soak` and CI, not by `npm test`.
 const suffix = args.includes('--soak') ? '.soak.ts' : '.test.ts';
 const timeout = args.find((a) => a.startsWith('--timeout='))?.slice('--timeout='.length) ?? '60000';
-const roots = args.filter((a) => !a.startsWith('--timeout=') && a !== '--soak');
+// --serial: one file at a time (each end-to-end file starts its own control plane).
+const concurrency = args.includes('--serial') ? 1 : 2;
+const roots = args.filter((a) => !a.startsWith('--timeout=') && a !== '--soak' && a !== '--serial');
 const files = (roots.length > 0 ? roots : ['test']).flatMap((root) => collect(root, []));
 if (files.length === 0) {
   console.error(`no ${suffix} files under ${roots.join(' ') || 'test'}`);
@@ -32,7 +34,7 @@ const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-
 if (build.status !== 0) process.exit(build.status ?? 1);
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${timeout}`, ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeout}`, ...files],
   { stdio: ['inherit', 'pipe', 'pipe'] },
 );
 // Everything the suite prints is also scanned for the test credentials: none may ever show.

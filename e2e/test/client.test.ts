@@ -50,6 +50,14 @@ class CuttableProxy {
 
 const fast = { retry: { initialDelayMs: 20, maxDelayMs: 200 } };
 
+async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('the Kubernetes client against a real kube-apiserver', () => {
   let plane: ControlPlane;
   const clients: KubeClient[] = [];
@@ -63,7 +71,11 @@ describe('the Kubernetes client against a real kube-apiserver', () => {
   };
 
   /** A watch through a cuttable proxy, with what it received and the notices it gave. */
-  const proxiedWatch = async (ns: string, initialEvents: boolean) => {
+  const proxiedWatch = async (
+    ns: string,
+    initialEvents: boolean,
+    extra: { kind?: string; timeoutSeconds?: number } = {},
+  ) => {
     const proxy = new CuttableProxy(Number(new URL(plane.server).port));
     await proxy.listen();
     const kubeconfig = join(plane.dir, `kubeconfig-${ns}`);
@@ -72,9 +84,10 @@ describe('the Kubernetes client against a real kube-apiserver', () => {
       readFileSync(plane.kubeconfigPath, 'utf8').replace(plane.server, `https://127.0.0.1:${proxy.port}`),
     );
     const notices: WatchNotice[] = [];
-    const watch = client('admin', kubeconfig).watch<KubeObject>('configmaps', {
+    const watch = client('admin', kubeconfig).watch<KubeObject>(extra.kind ?? 'configmaps', {
       namespace: ns,
       initialEvents,
+      ...(extra.timeoutSeconds ? { timeoutSeconds: extra.timeoutSeconds } : {}),
       ...fast,
       onNotice: (n) => notices.push(n),
     });
@@ -198,6 +211,44 @@ describe('the Kubernetes client against a real kube-apiserver', () => {
       assert.deepEqual(received, expected);
       const resumed = notices.filter((n) => n.type === 'resumed').length;
       assert.equal(resumed, 8, 'each of the eight cuts was followed by a resume');
+    } finally {
+      await close();
+    }
+  });
+
+  test('bookmarks: a quiet watch resumes from the bookmark sent before the request times out', async () => {
+    await namespace('quiet');
+    await namespace('busy');
+    const admin = client('admin');
+    const secret = (ns: string, name: string) =>
+      admin.create('Secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns } });
+    const listed = Number((await admin.list('Secret', { namespace: 'quiet' })).resourceVersion);
+    // Secrets are served from the watch cache, which sends a bookmark 2 s before a request's
+    // timeout (8 s here); the connection is cut after that bookmark, before the timeout.
+    const started = Date.now();
+    const { proxy, notices, received, close } = await proxiedWatch('quiet', false, {
+      kind: 'secrets',
+      timeoutSeconds: 8,
+    });
+    try {
+      for (let i = 0; i < 20; i++) await secret('busy', `elsewhere-${i}`);
+      const lastElsewhere = Number((await admin.list('Secret', { namespace: 'busy' })).resourceVersion);
+      await new Promise((r) => setTimeout(r, started + 7000 - Date.now()));
+      proxy.cut();
+      await until(() => notices.some((n) => n.type === 'resumed'), 'the watch to resume');
+      const resumed = notices.find((n) => n.type === 'resumed');
+      const from = Number(resumed?.type === 'resumed' ? resumed.resourceVersion : 0);
+      assert.ok(
+        from > listed,
+        `resumed from ${from}, not from the list's ${listed}: ${JSON.stringify(notices)}`,
+      );
+      assert.ok(
+        from >= lastElsewhere,
+        `the bookmark is as recent as the last write elsewhere (${lastElsewhere})`,
+      );
+      await secret('quiet', 'mine');
+      await until(() => received.includes('ADDED mine'), 'the new secret');
+      assert.deepEqual(received, ['ADDED mine']);
     } finally {
       await close();
     }

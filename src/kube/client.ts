@@ -6,7 +6,7 @@ import { InvalidInputError } from './errors.js';
 import { mapTransportError, readApiError } from './http-errors.js';
 import { type LogLine, type LogOptions, readLogBatches, readLogs } from './logs.js';
 import { Recorder } from './recorder.js';
-import { findBuiltinResource, type ResourceType, resourcePath } from './resources.js';
+import { apiVersionOf, findBuiltinResource, type ResourceType, resourcePath } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selector.js';
 import type { KubeList, KubeObject, WatchEvent } from './types.js';
 import { type WatchOptions, watchResource } from './watch.js';
@@ -168,7 +168,13 @@ export class KubeClient {
         signal: options.signal,
         query: { ...query, limit: options.pageSize ?? 500, continue: token },
       });
-      items.push(...(page.items ?? []));
+      // A real API server leaves kind and apiVersion out of list items; put them back, as client-go does.
+      const apiVersion = apiVersionOf(type);
+      for (const item of page.items ?? []) {
+        item.apiVersion ??= apiVersion;
+        item.kind ??= type.kind;
+        items.push(item);
+      }
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
       token = page.metadata?.continue || undefined;
     } while (token);

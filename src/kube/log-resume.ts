@@ -48,6 +48,7 @@ export class ResumePoint {
 
 const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
 const FRACTION = /^\d{1,9}$/;
+const SECOND = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
 
 /** The seconds part of the last key made: log lines come many to the second. */
 let lastSecond = '';
@@ -64,7 +65,7 @@ export function logTimeKey(time: string): string | undefined {
     const second = time.slice(0, 19);
     if (second !== lastSecond) {
       lastSecond = second;
-      lastSecondKey = secondKey(`${second}Z`);
+      lastSecondKey = SECOND.test(second) ? secondKey(`${second}Z`) : undefined;
     }
     if (lastSecondKey === undefined) return undefined;
     if (time.length === 20) return `${lastSecondKey}.000000000`;
@@ -82,9 +83,11 @@ function slowKey(time: string): string | undefined {
   return key === undefined ? undefined : `${key}.${(m[2] ?? '').padEnd(9, '0')}`;
 }
 
-/** Seconds since the epoch, zero-padded to sort as text; undefined for an invalid or pre-1970 time. */
+/**
+ * Seconds since the epoch of a well-formed RFC 3339 time without fraction,
+ * zero-padded to sort as text; undefined for an impossible or pre-1970 time.
+ */
 function secondKey(seconds: string): string | undefined {
-  if (!RFC3339.test(seconds)) return undefined;
   const ms = Date.parse(seconds);
   if (Number.isNaN(ms) || ms < 0) return undefined;
   return String(ms / 1000).padStart(13, '0');

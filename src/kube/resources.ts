@@ -121,6 +121,12 @@ export const BUILTIN_RESOURCES: readonly ResourceType[] = [
 ];
 
 /** `apps/v1`, or `v1` for the core group. */
+/** The API group of an object, from its apiVersion (`apps/v1` → `apps`, `v1` → the core group `''`). */
+export function groupOf(object: { apiVersion?: unknown }): string {
+  const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+  return apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
+}
+
 export function apiVersionOf(type: ResourceType): string {
   return type.group === '' ? type.version : `${type.group}/${type.version}`;
 }

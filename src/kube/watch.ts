@@ -36,6 +36,13 @@ export interface WatchOptions {
   inactivityTimeoutMs?: number;
   /** Reconnect pacing. */
   retry?: RetryOptions;
+  /**
+   * How long the server keeps one watch request open. It sends a bookmark
+   * about 2 s before it ends the request, and the watch goes on from there
+   * at once, so even a quiet watch resumes from a recent resourceVersion.
+   * @default a random 5–10 minutes, as client-go's reflector (spreads reconnects)
+   */
+  timeoutSeconds?: number;
   /** Page size of the initial list and of re-lists. @default 500 */
   pageSize?: number;
   /** Called when the watch reconnects, resumes, re-lists or skips a malformed line. */
@@ -119,11 +126,19 @@ export async function* watchResource<T extends KubeObject>(
     const disarm = () => clearTimeout(watchdog);
     let receivedLines = 0;
     let failure: unknown;
+    const timeoutSeconds = options.timeoutSeconds ?? 300 + Math.floor(Math.random() * 300);
+    const requested = Date.now();
     try {
       arm();
       const response = await client.request('GET', path, {
         signal: controller.signal,
-        query: { ...selectors, watch: 'true', resourceVersion, allowWatchBookmarks: 'true' },
+        query: {
+          ...selectors,
+          watch: 'true',
+          resourceVersion,
+          allowWatchBookmarks: 'true',
+          timeoutSeconds,
+        },
       });
       if (failed) notify({ type: 'resumed', resource, resourceVersion });
       failed = false;
@@ -169,7 +184,10 @@ export async function* watchResource<T extends KubeObject>(
       yield* changes;
       continue;
     }
-    if (failure === undefined && receivedLines > 0) continue; // server ended a healthy watch: resume at once
+    // The server ended a healthy watch — after sending something, or at its timeout (a quiet
+    // resource gets no bookmark when nothing changed): go on at once.
+    const timedOut = Date.now() - requested >= (timeoutSeconds - 1) * 1000;
+    if (failure === undefined && (receivedLines > 0 || timedOut)) continue;
     const reason =
       failure === undefined
         ? 'the server closed the watch without sending anything'

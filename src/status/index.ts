@@ -1,3 +1,4 @@
+import { groupOf } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { byConditions } from './conditions.js';
 import { customResourceDefinition } from './crd.js';
@@ -32,11 +33,6 @@ export const RULES: Readonly<Record<string, VerdictRule>> = {
   'external-secrets.io/ExternalSecret': externalSecret,
   'bitnami.com/SealedSecret': sealedSecret,
 };
-
-function groupOf(object: KubeObject): string {
-  const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
-  return apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
-}
 
 /**
  * The verdict on one object: `progressing`, `ready` or `failed`, with a

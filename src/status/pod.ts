@@ -270,15 +270,25 @@ export function podProblems(
     );
   }
   for (const problem of eventProblems(context.events ?? [], context)) {
+    const same = SAME_AS_CONDITION[problem.reason] ?? problem.reason;
     if (
       problem.pod === podName &&
-      !problems.some((p) => p.reason === problem.reason && p.container === problem.container)
+      !problems.some(
+        (p) => (p.reason === problem.reason || p.reason === same) && p.container === problem.container,
+      )
     ) {
       problems.push(problem);
     }
   }
   return problems;
 }
+
+/**
+ * Events that tell what a pod's own status already says: the status is
+ * preferred (its time is the transition's, and one reason is reported, not
+ * whichever grace happens to run out first).
+ */
+const SAME_AS_CONDITION: Record<string, string> = { FailedScheduling: Reason.Unschedulable };
 
 function describeExit(terminated: Record<string, unknown>): string {
   const exitCode = num(terminated, 'exitCode');

@@ -6,7 +6,7 @@ import { KubeClient } from '../kube/client.js';
 import { kubeConfigFromString } from '../kube/config.js';
 import { findBuiltinResource, type ResourceType } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
-import { parseManifests } from '../track/manifests.js';
+import { applyManifests } from './apply.js';
 import { type Clock, ManualClock, RealClock } from './clock.js';
 import { type ContainerBehaviour, ControlPlane, type PodBehaviour } from './controllers/index.js';
 import { applyDefaults } from './defaults.js';
@@ -206,26 +206,7 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
     pod: (pattern: string) => new PodScenario(target, pattern),
     node: (name: string) => new NodeScenario(target, name),
   };
-  const apply = async (manifests: string | KubeObject | KubeObject[]) => {
-    const objects =
-      typeof manifests === 'string'
-        ? parseManifests(manifests, 'manifests')
-        : Array.isArray(manifests)
-          ? manifests
-          : [manifests];
-    const stored: KubeObject[] = [];
-    for (const object of objects) {
-      const kind = object.kind ?? '';
-      try {
-        stored.push(await client.create(kind, object));
-      } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 409) throw error;
-        const ref = { name: object.metadata.name ?? '', namespace: object.metadata.namespace };
-        stored.push(await client.patch(kind, ref, object));
-      }
-    }
-    return stored;
-  };
+  const apply = (manifests: string | KubeObject | KubeObject[]) => applyManifests(client, manifests);
   return {
     url,
     kubeconfig,

@@ -43,8 +43,11 @@ interface Exchange {
   ended: boolean;
 }
 
-/** Query parameters left out of matching: times the client computes from its own clock. */
-const VOLATILE = new Set(['sinceTime', 'sinceSeconds']);
+/**
+ * Query parameters left out of matching: times the client computes from its
+ * own clock, and a watch's timeoutSeconds (picked at random to spread reconnects).
+ */
+const VOLATILE = new Set(['sinceTime', 'sinceSeconds', 'timeoutSeconds']);
 
 function matchKey(method: string, path: string, query: string): string {
   const params = new URLSearchParams(query);

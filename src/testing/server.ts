@@ -12,7 +12,8 @@ import { apiVersionOf, BUILTIN_RESOURCES, type ResourceType } from '../kube/reso
 import { parseFieldSelector, parseLabelSelector } from '../kube/selector.js';
 import type { KubeObject } from '../kube/types.js';
 import { type FaultAction, Faults, type RequestKind } from './faults.js';
-import { formatRfc3339Nano, type LogStore, parseRfc3339Ns, type StoredLine } from './log-store.js';
+import { serveLog, whenGone } from './log-server.js';
+import type { LogStore } from './log-store.js';
 import { StatusError, statusError } from './status.js';
 import { type Change, matches, type ObjectStore, type Selection, typeKeyOf } from './store.js';
 import { toTable, wantsTable } from './table.js';
@@ -83,12 +84,13 @@ export class ApiServer {
   readonly #bookmarkIntervalMs: number;
   readonly #gitVersion: string;
   readonly #sockets = new Set<Socket>();
-  readonly #streams = new Set<ServerResponse>();
+  /** Open watch and log responses, and which of the two each is. */
+  readonly #streams = new Map<ServerResponse, 'watch' | 'log'>();
   readonly #continueTokens = new Map<string, { items: KubeObject[]; resourceVersion: number }>();
   #nextToken = 0;
   readonly #now: () => number;
   readonly #deletePod: ((namespace: string, name: string) => KubeObject | undefined) | undefined;
-  #counters = { openWatches: 0, openLogStreams: 0, requests: 0, watchRequests: 0, logRequests: 0 };
+  #counters = { requests: 0, watchRequests: 0, logRequests: 0 };
 
   constructor(options: ApiServerOptions) {
     this.#store = options.store;
@@ -125,12 +127,18 @@ export class ApiServer {
   get stats(): ServerStats {
     const counters = this.#counters;
     const sockets = this.#sockets;
+    const streams = this.#streams;
+    const open = (kind: 'watch' | 'log') => {
+      let n = 0;
+      for (const k of streams.values()) if (k === kind) n++;
+      return n;
+    };
     return {
       get openWatches() {
-        return counters.openWatches;
+        return open('watch');
       },
       get openLogStreams() {
-        return counters.openLogStreams;
+        return open('log');
       },
       get openConnections() {
         return sockets.size;
@@ -174,7 +182,7 @@ export class ApiServer {
 
   /** Cuts every open watch and log stream, as an API server restart does. */
   dropStreams(): void {
-    for (const res of this.#streams) res.socket?.destroy();
+    for (const res of this.#streams.keys()) res.req.socket.destroy();
   }
 
   async close(): Promise<void> {
@@ -471,16 +479,19 @@ export class ApiServer {
       });
       return;
     }
-    sendJson(res, 200, { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata, items });
+    // As a real API server, the items of a built-in kind's list carry no kind and apiVersion.
+    const bare = this.#builtin(type)
+      ? items.map(({ kind: _kind, apiVersion: _apiVersion, ...item }) => item)
+      : items;
+    sendJson(res, 200, { kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata, items: bare });
   }
 
-  #openStream(
-    res: ServerResponse,
-    counter: 'openWatches' | 'openLogStreams',
-    contentType: string,
-  ): () => void {
-    this.#counters[counter]++;
-    this.#streams.add(res);
+  #builtin(type: ResourceType): boolean {
+    return BUILTIN_RESOURCES.some((b) => b.group === type.group && b.plural === type.plural);
+  }
+
+  #openStream(res: ServerResponse, kind: 'watch' | 'log', contentType: string): () => void {
+    this.#streams.set(res, kind);
     res.writeHead(200, {
       'content-type': contentType,
       'transfer-encoding': 'chunked',
@@ -491,7 +502,6 @@ export class ApiServer {
     return () => {
       if (closed) return;
       closed = true;
-      this.#counters[counter]--;
       this.#streams.delete(res);
     };
   }
@@ -518,14 +528,16 @@ export class ApiServer {
     const timeoutSeconds = Number(query.get('timeoutSeconds') ?? '0');
     const cutAfterEvents = faults.find((f) => f.type === 'cut-after-events');
     const cutAfterBytes = faults.find((f) => f.type === 'cut-after-bytes');
-    const release = this.#openStream(res, 'openWatches', 'application/json');
+    const release = this.#openStream(res, 'watch', 'application/json');
     let events = 0;
     let bytes = 0;
+    /** The client or its connection went away. */
+    let gone = false;
     const write = (text: string): boolean => {
-      if (res.destroyed) return false;
+      if (gone || res.destroyed) return false;
       if (cutAfterBytes && bytes + text.length >= cutAfterBytes.bytes) {
         res.write(text.slice(0, Math.max(0, cutAfterBytes.bytes - bytes)));
-        res.socket?.destroy();
+        res.req.socket.destroy();
         return false;
       }
       bytes += text.length;
@@ -534,21 +546,23 @@ export class ApiServer {
     };
     const emit = (type: string, json: string): void => {
       if (cutAfterEvents && events >= cutAfterEvents.events) {
-        res.socket?.destroy();
+        res.req.socket.destroy();
         return;
       }
       if (write(`{"type":"${type}","object":${json}}\n`)) events++;
     };
     let unsubscribe = () => {};
     let bookmarkTimer: NodeJS.Timeout | undefined;
+    let lastBookmarkTimer: NodeJS.Timeout | undefined;
     let timeoutTimer: NodeJS.Timeout | undefined;
-    const finish = () => {
+    whenGone(res, () => {
+      gone = true;
       unsubscribe();
       clearInterval(bookmarkTimer);
+      clearTimeout(lastBookmarkTimer);
       clearTimeout(timeoutTimer);
       release();
-    };
-    res.once('close', finish);
+    });
 
     if (faults.some((f) => f.type === 'malformed-line')) write('{"type":"MODIFIED","object":{"metadata":\n');
     if (faults.some((f) => f.type === 'gone')) {
@@ -579,20 +593,34 @@ export class ApiServer {
       for (const change of past)
         if (change.typeKey === typeKey) this.#emitChange(change, selection, emit, encode);
     }
+    if (gone) return;
     unsubscribe = this.#store.subscribe((change) => {
       if (change.typeKey === typeKey) this.#emitChange(change, selection, emit, encode);
     });
-    if (bookmarks) {
-      bookmarkTimer = setInterval(() => {
-        const object = {
-          kind: route.type.kind,
-          apiVersion: apiVersionOf(route.type),
-          metadata: { resourceVersion: String(this.#store.resourceVersion) },
-        };
-        emit('BOOKMARK', JSON.stringify(object));
-      }, this.#bookmarkIntervalMs);
+    // The resourceVersion this watcher was last told about (its start, then bookmarks).
+    let told = Number(rvParam) || this.#store.resourceVersion;
+    const bookmark = () => {
+      told = this.#store.resourceVersion;
+      const object = {
+        kind: route.type.kind,
+        apiVersion: apiVersionOf(route.type),
+        metadata: { resourceVersion: String(this.#store.resourceVersion) },
+      };
+      emit('BOOKMARK', JSON.stringify(object));
+    };
+    if (bookmarks) bookmarkTimer = setInterval(bookmark, this.#bookmarkIntervalMs);
+    if (timeoutSeconds > 0) {
+      // As the API server's watch cache: a bookmark 2 s before the request times out,
+      // when the resourceVersion moved on since the watcher last heard of it.
+      if (bookmarks && timeoutSeconds > 2)
+        lastBookmarkTimer = setTimeout(
+          () => {
+            if (this.#store.resourceVersion > told) bookmark();
+          },
+          (timeoutSeconds - 2) * 1000,
+        );
+      timeoutTimer = setTimeout(() => res.end(), timeoutSeconds * 1000);
     }
-    if (timeoutSeconds > 0) timeoutTimer = setTimeout(() => res.end(), timeoutSeconds * 1000);
   }
 
   /** Translates a change into what a watcher with this selection sees (objects enter and leave selectors). */
@@ -617,140 +645,15 @@ export class ApiServer {
 
   #serveLogs(res: ServerResponse, route: Route, query: URLSearchParams, faults: FaultAction[]): void {
     this.#counters.logRequests++;
-    const namespace = route.namespace ?? '';
-    const podName = route.name ?? '';
-    const pod = this.#requireObject(route.type, namespace, podName) as KubeObject & {
-      spec?: { containers?: { name: string }[]; initContainers?: { name: string }[] };
-      status?: { containerStatuses?: ContainerStatus[]; initContainerStatuses?: ContainerStatus[] };
-    };
-    const names = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name);
-    let container = query.get('container') ?? '';
-    if (container === '') {
-      if ((pod.spec?.containers?.length ?? 0) !== 1) {
-        throw statusError(
-          400,
-          'BadRequest',
-          `a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]`,
-        );
-      }
-      container = pod.spec?.containers?.[0]?.name ?? '';
-    }
-    if (!names.includes(container))
-      throw statusError(400, 'BadRequest', `container ${container} is not valid for pod ${podName}`);
-    const previous = query.get('previous') === 'true';
-    if (previous && !this.#logs.has(namespace, podName, container, true)) {
-      throw statusError(
-        400,
-        'BadRequest',
-        `previous terminated container "${container}" in pod "${podName}" not found`,
-      );
-    }
-    const state = [
-      ...(pod.status?.containerStatuses ?? []),
-      ...(pod.status?.initContainerStatuses ?? []),
-    ].find((s) => s.name === container)?.state;
-    if (!previous && state?.waiting && !this.#logs.has(namespace, podName, container)) {
-      throw statusError(
-        400,
-        'BadRequest',
-        `container "${container}" in pod "${podName}" is waiting to start: ${state.waiting.reason ?? 'ContainerCreating'}`,
-      );
-    }
-    const timestamps = query.get('timestamps') === 'true';
-    const follow = query.get('follow') === 'true' && !previous;
-    const tail = query.get('tailLines');
-    const sinceSeconds = query.get('sinceSeconds');
-    const sinceTime = query.get('sinceTime');
-    let sinceNs: bigint | undefined;
-    if (sinceTime) {
-      const parsed = parseRfc3339Ns(sinceTime);
-      if (parsed === undefined) throw statusError(400, 'BadRequest', `invalid sinceTime "${sinceTime}"`);
-      // The API server forwards sinceTime to the kubelet with one-second precision.
-      sinceNs = (parsed / 1_000_000_000n) * 1_000_000_000n;
-    } else if (sinceSeconds) {
-      sinceNs = BigInt(Date.now() - Number(sinceSeconds) * 1000) * 1_000_000n;
-    }
-    const limitBytes = Number(query.get('limitBytes') ?? '0');
     const cut = faults.find((f) => f.type === 'cut-after-bytes');
-    const release = this.#openStream(res, 'openLogStreams', 'text/plain');
-    let written = 0;
-    let stop = () => {};
-    const finish = () => {
-      stop();
-      release();
-    };
-    res.once('close', finish);
-    const gone = () => res.destroyed || res.writableEnded;
-    // Lines are gathered into chunks of up to 64 KiB, and the stored backlog waits for the
-    // socket to drain (backpressure): a million lines stream without piling up in memory.
-    let chunk = '';
-    const flush = () => {
-      const ok = chunk === '' || gone() || res.write(chunk);
-      chunk = '';
-      return ok;
-    };
-    /** Adds a line; false when the stream is over (cut, limit reached, closed). */
-    const add = (line: StoredLine): boolean => {
-      if (gone()) return false;
-      const text = `${timestamps ? `${formatRfc3339Nano(line.ns)} ` : ''}${line.text}\n`;
-      const size = Buffer.byteLength(text);
-      if (cut && written + size > cut.bytes) {
-        flush();
-        res.write(Buffer.from(text).subarray(0, cut.bytes - written));
-        res.socket?.destroy();
-        return false;
-      }
-      if (limitBytes > 0 && written + size > limitBytes) {
-        flush();
-        res.end(Buffer.from(text).subarray(0, limitBytes - written));
-        return false;
-      }
-      written += size;
-      chunk += text;
-      return true;
-    };
-    const tailLines = tail === null ? undefined : Number(tail);
-    const backlog = this.#logs.read(namespace, podName, container, {
-      previous,
-      ...(sinceNs !== undefined ? { sinceNs } : {}),
-      ...(tailLines !== undefined ? { tailLines } : {}),
+    serveLog(res, {
+      logs: this.#logs,
+      pod: this.#requireObject(route.type, route.namespace ?? '', route.name ?? ''),
+      container: query.get('container') ?? '',
+      query,
+      ...(cut ? { cutAfterBytes: cut.bytes } : {}),
+      open: (response) => this.#openStream(response, 'log', 'text/plain'),
     });
-    // Follow from the moment of the snapshot: lines written meanwhile wait behind the backlog.
-    let live: StoredLine[] | undefined = [];
-    let ended = false;
-    const following = follow && this.#logs.isRunning(namespace, podName, container);
-    if (following) {
-      stop = this.#logs.follow(namespace, podName, container, {
-        line: (line) => {
-          if (sinceNs !== undefined && line.ns < sinceNs) return;
-          if (live) live.push(line);
-          else if (add(line)) flush();
-        },
-        end: () => {
-          ended = true;
-          if (!live && !res.writableEnded) res.end();
-        },
-      });
-    }
-    void (async () => {
-      for (const line of backlog) {
-        if (!add(line)) return;
-        if (chunk.length >= 65_536 && !flush())
-          await new Promise<void>((resolve) => {
-            const done = () => {
-              res.off('drain', done);
-              res.off('close', done);
-              resolve();
-            };
-            res.on('drain', done);
-            res.on('close', done);
-          });
-      }
-      for (const line of live ?? []) if (!add(line)) return;
-      live = undefined;
-      flush();
-      if ((!following || ended) && !res.writableEnded) res.end();
-    })();
   }
 
   #serveDiscovery(pathname: string, res: ServerResponse): void {
@@ -834,11 +737,6 @@ export class ApiServer {
     }
     sendJson(res, status.code, status);
   }
-}
-
-interface ContainerStatus {
-  name: string;
-  state?: { waiting?: { reason?: string }; running?: unknown; terminated?: unknown };
 }
 
 const changeJson = new WeakMap<Change, string>();

@@ -46,6 +46,8 @@ export class ObjectStore {
   readonly #objects = new Map<string, Map<string, KubeObject>>();
   readonly #history: Change[] = [];
   readonly #listeners = new Set<Listener>();
+  /** `typeKey\0ownerUid` → keys of the objects that owner controls: controllers ask for their own often. */
+  readonly #byOwner = new Map<string, Set<string>>();
   readonly #now: () => Date;
   readonly #suffix: () => string;
   readonly #uid: () => string;
@@ -87,6 +89,13 @@ export class ObjectStore {
       .sort((a, b) => sortKey(a).localeCompare(sortKey(b)))
       .map((o) => structuredClone(o));
     return { items, resourceVersion: this.#resourceVersion };
+  }
+
+  /** How many objects `list` would return, without copying them. */
+  count(type: ResourceType, selection: Selection = {}): number {
+    let n = 0;
+    for (const object of this.#bucket(type).values()) if (matches(object, selection)) n++;
+    return n;
   }
 
   create(type: ResourceType, input: KubeObject): KubeObject {
@@ -159,6 +168,18 @@ export class ObjectStore {
     return this.#commitIfChanged(type, next, current);
   }
 
+  /**
+   * Stores an object as another API server holds it — its uid and timestamps
+   * kept, the resourceVersion this store's own — creating or replacing it.
+   * For copies of a real cluster's objects (the simulated nodes of the e2e tier).
+   */
+  mirror(type: ResourceType, object: KubeObject): KubeObject {
+    const copy = structuredClone(object);
+    const current = this.#bucket(type).get(objectKey(copy.metadata.namespace, copy.metadata.name ?? ''));
+    if (current) return this.#commitIfChanged(type, copy, current);
+    return this.#commit(type, 'ADDED', copy, undefined);
+  }
+
   /** Replaces the whole status of an object, as a controller's status update does; no-op when equal. */
   replaceStatus(
     type: ResourceType,
@@ -214,6 +235,17 @@ export class ObjectStore {
     return this.#commit(type, 'DELETED', gone, current);
   }
 
+  /** The objects of a type whose controller (ownerReference with `controller: true`) has this uid. */
+  listOwned(type: ResourceType, ownerUid: string): KubeObject[] {
+    const bucket = this.#bucket(type);
+    const items: KubeObject[] = [];
+    for (const key of this.#byOwner.get(`${typeKeyOf(type)}\0${ownerUid}`) ?? []) {
+      const object = bucket.get(key);
+      if (object) items.push(object);
+    }
+    return items.sort((a, b) => sortKey(a).localeCompare(sortKey(b))).map((o) => structuredClone(o));
+  }
+
   /** Calls `listener` for every change from now on; returns the function that stops it. */
   subscribe(listener: Listener): () => void {
     this.#listeners.add(listener);
@@ -238,6 +270,33 @@ export class ObjectStore {
     while (this.#history.length > 0 && (this.#history[0]?.resourceVersion ?? 0) <= through)
       this.#history.shift();
     this.#compactedThrough = Math.max(this.#compactedThrough, through);
+  }
+
+  #indexOwner(
+    type: ResourceType,
+    changeType: ChangeType,
+    object: KubeObject,
+    previous: KubeObject | undefined,
+  ): void {
+    const key = objectKey(object.metadata.namespace, object.metadata.name ?? '');
+    const before = previous ? controllerUid(previous) : undefined;
+    const after = changeType === 'DELETED' ? undefined : controllerUid(object);
+    if (before === after) return;
+    if (before !== undefined) {
+      const indexKey = `${typeKeyOf(type)}\0${before}`;
+      const keys = this.#byOwner.get(indexKey);
+      keys?.delete(key);
+      if (keys?.size === 0) this.#byOwner.delete(indexKey);
+    }
+    if (after !== undefined) {
+      const indexKey = `${typeKeyOf(type)}\0${after}`;
+      let keys = this.#byOwner.get(indexKey);
+      if (!keys) {
+        keys = new Set();
+        this.#byOwner.set(indexKey, keys);
+      }
+      keys.add(key);
+    }
   }
 
   #bucket(type: ResourceType): Map<string, KubeObject> {
@@ -276,6 +335,7 @@ export class ObjectStore {
   ): KubeObject {
     this.#resourceVersion++;
     object.metadata.resourceVersion = String(this.#resourceVersion);
+    this.#indexOwner(type, changeType, object, previous);
     if (changeType !== 'DELETED')
       this.#bucket(type).set(objectKey(object.metadata.namespace, object.metadata.name ?? ''), object);
     const change: Change = {
@@ -306,6 +366,10 @@ export function matches(object: KubeObject, selection: Selection): boolean {
   if (selection.labels && !matchesLabels(selection.labels, object.metadata.labels)) return false;
   if (selection.fields && !matchesFields(selection.fields, object)) return false;
   return true;
+}
+
+function controllerUid(object: KubeObject): string | undefined {
+  return object.metadata.ownerReferences?.find((r) => r.controller)?.uid;
 }
 
 function sortKey(object: KubeObject): string {

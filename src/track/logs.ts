@@ -21,10 +21,29 @@ export interface LogOptions {
   maxStreams?: number;
 }
 
+/**
+ * The last `tailLines` lines of a container (of its previous, crashed
+ * instance with `previous`), read to the end: for failure reports.
+ */
+export async function lastLines(
+  client: KubeClient,
+  pod: { namespace: string; name: string },
+  options: { container: string; previous: boolean; tailLines: number; signal?: AbortSignal | undefined },
+): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const batch of client.logBatches(pod, options)) for (const line of batch) lines.push(line.text);
+  return lines;
+}
+
+/** How recently a container must have started for `settle` to wait for its first lines. */
+const SETTLE_WINDOW_MS = 2000;
+
 interface Tail {
   key: string;
   pod: string;
   container: string;
+  /** When the stream was asked for (Date.now()). */
+  queuedAt: number;
   /** Lines before this time are not wanted (pods of an old revision: only what they say now). */
   from?: Date;
 }
@@ -52,6 +71,8 @@ export class LogTails {
   readonly #waiting: Tail[] = [];
   #active = 0;
   #capNoticed = false;
+  /** Streams of containers that just started, which have not answered yet. */
+  readonly #unanswered = new Set<Tail>();
   /** The last lines delivered per pod/container, so last words are not shown twice. */
   readonly #recent = new Map<string, string[]>();
 
@@ -84,12 +105,15 @@ export class LogTails {
       const key = `${pod.metadata.name}/${container.name}/${container.containerID}`;
       if (this.#started.has(key)) continue;
       this.#started.add(key);
-      this.#waiting.push({
+      const tail: Tail = {
         key,
         pod: pod.metadata.name ?? '',
         container: container.name,
+        queuedAt: Date.now(),
         ...(options.from ? { from: options.from } : {}),
-      });
+      };
+      this.#unanswered.add(tail);
+      this.#waiting.push(tail);
     }
     this.#startWaiting();
   }
@@ -107,19 +131,20 @@ export class LogTails {
     if (this.#started.has(key)) return;
     this.#started.add(key);
     void (async () => {
-      const lines: string[] = [];
+      let lines: string[];
       try {
-        for await (const line of this.#client.logs(
+        lines = await lastLines(
+          this.#client,
           { namespace: this.#namespace, name },
           { container: container.name, previous: true, tailLines: 20, signal: this.#controller.signal },
-        )) {
-          if (this.#options.include?.test(line.text) ?? true) lines.push(line.text);
-        }
+        );
       } catch {
         return; // the previous instance's log is gone (the pod was recreated)
       }
       const recent = this.#recent.get(`${name}/${container.name}`) ?? [];
-      const fresh = lines.filter((line) => !recent.includes(line));
+      const fresh = lines.filter(
+        (line) => !recent.includes(line) && (this.#options.include?.test(line) ?? true),
+      );
       this.#remember(name, container.name, fresh);
       if (fresh.length > 0)
         await this.#emit({ type: 'log', pod: name, container: container.name, lines: fresh });
@@ -149,9 +174,10 @@ export class LogTails {
         const exited = (container.state?.terminated?.exitCode ?? 0) !== 0;
         if (!crashed && !exited) continue;
         const name = pod.metadata.name ?? '';
-        const lines: string[] = [];
+        let lines: string[];
         try {
-          for await (const line of this.#client.logs(
+          lines = await lastLines(
+            this.#client,
             { namespace: this.#namespace, name },
             {
               container: container.name,
@@ -159,9 +185,7 @@ export class LogTails {
               tailLines: 20,
               signal: this.#controller.signal,
             },
-          )) {
-            lines.push(line.text);
-          }
+          );
         } catch {
           continue; // no logs to show (the container never started, or the pod is gone)
         }
@@ -197,9 +221,23 @@ export class LogTails {
     this.#recent.set(key, [...(this.#recent.get(key) ?? []), ...lines.slice(-50)].slice(-50));
   }
 
+  /**
+   * Waits (at most `maxMs`) for the streams of containers that started in
+   * the last 2 s to answer: what a container says as it starts comes before
+   * the verdict that ends a rollout track. Streams open for longer, and
+   * quiet ones, are not waited for.
+   */
+  async settle(maxMs = 500): Promise<void> {
+    const deadline = Date.now() + maxMs;
+    const pending = () => [...this.#unanswered].some((tail) => tail.queuedAt > Date.now() - SETTLE_WINDOW_MS);
+    while (pending() && Date.now() < deadline && !this.#controller.signal.aborted)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
   stop(): void {
     this.#controller.abort();
     this.#waiting.length = 0;
+    this.#unanswered.clear();
   }
 
   #startWaiting(): void {
@@ -208,6 +246,7 @@ export class LogTails {
       const tail = this.#waiting.shift() as Tail;
       this.#active++;
       void this.#run(tail).finally(() => {
+        this.#unanswered.delete(tail);
         this.#active--;
         this.#startWaiting();
       });
@@ -243,6 +282,7 @@ export class LogTails {
           ...(this.#options.tailLines !== undefined ? { tailLines: this.#options.tailLines } : {}),
         },
       )) {
+        this.#unanswered.delete(tail);
         const lines: string[] = [];
         for (const line of batch) {
           // The server rounds sinceTime down to the second: the rest is cut here.

@@ -1,5 +1,5 @@
 import type { KubeClient } from '../kube/client.js';
-import { BUILTIN_RESOURCES } from '../kube/resources.js';
+import { BUILTIN_RESOURCES, groupOf } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { RULES } from '../status/index.js';
 import type { ResourceRef, TrackEvent } from './events.js';
@@ -100,10 +100,6 @@ const isKubernetesGroup = (group: string) =>
   group.endsWith('.k8s.io') ||
   ['policy', 'autoscaling', 'extensions'].includes(group);
 const BUILTIN_GROUPS = new Set(BUILTIN_RESOURCES.map((t) => t.group));
-const groupOf = (object: KubeObject) => {
-  const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
-  return apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
-};
 
 /**
  * Whether an object from a manifest is worth tracking: a kind with a

@@ -2,6 +2,7 @@ import type { KubeClient } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Verdict } from '../status/types.js';
 import { type ResourceRef, resourceKey, type TrackEvent } from './events.js';
+import { lastLines } from './logs.js';
 
 /** What to tell about a resource that failed or timed out. */
 export interface FailureReport {
@@ -121,19 +122,14 @@ export class FailureWitness {
     const witnessed = this.#of(failure.resource);
     const logs: FailureReport['logs'] = [];
     for (const { pod, container, restarts } of witnessed.failing.values()) {
-      const read = async (previous: boolean) => {
-        const lines: string[] = [];
-        for await (const line of this.#client.logs(
-          { namespace: failure.resource.namespace, name: pod },
-          { container, previous, tailLines: this.#logLines, signal: options.signal },
-        ))
-          lines.push(line.text);
-        return lines;
-      };
       let entry: FailureReport['logs'][number] | undefined;
       for (const previous of restarts > 0 ? [true, false] : [false]) {
         try {
-          const lines = await read(previous);
+          const lines = await lastLines(
+            this.#client,
+            { namespace: failure.resource.namespace, name: pod },
+            { container, previous, tailLines: this.#logLines, signal: options.signal },
+          );
           if (lines.length > 0) entry = { pod, container, previous, lines };
         } catch {
           // Gone (pod deleted, no previous instance, never started): try the next source.

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { cancellable } from '../kube/cancellable.js';
 import type { KubeClient } from '../kube/client.js';
 import { findBuiltinResource, type ResourceType } from '../kube/resources.js';
@@ -48,6 +49,20 @@ const ownedBy = (object: Owned, uid: string | undefined) =>
 
 /** How often a tracker judges again without a change (time-based verdicts). */
 const REJUDGE_MS = 1000;
+/** The revision the deployment controller writes on a Deployment and its ReplicaSets. */
+const revisionOf = (o: KubeObject) =>
+  Number(o.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+const newestRevision = (list: KubeObject[]) =>
+  list.reduce<KubeObject | undefined>((a, b) => (!a || revisionOf(b) > revisionOf(a) ? b : a), undefined);
+
+/** A Deployment's or ReplicaSet's pod template without the label the controller adds to tell revisions apart. */
+function templateWithoutHash(object: KubeObject): unknown {
+  const template = (object.spec as { template?: KubeObject } | undefined)?.template;
+  const labels = template?.metadata?.labels;
+  if (!template || !labels || !('pod-template-hash' in labels)) return template;
+  const { 'pod-template-hash': _hash, ...rest } = labels;
+  return { ...template, metadata: { ...template.metadata, labels: rest } };
+}
 
 const POD_OWNERS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job']);
 
@@ -119,14 +134,24 @@ async function* track(
   const events = new Map<string, KubeObject>();
   const seenEvents = new Map<string, number>();
 
+  /**
+   * The ReplicaSet of the current revision, as the deployment controller
+   * finds it: the one whose pod template is the Deployment's (but for the
+   * pod-template-hash label). The ReplicaSets and the Deployment come on
+   * different watches, in either order: a ReplicaSet newer than the revision
+   * of the Deployment this tracker holds is the current one too (its
+   * Deployment update is on the way).
+   */
   const currentReplicaSet = () => {
     if (object?.kind !== 'Deployment') return undefined;
-    const revision = object.metadata.annotations?.['deployment.kubernetes.io/revision'];
-    return [...replicaSets.values()].find(
-      (rs) =>
-        ownedBy(rs as Owned, object?.metadata.uid) &&
-        rs.metadata.annotations?.['deployment.kubernetes.io/revision'] === revision,
+    const owned = [...replicaSets.values()].filter((rs) => ownedBy(rs as Owned, object?.metadata.uid));
+    const template = templateWithoutHash(object);
+    const matching = newestRevision(
+      owned.filter((rs) => isDeepStrictEqual(templateWithoutHash(rs), template)),
     );
+    if (matching) return matching;
+    const newest = newestRevision(owned);
+    return newest && revisionOf(newest) > revisionOf(object) ? newest : undefined;
   };
   /** Whether the controller has seen the latest spec; until it has, which revision is current is unknown. */
   const observed = () => {
@@ -137,8 +162,9 @@ async function* track(
   const currentPods = () => {
     if (!object) return [];
     if (object.kind === 'Pod') return [object];
-    // Right after an update the old revision's pods would pass for current: wait for the controller.
-    if ((object.kind === 'Deployment' || object.kind === 'StatefulSet') && !observed()) return [];
+    // Right after an update the old revision's pods would pass for current: wait for the
+    // controller (a Deployment's current ReplicaSet already takes that into account).
+    if (object.kind === 'StatefulSet' && !observed()) return [];
     const owner = object.kind === 'Deployment' ? currentReplicaSet()?.metadata.uid : object.metadata.uid;
     const updateRevision =
       object.kind === 'StatefulSet'
@@ -188,7 +214,11 @@ async function* track(
     else if (changed)
       await emit({ type: 'status', verdict, ...(verdict.progress ? { progress: verdict.progress } : {}) });
     if (!changed) return;
-    if (verdict.state === 'ready') await emit({ type: 'ready', message: verdict.message });
+    if (verdict.state === 'ready') {
+      // A rollout track ends here: first the lines of containers that just started.
+      if (until === 'ready') await tails?.settle();
+      await emit({ type: 'ready', message: verdict.message });
+    }
     if (verdict.state === 'failed') {
       await tails?.lastWords(current);
       await emit({

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/types.js';
+import { encodeHelmRelease } from '../../src/track/helm.js';
 
 /** The built CLI, as users run it (scripts/test.mjs builds it first). */
 export const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
@@ -76,6 +78,39 @@ export function deployment(
           })),
         },
       },
+    },
+  };
+}
+
+/**
+ * A deployed revision of the Helm release `name` as Helm 3 stores it: a Secret
+ * `sh.helm.release.v1.NAME.vVERSION` whose release holds the objects' manifest.
+ */
+export function helmReleaseSecret(
+  name: string,
+  namespace: string,
+  version: number,
+  objects: KubeObject[],
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'helm.sh/release.v1',
+    metadata: {
+      name: `sh.helm.release.v1.${name}.v${version}`,
+      namespace,
+      labels: { owner: 'helm', name, version: String(version), status: 'deployed' },
+    },
+    data: {
+      release: encodeHelmRelease({
+        name,
+        namespace,
+        version,
+        info: { status: 'deployed' },
+        manifest: objects
+          .map((o) => `---\n# Source: ${name}/templates/${o.metadata.name}.yaml\n${stringify(o)}`)
+          .join('\n'),
+      }),
     },
   };
 }

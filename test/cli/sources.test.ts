@@ -6,8 +6,7 @@ import { describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/types.js';
 import { startFakeCluster } from '../../src/testing/cluster.js';
-import { encodeHelmRelease } from '../../src/track/helm.js';
-import { deployment, runCli } from './helpers.js';
+import { deployment, helmReleaseSecret, runCli } from './helpers.js';
 
 const service = (name: string, labels: Record<string, string> = {}): KubeObject => ({
   apiVersion: 'v1',
@@ -88,27 +87,8 @@ describe('what rollout track tracks', () => {
     const worker = deployment('worker', { replicas: 1 });
     worker.metadata.annotations = { 'kubedog.io/fail-mode': 'ignore' };
     for (const object of [web, worker]) await cluster.client.create('Deployment', object);
-    const release = (version: number, objects: KubeObject[]) => ({
-      apiVersion: 'v1',
-      kind: 'Secret',
-      type: 'helm.sh/release.v1',
-      metadata: {
-        name: `sh.helm.release.v1.shop.v${version}`,
-        namespace: 'default',
-        labels: { owner: 'helm', name: 'shop', version: String(version), status: 'deployed' },
-      },
-      data: {
-        release: encodeHelmRelease({
-          name: 'shop',
-          namespace: 'default',
-          version,
-          info: { status: 'deployed' },
-          manifest: objects
-            .map((o) => `---\n# Source: shop/templates/${o.metadata.name}.yaml\n${stringify(o)}`)
-            .join('\n'),
-        }),
-      },
-    });
+    const release = (version: number, objects: KubeObject[]) =>
+      helmReleaseSecret('shop', 'default', version, objects);
     await cluster.client.create('Secret', release(1, [web]));
     await cluster.client.create('Secret', release(2, [web, worker, configMap('settings')]));
     const run = await runCli([

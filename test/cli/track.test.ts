@@ -10,8 +10,9 @@ import { deployment, hasEscapes, runCli } from './helpers.js';
 describe('kubedog rollout track', () => {
   test('a Deployment that becomes ready: logs on stdout, pods and verdict on stderr, exit 0', async () => {
     await using cluster = await startFakeCluster();
-    // Ready after a second: a rollout track ends at readiness, so logs need the time to arrive.
-    cluster.behave('web-*', 'app', { logs: ['listening on :8080'], readyAfter: '1s' });
+    // Ready after 2 s: the track must begin before the rollout is over (the CLI's own start
+    // takes most of a second on a loaded machine).
+    cluster.behave('web-*', 'app', { logs: ['listening on :8080'], readyAfter: '2s' });
     await cluster.client.create('Deployment', deployment('web'));
     const run = await runCli([
       'rollout',

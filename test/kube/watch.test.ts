@@ -267,6 +267,30 @@ describe('watch', () => {
     }
   });
 
+  test('timeoutSeconds: the server ends each request, with a last bookmark or silently; the watch goes on without a notice', async () => {
+    const quiet = await startFakeCluster({ bookmarkIntervalMs: 60_000, controllers: false });
+    try {
+      const notices: WatchNotice[] = [];
+      const watch = quiet.client.watch('pods', {
+        initialEvents: false,
+        timeoutSeconds: 3,
+        onNotice: (n) => notices.push(n),
+      });
+      const next = watch.next();
+      await waitFor(() => quiet.stats.watchRequests === 1, 'the watch to open');
+      // A change elsewhere: the request ends with a bookmark. Then nothing at all: the next ends silently.
+      quiet.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'elsewhere' } });
+      await waitFor(() => quiet.stats.watchRequests === 2, 'the server to end the first request', 5000);
+      await waitFor(() => quiet.stats.watchRequests === 3, 'the server to end the second request', 5000);
+      quiet.create(podManifest('after-timeout'));
+      assert.equal(summary((await next).value as WatchEvent), 'ADDED after-timeout');
+      assert.deepEqual(notices, [], 'a timed-out request is not a failure');
+      await watch.return(undefined);
+    } finally {
+      await quiet.close();
+    }
+  });
+
   test('connection refused at start is an error at once, not a retry storm', async () => {
     const gone = await startFakeCluster();
     await gone.close();

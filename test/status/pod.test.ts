@@ -282,6 +282,28 @@ const cases: Case[] = [
     message: /cannot be scheduled.*\(for 31s\)/,
   },
   {
+    name: "the pod's Unschedulable condition is preferred to its FailedScheduling Event, whichever is older",
+    object: pod({
+      phase: 'Pending',
+      containers: [],
+      conditions: [
+        { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', lastTransitionTime: ago(5) },
+      ],
+    }),
+    context: {
+      events: [
+        event({
+          reason: 'FailedScheduling',
+          message: '0/3 nodes are available: 3 Insufficient cpu.',
+          first: ago(90),
+          last: ago(2),
+        }),
+      ],
+    },
+    state: 'progressing',
+    reason: 'Unschedulable',
+  },
+  {
     name: 'an evicted bare pod fails',
     object: pod({
       phase: 'Failed',

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { type FakeCluster, startFakeCluster } from '../../src/testing/cluster.js';
-import { podManifest } from '../helpers.js';
+import { podManifest, waitFor } from '../helpers.js';
 
 describe('simulated API server over HTTP', () => {
   let cluster: FakeCluster;
@@ -117,5 +118,34 @@ describe('simulated API server over HTTP', () => {
     const open = () => cluster.stats.openWatches;
     while (open() !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     assert.equal(open(), 0);
+  });
+
+  test('streams queued behind another response on a keep-alive connection end with the connection', async () => {
+    // Its own cluster: the one above forbids pods/log by now.
+    await using cluster = await startFakeCluster({ controllers: false });
+    await cluster.apply(podManifest('queued'));
+    cluster.logs.append('default', 'queued', 'app', 'hello');
+    // Pipelined: the second watch and the log wait until the first watch's response is over,
+    // which it never is; Node gives a queued response no 'close' of its own.
+    const url = new URL(cluster.url);
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`;
+    socket.on('data', () => {});
+    socket.write(
+      get('/api/v1/namespaces/quiet/pods?watch=true') +
+        get('/api/v1/namespaces/quiet/configmaps?watch=true') +
+        get('/api/v1/namespaces/default/pods/queued/log?follow=true'),
+    );
+    await waitFor(
+      () => cluster.stats.openWatches === 2 && cluster.stats.openLogStreams === 1,
+      'two watches and a log stream',
+    );
+    socket.destroy();
+    await waitFor(
+      () => cluster.stats.openWatches === 0 && cluster.stats.openLogStreams === 0,
+      'every stream released',
+      2000,
+    );
   });
 });

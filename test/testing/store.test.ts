@@ -108,4 +108,51 @@ describe('ObjectStore', () => {
     assert.deepEqual(mergePatch({ a: [1, 2] }, { a: [3] }), { a: [3] });
     assert.deepEqual(mergePatch({ a: 'b' }, { a: { b: 'c' } }), { a: { b: 'c' } });
   });
+
+  test('listOwned follows controller ownerReferences through changes and deletions; count does not copy', () => {
+    const store = new ObjectStore();
+    const owner = (uid: string) => [
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: uid, uid, controller: true },
+    ];
+    const a = store.create(pods, {
+      ...podManifest('a'),
+      metadata: { ...podManifest('a').metadata, ownerReferences: owner('rs-1') },
+    });
+    store.create(pods, {
+      ...podManifest('b'),
+      metadata: { ...podManifest('b').metadata, ownerReferences: owner('rs-1') },
+    });
+    store.create(pods, podManifest('orphan'));
+    const names = (uid: string) => store.listOwned(pods, uid).map((p) => p.metadata.name);
+    assert.deepEqual(names('rs-1'), ['a', 'b']);
+    // Adopted by another owner, then deleted: the index follows.
+    store.patch(pods, a.metadata.namespace, 'a', { metadata: { ownerReferences: owner('rs-2') } });
+    assert.deepEqual(names('rs-1'), ['b']);
+    assert.deepEqual(names('rs-2'), ['a']);
+    store.delete(pods, 'default', 'b');
+    assert.deepEqual(names('rs-1'), []);
+    assert.equal(store.count(pods), store.list(pods).items.length);
+    assert.equal(store.count(pods, { fields: [{ path: 'metadata.name', op: '=', value: 'orphan' }] }), 1);
+  });
+
+  test("mirror keeps another server's uid and timestamps, and takes its own resourceVersion", () => {
+    const store = new ObjectStore();
+    const copy = store.mirror(configMaps, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'x',
+        namespace: 'default',
+        uid: 'real-uid',
+        resourceVersion: '99999',
+        creationTimestamp: '2020-01-01T00:00:00Z',
+      },
+    });
+    assert.equal(copy.metadata.uid, 'real-uid');
+    assert.equal(copy.metadata.creationTimestamp, '2020-01-01T00:00:00Z');
+    assert.notEqual(copy.metadata.resourceVersion, '99999');
+    const again = store.mirror(configMaps, { ...copy, data: { k: 'v' } });
+    assert.equal(again.metadata.uid, 'real-uid');
+    assert.ok(Number(again.metadata.resourceVersion) > Number(copy.metadata.resourceVersion));
+  });
 });

@@ -44,6 +44,19 @@ describe('trackResource', () => {
     await waitFor(() => cluster.stats.openWatches === 0, 'every shared watch to close');
   });
 
+  test('ready right after the containers start: their first log lines still come before ready', async () => {
+    await using cluster = await startFakeCluster();
+    // Each pod logs as it starts and is ready 10 ms later: the log streams are still connecting.
+    cluster.behave('web-*', 'app', { logs: ['listening on :8080'], readyAfter: 10 });
+    const track = collect(trackDeployment(cluster.client, { name: 'web' }, { timeout: 10_000 }));
+    await new Promise((r) => setTimeout(r, 100));
+    await cluster.client.create('Deployment', deployment('web', 3));
+    const events = await track;
+    assert.equal(events.at(-1)?.type, 'ready');
+    const logged = new Set(events.flatMap((e) => (e.type === 'log' ? [e.pod] : [])));
+    assert.equal(logged.size, 3, `the first line of each of the 3 pods: ${[...logged]}`);
+  });
+
   test('a bad image fails the track within seconds, with the reason and a hint', async () => {
     await using cluster = await startFakeCluster();
     cluster.behave('web-*', 'app', { pullFails: true, pullMs: 10 });

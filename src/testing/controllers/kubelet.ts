@@ -151,9 +151,9 @@ export class NodeAgent {
     }
     // Spread: the node with the fewest pods, then by name (deterministic).
     const load = (node: KubeObject) =>
-      store.list(typeOf('Pod'), {
+      store.count(typeOf('Pod'), {
         fields: [{ path: 'spec.nodeName', op: '=', value: node.metadata.name ?? '' }],
-      }).items.length;
+      });
     const chosen = [...fits].sort(
       (a, b) => load(a) - load(b) || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''),
     )[0];

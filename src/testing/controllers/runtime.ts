@@ -62,10 +62,8 @@ export function controllerRef(owner: KubeObject): OwnerReference {
 /** Objects of `kind` in `namespace` whose controller is `owner`. */
 export function owned(runtime: Runtime, kind: string, owner: KubeObject): KubeObject[] {
   return runtime.store
-    .list(typeOf(kind), { namespace: owner.metadata.namespace ?? '' })
-    .items.filter((o) =>
-      (o.metadata.ownerReferences ?? []).some((r) => r.controller && r.uid === owner.metadata.uid),
-    );
+    .listOwned(typeOf(kind), owner.metadata.uid ?? '')
+    .filter((o) => o.metadata.namespace === owner.metadata.namespace);
 }
 
 /** Reads any field of a loosely typed object. */

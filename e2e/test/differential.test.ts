@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { describe, test } from 'node:test';
+import type { KubeObject } from '../../src/kube/types.js';
+import { trackResource } from '../../src/track/resource.js';
+import { collect, namespace, outcome, story, useCluster, workload } from './helpers.js';
+
+function kubectlVersion(): string | undefined {
+  try {
+    return execFileSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
+  } catch {
+    return undefined;
+  }
+}
+
+interface Timed<T> {
+  value: T;
+  ms: number;
+}
+
+/**
+ * Differential checks: `kubectl rollout status` and our tracker watch the
+ * same rollout on the real control cluster.plane. Where kubectl has a verdict, both
+ * must agree; where we are earlier (a failing pod is judged before the
+ * progress deadline) the test says by how much.
+ */
+describe('kubectl rollout status and kubedog agree', {
+  skip: kubectlVersion() ? false : 'kubectl is not installed',
+}, () => {
+  const cluster = useCluster();
+
+  const kubectl = (resource: string, ns: string): Promise<Timed<{ code: number; output: string }>> => {
+    const started = Date.now();
+    return new Promise((resolve) => {
+      execFile(
+        'kubectl',
+        [
+          'rollout',
+          'status',
+          resource,
+          '-n',
+          ns,
+          '--timeout=90s',
+          '--kubeconfig',
+          cluster.plane.kubeconfigPath,
+        ],
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+          resolve({ value: { code, output: `${stdout}${stderr}`.trim() }, ms: Date.now() - started });
+        },
+      );
+    });
+  };
+  const ours = async (kind: string, name: string, ns: string): Promise<Timed<string>> => {
+    const started = Date.now();
+    const events = await collect(
+      trackResource(cluster.client, { kind, name, namespace: ns }, { timeout: 90_000 }),
+    );
+    return { value: `${outcome(events)}\n${story(events)}`, ms: Date.now() - started };
+  };
+  /** Both watch `create()`'s rollout from before it starts. */
+  const race = async (kind: string, name: string, ns: string, create: () => Promise<unknown>) => {
+    // kubectl rollout status needs the object to exist; create it, then start both at once.
+    await create();
+    return Promise.all([kubectl(`${kind}/${name}`, ns), ours(kind, name, ns)]);
+  };
+
+  test('a Deployment rollout that succeeds: both say so', async () => {
+    const ns = await namespace(cluster.client, 'diff-ready');
+    cluster.nodes.pod(`${ns}/web-*`).container('app').becomesReadyAfter('1s');
+    const [k, o] = await race('deployment', 'web', ns, () =>
+      cluster.client.create('Deployment', workload('Deployment', 'web', ns, { spec: { replicas: 3 } })),
+    );
+    assert.equal(k.value.code, 0, k.value.output);
+    assert.match(k.value.output, /successfully rolled out/);
+    assert.equal(o.value.split('\n')[0], 'ready', o.value);
+  });
+
+  test('readiness never comes: both fail on the progress deadline', async () => {
+    const ns = await namespace(cluster.client, 'diff-deadline');
+    cluster.nodes.pod(`${ns}/web-*`).container('app').neverBecomesReady();
+    const [k, o] = await race('deployment', 'web', ns, () =>
+      cluster.client.create(
+        'Deployment',
+        workload('Deployment', 'web', ns, { spec: { progressDeadlineSeconds: 5 } }),
+      ),
+    );
+    assert.equal(k.value.code, 1, k.value.output);
+    assert.match(k.value.output, /exceeded its progress deadline/);
+    assert.equal(o.value.split('\n')[0], 'failed: ProgressDeadlineExceeded', o.value);
+  });
+
+  test('a bad image: both fail, kubedog at once, kubectl only at the progress deadline', async (t) => {
+    const ns = await namespace(cluster.client, 'diff-image');
+    cluster.nodes.pod(`${ns}/web-*`).container('app').failsToPull();
+    const [k, o] = await race('deployment', 'web', ns, () =>
+      cluster.client.create(
+        'Deployment',
+        workload('Deployment', 'web', ns, { spec: { progressDeadlineSeconds: 10 } }),
+      ),
+    );
+    assert.equal(k.value.code, 1, k.value.output);
+    assert.match(o.value.split('\n')[0] ?? '', /^failed: (ErrImagePull|ImagePullBackOff)$/, o.value);
+    assert.ok(o.ms < k.ms, `kubedog ${o.ms} ms, kubectl ${k.ms} ms`);
+    t.diagnostic(`bad image: kubedog failed after ${o.ms} ms, kubectl after ${k.ms} ms`);
+  });
+
+  test('a crash loop: both fail, kubedog after the allowed restarts, kubectl at the progress deadline', async (t) => {
+    const ns = await namespace(cluster.client, 'diff-crash');
+    cluster.nodes
+      .pod(`${ns}/web-*`)
+      .container('app')
+      .crashLoops({ logs: ['panic: boom'] });
+    const [k, o] = await race('deployment', 'web', ns, () =>
+      cluster.client.create(
+        'Deployment',
+        workload('Deployment', 'web', ns, { spec: { progressDeadlineSeconds: 20 } }),
+      ),
+    );
+    assert.equal(k.value.code, 1, k.value.output);
+    assert.match(k.value.output, /exceeded its progress deadline/);
+    assert.match(o.value.split('\n')[0] ?? '', /^failed: (CrashLoopBackOff|Error|Restarted)$/, o.value);
+    assert.ok(o.ms < k.ms, `kubedog ${o.ms} ms, kubectl ${k.ms} ms`);
+    t.diagnostic(`crash loop: kubedog failed after ${o.ms} ms, kubectl after ${k.ms} ms`);
+  });
+
+  test('the Deployment is deleted mid-rollout: both fail', async () => {
+    const ns = await namespace(cluster.client, 'diff-deleted');
+    cluster.nodes.pod(`${ns}/web-*`).container('app').neverBecomesReady();
+    const [k, o] = await race('deployment', 'web', ns, async () => {
+      await cluster.client.create('Deployment', workload('Deployment', 'web', ns));
+      setTimeout(() => void cluster.client.delete('Deployment', { namespace: ns, name: 'web' }), 2000);
+    });
+    assert.equal(k.value.code, 1, k.value.output);
+    assert.match(k.value.output, /deleted/);
+    assert.equal(o.value.split('\n')[0], 'failed: Deleted', o.value);
+  });
+
+  test('a StatefulSet update with a partition: both ready once the partition is rolled out', async () => {
+    const ns = await namespace(cluster.client, 'diff-partition');
+    await cluster.client.create(
+      'StatefulSet',
+      workload('StatefulSet', 'db', ns, { spec: { replicas: 3, podManagementPolicy: 'Parallel' } }),
+    );
+    assert.equal(
+      outcome(
+        await collect(trackResource(cluster.client, { kind: 'statefulset', name: 'db', namespace: ns })),
+      ),
+      'ready',
+    );
+    const [k, o] = await race('statefulset', 'db', ns, () =>
+      cluster.client.patch<KubeObject>(
+        'StatefulSet',
+        { namespace: ns, name: 'db' },
+        {
+          spec: {
+            updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } },
+            template: { metadata: { labels: { app: 'db', version: 'v2' } } },
+          },
+        },
+      ),
+    );
+    assert.equal(k.value.code, 0, k.value.output);
+    assert.match(k.value.output, /partitioned roll out complete/);
+    assert.equal(o.value.split('\n')[0], 'ready', o.value);
+  });
+
+  test('a DaemonSet on three nodes: both ready', async () => {
+    const ns = await namespace(cluster.client, 'diff-daemons');
+    cluster.nodes.pod(`${ns}/agent-*`).container('app').becomesReadyAfter('500ms');
+    const [k, o] = await race('daemonset', 'agent', ns, () =>
+      cluster.client.create('DaemonSet', workload('DaemonSet', 'agent', ns)),
+    );
+    assert.equal(k.value.code, 0, k.value.output);
+    assert.match(k.value.output, /successfully rolled out/);
+    assert.equal(o.value.split('\n')[0], 'ready', o.value);
+  });
+});
