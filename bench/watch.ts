@@ -17,7 +17,7 @@ const smoke = process.argv.includes('--smoke');
 const EVENTS = smoke ? 20_000 : 200_000;
 
 /** A Pod as a real cluster sends it: labels, annotations, two containers, status with conditions. */
-function pod(n: number): string {
+function pod(n: number, resourceVersion: string): string {
   const object = {
     kind: 'Pod',
     apiVersion: 'v1',
@@ -27,7 +27,7 @@ function pod(n: number): string {
       generateName: 'web-7f9c4d8b6-',
       namespace: 'default',
       uid: `0b6f6a7e-${String(n).padStart(4, '0').slice(-4)}-4c1e-9a55-3d2b1c0e${String(n % 10000).padStart(4, '0')}`,
-      resourceVersion: String(1000 + n),
+      resourceVersion,
       creationTimestamp: '2026-11-26T10:00:00Z',
       labels: { app: 'web', 'pod-template-hash': '7f9c4d8b6', tier: 'frontend', version: 'v2' },
       annotations: {
@@ -88,7 +88,20 @@ function pod(n: number): string {
   return JSON.stringify({ type: n <= 1000 ? 'ADDED' : 'MODIFIED', object });
 }
 
-const sample = pod(1);
+// The server must not be what is measured: the 10,000 distinct pods are rendered once,
+// around their resourceVersion, and each event is three strings joined.
+const RV = '@@resourceVersion@@';
+const DISTINCT = 10_000;
+const rendered = Array.from({ length: DISTINCT }, (_, i) => {
+  const n = i === 0 ? DISTINCT : i;
+  const [before = '', after = ''] = pod(n, RV).split(RV);
+  return { before, after, modified: pod(n + DISTINCT, RV).split(RV)[0] ?? '' };
+});
+const event = (n: number) => {
+  const r = rendered[n % DISTINCT] as (typeof rendered)[number];
+  return `${n <= 1000 ? r.before : r.modified}${1000 + n}${r.after}`;
+};
+const sample = event(1);
 const server = createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   res.writeHead(200, { 'content-type': 'application/json' });
@@ -104,7 +117,7 @@ const server = createServer(async (req, res) => {
   });
   let chunk = '';
   for (let n = 1; n <= EVENTS && !closed; n++) {
-    chunk += `${pod(n)}\n`;
+    chunk += `${event(n)}\n`;
     if (chunk.length > 65_536) {
       const ok = res.write(chunk);
       chunk = '';
@@ -128,7 +141,7 @@ const run = (script: string) =>
     const child = spawn(
       process.execPath,
       [
-        ...(process.env.KUBEDOG_PROFILE && script.startsWith('kubedog')
+        ...(process.env.KUBEDOG_PROFILE && script.startsWith(process.env.KUBEDOG_PROFILE)
           ? ['--cpu-prof', '--cpu-prof-dir=/tmp/wprof']
           : []),
         new URL(`./peers/${script}`, import.meta.url).pathname,

@@ -7,6 +7,7 @@ import { RealClock } from '../src/testing/clock.js';
 import { Behaviours } from '../src/testing/controllers/behaviour.js';
 import { EventRecorder } from '../src/testing/controllers/events.js';
 import { NodeAgent } from '../src/testing/controllers/kubelet.js';
+import { nodeConditions, simulatedNode } from '../src/testing/controllers/node.js';
 import { type Runtime, typeOf } from '../src/testing/controllers/runtime.js';
 import { serveLog } from '../src/testing/log-server.js';
 import { LogStore } from '../src/testing/log-store.js';
@@ -262,49 +263,13 @@ class PushQueue {
 }
 
 async function registerNode(client: KubeClient, name: string, port: number): Promise<void> {
-  const resources = { cpu: '4', memory: '8Gi', pods: '110', 'ephemeral-storage': '100Gi' };
-  const node = await client.create('Node', {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name,
-      labels: {
-        'kubernetes.io/hostname': name,
-        'kubernetes.io/os': 'linux',
-        'kubernetes.io/arch': 'amd64',
-      },
-    },
-    spec: {},
+  const { status, ...node } = simulatedNode(name, {
+    now: now(),
+    kubeletPort: port,
+    kubeletVersion: 'v1.34.4',
   });
-  await client.replace(
-    'Node',
-    {
-      ...node,
-      status: {
-        capacity: resources,
-        allocatable: resources,
-        conditions: nodeConditions(),
-        addresses: [
-          { type: 'InternalIP', address: '127.0.0.1' },
-          { type: 'Hostname', address: name },
-        ],
-        daemonEndpoints: { kubeletEndpoint: { Port: port } },
-        nodeInfo: {
-          machineID: name,
-          systemUUID: name,
-          bootID: name,
-          kernelVersion: 'simulated',
-          osImage: 'kubedog simulated node',
-          containerRuntimeVersion: 'simulated://1.0.0',
-          kubeletVersion: 'v1.34.4',
-          kubeProxyVersion: '',
-          operatingSystem: 'linux',
-          architecture: 'amd64',
-        },
-      },
-    },
-    { subresource: 'status' },
-  );
+  const created = await client.create('Node', node);
+  await client.replace('Node', { ...created, status }, { subresource: 'status' });
   await client.create('Lease', {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
@@ -318,32 +283,14 @@ async function renew(client: KubeClient, name: string): Promise<void> {
   await client.patch(
     'Node',
     { name },
-    { status: { conditions: nodeConditions() } },
+    { status: { conditions: nodeConditions(now()) } },
     { subresource: 'status' },
   );
 }
 
-function nodeConditions() {
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const condition = (type: string, status: string, reason: string, message: string) => ({
-    type,
-    status,
-    reason,
-    message,
-    lastHeartbeatTime: now,
-    lastTransitionTime: now,
-  });
-  return [
-    condition(
-      'MemoryPressure',
-      'False',
-      'KubeletHasSufficientMemory',
-      'kubelet has sufficient memory available',
-    ),
-    condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-    condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
-    condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
-  ];
+/** metav1.Time: RFC 3339 in whole seconds. */
+function now(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 /** metav1.MicroTime: RFC 3339 with microseconds. */

@@ -12,4 +12,6 @@ export const EXIT = {
   usage: 64,
   /** Interrupted (Ctrl-C) while waiting for a rollout: 128 + SIGINT, as shells report it. */
   interrupted: 130,
+  /** Whoever read the output went away (`kubedog follow … | head`): 128 + SIGPIPE, as shells report it. */
+  outputClosed: 141,
 } as const;

@@ -6,7 +6,8 @@ const EXIT_CODES = `Exit codes:
   2    timeout
   3    kubeconfig, API, connection or authentication error
   64   usage error: bad flag, kind, duration, manifest, rules file or selector
-  130  rollout track interrupted (Ctrl-C)`;
+  130  rollout track interrupted (Ctrl-C)
+  141  the reader of the output went away (kubedog … | head)`;
 
 const KUBE_FLAGS = `Cluster flags (as kubectl's):
   -n, --namespace NS       namespace (default: the context's)

@@ -112,6 +112,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// The reader of the output went away (`| head`): end quietly, as a tool killed by SIGPIPE does.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(EXIT.outputClosed);
+  });
+
 // Never exit 0 without a verdict: if the work ever stalls with nothing left to wait on, say so.
 let settled = false;
 process.once('beforeExit', () => {

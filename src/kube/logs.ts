@@ -2,7 +2,7 @@ import { Backoff, type RetryOptions, sleep } from './backoff.js';
 import type { KubeClient, ObjectRef } from './client.js';
 import { isRetryable, KubeApiError } from './errors.js';
 import { LineSplitter } from './lines.js';
-import { logTimeKey, ResumePoint } from './log-resume.js';
+import { logInstant, ResumePoint } from './log-resume.js';
 import { BUILTIN_RESOURCES, resourcePath } from './resources.js';
 import { asStreamFailure } from './watch.js';
 
@@ -158,7 +158,7 @@ export async function* readLogBatches(
 export function parseLogLine(raw: string): LogLine {
   const space = raw.indexOf(' ');
   const candidate = space === -1 ? raw : raw.slice(0, space);
-  if (logTimeKey(candidate) === undefined) return { time: '', text: raw };
+  if (logInstant(candidate) === undefined) return { time: '', text: raw };
   return { time: candidate, text: space === -1 ? '' : raw.slice(space + 1) };
 }
 

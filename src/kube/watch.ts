@@ -76,7 +76,7 @@ export async function* watchResource<T extends KubeObject>(
   const inactivityMs = options.inactivityTimeoutMs ?? 180_000;
   const notify = options.onNotice ?? (() => {});
   const backoff = new Backoff(options.retry);
-  const known = new Map<string, T>();
+  const known = new Map<string, Known<T>>();
 
   const list = async (firstList: boolean) => {
     for (;;) {
@@ -107,7 +107,7 @@ export async function* watchResource<T extends KubeObject>(
 
   const initial = await list(true);
   let resourceVersion = initial.resourceVersion;
-  for (const item of initial.items) known.set(keyOf(item), item);
+  for (const item of initial.items) known.set(keyOf(item), remember(item, item));
   if (options.initialEvents ?? true) {
     for (const item of initial.items) yield { type: 'ADDED', object: item };
   }
@@ -155,7 +155,7 @@ export async function* watchResource<T extends KubeObject>(
           }
           if (event.type === 'ERROR') throw statusError(event.object as KubeStatus, path);
           const object = event.object as T;
-          const delivered = apply(known, event.type, object);
+          const delivered = apply(known, event.type, object, line);
           resourceVersion = object.metadata.resourceVersion ?? resourceVersion;
           if (delivered) {
             // Waiting for the consumer is not inactivity of the server.
@@ -267,21 +267,51 @@ function statusError(status: KubeStatus, path: string): KubeApiError {
   });
 }
 
+/**
+ * What a watch remembers of an object: enough to drop an event seen before
+ * and to turn a re-list into exact events. Its last state is kept as the
+ * line it came in, not as the parsed tree: thousands of kept trees outlive
+ * the young generation and every major GC walks them (a fifth of the CPU
+ * of a busy watch); one string per object is cheap to keep, and is parsed
+ * again only for a DELETED after a re-list.
+ */
+interface Known<T extends KubeObject> {
+  uid: string | undefined;
+  resourceVersion: string | undefined;
+  /** The object, or the watch event line that carried it. */
+  state: T | string;
+}
+
+function remember<T extends KubeObject>(object: T, state: T | string): Known<T> {
+  return { uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion, state };
+}
+
+function lastState<T extends KubeObject>(known: Known<T>): T {
+  return typeof known.state === 'string'
+    ? ((JSON.parse(known.state) as RawWatchEvent).object as T)
+    : known.state;
+}
+
 /** Updates the known set; returns false for an event already seen (same resourceVersion). */
-function apply<T extends KubeObject>(known: Map<string, T>, type: WatchEventType, object: T): boolean {
+function apply<T extends KubeObject>(
+  known: Map<string, Known<T>>,
+  type: WatchEventType,
+  object: T,
+  line: string,
+): boolean {
   const key = keyOf(object);
   if (type === 'DELETED') {
     known.delete(key);
     return true;
   }
   const previous = known.get(key);
-  if (previous && previous.metadata.resourceVersion === object.metadata.resourceVersion) return false;
-  known.set(key, object);
+  if (previous && previous.resourceVersion === object.metadata.resourceVersion) return false;
+  known.set(key, remember(object, line));
   return true;
 }
 
 /** The events that turn the known set into the fresh list; updates the known set. */
-function diff<T extends KubeObject>(known: Map<string, T>, items: T[]): WatchEvent<T>[] {
+function diff<T extends KubeObject>(known: Map<string, Known<T>>, items: T[]): WatchEvent<T>[] {
   const events: WatchEvent<T>[] = [];
   const seen = new Set<string>();
   for (const item of items) {
@@ -290,18 +320,18 @@ function diff<T extends KubeObject>(known: Map<string, T>, items: T[]): WatchEve
     const previous = known.get(key);
     if (!previous) {
       events.push({ type: 'ADDED', object: item });
-    } else if (previous.metadata.uid !== item.metadata.uid) {
+    } else if (previous.uid !== item.metadata.uid) {
       // Deleted and created again under the same name while we were away.
-      events.push({ type: 'DELETED', object: previous }, { type: 'ADDED', object: item });
-    } else if (previous.metadata.resourceVersion !== item.metadata.resourceVersion) {
+      events.push({ type: 'DELETED', object: lastState(previous) }, { type: 'ADDED', object: item });
+    } else if (previous.resourceVersion !== item.metadata.resourceVersion) {
       events.push({ type: 'MODIFIED', object: item });
     }
-    known.set(key, item);
+    known.set(key, remember(item, item));
   }
   for (const [key, previous] of known) {
     if (!seen.has(key)) {
       known.delete(key);
-      events.push({ type: 'DELETED', object: previous });
+      events.push({ type: 'DELETED', object: lastState(previous) });
     }
   }
   return events;

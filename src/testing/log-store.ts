@@ -144,10 +144,21 @@ export class LogStore {
 /** Go's RFC3339Nano: UTC, nanoseconds with trailing zeros removed. */
 export function formatRfc3339Nano(ns: bigint): string {
   const seconds = ns / 1_000_000_000n;
-  const fraction = (ns % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
-  const base = new Date(Number(seconds) * 1000).toISOString().replace(/\.\d+Z$/, '');
-  return `${base}${fraction ? `.${fraction}` : ''}Z`;
+  // Lines come many to the second: the date part is formatted once per second.
+  if (seconds !== formattedSecond) {
+    formattedSecond = seconds;
+    formattedDate = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
+  }
+  const nanos = Number(ns - seconds * 1_000_000_000n);
+  if (nanos === 0) return `${formattedDate}Z`;
+  const fraction = String(nanos).padStart(9, '0');
+  let end = 9;
+  while (fraction.charCodeAt(end - 1) === 48) end--;
+  return `${formattedDate}.${fraction.slice(0, end)}Z`;
 }
+
+let formattedSecond = -1n;
+let formattedDate = '';
 
 /** Parses an RFC 3339 time to nanoseconds; undefined when it is not one. */
 export function parseRfc3339Ns(text: string): bigint | undefined {

@@ -114,6 +114,14 @@ export type TrackEvent =
 
 export type TrackEventType = TrackEvent['type'];
 
+/**
+ * How much room an event takes in a tracker's queue: a log event one per
+ * line, anything else one. A queue of 1,000 then holds at most about 1,000
+ * lines a slow consumer has not taken yet, however the network chunked them.
+ */
+export const eventWeight = (event: { type: string; lines?: readonly string[] }): number =>
+  event.type === 'log' ? (event.lines?.length ?? 1) : 1;
+
 /** A resource's identity as one string (`Kind/namespace/name`), for maps keyed by resource. */
 export const resourceKey = (r: ResourceRef): string => `${r.kind}/${r.namespace}/${r.name}`;
 

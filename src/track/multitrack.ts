@@ -2,7 +2,7 @@ import type { KubeClient } from '../kube/client.js';
 import { BUILTIN_RESOURCES, groupOf } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { RULES } from '../status/index.js';
-import type { ResourceRef, TrackEvent } from './events.js';
+import { eventWeight, type ResourceRef, type TrackEvent } from './events.js';
 import { AsyncQueue } from './queue.js';
 import { type TrackOptions, type TrackTarget, trackResource } from './resource.js';
 
@@ -160,7 +160,7 @@ export async function* multitrack(
 ): AsyncGenerator<MultitrackEvent, void, undefined> {
   const follow = options.until === 'never';
   const controller = new AbortController();
-  const queue = new AsyncQueue<MultitrackEvent>();
+  const queue = new AsyncQueue<MultitrackEvent>(1000, eventWeight);
   // The runs end quietly when aborted; the merged stream ends with the abort's reason.
   const onAbort = () => {
     controller.abort(options.signal?.reason);

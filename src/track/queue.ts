@@ -2,18 +2,23 @@
  * A small async queue between callbacks (producers) and one async generator
  * (the consumer). `push` returns a promise that resolves once the queue has
  * room again, so a producer that awaits it is paused by a slow consumer.
+ * Room is counted by weight: an item that carries many things (a batch of
+ * log lines) takes as much room as they do.
  */
 export class AsyncQueue<T> {
   readonly #items: T[] = [];
   readonly #limit: number;
+  readonly #weigh: (item: T) => number;
+  #weight = 0;
   #waiting: ((result: IteratorResult<T, undefined>) => void) | undefined;
   #failWaiting: ((error: unknown) => void) | undefined;
   #roomWaiters: (() => void)[] = [];
   #ended = false;
   #error: { error: unknown } | undefined;
 
-  constructor(limit = 1000) {
+  constructor(limit = 1000, weigh: (item: T) => number = () => 1) {
     this.#limit = limit;
+    this.#weigh = weigh;
   }
 
   get size(): number {
@@ -30,7 +35,8 @@ export class AsyncQueue<T> {
       return Promise.resolve();
     }
     this.#items.push(item);
-    if (this.#items.length < this.#limit) return Promise.resolve();
+    this.#weight += this.#weigh(item);
+    if (this.#weight < this.#limit) return Promise.resolve();
     return new Promise((resolve) => this.#roomWaiters.push(resolve));
   }
 
@@ -62,7 +68,8 @@ export class AsyncQueue<T> {
   next(): Promise<IteratorResult<T, undefined>> {
     const item = this.#items.shift();
     if (item !== undefined) {
-      if (this.#items.length < this.#limit) this.#wakeRoom();
+      this.#weight -= this.#weigh(item);
+      if (this.#weight < this.#limit) this.#wakeRoom();
       return Promise.resolve({ done: false, value: item });
     }
     if (this.#error) return Promise.reject(this.#error.error);

@@ -7,7 +7,7 @@ import type { WatchNotice } from '../kube/watch.js';
 import { computeVerdict, podProblems } from '../status/index.js';
 import type { Verdict, VerdictOptions } from '../status/types.js';
 import { formatMs, TrackTimeoutError } from './errors.js';
-import type { ResourceRef, TrackEvent, TrackEventInit } from './events.js';
+import { eventWeight, type ResourceRef, type TrackEvent, type TrackEventInit } from './events.js';
 import { type LogOptions, LogTails } from './logs.js';
 import { AsyncQueue } from './queue.js';
 import { sharedWatches } from './shared-watch.js';
@@ -99,7 +99,7 @@ async function* track(
   const now = options.now ?? (() => new Date());
   const until = options.until ?? 'ready';
   const trackingSince = new Date(now().getTime() - 1000);
-  const queue = new AsyncQueue<TrackEvent>();
+  const queue = new AsyncQueue<TrackEvent>(1000, eventWeight);
   const stamp = () => now().toISOString();
   let idleTimer: NodeJS.Timeout | undefined;
   const noActivityMs = options.noActivityTimeout ?? 240_000;

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startFakeCluster } from '../../src/testing/cluster.js';
 import { waitFor } from '../helpers.js';
-import { deployment, runCli } from './helpers.js';
+import { CLI, deployment, runCli } from './helpers.js';
 
 describe('kubedog follow', () => {
   test('follows past readiness, with new log lines, until the resource is deleted; exit 0', async () => {
@@ -55,6 +58,70 @@ describe('kubedog follow', () => {
     });
     assert.equal(run.code, 130, run.stderr);
     assert.match(run.stderr, /^✗ interrupted after \d+\.\ds$/m);
+    await waitFor(() => cluster.stats.openWatches === 0, 'the server to see every watch closed');
+  });
+
+  test('a reader that stops reading slows kubedog down instead of piling lines up in memory', async () => {
+    await using cluster = await startFakeCluster({ nodes: 1 });
+    const count = 300_000;
+    const lines = Array.from({ length: count }, (_, n) => `line ${n} ${'x'.repeat(90)}`);
+    cluster.pod('chatty').container('app').logs(lines).neverBecomesReady();
+    await cluster.apply({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'chatty', namespace: 'default' },
+      spec: { containers: [{ name: 'app', image: 'registry.local/chatty:v1' }] },
+    });
+    await waitFor(() => cluster.logs.read('default', 'chatty', 'app').length === count, 'the log written');
+    const child = spawn(
+      process.execPath,
+      [CLI, 'follow', 'po/chatty', '--kubeconfig', cluster.kubeconfigPath],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    const rssMb = () =>
+      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024;
+    // Nobody reads: the pipe fills, and with it what kubedog may hold. Given the time,
+    // a follow that ignored the pipe would have read all 30 MB of the log by now.
+    child.stdout.pause();
+    await sleep(3000);
+    const stalledRss = rssMb();
+    let received = 0;
+    let last = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => {
+      received += text.split('\n').length - 1;
+      last = text.slice(text.lastIndexOf('\n', text.length - 2) + 1);
+    });
+    child.stdout.resume();
+    await waitFor(() => received >= count, `all ${count} lines once the reader is back`, 30_000);
+    child.kill('SIGINT');
+    assert.match(last, new RegExp(`line ${count - 1} x+\\n$`));
+    assert.ok(stalledRss < 130, `kubedog held ${stalledRss.toFixed(0)} MB while its reader stalled`);
+  });
+
+  test('the reader going away (`| head -1`) ends kubedog quietly, with 141 as a SIGPIPE would', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { logEvery: '20ms' });
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+    const child = spawn(
+      process.execPath,
+      [CLI, 'follow', 'deploy/web', '--kubeconfig', cluster.kubeconfigPath],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    // Like head: the first line, then the pipe closes.
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    child.stdout.destroy();
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    assert.equal(code, 141, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|\n\s+at /, 'no stack trace');
     await waitFor(() => cluster.stats.openWatches === 0, 'the server to see every watch closed');
   });
 });

@@ -112,6 +112,30 @@ describe('watch', () => {
     await watch.return(undefined);
   });
 
+  test('a DELETED found by a re-list carries the last state the watch saw', async () => {
+    const ns = freshNamespace();
+    const watch = cluster.client.watch('pods', { namespace: ns, ...fast });
+    // Seen on the watch itself, not in its first list: kept as the line it came in.
+    const created = cluster.client.create('Pod', podManifest('gone', { namespace: ns }));
+    await take(watch, 1);
+    await created;
+    await cluster.client.patch(
+      'pods',
+      { namespace: ns, name: 'gone' },
+      { metadata: { labels: { step: 'last' } } },
+    );
+    const [modified] = await take(watch, 1);
+    cluster.faults.dropWatchAfter(0, 1);
+    cluster.dropStreams();
+    await waitFor(() => cluster.stats.openWatches === 0, 'the drop');
+    await cluster.client.delete('pods', { namespace: ns, name: 'gone' });
+    cluster.store.compact();
+    const [deleted] = await take(watch, 1);
+    assert.equal(deleted?.type, 'DELETED');
+    assert.deepEqual(deleted?.object, modified?.object);
+    await watch.return(undefined);
+  });
+
   test('410 Gone on resume: re-list and emit only the differences', async () => {
     const ns = freshNamespace();
     for (const name of ['keep', 'change', 'remove', 'recreate'])

@@ -34,6 +34,21 @@ describe('AsyncQueue', () => {
     assert.equal(released, true);
   });
 
+  test('room is counted by weight: a heavy item fills the queue alone', async () => {
+    const queue = new AsyncQueue<string[]>(10, (lines) => lines.length);
+    await queue.push(['a', 'b']);
+    let released = false;
+    const blocked = queue.push(Array.from({ length: 8 }, (_, i) => `line ${i}`)).then(() => {
+      released = true;
+    });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(released, false, '2 + 8 lines fill a queue of 10');
+    await queue.next();
+    await blocked;
+    assert.equal(released, true, 'taking 2 lines makes room');
+    assert.equal((await queue.next()).value?.length, 8);
+  });
+
   test('fail delivers what is queued, then the error', async () => {
     const queue = new AsyncQueue<number>();
     void queue.push(1);

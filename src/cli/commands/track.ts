@@ -11,7 +11,7 @@ import { type FailureReport, FailureWitness } from '../../track/report.js';
 import type { TrackArgs } from '../args.js';
 import { colorEnabled, painter } from '../colors.js';
 import { EXIT } from '../exit-codes.js';
-import { PinnedScreen, PlainScreen, type Screen } from '../render/screen.js';
+import { drained, PinnedScreen, PlainScreen, type Screen } from '../render/screen.js';
 import { renderTable, StatusRows } from '../render/table.js';
 import { formatElapsed, renderEvent, renderReport, resourceName } from '../render/text.js';
 import { collectSpecs, readManifests } from '../sources.js';
@@ -170,6 +170,7 @@ async function run(
       } else if (!args.quiet && !repeated(event)) {
         screen.write(renderEvent(event, context));
       }
+      await drained(io);
     }
   } catch (error) {
     if (!controller.signal.aborted) throw error;

@@ -14,6 +14,18 @@ export interface Screen {
   close(): void;
 }
 
+/**
+ * Resolves once stdout and stderr have taken what was written: a slow
+ * reader (a pipe into `less`, a CI log collector) slows the track down
+ * instead of piling output up in memory.
+ */
+export async function drained(streams: Streams): Promise<void> {
+  for (const stream of [streams.stdout, streams.stderr]) {
+    if ((stream as { writableNeedDrain?: boolean }).writableNeedDrain)
+      await new Promise((resolve) => stream.once('drain', resolve));
+  }
+}
+
 /** Writes lines in order, one write per run of lines to the same stream (a log chunk is one write). */
 const send = (streams: Streams, lines: Line[]) => {
   let text = '';

@@ -10,6 +10,7 @@ import { EventRecorder } from './events.js';
 import { JobController } from './job.js';
 import { NodeAgent } from './kubelet.js';
 import { Network } from './network.js';
+import { simulatedNode } from './node.js';
 import { reconcileReplicaSet } from './replicaset.js';
 import { type Runtime, timestamp, typeOf } from './runtime.js';
 import { reconcileStatefulSet } from './statefulset.js';
@@ -60,45 +61,11 @@ export class ControlPlane {
   /** Registers simulated nodes (Ready, 4 CPUs, 8 GiB each). */
   addNodes(names: string[]): void {
     const now = timestamp(this.#runtime.clock);
-    for (const name of names) {
-      this.#runtime.store.create(typeOf('Node'), {
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: {
-          name,
-          labels: {
-            'kubernetes.io/hostname': name,
-            'kubernetes.io/os': 'linux',
-            'node-role.kubernetes.io/worker': '',
-          },
-        },
-        spec: {},
-        status: {
-          capacity: { cpu: '4', memory: '8Gi', pods: '110' },
-          allocatable: { cpu: '4', memory: '8Gi', pods: '110' },
-          conditions: [
-            {
-              type: 'Ready',
-              status: 'True',
-              reason: 'KubeletReady',
-              message: 'kubelet is posting ready status',
-              lastTransitionTime: now,
-              lastHeartbeatTime: now,
-            },
-          ],
-          addresses: [
-            { type: 'InternalIP', address: '127.0.0.1' },
-            { type: 'Hostname', address: name },
-          ],
-          nodeInfo: {
-            kubeletVersion: 'v1.34.0-kubedog-sim',
-            containerRuntimeVersion: 'containerd://sim',
-            operatingSystem: 'linux',
-            architecture: 'amd64',
-          },
-        },
-      });
-    }
+    for (const name of names)
+      this.#runtime.store.create(
+        typeOf('Node'),
+        simulatedNode(name, { now, kubeletVersion: 'v1.34.0-kubedog-sim' }),
+      );
   }
 
   /**
