@@ -22,17 +22,20 @@ export function cancellable<T>(
   const done: IteratorReturnResult<void> = { done: true, value: undefined };
 
   const iterator: AsyncGenerator<T, void, undefined> = {
-    async next() {
-      if (cancelled) return done;
-      try {
-        const result = await inner.next();
-        if (result.done) release();
-        return result;
-      } catch (error) {
-        release();
-        if (cancelled) return done;
-        throw error;
-      }
+    // Not an async function: a plain promise chain spares every event one more promise.
+    next() {
+      if (cancelled) return Promise.resolve(done);
+      return inner.next().then(
+        (result) => {
+          if (result.done) release();
+          return result;
+        },
+        (error: unknown) => {
+          release();
+          if (cancelled) return done;
+          throw error;
+        },
+      );
     },
     async return() {
       if (!cancelled) {

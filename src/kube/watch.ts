@@ -233,6 +233,8 @@ interface RawWatchEvent {
   object: KubeObject;
 }
 
+const EVENT_TYPES = new Set(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
+
 function parseWatchLine(line: string, resource: string, notify: (n: WatchNotice) => void): RawWatchEvent {
   let event: RawWatchEvent;
   try {
@@ -246,7 +248,7 @@ function parseWatchLine(line: string, resource: string, notify: (n: WatchNotice)
   const valid =
     event !== null &&
     typeof event === 'object' &&
-    ['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR'].includes(event.type) &&
+    EVENT_TYPES.has(event.type) &&
     typeof event.object === 'object' &&
     event.object !== null &&
     (event.type === 'ERROR' || typeof event.object.metadata === 'object');
