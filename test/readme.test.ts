@@ -135,7 +135,9 @@ describe('README', () => {
             state: {
               waiting: {
                 reason: 'ImagePullBackOff',
-                message: 'Back-off pulling image "registry.local/web:v2"',
+                // As a v1.34 kubelet writes it: the back-off carries the failed pull's error.
+                message:
+                  'Back-off pulling image "registry.local/web:v2": ErrImagePull: rpc error: code = NotFound desc = failed to pull and unpack image "registry.local/web:v2": failed to resolve reference "registry.local/web:v2": not found',
               },
             },
           },

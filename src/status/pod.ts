@@ -62,6 +62,19 @@ export function readinessWindowMs(spec: unknown): number | undefined {
 
 const configObject = /(configmap|secret)s? "([^"]+)" not found/i;
 
+/**
+ * What a failed image pull comes to: `image "web:v2": not found`. The
+ * runtime's error wraps its cause Go-style (`rpc error: code = NotFound desc
+ * = failed to pull and unpack image …: failed to resolve reference …: not
+ * found`), so the cause is its last part; the whole error is in the pod's
+ * Failed event. Other messages (an older kubelet's `Back-off pulling image`)
+ * are kept as they are.
+ */
+function pullFailure(imageName: string, message: string): string {
+  if (!message.includes('rpc error: code = ')) return message || `cannot pull image "${imageName}"`;
+  return `image "${imageName}": ${message.slice(message.lastIndexOf(': ') + 2).trim()}`;
+}
+
 export interface PodProblemOptions {
   /**
    * Count containers that exited with an error. Off for Job pods: the Job's
@@ -132,16 +145,10 @@ export function podProblems(
         case 'ErrImagePull':
         case 'ImagePullBackOff':
           // ImagePullBackOff follows at least one failed pull (ErrImagePull): two failures seen.
-          add(
-            c,
-            'fatal-after-allowance',
-            reason,
-            `${where}: ${reason}: ${message || `cannot pull image "${image(c)}"`}`,
-            {
-              hint: `check the image name and tag ("${image(c)}"), that it exists in the registry, and the pod's imagePullSecrets`,
-              occurrences: reason === 'ImagePullBackOff' ? 2 : 1,
-            },
-          );
+          add(c, 'fatal-after-allowance', reason, `${where}: ${reason}: ${pullFailure(image(c), message)}`, {
+            hint: `check the image name and tag ("${image(c)}"), that it exists in the registry, and the pod's imagePullSecrets`,
+            occurrences: reason === 'ImagePullBackOff' ? 2 : 1,
+          });
           break;
         case 'CrashLoopBackOff': {
           const exit = last ? describeExit(last) : 'exited';

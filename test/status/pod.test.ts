@@ -378,6 +378,36 @@ describe('pod problems', () => {
     );
   });
 
+  test("a failed pull comes to the runtime error's cause; other messages stay as they are", () => {
+    const message = (reason: string, text: string) =>
+      podProblems(pod({ containers: [{ waiting: { reason, message: text } }] }), { now: NOW })[0]?.message;
+    const notFound =
+      'rpc error: code = NotFound desc = failed to pull and unpack image "registry.local/web:v2": failed to resolve reference "registry.local/web:v2": not found';
+    assert.match(
+      message('ErrImagePull', notFound) ?? '',
+      /^container app0: ErrImagePull: image "[^"]+": not found$/,
+    );
+    // A v1.34 kubelet's back-off message carries the failed pull's error.
+    assert.match(
+      message(
+        'ImagePullBackOff',
+        `Back-off pulling image "registry.local/web:v2": ErrImagePull: ${notFound}`,
+      ) ?? '',
+      /^container app0: ImagePullBackOff: image "[^"]+": not found$/,
+    );
+    assert.match(
+      message(
+        'ErrImagePull',
+        'rpc error: code = Unknown desc = failed to pull and unpack image "registry.local/web:v2": failed to resolve reference "registry.local/web:v2": unexpected status from HEAD request to https://registry.local/v2/web/manifests/v2: 401 Unauthorized',
+      ) ?? '',
+      /: image "[^"]+": 401 Unauthorized$/,
+    );
+    assert.equal(
+      message('ImagePullBackOff', 'Back-off pulling image "registry.local/web:v2"'),
+      'container app0: ImagePullBackOff: Back-off pulling image "registry.local/web:v2"',
+    );
+  });
+
   test('readiness window: initialDelaySeconds + periodSeconds × failureThreshold (+ startup probe)', () => {
     assert.equal(readinessWindowMs({}), undefined);
     assert.equal(readinessWindowMs({ readinessProbe: {} }), 30_000);

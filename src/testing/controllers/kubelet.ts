@@ -352,23 +352,19 @@ export class NodeAgent {
         return;
       }
       if (c.behaviour.pullFails) {
-        const why = `failed to pull and unpack image "${c.image}": failed to resolve reference "${c.image}": not found`;
-        c.state = {
-          waiting: { reason: 'ErrImagePull', message: `rpc error: code = NotFound desc = ${why}` },
-        };
-        this.#event(
-          run,
-          'Warning',
-          'Failed',
-          `Failed to pull image "${c.image}": rpc error: code = NotFound desc = ${why}`,
-          c,
-        );
+        const error = `rpc error: code = NotFound desc = failed to pull and unpack image "${c.image}": failed to resolve reference "${c.image}": not found`;
+        c.state = { waiting: { reason: 'ErrImagePull', message: error } };
+        this.#event(run, 'Warning', 'Failed', `Failed to pull image "${c.image}": ${error}`, c);
         this.#event(run, 'Warning', 'Failed', 'Error: ErrImagePull', c);
         this.#sync(run);
         const backoff = Math.min(IMAGE_BACKOFF_START * 2 ** (c.pullAttempts - 1), RESTART_BACKOFF_MAX);
         this.#after(run, 1000, () => {
+          // As the kubelet of v1.34: the back-off message carries the failed pull's error.
           c.state = {
-            waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` },
+            waiting: {
+              reason: 'ImagePullBackOff',
+              message: `Back-off pulling image "${c.image}": ErrImagePull: ${error}`,
+            },
           };
           this.#event(run, 'Normal', 'BackOff', `Back-off pulling image "${c.image}"`, c);
           this.#event(run, 'Warning', 'Failed', 'Error: ImagePullBackOff', c);
@@ -492,7 +488,7 @@ export class NodeAgent {
       c.state = {
         waiting: {
           reason: 'CrashLoopBackOff',
-          message: `back-off ${delay / 1000}s restarting failed container=${c.name} pod=${run.name}_${run.namespace}(${run.uid})`,
+          message: `back-off ${goDuration(delay)} restarting failed container=${c.name} pod=${run.name}_${run.namespace}(${run.uid})`,
         },
       };
       this.#event(
@@ -702,4 +698,13 @@ export function parseMemory(text: string): number {
 function lineAt(logLine: string | string[] | undefined, n: number): string {
   const lines = logLine === undefined ? ['tick {n}'] : Array.isArray(logLine) ? logLine : [logLine];
   return (lines[(n - 1) % Math.max(1, lines.length)] ?? '').replace('{n}', String(n));
+}
+
+/** A whole number of seconds as Go's time.Duration prints it (the kubelet's back-off message): 40s, 1m20s, 5m0s. */
+export function goDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  const minutes = Math.floor(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  if (hours > 0) return `${hours}h${minutes % 60}m${seconds % 60}s`;
+  return minutes > 0 ? `${minutes}m${seconds % 60}s` : `${seconds}s`;
 }

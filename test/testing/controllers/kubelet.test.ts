@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import type { KubeObject } from '../../../src/kube/types.js';
 import { computeVerdict } from '../../../src/status/index.js';
 import { type FakeCluster, startFakeCluster } from '../../../src/testing/cluster.js';
+import { goDuration } from '../../../src/testing/controllers/kubelet.js';
 import { clockOf, field, list } from './helpers.js';
 
 const pod = (
@@ -72,7 +73,13 @@ describe('simulated scheduler and node agent', () => {
     const status = await container(cluster, 'crash');
     assert.equal(field(status, 'lastState', 'terminated', 'exitCode'), 2);
     await clock.advance(600);
-    assert.equal(field(await container(cluster, 'crash'), 'state', 'waiting', 'reason'), 'CrashLoopBackOff');
+    const waiting = await container(cluster, 'crash');
+    assert.equal(field(waiting, 'state', 'waiting', 'reason'), 'CrashLoopBackOff');
+    // The fifth back-off, as the kubelet prints Go durations.
+    assert.match(
+      String(field(waiting, 'state', 'waiting', 'message')),
+      /^back-off 1m20s restarting failed container=app pod=crash_default\(.+\)$/,
+    );
     assert.ok((await reasons(cluster, 'crash')).includes('BackOff'));
     assert.deepEqual(
       cluster.logs.read('default', 'crash', 'app', { previous: true }).map((l) => l.text),
@@ -300,4 +307,15 @@ describe('simulated scheduler and node agent', () => {
     assert.ok(first.length > 20);
     assert.deepEqual(await run(), first);
   });
+});
+
+test('back-off durations read as Go prints them', () => {
+  assert.deepEqual([10_000, 40_000, 80_000, 160_000, 300_000, 3_725_000].map(goDuration), [
+    '10s',
+    '40s',
+    '1m20s',
+    '2m40s',
+    '5m0s',
+    '1h2m5s',
+  ]);
 });
