@@ -71,8 +71,13 @@ const configObject = /(configmap|secret)s? "([^"]+)" not found/i;
  * are kept as they are.
  */
 function pullFailure(imageName: string, message: string): string {
-  if (!message.includes('rpc error: code = ')) return message || `cannot pull image "${imageName}"`;
-  return `image "${imageName}": ${message.slice(message.lastIndexOf(': ') + 2).trim()}`;
+  const rpc = message.indexOf('rpc error: code = ');
+  if (rpc === -1) return message || `cannot pull image "${imageName}"`;
+  const desc = message.indexOf(' desc = ', rpc);
+  const error = desc === -1 ? message.slice(rpc) : message.slice(desc + ' desc = '.length);
+  const last = error.lastIndexOf(': ');
+  const cause = (last === -1 ? error : error.slice(last + 2)).trim();
+  return `image "${imageName}": ${cause || error}`;
 }
 
 export interface PodProblemOptions {

@@ -402,6 +402,10 @@ describe('pod problems', () => {
       ) ?? '',
       /: image "[^"]+": 401 Unauthorized$/,
     );
+    assert.match(
+      message('ErrImagePull', 'rpc error: code = Unavailable desc = connection refused') ?? '',
+      /: image "[^"]+": connection refused$/,
+    );
     assert.equal(
       message('ImagePullBackOff', 'Back-off pulling image "registry.local/web:v2"'),
       'container app0: ImagePullBackOff: Back-off pulling image "registry.local/web:v2"',
