@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startFakeCluster } from '../../src/testing/cluster.js';
-import { waitFor } from '../helpers.js';
+import { podManifest, waitFor } from '../helpers.js';
 import { CLI, deployment, runCli } from './helpers.js';
 
 describe('kubedog follow', () => {
@@ -66,12 +66,7 @@ describe('kubedog follow', () => {
     const count = 300_000;
     const lines = Array.from({ length: count }, (_, n) => `line ${n} ${'x'.repeat(90)}`);
     cluster.pod('chatty').container('app').logs(lines).neverBecomesReady();
-    await cluster.apply({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'chatty', namespace: 'default' },
-      spec: { containers: [{ name: 'app', image: 'registry.local/chatty:v1' }] },
-    });
+    await cluster.apply(podManifest('chatty'));
     await waitFor(() => cluster.logs.read('default', 'chatty', 'app').length === count, 'the log written');
     const child = spawn(
       process.execPath,
