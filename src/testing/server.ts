@@ -498,12 +498,7 @@ export class ApiServer {
       'cache-control': 'no-cache',
     });
     res.flushHeaders();
-    let closed = false;
-    return () => {
-      if (closed) return;
-      closed = true;
-      this.#streams.delete(res);
-    };
+    return () => this.#streams.delete(res);
   }
 
   #serveWatch(
