@@ -16,6 +16,9 @@ class CuttableProxy {
   readonly #sockets = new Set<Socket>();
   refusing = false;
   port = 0;
+  /** When bytes last went to the server, and last came back (Date.now()). */
+  lastUp = 0;
+  lastDown = 0;
 
   constructor(target: number) {
     this.#server = createServer((client) => {
@@ -29,6 +32,12 @@ class CuttableProxy {
           upstream.destroy();
         });
       }
+      client.on('data', () => {
+        this.lastUp = Date.now();
+      });
+      upstream.on('data', () => {
+        this.lastDown = Date.now();
+      });
       client.pipe(upstream).pipe(client);
     });
   }
@@ -223,17 +232,21 @@ describe('the Kubernetes client against a real kube-apiserver', () => {
     const secret = (ns: string, name: string) =>
       admin.create('Secret', { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: ns } });
     const listed = Number((await admin.list('Secret', { namespace: 'quiet' })).resourceVersion);
-    // Secrets are served from the watch cache, which sends a bookmark 2 s before a request's
-    // timeout (8 s here); the connection is cut after that bookmark, before the timeout.
-    const started = Date.now();
+    // Secrets are served from the watch cache, which sends a bookmark about 2 s before a
+    // request's timeout (8 s here); the connection is cut after that bookmark, before the timeout.
     const { proxy, notices, received, close } = await proxiedWatch('quiet', false, {
       kind: 'secrets',
       timeoutSeconds: 8,
     });
     try {
+      // The watch's list, then its request, then quiet: the watch is established. Only writes
+      // after its start make a bookmark: the cache sends none that is not newer than the watch.
+      await until(() => proxy.lastDown > 0 && Date.now() - proxy.lastDown > 500, 'the watch to start');
       for (let i = 0; i < 20; i++) await secret('busy', `elsewhere-${i}`);
       const lastElsewhere = Number((await admin.list('Secret', { namespace: 'busy' })).resourceVersion);
-      await new Promise((r) => setTimeout(r, started + 7000 - Date.now()));
+      // The watch request is the last thing sent; the quiet namespace's watch then hears
+      // nothing until the bookmark (TLS hides it from the proxy, but not that it came).
+      await until(() => proxy.lastDown - proxy.lastUp > 3000, 'the bookmark before the timeout');
       proxy.cut();
       await until(() => notices.some((n) => n.type === 'resumed'), 'the watch to resume');
       const resumed = notices.find((n) => n.type === 'resumed');
