@@ -8,3 +8,15 @@ if [ ! -x "$bin/stern" ]; then
   echo "building stern v1.33.0 into $bin (first time only)" >&2
   GOBIN="$bin" go install github.com/stern/stern@v1.33.0
 fi
+# kubedog as it was before the tracker-core redesign (the last commit with the
+# single-generator tracker), built from this repository's history with this
+# checkout's node_modules: bench/big-deployment.ts runs it next to the current one.
+before=dede505
+dir="$HOME/.cache/kubedog-bench/kubedog-$before"
+if [ ! -f "$dir/dist/cli/main.js" ] && git cat-file -e "$before^{commit}" 2>/dev/null; then
+  echo "building kubedog $before (before the tracker-core redesign) into $dir (first time only)" >&2
+  rm -rf "$dir" && mkdir -p "$dir"
+  git archive "$before" | tar -x -C "$dir"
+  ln -s "$PWD/node_modules" "$dir/node_modules"
+  (cd "$dir" && node node_modules/typescript/bin/tsc -p tsconfig.build.json)
+fi

@@ -6,6 +6,16 @@ import { join } from 'node:path';
 /** Where bench/build-peers.sh puts the Go peers (outside the repository). */
 export const PEER_BIN = join(homedir(), '.cache', 'kubedog-bench', 'bin');
 export const KUBEDOG = new URL('../dist/cli/main.js', import.meta.url).pathname;
+/** kubedog before the tracker-core redesign (commit dede505), built by bench/build-peers.sh. */
+export const BEFORE_REDESIGN = join(
+  homedir(),
+  '.cache',
+  'kubedog-bench',
+  'kubedog-dede505',
+  'dist',
+  'cli',
+  'main.js',
+);
 
 /** A peer's command, or why it cannot run here. */
 export function which(name: string): string | undefined {

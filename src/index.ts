@@ -55,6 +55,7 @@ export {
   classifyEvent,
   computeVerdict,
   type FailureClass,
+  FailureReason,
   type Problem,
   type Progress,
   parseRules,
@@ -67,20 +68,27 @@ export {
   type VerdictOptions,
   type VerdictState,
 } from './status/index.js';
-export { TrackTimeoutError } from './track/errors.js';
 export type {
   AddedEvent,
+  ContainerLines,
   DeletedEvent,
   FailedEvent,
+  FailureReport,
   KubeEventEvent,
   LogEvent,
+  MultitrackEvent,
+  MultitrackSummary,
   NoticeEvent,
+  Outcome,
   PodErrorEvent,
   PodEvent,
   ReadyEvent,
   ReplicaSetEvent,
+  ReportedWarning,
   ResourceRef,
   StatusEvent,
+  SummaryEntry,
+  SummaryEvent,
   TrackEvent,
   TrackEventType,
 } from './track/events.js';
@@ -88,19 +96,8 @@ export { type FeedCallbacks, feed, STOP } from './track/feed.js';
 export { decodeHelmRelease, encodeHelmRelease, type HelmRelease, readHelmRelease } from './track/helm.js';
 export type { LogOptions as TrackLogOptions } from './track/logs.js';
 export { parseManifests } from './track/manifests.js';
-export {
-  type FailMode,
-  isTrackable,
-  type MultitrackEvent,
-  type MultitrackSpec,
-  type MultitrackSummary,
-  multitrack,
-  specFromManifest,
-  specFromObject,
-  specsFromCluster,
-  TRACKABLE_KINDS,
-} from './track/multitrack.js';
-export { type FailureReport, FailureWitness, type FailureWitnessOptions } from './track/report.js';
+export { multitrack } from './track/multitrack.js';
+export type { FailMode } from './track/outcome.js';
 export {
   type KindTracker,
   type TrackOptions,
@@ -117,3 +114,12 @@ export {
   trackStatefulSet,
 } from './track/resource.js';
 export { SharedWatches, sharedWatches } from './track/shared-watch.js';
+export type { LogSource, TrackSource, WatchSource } from './track/sources.js';
+export {
+  isTrackable,
+  type MultitrackSpec,
+  specFromManifest,
+  specFromObject,
+  specsFromCluster,
+  TRACKABLE_KINDS,
+} from './track/specs.js';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseDuration, parseSince } from '../kube/duration.js';
 import { InvalidInputError } from '../kube/errors.js';
-import type { FailMode } from '../track/multitrack.js';
+import type { FailMode } from '../track/outcome.js';
 
 /** Every flag of every command (one table: kubectl takes global flags anywhere). */
 export const OPTIONS = {

@@ -39,7 +39,8 @@ Output:
       --logs-since WHEN    a duration (10m), an RFC 3339 time, or all (default)
 
 Verdicts:
-      --timeout DUR        give up after DUR (90s, 5m, 1h30m; 0 = never)
+      --timeout DUR        end after DUR (90s, 5m, 1h30m; 0 = never): what is not
+                           ready then fails, reason Timeout
       --no-activity-timeout DUR
                            fail when nothing happens for DUR (default 4m)
       --fail-mode MODE     fail-whole-deploy (default), ignore or hope-until-end;

@@ -2,11 +2,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeClient } from '../kube/client.js';
 import { InvalidInputError } from '../kube/errors.js';
-import { findBuiltinResource } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { readHelmRelease } from '../track/helm.js';
 import { parseManifests } from '../track/manifests.js';
-import { isTrackable, type MultitrackSpec, specFromManifest, specsFromCluster } from '../track/multitrack.js';
+import { isTrackable, type MultitrackSpec, specFromManifest, specsFromCluster } from '../track/specs.js';
 import type { TrackArgs } from './args.js';
 
 const MANIFEST = /\.(ya?ml|json)$/;
@@ -45,9 +44,9 @@ export function readManifests(args: TrackArgs, stdin: () => string): KubeObject[
 }
 
 /**
- * Everything the command line asks to track, as multitrack specs with
- * resolved kinds (unknown kinds fail here, before anything is watched) and
- * without duplicates.
+ * Everything the command line asks to track, as multitrack specs whose kind
+ * is the resolved type (unknown kinds fail here, before anything is
+ * watched), without duplicates.
  */
 export async function collectSpecs(
   client: KubeClient,
@@ -78,8 +77,7 @@ export async function collectSpecs(
   const unique = new Map<string, MultitrackSpec>();
   for (const spec of specs) {
     const type = await client.resolveType(spec.kind, { signal: options.signal });
-    const kind = findBuiltinResource(type.kind) ? type.kind : `${type.kind}.${type.group}`;
-    const resolved = { ...spec, kind, namespace: type.namespaced ? (spec.namespace ?? namespace) : '' };
+    const resolved = { ...spec, kind: type, namespace: type.namespaced ? (spec.namespace ?? namespace) : '' };
     const key = `${type.group}/${type.kind}/${resolved.namespace}/${resolved.name}`;
     if (!unique.has(key)) unique.set(key, resolved);
   }

@@ -139,21 +139,13 @@ export async function runExecPlugin(
       `exec plugin "${exec.command}" needs an interactive terminal (interactiveMode: Always), but stdin is not a terminal`,
     );
   }
-  const spec: Record<string, unknown> = { interactive };
-  if (exec.provideClusterInfo) {
-    spec.cluster = {
-      server: cluster.server,
-      ...(cluster.tlsServerName ? { 'tls-server-name': cluster.tlsServerName } : {}),
-      'insecure-skip-tls-verify': cluster.insecureSkipTlsVerify,
-      ...(cluster.certificateAuthority
-        ? { 'certificate-authority-data': cluster.certificateAuthority.pem.toString('base64') }
-        : {}),
-      ...(cluster.proxyUrl ? { 'proxy-url': cluster.proxyUrl } : {}),
-    };
-  }
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const { name, value } of exec.env) env[name] = value;
-  env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion: exec.apiVersion, kind: 'ExecCredential', spec });
+  env.KUBERNETES_EXEC_INFO = JSON.stringify({
+    apiVersion: exec.apiVersion,
+    kind: 'ExecCredential',
+    spec: { interactive, ...(exec.provideClusterInfo ? { cluster: execClusterInfo(cluster) } : {}) },
+  });
 
   const hint = exec.installHint ? `\n${exec.installHint.trim()}` : '';
   const { stdout, stderr, exitCode, signalName } = await new Promise<{
@@ -208,6 +200,19 @@ export async function runExecPlugin(
   if (exitCode !== 0)
     throw new KubeAuthError(`exec plugin "${exec.command}" exited with code ${exitCode}${stderrText}${hint}`);
   return parseExecCredential(stdout, exec);
+}
+
+/** The cluster as `KUBERNETES_EXEC_INFO` describes it to a plugin that asks (provideClusterInfo). */
+function execClusterInfo(cluster: ClusterConfig): Record<string, unknown> {
+  return {
+    server: cluster.server,
+    ...(cluster.tlsServerName ? { 'tls-server-name': cluster.tlsServerName } : {}),
+    'insecure-skip-tls-verify': cluster.insecureSkipTlsVerify,
+    ...(cluster.certificateAuthority
+      ? { 'certificate-authority-data': cluster.certificateAuthority.pem.toString('base64') }
+      : {}),
+    ...(cluster.proxyUrl ? { 'proxy-url': cluster.proxyUrl } : {}),
+  };
 }
 
 function lastLines(text: string, count: number): string {

@@ -1,8 +1,8 @@
 import { Agent, type Dispatcher, ProxyAgent } from 'undici';
 import { Authenticator, type Credentials } from './auth.js';
-import { cancellable } from './cancellable.js';
+import { abortable, cancellable } from './cancellable.js';
 import { type LoadKubeConfigOptions, loadKubeConfig, type ResolvedKubeConfig } from './config.js';
-import { InvalidInputError } from './errors.js';
+import { InvalidInputError, KubeClientClosedError, KubeConnectionError } from './errors.js';
 import { mapTransportError, readApiError } from './http-errors.js';
 import { type LogLine, type LogOptions, readLogBatches, readLogs } from './logs.js';
 import { Recorder } from './recorder.js';
@@ -10,6 +10,9 @@ import { apiVersionOf, findBuiltinResource, type ResourceType, resourcePath } fr
 import { parseFieldSelector, parseLabelSelector } from './selector.js';
 import type { KubeList, KubeObject, WatchEvent } from './types.js';
 import { type WatchOptions, watchResource } from './watch.js';
+
+/** How long API discovery may take before it fails (its documents are small). */
+const DISCOVERY_TIMEOUT_MS = 30_000;
 
 /** A kind by any kubectl spelling (`deploy`, `Deployment`, `deployments.apps`) or a full type. */
 export type KindLike = string | ResourceType;
@@ -130,13 +133,25 @@ export class KubeClient {
     throw new InvalidInputError(`the server ${this.server} does not have a resource type "${kind}"`, kind);
   }
 
-  /** All resource types the server serves (preferred versions), fetched once. */
+  /**
+   * All resource types the server serves (preferred versions), fetched once
+   * and shared: a caller's abort ends its own wait, not the fetch the other
+   * callers wait for (which has a deadline of its own). A failed fetch is
+   * tried again by the next caller.
+   */
   discover(options: RequestOptions = {}): Promise<ResourceType[]> {
-    this.#discovery ??= this.#discoverAll(options.signal).catch((error) => {
-      this.#discovery = undefined;
-      throw error;
-    });
-    return this.#discovery;
+    if (!this.#discovery) {
+      const deadline = AbortSignal.timeout(DISCOVERY_TIMEOUT_MS);
+      this.#discovery = this.#discoverAll(deadline).catch((error: unknown) => {
+        this.#discovery = undefined;
+        if (!deadline.aborted) throw error;
+        throw new KubeConnectionError(
+          `API discovery at ${this.server} took longer than ${DISCOVERY_TIMEOUT_MS / 1000}s`,
+          { server: this.server, cause: error },
+        );
+      });
+    }
+    return abortable(this.#discovery, options.signal);
   }
 
   async get<T extends KubeObject = KubeObject>(
@@ -144,12 +159,7 @@ export class KubeClient {
     ref: ObjectRef,
     options: RequestOptions = {},
   ): Promise<T> {
-    const type = await this.resolveType(kind, options);
-    return this.requestJson<T>(
-      'GET',
-      resourcePath(type, { namespace: this.#ns(type, ref.namespace), name: ref.name }),
-      options,
-    );
+    return this.requestJson<T>('GET', await this.#objectPath(kind, ref, options), options);
   }
 
   /** Lists every object, following `continue` tokens page by page. */
@@ -186,8 +196,7 @@ export class KubeClient {
     object: T,
     options: RequestOptions = {},
   ): Promise<T> {
-    const type = await this.resolveType(kind, options);
-    const path = resourcePath(type, { namespace: this.#ns(type, object.metadata.namespace) });
+    const path = await this.#objectPath(kind, { namespace: object.metadata.namespace }, options);
     return this.requestJson<T>('POST', path, { ...options, body: object });
   }
 
@@ -197,13 +206,8 @@ export class KubeClient {
     object: T,
     options: RequestOptions & { subresource?: 'status' } = {},
   ): Promise<T> {
-    const type = await this.resolveType(kind, options);
-    const name = object.metadata.name ?? '';
-    const path = resourcePath(type, {
-      namespace: this.#ns(type, object.metadata.namespace),
-      name,
-      ...(options.subresource ? { subresource: options.subresource } : {}),
-    });
+    const ref = { namespace: object.metadata.namespace, name: object.metadata.name ?? '' };
+    const path = await this.#objectPath(kind, ref, options);
     return this.requestJson<T>('PUT', path, { signal: options.signal, body: object });
   }
 
@@ -214,13 +218,7 @@ export class KubeClient {
     patch: unknown,
     options: RequestOptions & { subresource?: 'status' } = {},
   ): Promise<T> {
-    const type = await this.resolveType(kind, options);
-    const path = resourcePath(type, {
-      namespace: this.#ns(type, ref.namespace),
-      name: ref.name,
-      ...(options.subresource ? { subresource: options.subresource } : {}),
-    });
-    return this.requestJson<T>('PATCH', path, {
+    return this.requestJson<T>('PATCH', await this.#objectPath(kind, ref, options), {
       signal: options.signal,
       body: patch,
       contentType: 'application/merge-patch+json',
@@ -228,12 +226,21 @@ export class KubeClient {
   }
 
   async delete(kind: KindLike, ref: ObjectRef, options: RequestOptions = {}): Promise<void> {
+    await this.requestJson('DELETE', await this.#objectPath(kind, ref, options), options);
+  }
+
+  /** The path of an object (or, without a name, of its collection in a namespace). */
+  async #objectPath(
+    kind: KindLike,
+    ref: { namespace?: string | undefined; name?: string },
+    options: RequestOptions & { subresource?: 'status' },
+  ): Promise<string> {
     const type = await this.resolveType(kind, options);
-    await this.requestJson(
-      'DELETE',
-      resourcePath(type, { namespace: this.#ns(type, ref.namespace), name: ref.name }),
-      options,
-    );
+    return resourcePath(type, {
+      namespace: this.#ns(type, ref.namespace),
+      ...(ref.name !== undefined ? { name: ref.name } : {}),
+      ...(options.subresource ? { subresource: options.subresource } : {}),
+    });
   }
 
   /**
@@ -283,7 +290,8 @@ export class KubeClient {
   async request(method: string, path: string, options: SendOptions = {}): Promise<RawResponse> {
     const { signal } = options;
     signal?.throwIfAborted();
-    if (this.#closed) throw new Error('the KubeClient is closed');
+    if (this.#closed)
+      throw new KubeClientClosedError(`${method} ${path}: the client for ${this.server} is closed`);
     const fullPath = this.#basePath + path + queryString(options.query);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     for (let attempt = 0; ; attempt++) {

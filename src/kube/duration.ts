@@ -39,3 +39,18 @@ export function parseSince(text: string): number | Date | undefined {
   }
   return parseDuration(text);
 }
+
+/**
+ * A duration the way it is written on a command line, as short as exact:
+ * `250ms`, `1.5s`, `90s`, `5m`, `2m30s`, `1h`, `1h0m30s` (parseDuration reads each back).
+ */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  const seconds = (ms % 60_000) / 1000;
+  if (hours === 0 && minutes === 0) return `${Number(seconds.toFixed(3))}s`;
+  const rest = seconds === 0 ? '' : `${Number(seconds.toFixed(3))}s`;
+  if (hours === 0) return `${minutes}m${rest}`;
+  return `${hours}h${minutes === 0 && rest === '' ? '' : `${minutes}m`}${rest}`;
+}

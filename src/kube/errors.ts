@@ -18,7 +18,7 @@ export type KubedogErrorCode =
   | 'KUBEDOG_API'
   | 'KUBEDOG_DECODE'
   | 'KUBEDOG_INVALID_INPUT'
-  | 'KUBEDOG_TIMEOUT';
+  | 'KUBEDOG_CLIENT_CLOSED';
 
 export class KubedogError extends Error {
   readonly code: KubedogErrorCode;
@@ -159,6 +159,13 @@ export class InvalidInputError extends KubedogError {
   constructor(message: string, input: string) {
     super('KUBEDOG_INVALID_INPUT', message);
     this.input = input;
+  }
+}
+
+/** A request was made on a client after {@link KubeClient.close}. */
+export class KubeClientClosedError extends KubedogError {
+  constructor(message: string) {
+    super('KUBEDOG_CLIENT_CLOSED', message);
   }
 }
 

@@ -1,10 +1,15 @@
-import { Backoff, type RetryOptions, sleep } from './backoff.js';
+import { Backoff, type RetryOptions } from './backoff.js';
 import type { KubeClient, ObjectRef } from './client.js';
 import { isRetryable, KubeApiError } from './errors.js';
-import { LineSplitter } from './lines.js';
 import { logInstant, ResumePoint } from './log-resume.js';
-import { BUILTIN_RESOURCES, resourcePath } from './resources.js';
-import { asStreamFailure } from './watch.js';
+import { BUILTIN_RESOURCES, type ResourceType, resourcePath } from './resources.js';
+import {
+  type AfterAttempt,
+  type AttemptEnd,
+  describeEnd,
+  resumableStream,
+  type StreamProtocol,
+} from './resumable.js';
 
 export interface LogLine {
   /** The container runtime's timestamp, RFC 3339 with nanoseconds, as the server sent it. */
@@ -36,7 +41,7 @@ export interface LogOptions {
   onNotice?: (notice: LogNotice) => void;
 }
 
-const POD_TYPE = BUILTIN_RESOURCES.find((t) => t.kind === 'Pod');
+const POD_TYPE = BUILTIN_RESOURCES.find((t) => t.kind === 'Pod') as ResourceType;
 
 /**
  * Reads a container's log line by line. Timestamps are always requested, so
@@ -65,92 +70,124 @@ export async function* readLogBatches(
 ): AsyncGenerator<LogLine[], void, undefined> {
   const { signal } = options;
   signal?.throwIfAborted();
-  if (!POD_TYPE) throw new Error('Pod type missing');
   const namespace = pod.namespace ?? client.namespace;
-  const path = resourcePath(POD_TYPE, { namespace, name: pod.name, subresource: 'log' });
-  const container = options.container ?? '';
-  const notify = options.onNotice ?? (() => {});
   const backoff = new Backoff({ initialDelayMs: 500, maxDelayMs: 10_000, ...options.retry });
-  const resume = new ResumePoint();
-  const baseQuery = {
-    container: options.container,
-    follow: options.follow ? 'true' : undefined,
-    previous: options.previous ? 'true' : undefined,
-    timestamps: 'true',
-  };
-  const firstQuery = {
-    ...baseQuery,
-    tailLines: options.tailLines,
-    sinceSeconds: options.sinceSeconds,
-    sinceTime: options.sinceTime instanceof Date ? options.sinceTime.toISOString() : options.sinceTime,
-  };
   // A followed stream belongs to one container instance: when the kubelet
   // restarts the container, the stream ends here and the caller starts a new one.
   const instance =
     options.follow && !options.previous
       ? (await containerState(client, namespace, pod.name, options.container, signal))?.id
       : undefined;
-  const sameInstanceRunning = async () => {
-    const state = await containerState(client, namespace, pod.name, options.container, signal);
-    return (
-      state?.running === true && (instance === undefined || state.id === undefined || state.id === instance)
-    );
-  };
-  let first = true;
-  for (;;) {
-    const query = resume.since ? { ...baseQuery, sinceTime: resume.since } : firstQuery;
-    if (!first) resume.startResumedStream();
-    let failure: unknown;
-    let completed = false;
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const splitter = new LineSplitter();
-    try {
-      const response = await client.request('GET', path, { signal: controller.signal, query });
-      if (!first) notify({ type: 'log-resumed', pod: pod.name, container, since: resume.since ?? '' });
-      for await (const chunk of response.body) {
-        const batch: LogLine[] = [];
-        for (const raw of splitter.push(chunk)) {
-          const line = parseLogLine(raw);
-          if (resume.accept(line.time)) batch.push(line);
-        }
-        if (batch.length > 0) {
-          backoff.reset();
-          yield batch;
-        }
-      }
-      completed = true;
-    } catch (error) {
-      failure = asStreamFailure(error, client);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      controller.abort();
-    }
-    if (signal?.aborted) throw signal.reason;
-    if (first && failure !== undefined && !isRetryable(failure)) throw failure;
-    first = false;
+  const protocol = new LogProtocol(client, { namespace, name: pod.name }, options, backoff, instance);
+  yield* resumableStream(client, protocol, { signal, backoff });
+}
 
-    if (completed && (!options.follow || options.previous || !(await sameInstanceRunning()))) {
-      // A normal end: an unterminated last line is a real line.
-      const rest = splitter.takeRemainder();
-      if (rest !== undefined) {
-        const line = parseLogLine(rest);
-        if (resume.accept(line.time)) yield [line];
-      }
-      return;
+/** A container log's requests, lines and resume point, for {@link resumableStream}. */
+class LogProtocol implements StreamProtocol<LogLine[]> {
+  readonly what: string;
+  readonly #client: KubeClient;
+  readonly #pod: { namespace: string; name: string };
+  readonly #options: LogOptions;
+  readonly #backoff: Backoff;
+  readonly #instance: string | undefined;
+  readonly #path: string;
+  readonly #resume = new ResumePoint();
+  #requests = 0;
+
+  constructor(
+    client: KubeClient,
+    pod: { namespace: string; name: string },
+    options: LogOptions,
+    backoff: Backoff,
+    instance: string | undefined,
+  ) {
+    this.#client = client;
+    this.#pod = pod;
+    this.#options = options;
+    this.#backoff = backoff;
+    this.#instance = instance;
+    this.#path = resourcePath(POD_TYPE, { namespace: pod.namespace, name: pod.name, subresource: 'log' });
+    this.what = `log of ${pod.name}/${options.container ?? ''}`;
+  }
+
+  request() {
+    const options = this.#options;
+    const base = {
+      container: options.container,
+      follow: options.follow ? 'true' : undefined,
+      previous: options.previous ? 'true' : undefined,
+      timestamps: 'true',
+    };
+    if (this.#requests++ > 0) this.#resume.startResumedStream();
+    const since = this.#resume.since;
+    if (since) return { path: this.#path, query: { ...base, sinceTime: since } };
+    const sinceTime = options.sinceTime instanceof Date ? options.sinceTime.toISOString() : options.sinceTime;
+    return {
+      path: this.#path,
+      query: { ...base, tailLines: options.tailLines, sinceSeconds: options.sinceSeconds, sinceTime },
+    };
+  }
+
+  *decode(lines: Iterable<string>): Generator<LogLine[], void, undefined> {
+    const batch: LogLine[] = [];
+    for (const raw of lines) {
+      const line = parseLogLine(raw);
+      if (this.#resume.accept(line.time)) batch.push(line);
     }
-    // The stream broke (or ended while the container runs): drop the partial
-    // line, it is sent again after resuming.
-    if (failure instanceof KubeApiError && (failure.statusCode === 404 || failure.statusCode === 400)) return;
+    if (batch.length === 0) return;
+    this.#backoff.reset();
+    yield batch;
+  }
+
+  async after(end: AttemptEnd): Promise<AfterAttempt<LogLine[]>> {
+    const { failure } = end;
+    if (end.first && failure !== undefined && !isRetryable(failure)) throw failure;
+    const { follow, previous } = this.#options;
+    if (end.completed && (!follow || previous || !(await this.#sameInstanceRunning()))) {
+      // A normal end: an unterminated last line is a real line.
+      const line = end.remainder === undefined ? undefined : parseLogLine(end.remainder);
+      return { next: 'end', ...(line && this.#resume.accept(line.time) ? { items: [[line]] } : {}) };
+    }
+    // The stream broke (or ended while the container runs): a partial line is sent again after resuming.
+    if (failure instanceof KubeApiError && (failure.statusCode === 404 || failure.statusCode === 400))
+      return { next: 'end' };
     if (failure !== undefined && !isRetryable(failure)) throw failure;
-    if (options.follow && failure !== undefined && !(await sameInstanceRunning())) return;
-    const delay = backoff.next((failure as KubeApiError | undefined)?.retryAfterSeconds);
-    if (delay === undefined) throw failure ?? new Error(`log stream of ${pod.name} keeps ending`);
-    const reason =
-      failure === undefined ? 'stream ended while the container runs' : (failure as Error).message;
-    notify({ type: 'log-reconnecting', pod: pod.name, container, reason, delayMs: delay });
-    await sleep(delay, signal);
+    if (follow && failure !== undefined && !(await this.#sameInstanceRunning())) return { next: 'end' };
+    return { next: 'retry', reason: describeEnd(end, 'stream ended while the container runs') };
+  }
+
+  resumed(): void {
+    this.#options.onNotice?.({
+      type: 'log-resumed',
+      pod: this.#pod.name,
+      container: this.#options.container ?? '',
+      since: this.#resume.since ?? '',
+    });
+  }
+
+  retrying(reason: string, _attempt: number, delayMs: number): void {
+    this.#options.onNotice?.({
+      type: 'log-reconnecting',
+      pod: this.#pod.name,
+      container: this.#options.container ?? '',
+      reason,
+      delayMs,
+    });
+  }
+
+  async #sameInstanceRunning(): Promise<boolean> {
+    const { namespace, name } = this.#pod;
+    const state = await containerState(
+      this.#client,
+      namespace,
+      name,
+      this.#options.container,
+      this.#options.signal,
+    );
+    return (
+      state?.running === true &&
+      (this.#instance === undefined || state.id === undefined || state.id === this.#instance)
+    );
   }
 }
 

@@ -1,15 +1,15 @@
 import { Backoff, type RetryOptions, sleep } from './backoff.js';
-import type { KindLike, KubeClient } from './client.js';
+import type { KindLike, KubeClient, ListResult } from './client.js';
+import { isRetryable, KubeApiError, KubeDecodeError, type KubeStatus } from './errors.js';
+import type { ResourceType } from './resources.js';
 import {
-  isRetryable,
-  KubeApiError,
-  KubeConnectionError,
-  KubeDecodeError,
-  KubedogError,
-  type KubeStatus,
-} from './errors.js';
-import { mapTransportError } from './http-errors.js';
-import { LineSplitter } from './lines.js';
+  type AfterAttempt,
+  type AttemptEnd,
+  describeEnd,
+  InactivityTimeout,
+  resumableStream,
+  type StreamProtocol,
+} from './resumable.js';
 import type { KubeObject, WatchEvent, WatchEventType } from './types.js';
 
 /** Something the watch did on its own that a user may want to see (never an error: those are thrown). */
@@ -49,8 +49,6 @@ export interface WatchOptions {
   onNotice?: (notice: WatchNotice) => void;
 }
 
-class InactivityTimeout extends Error {}
-
 const keyOf = (object: KubeObject) => `${object.metadata.namespace ?? ''}/${object.metadata.name ?? ''}`;
 
 /**
@@ -69,163 +67,153 @@ export async function* watchResource<T extends KubeObject>(
   const { signal } = options;
   signal?.throwIfAborted();
   const type = await client.resolveType(kind, { signal });
-  const path = client.collectionPath(type, options.namespace);
-  const selectors = client.selectorQuery(options);
   const namespace = options.namespace ?? (type.namespaced ? client.namespace : '');
-  const resource = namespace ? `${type.plural} in ${namespace}` : type.plural;
-  const inactivityMs = options.inactivityTimeoutMs ?? 180_000;
-  const notify = options.onNotice ?? (() => {});
   const backoff = new Backoff(options.retry);
-  const known = new Map<string, Known<T>>();
-
-  const list = async (firstList: boolean) => {
-    for (;;) {
-      try {
-        return await client.list<T>(type, {
-          ...selectors,
-          namespace: options.namespace ?? namespace,
-          pageSize: options.pageSize ?? 500,
-          signal,
-        });
-      } catch (error) {
-        // At start an unreachable server is almost always a configuration
-        // problem: say so at once instead of retrying.
-        const retry = isRetryable(error) && !(firstList && !(error instanceof KubeApiError));
-        const delay = retry ? backoff.next((error as KubeApiError).retryAfterSeconds) : undefined;
-        if (delay === undefined) throw error;
-        notify({
-          type: 'reconnecting',
-          resource,
-          reason: (error as Error).message,
-          attempt: backoff.attempt,
-          delayMs: delay,
-        });
-        await sleep(delay, signal);
-      }
-    }
-  };
-
-  const initial = await list(true);
-  let resourceVersion = initial.resourceVersion;
-  for (const item of initial.items) known.set(keyOf(item), remember(item, item));
+  const watch = new WatchProtocol<T>(client, type, namespace, options, backoff);
+  const initial = await watch.list(true);
+  watch.start(initial);
   if (options.initialEvents ?? true) {
     for (const item of initial.items) yield { type: 'ADDED', object: item };
   }
+  yield* resumableStream(client, watch, {
+    signal,
+    backoff,
+    inactivityMs: options.inactivityTimeoutMs ?? 180_000,
+  });
+}
 
-  let failed = false;
-  for (;;) {
-    signal?.throwIfAborted();
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let watchdog: NodeJS.Timeout | undefined;
-    const arm = () => {
-      clearTimeout(watchdog);
-      watchdog = setTimeout(() => controller.abort(new InactivityTimeout()), inactivityMs);
-    };
-    const disarm = () => clearTimeout(watchdog);
-    let receivedLines = 0;
-    let failure: unknown;
-    const timeoutSeconds = options.timeoutSeconds ?? 300 + Math.floor(Math.random() * 300);
-    const requested = Date.now();
-    try {
-      arm();
-      const response = await client.request('GET', path, {
-        signal: controller.signal,
-        query: {
-          ...selectors,
-          watch: 'true',
-          resourceVersion,
-          allowWatchBookmarks: 'true',
-          timeoutSeconds,
-        },
-      });
-      if (failed) notify({ type: 'resumed', resource, resourceVersion });
-      failed = false;
-      const splitter = new LineSplitter();
-      for await (const chunk of response.body) {
-        for (const line of splitter.push(chunk)) {
-          if (line.trim() === '') continue;
-          const event = parseWatchLine(line, resource, notify);
-          receivedLines++;
-          backoff.reset();
-          if (event.type === 'BOOKMARK') {
-            resourceVersion = event.object.metadata?.resourceVersion ?? resourceVersion;
-            continue;
-          }
-          if (event.type === 'ERROR') throw statusError(event.object as KubeStatus, path);
-          const object = event.object as T;
-          const delivered = apply(known, event.type, object, line);
-          resourceVersion = object.metadata.resourceVersion ?? resourceVersion;
-          if (delivered) {
-            // Waiting for the consumer is not inactivity of the server.
-            disarm();
-            yield { type: event.type, object };
-          }
-        }
-        arm();
+/** A watch's requests, lines and resume point, for {@link resumableStream}. */
+class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T>> {
+  readonly what: string;
+  readonly #client: KubeClient;
+  readonly #type: ResourceType;
+  readonly #options: WatchOptions;
+  readonly #backoff: Backoff;
+  readonly #path: string;
+  readonly #selectors: { labelSelector: string | undefined; fieldSelector: string | undefined };
+  readonly #namespace: string;
+  /** `pods in default`: how notices name the watch. */
+  readonly #resource: string;
+  readonly #known = new Map<string, Known<T>>();
+  readonly #notify: (notice: WatchNotice) => void;
+  #resourceVersion = '';
+  /** Lines received by the current request, and the timeout it asked the server for. */
+  #lines = 0;
+  #timeoutSeconds = 0;
+
+  constructor(
+    client: KubeClient,
+    type: ResourceType,
+    namespace: string,
+    options: WatchOptions,
+    backoff: Backoff,
+  ) {
+    this.#client = client;
+    this.#type = type;
+    this.#options = options;
+    this.#backoff = backoff;
+    this.#namespace = namespace;
+    this.#path = client.collectionPath(type, options.namespace);
+    this.#selectors = client.selectorQuery(options);
+    this.#resource = namespace ? `${type.plural} in ${namespace}` : type.plural;
+    this.what = `watch of ${this.#resource}`;
+    this.#notify = options.onNotice ?? (() => {});
+  }
+
+  /** The objects that exist, with retries (but at start, an unreachable server is an error at once). */
+  async list(firstList: boolean): Promise<ListResult<T>> {
+    for (;;) {
+      try {
+        return await this.#client.list<T>(this.#type, {
+          ...this.#selectors,
+          namespace: this.#options.namespace ?? this.#namespace,
+          pageSize: this.#options.pageSize ?? 500,
+          signal: this.#options.signal,
+        });
+      } catch (error) {
+        // At start an unreachable server is almost always a configuration problem: say so at once.
+        const retry = isRetryable(error) && !(firstList && !(error instanceof KubeApiError));
+        const delay = retry ? this.#backoff.next((error as KubeApiError).retryAfterSeconds) : undefined;
+        if (delay === undefined) throw error;
+        this.retrying((error as Error).message, this.#backoff.attempt, delay);
+        await sleep(delay, this.#options.signal);
       }
-    } catch (error) {
-      failure = asStreamFailure(error, client);
-    } finally {
-      disarm();
-      signal?.removeEventListener('abort', onAbort);
-      // Also runs when the consumer breaks out: closes the socket at once.
-      controller.abort();
     }
-    if (signal?.aborted) throw signal.reason;
+  }
 
+  /** Takes the initial list as the known state and the resume point. */
+  start(initial: ListResult<T>): void {
+    this.#resourceVersion = initial.resourceVersion;
+    for (const item of initial.items) this.#known.set(keyOf(item), remember(item, item));
+  }
+
+  request() {
+    this.#lines = 0;
+    this.#timeoutSeconds = this.#options.timeoutSeconds ?? 300 + Math.floor(Math.random() * 300);
+    return {
+      path: this.#path,
+      query: {
+        ...this.#selectors,
+        watch: 'true',
+        resourceVersion: this.#resourceVersion,
+        allowWatchBookmarks: 'true',
+        timeoutSeconds: this.#timeoutSeconds,
+      },
+    };
+  }
+
+  *decode(lines: Iterable<string>): Generator<WatchEvent<T>, void, undefined> {
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      const event = parseWatchLine(line, this.#resource, this.#notify);
+      this.#lines++;
+      this.#backoff.reset();
+      if (event.type === 'BOOKMARK') {
+        this.#resourceVersion = event.object.metadata?.resourceVersion ?? this.#resourceVersion;
+        continue;
+      }
+      if (event.type === 'ERROR') throw statusError(event.object as KubeStatus, this.#path);
+      const object = event.object as T;
+      const delivered = apply(this.#known, event.type, object, line);
+      this.#resourceVersion = object.metadata.resourceVersion ?? this.#resourceVersion;
+      if (delivered) yield { type: event.type, object };
+    }
+  }
+
+  async after(end: AttemptEnd): Promise<AfterAttempt<WatchEvent<T>>> {
+    const { failure } = end;
     if (failure instanceof KubeApiError && failure.statusCode === 410) {
-      const fresh = await list(false);
-      const changes = diff(known, fresh.items);
-      resourceVersion = fresh.resourceVersion;
-      notify({ type: 'relisted', resource, reason: failure.message, changes: changes.length });
-      failed = false;
-      yield* changes;
-      continue;
+      const fresh = await this.list(false);
+      const changes = diff(this.#known, fresh.items);
+      this.#resourceVersion = fresh.resourceVersion;
+      this.#notify({
+        type: 'relisted',
+        resource: this.#resource,
+        reason: failure.message,
+        changes: changes.length,
+      });
+      return { next: 'resume', items: changes };
     }
     // The server ended a healthy watch — after sending something, or at its timeout (a quiet
     // resource gets no bookmark when nothing changed): go on at once.
-    const timedOut = Date.now() - requested >= (timeoutSeconds - 1) * 1000;
-    if (failure === undefined && (receivedLines > 0 || timedOut)) continue;
-    const reason =
-      failure === undefined
-        ? 'the server closed the watch without sending anything'
-        : failure instanceof InactivityTimeout
-          ? `nothing received for ${Math.round(inactivityMs / 1000)}s`
-          : (failure as Error).message;
+    const timedOut = Date.now() - end.requestedAt >= (this.#timeoutSeconds - 1) * 1000;
+    if (failure === undefined && (this.#lines > 0 || timedOut)) return { next: 'resume' };
     const retryable = failure === undefined || failure instanceof InactivityTimeout || isRetryable(failure);
-    const delay = retryable
-      ? backoff.next((failure as KubeApiError | undefined)?.retryAfterSeconds)
-      : undefined;
-    if (delay === undefined) throw failure ?? new KubeDecodeError(`watch of ${resource}: ${reason}`);
-    failed = true;
-    notify({ type: 'reconnecting', resource, reason, attempt: backoff.attempt, delayMs: delay });
-    await sleep(delay, signal);
+    if (!retryable) throw failure;
+    const inactivityMs = this.#options.inactivityTimeoutMs ?? 180_000;
+    return {
+      next: 'retry',
+      reason: describeEnd(end, 'the server closed the watch without sending anything', inactivityMs),
+    };
   }
-}
 
-/** Errors while reading a body (socket closed mid-stream) become connection errors, which are retried. */
-export function asStreamFailure(error: unknown, client: KubeClient): unknown {
-  if (error instanceof KubedogError || error instanceof InactivityTimeout || isAbortError(error)) {
-    return error;
+  resumed(): void {
+    this.#notify({ type: 'resumed', resource: this.#resource, resourceVersion: this.#resourceVersion });
   }
-  const mapped = mapTransportError(error, client.config);
-  if (!(mapped instanceof KubeConnectionError)) return mapped;
-  // The connection worked before: say that it broke, not that the server is unreachable.
-  const host = new URL(client.server).host;
-  return new KubeConnectionError(
-    `connection to ${host} broke mid-stream (${mapped.syscallCode ?? 'closed'})`,
-    {
-      server: client.server,
-      ...(mapped.syscallCode ? { syscallCode: mapped.syscallCode } : {}),
-      cause: error,
-    },
-  );
-}
 
-function isAbortError(error: unknown): boolean {
-  return (error as Error)?.name === 'AbortError';
+  retrying(reason: string, attempt: number, delayMs: number): void {
+    this.#notify({ type: 'reconnecting', resource: this.#resource, reason, attempt, delayMs });
+  }
 }
 
 interface RawWatchEvent {

@@ -26,7 +26,7 @@ export function daemonSet(object: KubeObject, context: VerdictContext): Verdict 
     return progressing(Reason.SpecNotObserved, 'Waiting for daemon set spec update to be observed...');
   }
   const progress = { desired, updated: updated ?? 0, ready: readyCount ?? 0, available: available ?? 0 };
-  const pods = podsVerdict(context.pods ?? [], desired, context);
+  const pods = podsVerdict(desired, context);
   if (pods.failure) return { ...pods.failure, progress };
   const problem = pods.worst ? ` (${pods.worst.message})` : '';
   const hint = pods.worst?.hint ? { hint: pods.worst.hint } : {};

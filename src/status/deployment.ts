@@ -43,7 +43,7 @@ export function deployment(object: KubeObject, context: VerdictContext): Verdict
     condition(object, 'ReplicaFailure'),
     condition(context.newReplicaSet, 'ReplicaFailure'),
   ].find((c) => c?.status === 'True');
-  const pods = podsVerdict(context.pods ?? [], desired, context);
+  const pods = podsVerdict(desired, context);
   if (replicaFailure) {
     // Quota and admission errors: the ReplicaSet controller retries, so it
     // counts against the allowance like a failing pod would.

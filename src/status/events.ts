@@ -1,5 +1,6 @@
 import type { KubeObject } from '../kube/types.js';
 import { num, str } from './fields.js';
+import { FailureReason } from './reasons.js';
 import type { FailureClass, Problem, VerdictContext } from './types.js';
 
 /**
@@ -21,31 +22,34 @@ const GRACE_CONFIG = (c: VerdictContext) => c.configGraceMs ?? 60_000;
 const GRACE_SCHEDULING = (c: VerdictContext) => c.unschedulableGraceMs ?? 30_000;
 
 const RULES: Record<string, EventRule> = {
-  FailedCreate: {
+  [FailureReason.FailedCreate]: {
     class: 'fatal-after-allowance',
     hint: 'the controller cannot create pods: check ResourceQuota and LimitRange objects and admission webhooks named in the message',
   },
-  FailedScheduling: {
+  [FailureReason.FailedScheduling]: {
     class: 'fatal-after-grace',
     hint: "check the pod's resource requests against the nodes' capacity, its nodeSelector/affinity, and taints and tolerations",
     graceMs: GRACE_SCHEDULING,
   },
-  FailedMount: {
+  [FailureReason.FailedMount]: {
     class: 'fatal-after-grace',
     hint: 'a volume cannot be mounted: check that its PersistentVolumeClaim, ConfigMap or Secret exists',
     graceMs: GRACE_CONFIG,
   },
-  FailedAttachVolume: {
+  [FailureReason.FailedAttachVolume]: {
     class: 'fatal-after-grace',
     hint: 'the volume cannot be attached to the node: check the PersistentVolume and the storage driver',
     graceMs: GRACE_CONFIG,
   },
-  BackoffLimitExceeded: {
+  [FailureReason.BackoffLimitExceeded]: {
     class: 'fatal-now',
     hint: 'the Job failed more often than spec.backoffLimit: see the logs of its pods',
   },
-  DeadlineExceeded: { class: 'fatal-now', hint: 'the Job ran longer than spec.activeDeadlineSeconds' },
-  ProgressDeadlineExceeded: {
+  [FailureReason.DeadlineExceeded]: {
+    class: 'fatal-now',
+    hint: 'the Job ran longer than spec.activeDeadlineSeconds',
+  },
+  [FailureReason.ProgressDeadlineExceeded]: {
     class: 'fatal-now',
     hint: 'the rollout made no progress within spec.progressDeadlineSeconds: see the pod errors above',
   },
@@ -71,6 +75,11 @@ export function eventTime(event: KubeObject): string | undefined {
   );
 }
 
+/** How many times an event happened (core/v1 `count`, or its series'). */
+export function eventCount(event: KubeObject): number {
+  return Math.max(1, num(event, 'count') ?? num(event, 'series', 'count') ?? 1);
+}
+
 export function eventFirstTime(event: KubeObject): string | undefined {
   return str(event, 'firstTimestamp') ?? str(event, 'eventTime') ?? eventTime(event);
 }
@@ -91,7 +100,7 @@ export function classifyEvent(event: KubeObject, context: VerdictContext): Probl
       hint: "a probe is failing: check its path and port and the app's health endpoint",
     };
   }
-  if (reason === 'Evicted')
+  if (reason === FailureReason.Evicted)
     rule = { class: 'transient', hint: 'the node ran short of resources: check requests and limits' };
   const kind = str(event, 'involvedObject', 'kind');
   const problem: Problem = {
@@ -99,25 +108,20 @@ export function classifyEvent(event: KubeObject, context: VerdictContext): Probl
     reason,
     message:
       `${kind ? `${kind.toLowerCase()} ` : ''}${str(event, 'involvedObject', 'name') ?? ''}: ${message}`.trim(),
-    occurrences:
-      reason === 'FailedCreate' ? Math.max(1, num(event, 'count') ?? num(event, 'series', 'count') ?? 1) : 1,
+    occurrences: reason === FailureReason.FailedCreate ? eventCount(event) : 1,
   };
   if (kind === 'Pod') problem.pod = str(event, 'involvedObject', 'name') ?? '';
   const fieldPath = str(event, 'involvedObject', 'fieldPath');
   const container = fieldPath ? /spec\.(?:initC|c)ontainers\{([^}]+)\}/.exec(fieldPath)?.[1] : undefined;
   if (container) problem.container = container;
-  if (rule?.hint) problem.hint = reason === 'FailedCreate' ? (quotaHint(message) ?? rule.hint) : rule.hint;
+  if (rule?.hint)
+    problem.hint = reason === FailureReason.FailedCreate ? (quotaHint(message) ?? rule.hint) : rule.hint;
   if (rule?.graceMs) {
     problem.graceMs = rule.graceMs(context);
     const since = eventFirstTime(event);
     if (since) problem.since = since;
   }
   return problem;
-}
-
-/** Problems from a list of events, newest state of each (the API updates `count` on repeats). */
-export function events(list: KubeObject[], context: VerdictContext): Problem[] {
-  return list.map((e) => classifyEvent(e, context)).filter((p): p is Problem => p !== undefined);
 }
 
 function quotaHint(message: string): string | undefined {

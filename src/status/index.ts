@@ -52,10 +52,18 @@ export function computeVerdict(object: KubeObject, context: VerdictContext): Ver
   return (kindRule ?? byConditions)(safe, context);
 }
 
-export { classifyEvent, redactCredentials } from './events.js';
-export { podProblems, readinessWindowMs } from './pod.js';
-export { Reason } from './reasons.js';
+export { classifyEvent, eventTime, redactCredentials } from './events.js';
+export { JOB_POD_PROBLEMS } from './job.js';
+export {
+  type PodProblemOptions,
+  podEventProblems,
+  podProblems,
+  podStatusProblems,
+  readinessWindowMs,
+} from './pod.js';
+export { FailureReason, Reason } from './reasons.js';
 export { type CustomRule, parseRules } from './rules.js';
+export { type PodsJudgement, ProblemTally } from './tally.js';
 export type {
   FailureClass,
   Problem,

@@ -1,10 +1,13 @@
 import type { KubeObject } from '../kube/types.js';
 import { bool, condition, describeCondition, name, num, str } from './fields.js';
 import { generic } from './generic.js';
-import { podsVerdict } from './pod.js';
+import { type PodProblemOptions, podsVerdict } from './pod.js';
 import { Reason } from './reasons.js';
 import type { Verdict, VerdictContext } from './types.js';
 import { failed, progressing, ready } from './verdict.js';
+
+/** Job pods that exit with an error are retried: the Job's backoffLimit decides when that is a failure. */
+export const JOB_POD_PROBLEMS: PodProblemOptions = { countExitFailures: false };
 
 /**
  * Job: Complete → ready; Failed → failed with the Job's reason
@@ -62,7 +65,7 @@ export function job(object: KubeObject, context: VerdictContext): Verdict {
       progress,
     });
   }
-  const pods = podsVerdict(context.pods ?? [], 1, context, { countExitFailures: false });
+  const pods = podsVerdict(1, context, JOB_POD_PROBLEMS);
   if (pods.failure) return { ...pods.failure, progress };
   if (!str(object, 'status', 'startTime')) {
     return progressing(Reason.JobNotStarted, `job "${jobName}" has not started yet`, { progress });

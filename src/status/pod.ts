@@ -1,9 +1,10 @@
 import type { KubeObject } from '../kube/types.js';
-import { events as eventProblems, redactCredentials } from './events.js';
+import { classifyEvent, redactCredentials } from './events.js';
 import { condition, field, list, name, num, record, str } from './fields.js';
 import { generic } from './generic.js';
-import { Reason } from './reasons.js';
-import type { FailureClass, Problem, Verdict, VerdictContext } from './types.js';
+import { FailureReason, Reason } from './reasons.js';
+import { type PodsJudgement, ProblemTally } from './tally.js';
+import type { Problem, Verdict, VerdictContext } from './types.js';
 import { failed, progressing, ready } from './verdict.js';
 
 /**
@@ -43,6 +44,8 @@ function containers(pod: KubeObject): ContainerView[] {
     ...view('containerStatuses', 'containers', false),
   ];
 }
+
+const waitingReason = (c: ContainerView) => str(c.status, 'state', 'waiting', 'reason') ?? '';
 
 function image(container: ContainerView): string {
   return str(container.spec, 'image') ?? str(container.status, 'image') ?? 'the image';
@@ -88,219 +91,267 @@ export interface PodProblemOptions {
   countExitFailures?: boolean;
 }
 
-/** Every problem a pod shows, classified. */
-export function podProblems(
+/** A problem before its pod and container are filled in. */
+type Finding = Omit<Problem, 'pod' | 'container' | 'occurrences'> & { occurrences?: number };
+/** What a waiting reason comes to; its reason is the waiting reason unless it says otherwise. */
+type WaitingFinding = Omit<Finding, 'reason'> & { reason?: string };
+
+interface WaitingCase {
+  container: ContainerView;
+  /** `container NAME`, how messages start. */
+  where: string;
+  reason: string;
+  message: string;
+  restarts: number;
+  pod: KubeObject;
+  context: VerdictContext;
+}
+
+const startFailure = (w: WaitingCase): WaitingFinding => ({
+  class: 'fatal-after-allowance',
+  message: `${w.where}: ${w.reason}: ${w.message}`.replace(/: $/, ''),
+  hint: 'the runtime could not start the container: check command, args, volume mounts and securityContext',
+  occurrences: 1 + w.restarts,
+});
+
+const pullFailed = (w: WaitingCase): WaitingFinding => ({
+  class: 'fatal-after-allowance',
+  message: `${w.where}: ${w.reason}: ${pullFailure(image(w.container), w.message)}`,
+  hint: `check the image name and tag ("${image(w.container)}"), that it exists in the registry, and the pod's imagePullSecrets`,
+  // ImagePullBackOff follows at least one failed pull (ErrImagePull): two failures seen.
+  occurrences: w.reason === FailureReason.ImagePullBackOff ? 2 : 1,
+});
+
+/**
+ * Waiting reasons that are problems, and what each comes to. Reasons not
+ * here (ContainerCreating, PodInitializing, …) are part of a normal start.
+ */
+const WAITING: Readonly<Record<string, (w: WaitingCase) => WaitingFinding>> = {
+  [FailureReason.InvalidImageName]: (w) => ({
+    class: 'fatal-now',
+    message: `${w.where}: ${w.message || `invalid image name "${image(w.container)}"`}`,
+    hint: `the image reference "${image(w.container)}" is not valid: fix spec.containers[].image`,
+  }),
+  [FailureReason.ErrImageNeverPull]: (w) => ({
+    class: 'fatal-now',
+    message: `${w.where}: ${w.message || `image "${image(w.container)}" is not present and imagePullPolicy is Never`}`,
+    hint: 'imagePullPolicy is Never and the image is not on the node: load it there or change the policy',
+  }),
+  [FailureReason.ErrImagePull]: pullFailed,
+  [FailureReason.ImagePullBackOff]: pullFailed,
+  [FailureReason.CrashLoopBackOff]: (w) => {
+    const last = record(w.container.status, 'lastState', 'terminated');
+    const oom = str(last, 'reason') === FailureReason.OOMKilled;
+    return {
+      class: 'fatal-after-allowance',
+      reason: oom ? FailureReason.OOMKilled : w.reason,
+      message: `${w.where} keeps crashing (${last ? describeExit(last) : 'exited'}), restarted ${w.restarts} times`,
+      hint: oom
+        ? oomHint(w.container)
+        : 'see the last log lines of the previous container instance for why it exits',
+      occurrences: Math.max(1, w.restarts),
+    };
+  },
+  [FailureReason.CreateContainerConfigError]: (w) => {
+    const missing = configObject.exec(w.message);
+    const since = str(w.pod, 'status', 'startTime') ?? str(w.pod, 'metadata', 'creationTimestamp');
+    return {
+      class: 'fatal-after-grace',
+      message: `${w.where}: ${w.message || w.reason}`,
+      hint: missing
+        ? `create the ${missing[1]?.toLowerCase() === 'secret' ? 'Secret' : 'ConfigMap'} "${missing[2]}" or fix the reference to it`
+        : 'a ConfigMap, Secret or key the container refers to is missing',
+      ...(since ? { since } : {}),
+      graceMs: w.context.configGraceMs ?? DEFAULT_CONFIG_GRACE_MS,
+    };
+  },
+  [FailureReason.CreateContainerError]: startFailure,
+  [FailureReason.RunContainerError]: startFailure,
+  [FailureReason.PreStartHookError]: startFailure,
+  [FailureReason.PostStartHookError]: startFailure,
+};
+
+/** A container that exited: an error exit (or an OOM kill) is a problem; restartPolicy Never makes it final. */
+function terminatedFinding(
+  c: ContainerView,
+  pod: KubeObject,
+  restarts: number,
+  options: PodProblemOptions,
+): Finding | undefined {
+  const terminated = record(c.status, 'state', 'terminated');
+  const exitCode = num(terminated, 'exitCode') ?? 0;
+  const reason = str(terminated, 'reason') ?? (exitCode === 0 ? 'Completed' : FailureReason.Error);
+  if (!terminated || (exitCode === 0 && reason !== FailureReason.OOMKilled)) return undefined;
+  if (options.countExitFailures === false && !c.init) return undefined;
+  const final = (str(pod, 'spec', 'restartPolicy') ?? 'Always') === 'Never';
+  return {
+    class: final ? 'fatal-now' : 'fatal-after-allowance',
+    reason,
+    message: `container ${c.name} ${describeExit(terminated)}`,
+    hint:
+      reason === FailureReason.OOMKilled
+        ? oomHint(c)
+        : `the container exited with code ${exitCode}: see its last log lines`,
+    occurrences: restarts + 1,
+  };
+}
+
+/** A container running again after restarts (liveness or startup probes, crashes). */
+function restartedFinding(c: ContainerView, restarts: number): Finding | undefined {
+  const last = record(c.status, 'lastState', 'terminated');
+  if (!last || restarts === 0) return undefined;
+  const oom = str(last, 'reason') === FailureReason.OOMKilled;
+  return {
+    class: 'fatal-after-allowance',
+    reason: oom ? FailureReason.OOMKilled : FailureReason.Restarted,
+    message: `container ${c.name} restarted ${restarts} times (last: ${describeExit(last)})`,
+    hint: oom ? oomHint(c) : 'the container was restarted: check liveness/startup probes and its logs',
+    occurrences: restarts,
+  };
+}
+
+/** A running container whose readiness probe keeps failing (Unhealthy events), judged against its probe budget. */
+function readinessFinding(c: ContainerView, pod: KubeObject, context: VerdictContext): Finding | undefined {
+  if (c.init || field(c.status, 'ready') !== false) return undefined;
+  const window = readinessWindowMs(c.spec);
+  const podName = name(pod);
+  const probeFailing = (context.events ?? []).some(
+    (e) =>
+      str(e, 'reason') === 'Unhealthy' &&
+      str(e, 'involvedObject', 'name') === podName &&
+      /^Readiness probe failed/.test(str(e, 'message') ?? ''),
+  );
+  if (window === undefined || !probeFailing) return undefined;
+  const since = str(c.status, 'state', 'running', 'startedAt');
+  return {
+    class: context.ignoreReadinessProbeFailures ? 'transient' : 'fatal-after-grace',
+    reason: FailureReason.ReadinessProbeFailing,
+    message: `container ${c.name} is running but its readiness probe keeps failing`,
+    hint: `the readiness probe failed for longer than its budget (${window / 1000}s): check the probe's path and port and the app's health endpoint`,
+    ...(since ? { since } : {}),
+    graceMs: window,
+  };
+}
+
+function containerFindings(
+  c: ContainerView,
+  pod: KubeObject,
+  context: VerdictContext,
+  options: PodProblemOptions,
+): Finding[] {
+  const restarts = num(c.status, 'restartCount') ?? 0;
+  const waiting = record(c.status, 'state', 'waiting');
+  if (waiting) {
+    const reason = str(waiting, 'reason') ?? '';
+    const rule = WAITING[reason];
+    const message = str(waiting, 'message') ?? '';
+    if (!rule) return [];
+    return [
+      {
+        reason,
+        ...rule({ container: c, where: `container ${c.name}`, reason, message, restarts, pod, context }),
+      },
+    ];
+  }
+  if (record(c.status, 'state', 'terminated')) {
+    const finding = terminatedFinding(c, pod, restarts, options);
+    return finding ? [finding] : [];
+  }
+  if (!record(c.status, 'state', 'running')) return [];
+  const restarted = options.countExitFailures === false ? undefined : restartedFinding(c, restarts);
+  return [restarted, readinessFinding(c, pod, context)].filter((f): f is Finding => f !== undefined);
+}
+
+/** Problems of the pod itself: it cannot be scheduled, or it was evicted. */
+function podFindings(pod: KubeObject, context: VerdictContext): Finding[] {
+  const findings: Finding[] = [];
+  const podName = name(pod);
+  const scheduled = condition(pod, 'PodScheduled');
+  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+    const since =
+      scheduled.lastTransitionTime ??
+      str(pod, 'status', 'startTime') ??
+      str(pod, 'metadata', 'creationTimestamp');
+    findings.push({
+      class: 'fatal-after-grace',
+      reason: FailureReason.Unschedulable,
+      message: `pod ${podName} cannot be scheduled: ${scheduled.message ?? ''}`.trim(),
+      hint: "check the pod's resource requests against the nodes' capacity, its nodeSelector/affinity, and taints and tolerations",
+      ...(since ? { since } : {}),
+      graceMs: context.unschedulableGraceMs ?? DEFAULT_UNSCHEDULABLE_GRACE_MS,
+    });
+  }
+  if (str(pod, 'status', 'phase') === 'Failed' && str(pod, 'status', 'reason') === FailureReason.Evicted) {
+    // A controller replaces an evicted pod; a bare pod is gone for good.
+    const owned = list(pod, 'metadata', 'ownerReferences').some((o) => field(o, 'controller') === true);
+    findings.push({
+      class: owned ? 'transient' : 'fatal-now',
+      reason: FailureReason.Evicted,
+      message: `pod ${podName} was evicted: ${str(pod, 'status', 'message') ?? ''}`.trim(),
+      hint: 'the node ran short of resources (memory, disk): check requests and limits',
+    });
+  }
+  return findings;
+}
+
+/**
+ * The problems a pod's own status shows (its containers' states, its
+ * scheduling, an eviction), classified. `context.events` are the pod's
+ * Events: readiness probe failures are judged from them.
+ */
+export function podStatusProblems(
   pod: KubeObject,
   context: VerdictContext,
   options: PodProblemOptions = {},
 ): Problem[] {
   const podName = name(pod);
-  const restartPolicy = str(pod, 'spec', 'restartPolicy') ?? 'Always';
-  const countExit = options.countExitFailures ?? true;
+  const problem = (finding: Finding, container?: ContainerView): Problem => ({
+    ...finding,
+    message: redactCredentials(finding.message),
+    pod: podName,
+    ...(container ? { container: container.name } : {}),
+    occurrences: finding.occurrences ?? 1,
+  });
+  return [
+    ...containers(pod).flatMap((c) => containerFindings(c, pod, context, options).map((f) => problem(f, c))),
+    ...podFindings(pod, context).map((f) => problem(f)),
+  ];
+}
+
+/**
+ * The problems a pod's Warning Events add to those of its status (`known`):
+ * only what the status does not already say (a FailedScheduling Event says
+ * what the Unschedulable condition says, and the condition is preferred: its
+ * time is the transition's).
+ */
+export function podEventProblems(pod: KubeObject, context: VerdictContext, known: Problem[]): Problem[] {
+  const podName = name(pod);
   const problems: Problem[] = [];
-  const add = (
-    container: ContainerView | undefined,
-    cls: FailureClass,
-    reason: string,
-    message: string,
-    extra: { hint?: string; occurrences?: number; since?: string | undefined; graceMs?: number } = {},
-  ) => {
-    const problem: Problem = {
-      class: cls,
-      reason,
-      message: redactCredentials(message),
-      pod: podName,
-      occurrences: extra.occurrences ?? 1,
-    };
-    if (container) problem.container = container.name;
-    if (extra.hint) problem.hint = extra.hint;
-    if (extra.since) problem.since = extra.since;
-    if (extra.graceMs !== undefined) problem.graceMs = extra.graceMs;
-    problems.push(problem);
-  };
-  const podStart = str(pod, 'status', 'startTime') ?? str(pod, 'metadata', 'creationTimestamp');
-
-  for (const c of containers(pod)) {
-    const restarts = num(c.status, 'restartCount') ?? 0;
-    const waiting = record(c.status, 'state', 'waiting');
-    const terminated = record(c.status, 'state', 'terminated');
-    const running = record(c.status, 'state', 'running');
-    const last = record(c.status, 'lastState', 'terminated');
-    const where = `container ${c.name}`;
-    if (waiting) {
-      const reason = str(waiting, 'reason') ?? '';
-      const message = str(waiting, 'message') ?? '';
-      switch (reason) {
-        case 'InvalidImageName':
-          add(c, 'fatal-now', reason, `${where}: ${message || `invalid image name "${image(c)}"`}`, {
-            hint: `the image reference "${image(c)}" is not valid: fix spec.containers[].image`,
-          });
-          break;
-        case 'ErrImageNeverPull':
-          add(
-            c,
-            'fatal-now',
-            reason,
-            `${where}: ${message || `image "${image(c)}" is not present and imagePullPolicy is Never`}`,
-            {
-              hint: 'imagePullPolicy is Never and the image is not on the node: load it there or change the policy',
-            },
-          );
-          break;
-        case 'ErrImagePull':
-        case 'ImagePullBackOff':
-          // ImagePullBackOff follows at least one failed pull (ErrImagePull): two failures seen.
-          add(c, 'fatal-after-allowance', reason, `${where}: ${reason}: ${pullFailure(image(c), message)}`, {
-            hint: `check the image name and tag ("${image(c)}"), that it exists in the registry, and the pod's imagePullSecrets`,
-            occurrences: reason === 'ImagePullBackOff' ? 2 : 1,
-          });
-          break;
-        case 'CrashLoopBackOff': {
-          const exit = last ? describeExit(last) : 'exited';
-          const oom = str(last, 'reason') === 'OOMKilled';
-          add(
-            c,
-            'fatal-after-allowance',
-            oom ? 'OOMKilled' : reason,
-            `${where} keeps crashing (${exit}), restarted ${restarts} times`,
-            {
-              hint: oom
-                ? oomHint(c)
-                : 'see the last log lines of the previous container instance for why it exits',
-              occurrences: Math.max(1, restarts),
-            },
-          );
-          break;
-        }
-        case 'CreateContainerConfigError': {
-          const missing = configObject.exec(message);
-          add(c, 'fatal-after-grace', reason, `${where}: ${message || reason}`, {
-            hint: missing
-              ? `create the ${missing[1]?.toLowerCase() === 'secret' ? 'Secret' : 'ConfigMap'} "${missing[2]}" or fix the reference to it`
-              : 'a ConfigMap, Secret or key the container refers to is missing',
-            since: podStart,
-            graceMs: context.configGraceMs ?? DEFAULT_CONFIG_GRACE_MS,
-          });
-          break;
-        }
-        case 'CreateContainerError':
-        case 'RunContainerError':
-        case 'PreStartHookError':
-        case 'PostStartHookError':
-          add(c, 'fatal-after-allowance', reason, `${where}: ${reason}: ${message}`.replace(/: $/, ''), {
-            hint: 'the runtime could not start the container: check command, args, volume mounts and securityContext',
-            occurrences: 1 + restarts,
-          });
-          break;
-        default:
-          // ContainerCreating, PodInitializing and friends: part of a normal start.
-          break;
-      }
-      continue;
-    }
-    if (terminated) {
-      const exitCode = num(terminated, 'exitCode') ?? 0;
-      const reason = str(terminated, 'reason') ?? (exitCode === 0 ? 'Completed' : 'Error');
-      if (exitCode === 0 && reason !== 'OOMKilled') continue;
-      if (!countExit && !c.init) continue;
-      const final = restartPolicy === 'Never' || (c.init && restartPolicy === 'Never');
-      add(c, final ? 'fatal-now' : 'fatal-after-allowance', reason, `${where} ${describeExit(terminated)}`, {
-        hint:
-          reason === 'OOMKilled'
-            ? oomHint(c)
-            : `the container exited with code ${exitCode}: see its last log lines`,
-        occurrences: restarts + 1,
-      });
-      continue;
-    }
-    if (running && restarts > 0 && last && countExit) {
-      // Restarted by liveness/startup probes or after crashes, now running again.
-      const reason = str(last, 'reason') === 'OOMKilled' ? 'OOMKilled' : 'Restarted';
-      add(
-        c,
-        'fatal-after-allowance',
-        reason,
-        `${where} restarted ${restarts} times (last: ${describeExit(last)})`,
-        {
-          hint:
-            reason === 'OOMKilled'
-              ? oomHint(c)
-              : 'the container was restarted: check liveness/startup probes and its logs',
-          occurrences: restarts,
-        },
-      );
-    }
-    if (running && field(c.status, 'ready') === false && !c.init) {
-      const window = readinessWindowMs(c.spec);
-      const probeFailing = (context.events ?? []).some(
-        (e) =>
-          str(e, 'reason') === 'Unhealthy' &&
-          str(e, 'involvedObject', 'name') === podName &&
-          /^Readiness probe failed/.test(str(e, 'message') ?? ''),
-      );
-      if (window !== undefined && probeFailing) {
-        add(
-          c,
-          context.ignoreReadinessProbeFailures ? 'transient' : 'fatal-after-grace',
-          Reason.ReadinessProbeFailing,
-          `${where} is running but its readiness probe keeps failing`,
-          {
-            hint: `the readiness probe failed for longer than its budget (${window / 1000}s): check the probe's path and port and the app's health endpoint`,
-            since: str(running, 'startedAt'),
-            graceMs: window,
-          },
-        );
-      }
-    }
-  }
-
-  const scheduled = condition(pod, 'PodScheduled');
-  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
-    add(
-      undefined,
-      'fatal-after-grace',
-      Reason.Unschedulable,
-      `pod ${podName} cannot be scheduled: ${scheduled.message ?? ''}`.trim(),
-      {
-        hint: "check the pod's resource requests against the nodes' capacity, its nodeSelector/affinity, and taints and tolerations",
-        since: scheduled.lastTransitionTime ?? podStart,
-        graceMs: context.unschedulableGraceMs ?? DEFAULT_UNSCHEDULABLE_GRACE_MS,
-      },
-    );
-  }
-  if (str(pod, 'status', 'phase') === 'Failed' && str(pod, 'status', 'reason') === 'Evicted') {
-    // A controller replaces an evicted pod; a bare pod is gone for good.
-    const owned = list(pod, 'metadata', 'ownerReferences').some((o) => field(o, 'controller') === true);
-    add(
-      undefined,
-      owned ? 'transient' : 'fatal-now',
-      'Evicted',
-      `pod ${podName} was evicted: ${str(pod, 'status', 'message') ?? ''}`.trim(),
-      {
-        hint: 'the node ran short of resources (memory, disk): check requests and limits',
-      },
-    );
-  }
-  for (const problem of eventProblems(context.events ?? [], context)) {
+  for (const event of context.events ?? []) {
+    const problem = classifyEvent(event, context);
+    if (!problem || problem.pod !== podName) continue;
     const same = SAME_AS_CONDITION[problem.reason] ?? problem.reason;
-    if (
-      problem.pod === podName &&
-      !problems.some(
-        (p) => (p.reason === problem.reason || p.reason === same) && p.container === problem.container,
-      )
-    ) {
-      problems.push(problem);
-    }
+    const said = [...known, ...problems].some(
+      (p) => (p.reason === problem.reason || p.reason === same) && p.container === problem.container,
+    );
+    if (!said) problems.push(problem);
   }
   return problems;
 }
 
-/**
- * Events that tell what a pod's own status already says: the status is
- * preferred (its time is the transition's, and one reason is reported, not
- * whichever grace happens to run out first).
- */
-const SAME_AS_CONDITION: Record<string, string> = { FailedScheduling: Reason.Unschedulable };
+/** Every problem a pod shows, from its status and its Events (`context.events`), classified. */
+export function podProblems(
+  pod: KubeObject,
+  context: VerdictContext,
+  options: PodProblemOptions = {},
+): Problem[] {
+  const own = podStatusProblems(pod, context, options);
+  return [...own, ...podEventProblems(pod, context, own)];
+}
+
+const SAME_AS_CONDITION: Record<string, string> = {
+  [FailureReason.FailedScheduling]: FailureReason.Unschedulable,
+};
 
 function describeExit(terminated: Record<string, unknown>): string {
   const exitCode = num(terminated, 'exitCode');
@@ -320,61 +371,35 @@ function oomHint(c: ContainerView): string {
 }
 
 /**
- * Decides whether problems add up to a failure: any `fatal-now`; a
- * `fatal-after-grace` problem older than its window; or more
- * `fatal-after-allowance` occurrences than allowed. Returns the failed
- * verdict, or undefined.
+ * The tally of a controller's pods when the caller gives them (and their
+ * Events) at once: each pod's problems, plus the Warning Events about the
+ * controller itself (FailedCreate on a ReplicaSet).
  */
-export function judgeProblems(problems: Problem[], allowed: number, now: Date): Verdict | undefined {
-  const fatal = problems.find((p) => p.class === 'fatal-now');
-  if (fatal) return failed(fatal.reason, fatal.message, { hint: fatal.hint });
-  const expired = problems.find(
-    (p) =>
-      p.class === 'fatal-after-grace' &&
-      p.since !== undefined &&
-      now.getTime() - Date.parse(p.since) > (p.graceMs ?? 0),
-  );
-  if (expired) {
-    const seconds = Math.round((now.getTime() - Date.parse(expired.since ?? '')) / 1000);
-    return failed(expired.reason, `${expired.message} (for ${seconds}s)`, { hint: expired.hint });
+function tallyOf(pods: KubeObject[], context: VerdictContext, options: PodProblemOptions): ProblemTally {
+  const tally = new ProblemTally();
+  for (const pod of pods) tally.set(`pod/${name(pod)}`, podProblems(pod, context, options));
+  const controllerEvents = (context.events ?? []).filter((e) => str(e, 'involvedObject', 'kind') !== 'Pod');
+  for (const [index, event] of controllerEvents.entries()) {
+    const problem = classifyEvent(event, context);
+    if (problem) tally.set(`event/${index}`, [problem]);
   }
-  const counted = problems.filter((p) => p.class === 'fatal-after-allowance');
-  const total = counted.reduce((n, p) => n + p.occurrences, 0);
-  if (total > allowed) {
-    const worst = counted.reduce((a, b) => (b.occurrences > a.occurrences ? b : a));
-    return failed(worst.reason, `${worst.message} (${total} failures, ${allowed} allowed)`, {
-      hint: worst.hint,
-    });
-  }
-  return undefined;
+  return tally;
 }
 
-/** The problem to show while still progressing: the most serious one. */
-export function worstProblem(problems: Problem[]): Problem | undefined {
-  const rank: Record<FailureClass, number> = {
-    'fatal-now': 3,
-    'fatal-after-grace': 2,
-    'fatal-after-allowance': 1,
-    transient: 0,
-  };
-  return [...problems].sort((a, b) => rank[b.class] - rank[a.class])[0];
-}
-
-/** Verdict of the pods of a controller's current revision: failed, or undefined. */
+/**
+ * What the problems of a controller's current pods come to: a failure once
+ * they exceed what `failuresAllowedPerReplica` × replicas allows (or a
+ * fatal or expired one), and the worst of them. From `context.tally` when
+ * the caller keeps one, else from `context.pods` and `context.events`.
+ */
 export function podsVerdict(
-  pods: KubeObject[],
   replicas: number,
   context: VerdictContext,
   options: PodProblemOptions = {},
-): { failure: Verdict | undefined; worst: Problem | undefined } {
-  // Pod problems, plus Warning events about the controller itself (FailedCreate on a ReplicaSet).
-  const controllerEvents = (context.events ?? []).filter((e) => str(e, 'involvedObject', 'kind') !== 'Pod');
-  const problems = [
-    ...pods.flatMap((pod) => podProblems(pod, context, options)),
-    ...eventProblems(controllerEvents, context),
-  ];
+): PodsJudgement {
+  const tally = context.tally ?? tallyOf(context.pods ?? [], context, options);
   const allowed = (context.failuresAllowedPerReplica ?? 1) * Math.max(1, replicas);
-  return { failure: judgeProblems(problems, allowed, context.now), worst: worstProblem(problems) };
+  return tally.judge(allowed, context.now);
 }
 
 /**
@@ -388,21 +413,24 @@ export function podVerdict(pod: KubeObject, context: VerdictContext): Verdict {
   if (phase === 'Succeeded') return ready(Reason.PodSucceeded, `pod "${podName}" succeeded`);
   const podReady = condition(pod, 'Ready')?.status === 'True';
   if (phase === 'Running' && podReady) return ready(Reason.Ready, `pod "${podName}" is running and ready`);
-  const problems = podProblems(pod, context);
+  const tally = ProblemTally.of(podProblems(pod, context));
   if (phase === 'Failed') {
-    const cause = worstProblem(problems);
+    const cause = tally.worst();
     const message = str(pod, 'status', 'message') ?? cause?.message ?? 'all containers terminated';
     return failed(
       str(pod, 'status', 'reason') ?? cause?.reason ?? Reason.PodFailed,
       `pod "${podName}" failed: ${message}`,
-      {
-        hint: cause?.hint,
-      },
+      { hint: cause?.hint },
     );
   }
-  const failure = judgeProblems(problems, context.failuresAllowedPerReplica ?? 1, context.now);
-  if (failure) return failure;
-  const worst = worstProblem(problems);
+  const { failure, worst } = tally.judge(context.failuresAllowedPerReplica ?? 1, context.now);
+  return failure ?? pendingPodVerdict(pod, phase, worst);
+}
+
+/** A pod on its way: initializing, pending or not ready yet, with its worst problem if it has one. */
+function pendingPodVerdict(pod: KubeObject, phase: string, worst: Problem | undefined): Verdict {
+  const podName = name(pod);
+  const hint = worst?.hint ? { hint: worst.hint } : {};
   const initTotal = list(pod, 'spec', 'initContainers').length;
   const initDone = list(pod, 'status', 'initContainerStatuses').filter(
     (s) => num(s, 'state', 'terminated', 'exitCode') === 0,
@@ -411,27 +439,16 @@ export function podVerdict(pod: KubeObject, context: VerdictContext): Verdict {
     return progressing(
       Reason.PodInitializing,
       `pod "${podName}": Init:${initDone}/${initTotal}${worst ? `: ${worst.message}` : ''}`,
-      {
-        ...(worst?.hint ? { hint: worst.hint } : {}),
-      },
+      hint,
     );
   }
-  if (worst) {
-    return progressing(
-      worst.reason,
-      `pod "${podName}": ${worst.message}`,
-      worst.hint ? { hint: worst.hint } : {},
-    );
-  }
-  const waiting = containers(pod)
-    .map((c) => str(c.status, 'state', 'waiting', 'reason'))
-    .find(Boolean);
+  if (worst) return progressing(worst.reason, `pod "${podName}": ${worst.message}`, hint);
+  const views = containers(pod);
+  const waiting = views.map(waitingReason).find(Boolean);
   if (phase === 'Pending') {
     return progressing(Reason.PodPending, `pod "${podName}" is pending${waiting ? `: ${waiting}` : ''}`);
   }
-  const notReady = containers(pod)
-    .filter((c) => !c.init && field(c.status, 'ready') !== true)
-    .map((c) => c.name);
+  const notReady = views.filter((c) => !c.init && field(c.status, 'ready') !== true).map((c) => c.name);
   return progressing(
     Reason.PodNotReady,
     `pod "${podName}" is ${phase.toLowerCase()} but not ready${notReady.length ? `: containers not ready: ${notReady.join(', ')}` : ''}`,

@@ -1,19 +1,74 @@
-/** Reasons of kubedog's own verdicts (reasons copied from objects and events keep their own names). */
+/**
+ * The reasons kubedog gives. A verdict, a `pod-error` or a `failed` event
+ * carries one of these, or a reason copied from the object or Event it
+ * judged (a Job's `PodFailurePolicy`, a container's `ContainerCannotRun`),
+ * which keeps the cluster's own name.
+ */
+
+/** Why a resource failed, or why one of its pods is failing. */
+export const FailureReason = {
+  // The track itself.
+  /** The timeout ran out before the resource was ready. */
+  Timeout: 'Timeout',
+  /** Nothing happened at all for the no-activity timeout. */
+  NoActivity: 'NoActivity',
+  /** The resource was deleted while a rollout waited for it. */
+  Deleted: 'Deleted',
+  // Controllers and conditions.
+  Stalled: 'Stalled',
+  ProgressDeadlineExceeded: 'ProgressDeadlineExceeded',
+  ReplicaFailure: 'ReplicaFailure',
+  PodFailed: 'PodFailed',
+  ClaimLost: 'ClaimLost',
+  NamesNotAccepted: 'NamesNotAccepted',
+  PhaseFailed: 'PhaseFailed',
+  ConditionFalse: 'ConditionFalse',
+  Degraded: 'Degraded',
+  // Containers (the kubelet's waiting and terminated reasons).
+  InvalidImageName: 'InvalidImageName',
+  ErrImageNeverPull: 'ErrImageNeverPull',
+  ErrImagePull: 'ErrImagePull',
+  ImagePullBackOff: 'ImagePullBackOff',
+  CrashLoopBackOff: 'CrashLoopBackOff',
+  CreateContainerConfigError: 'CreateContainerConfigError',
+  CreateContainerError: 'CreateContainerError',
+  RunContainerError: 'RunContainerError',
+  PreStartHookError: 'PreStartHookError',
+  PostStartHookError: 'PostStartHookError',
+  OOMKilled: 'OOMKilled',
+  /** A container that exited with an error, when its runtime gave no reason. */
+  Error: 'Error',
+  /** A container that was restarted and runs again. */
+  Restarted: 'Restarted',
+  ReadinessProbeFailing: 'ReadinessProbeFailing',
+  // Pods.
+  Unschedulable: 'Unschedulable',
+  Evicted: 'Evicted',
+  // Warning Events.
+  FailedCreate: 'FailedCreate',
+  FailedScheduling: 'FailedScheduling',
+  FailedMount: 'FailedMount',
+  FailedAttachVolume: 'FailedAttachVolume',
+  BackoffLimitExceeded: 'BackoffLimitExceeded',
+  DeadlineExceeded: 'DeadlineExceeded',
+} as const;
+
+/** A reason of kubedog's own failures: see {@link FailureReason}. */
+export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
+
+/** Every reason of kubedog's own verdicts (reasons copied from objects and events keep their own names). */
 export const Reason = {
+  ...FailureReason,
   Ready: 'Ready',
   Terminating: 'Terminating',
   SpecNotObserved: 'SpecNotObserved',
-  Stalled: 'Stalled',
   Reconciling: 'Reconciling',
   Paused: 'Paused',
   UpdatingReplicas: 'UpdatingReplicas',
   OldReplicasPending: 'OldReplicasPending',
   WaitingForAvailable: 'WaitingForAvailable',
   WaitingForReady: 'WaitingForReady',
-  ProgressDeadlineExceeded: 'ProgressDeadlineExceeded',
-  ReplicaFailure: 'ReplicaFailure',
   PartitionedRollout: 'PartitionedRollout',
-  OnDeleteUpdate: 'OnDeleteUpdate',
   RevisionUpdate: 'RevisionUpdate',
   JobNotStarted: 'JobNotStarted',
   JobRunning: 'JobRunning',
@@ -23,22 +78,14 @@ export const Reason = {
   PodInitializing: 'PodInitializing',
   PodNotReady: 'PodNotReady',
   PodSucceeded: 'PodSucceeded',
-  PodFailed: 'PodFailed',
-  Unschedulable: 'Unschedulable',
-  ContainerFailing: 'ContainerFailing',
-  FailuresExceeded: 'FailuresExceeded',
-  ReadinessProbeFailing: 'ReadinessProbeFailing',
   WaitingForIP: 'WaitingForIP',
   WaitingForLoadBalancer: 'WaitingForLoadBalancer',
   ClaimPending: 'ClaimPending',
-  ClaimLost: 'ClaimLost',
   NotEstablished: 'NotEstablished',
-  NamesNotAccepted: 'NamesNotAccepted',
-  ConditionFalse: 'ConditionFalse',
-  PhaseFailed: 'PhaseFailed',
   Progressing: 'Progressing',
   Exists: 'Exists',
-  Degraded: 'Degraded',
+  /** The resource does not exist (yet). */
+  NotFound: 'NotFound',
 } as const;
 
 export type KnownReason = (typeof Reason)[keyof typeof Reason];

@@ -27,7 +27,7 @@ export function replicaSet(object: KubeObject, context: VerdictContext): Verdict
       },
     );
   }
-  const pods = podsVerdict(context.pods ?? [], desired, context);
+  const pods = podsVerdict(desired, context);
   if (pods.failure) return { ...pods.failure, progress };
   if (available >= desired && readyCount >= desired && labeled >= desired) {
     return ready(Reason.Ready, `replicaset "${rsName}" has ${available} available replicas`, { progress });

@@ -28,7 +28,7 @@ export function statefulSet(object: KubeObject, context: VerdictContext): Verdic
   const updated = num(object, 'status', 'updatedReplicas') ?? 0;
   const available = num(object, 'status', 'availableReplicas') ?? readyCount;
   const progress = { desired, updated, ready: readyCount, available };
-  const pods = podsVerdict(context.pods ?? [], desired, context);
+  const pods = podsVerdict(desired, context);
   if (pods.failure) return { ...pods.failure, progress };
   const problem = pods.worst ? ` (${pods.worst.message})` : '';
   const hint = pods.worst?.hint ? { hint: pods.worst.hint } : {};

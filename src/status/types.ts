@@ -1,4 +1,5 @@
 import type { KubeObject } from '../kube/types.js';
+import type { ProblemTally } from './tally.js';
 
 /** Where a resource stands. */
 export type VerdictState = 'progressing' | 'ready' | 'failed';
@@ -65,10 +66,19 @@ export interface VerdictOptions {
 export interface VerdictContext extends VerdictOptions {
   /** The current time: verdicts never read the clock themselves. */
   now: Date;
-  /** The pods of the resource's current revision (for controllers), or the pod itself. */
+  /** The pods of the resource's current revision (for controllers); judged by `tally` when it is given. */
   pods?: KubeObject[];
-  /** Recent Events about the resource and its pods. */
+  /**
+   * Events about the resource (and about its pods, when `pods` are given).
+   * Warning Events of pods outside `pods` do not count.
+   */
   events?: KubeObject[];
+  /**
+   * The problems of the current pods, kept up to date by the caller (a
+   * tracker): judged in constant time, instead of going over `pods` and
+   * `events`.
+   */
+  tally?: ProblemTally;
   /** Events older than this do not count as failures. */
   trackingSince?: Date;
   /** For Deployments: the ReplicaSet of the current revision. */

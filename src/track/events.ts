@@ -1,12 +1,8 @@
-import type { KubeObject } from '../kube/types.js';
+import type { FailureReason } from '../status/reasons.js';
 import type { Progress, Verdict } from '../status/types.js';
+import type { ResourceRef } from './resource-ref.js';
 
-/** The resource a track event is about. */
-export interface ResourceRef {
-  kind: string;
-  namespace: string;
-  name: string;
-}
+export type { ResourceRef } from './resource-ref.js';
 
 interface Base {
   /** When kubedog saw it (ISO 8601). */
@@ -33,11 +29,49 @@ export interface ReadyEvent extends Base {
   message: string;
 }
 
+/**
+ * The resource failed — or, in a rollout, timed out (`Timeout`), saw no
+ * activity at all (`NoActivity`), or was deleted (`Deleted`). `reason` is a
+ * {@link FailureReason} or a reason copied from the cluster (a Job's
+ * `PodFailurePolicy`, a container's `ContainerCannotRun`).
+ */
 export interface FailedEvent extends Base {
   type: 'failed';
-  reason: string;
+  reason: FailureReason | (string & Record<never, never>);
   message: string;
   hint?: string;
+  /** What a person needs to see next: Warning Events and the last log lines of the failing containers. */
+  report: FailureReport;
+}
+
+/** A Warning Event in a failure report. */
+export interface ReportedWarning {
+  /** `Pod/web-7f9c-x` */
+  involvedObject: string;
+  reason: string;
+  message: string;
+  count: number;
+}
+
+/** The last lines of one failing container. */
+export interface ContainerLines {
+  pod: string;
+  container: string;
+  /** The lines come from the previous (crashed) instance of the container. */
+  previous: boolean;
+  lines: string[];
+}
+
+/** What is known about a failure besides its reason. */
+export interface FailureReport {
+  /** Warning Events of the resource, its ReplicaSets and its pods, oldest first (the last 20). */
+  warnings: ReportedWarning[];
+  /**
+   * The last lines of each failing container (at most 10 containers): of
+   * its crashed instance for a restarted one, read from the API even when
+   * logs were not followed.
+   */
+  logs: ContainerLines[];
 }
 
 export interface DeletedEvent extends Base {
@@ -114,6 +148,47 @@ export type TrackEvent =
 
 export type TrackEventType = TrackEvent['type'];
 
+/** How one resource ended, in a {@link MultitrackSummary}. */
+export interface SummaryEntry {
+  resource: ResourceRef;
+  /** The last verdict's reason (`Ready`, `ImagePullBackOff`, `Timeout`, `UpdatingReplicas` …). */
+  reason: string;
+  message: string;
+  /** From the start of the track to the resource's end (or to the end of the track, for pending ones). */
+  elapsedMs: number;
+}
+
+/**
+ * How the whole track came out:
+ * - `ready`: every resource waited for is ready (failures that did not count are in `failed`);
+ * - `failed`: a failure counted (fail mode `fail-whole-deploy`, or `hope-until-end` once nothing else was left);
+ * - `timeout`: the timeout ran out first;
+ * - `deleted`: following, every resource was deleted.
+ */
+export type Outcome = 'ready' | 'failed' | 'timeout' | 'deleted';
+
+/** How every resource of a multitrack ended. */
+export interface MultitrackSummary {
+  outcome: Outcome;
+  /** From the start of the track to its end. */
+  elapsedMs: number;
+  ready: SummaryEntry[];
+  /** Failed resources; `ignored` when their fail mode made the failure not count. */
+  failed: (SummaryEntry & { ignored: boolean })[];
+  /** Still progressing when the track ended (a failure elsewhere ended it, or they were not waited for). */
+  pending: SummaryEntry[];
+}
+
+/** The last event of a multitrack. */
+export interface SummaryEvent {
+  type: 'summary';
+  time: string;
+  summary: MultitrackSummary;
+}
+
+/** What `multitrack` yields: the events of every resource, then the summary. */
+export type MultitrackEvent = TrackEvent | SummaryEvent;
+
 /**
  * How much room an event takes in a tracker's queue: a log event one per
  * line, anything else one. A queue of 1,000 then holds at most about 1,000
@@ -121,17 +196,6 @@ export type TrackEventType = TrackEvent['type'];
  */
 export const eventWeight = (event: { type: string; lines?: readonly string[] }): number =>
   event.type === 'log' ? (event.lines?.length ?? 1) : 1;
-
-/** A resource's identity as one string (`Kind/namespace/name`), for maps keyed by resource. */
-export const resourceKey = (r: ResourceRef): string => `${r.kind}/${r.namespace}/${r.name}`;
-
-export function refOf(object: KubeObject, kind?: string): ResourceRef {
-  return {
-    kind: kind ?? object.kind ?? '',
-    namespace: object.metadata.namespace ?? '',
-    name: object.metadata.name ?? '',
-  };
-}
 
 /** A track event before the tracker stamps it with `time` and `resource`. */
 export type TrackEventInit = TrackEvent extends infer E

@@ -4,13 +4,14 @@ import type {
   FailedEvent,
   KubeEventEvent,
   LogEvent,
+  MultitrackEvent,
   NoticeEvent,
   PodErrorEvent,
   PodEvent,
   ReadyEvent,
   ReplicaSetEvent,
   StatusEvent,
-  TrackEvent,
+  SummaryEvent,
 } from './events.js';
 
 /** Returned by a callback to end tracking. */
@@ -34,53 +35,54 @@ export interface FeedCallbacks {
   onPodError?(event: PodErrorEvent): Result;
   onLog?(event: LogEvent): Result;
   onNotice?(event: NoticeEvent): Result;
+  /** The last event of a multitrack. */
+  onSummary?(event: SummaryEvent): Result;
 }
 
-function callbackFor(event: TrackEvent, callbacks: FeedCallbacks): ((event: never) => Result) | undefined {
-  switch (event.type) {
-    case 'added':
-      return callbacks.onAdded;
-    case 'status':
-      return callbacks.onStatus;
-    case 'ready':
-      return callbacks.onReady;
-    case 'failed':
-      return callbacks.onFailed;
-    case 'deleted':
-      return callbacks.onDeleted;
-    case 'event':
-      return callbacks.onEvent;
-    case 'replicaset':
-      return callbacks.onReplicaSet;
-    case 'pod':
-      return event.change === 'added'
-        ? callbacks.onPodAdded
-        : event.change === 'deleted'
-          ? callbacks.onPodDeleted
-          : callbacks.onPodPhase;
-    case 'pod-error':
-      return callbacks.onPodError;
-    case 'log':
-      return callbacks.onLog;
-    case 'notice':
-      return callbacks.onNotice;
-  }
+/** The callback of each event type (pod events: by their change). */
+const CALLBACKS: Record<Exclude<MultitrackEvent['type'], 'pod'>, keyof FeedCallbacks> = {
+  added: 'onAdded',
+  status: 'onStatus',
+  ready: 'onReady',
+  failed: 'onFailed',
+  deleted: 'onDeleted',
+  event: 'onEvent',
+  replicaset: 'onReplicaSet',
+  'pod-error': 'onPodError',
+  log: 'onLog',
+  notice: 'onNotice',
+  summary: 'onSummary',
+};
+const POD_CALLBACKS: Record<PodEvent['change'], keyof FeedCallbacks> = {
+  added: 'onPodAdded',
+  phase: 'onPodPhase',
+  deleted: 'onPodDeleted',
+};
+
+function callbackFor(
+  event: MultitrackEvent,
+  callbacks: FeedCallbacks,
+): ((event: never) => Result) | undefined {
+  return callbacks[event.type === 'pod' ? POD_CALLBACKS[event.change] : CALLBACKS[event.type]];
 }
 
 /**
- * Drives a tracker with callbacks: each event goes to its callback (awaited,
- * so a slow callback slows the tracker down rather than piling events up). A
- * callback returning STOP ends the track and closes its streams. Resolves with
- * the last event; rejects as the tracker does (timeout, abort, API errors).
+ * Drives a tracker — or a multitrack — with callbacks: each event goes to its
+ * callback (awaited, so a slow callback slows the tracker down rather than
+ * piling events up). A callback returning STOP ends the track and closes its
+ * streams. Resolves with the last event (a multitrack's summary); rejects as
+ * the tracker does (abort, API errors).
+ * @example
+ * const last = await feed(multitrack(client, specs), { onFailed: (e) => console.error(e.message) });
  */
-export async function feed(
-  track: AsyncIterable<TrackEvent>,
+export async function feed<E extends MultitrackEvent>(
+  track: AsyncIterable<E>,
   callbacks: FeedCallbacks,
-): Promise<TrackEvent | undefined> {
-  let last: TrackEvent | undefined;
+): Promise<E | undefined> {
+  let last: E | undefined;
   for await (const event of track) {
     last = event;
-    const callback = callbackFor(event, callbacks) as ((event: TrackEvent) => Result) | undefined;
+    const callback = callbackFor(event, callbacks) as ((event: E) => Result) | undefined;
     if ((await callback?.(event)) === STOP) break;
   }
   return last;

@@ -1,13 +1,11 @@
-import type { KubeClient } from '../kube/client.js';
 import type { LogNotice } from '../kube/logs.js';
-import type { KubeObject } from '../kube/types.js';
-import type { TrackEventInit } from './events.js';
+import type { ContainerLines, TrackEventInit } from './events.js';
+import type { ContainerFilter, ContainerTail } from './model/log-plan.js';
+import type { PlannedFailure } from './model/model.js';
+import type { LogSource } from './sources.js';
 
-export interface LogOptions {
-  /** Only these containers. @default all */
-  containers?: string[];
-  /** Not these containers. */
-  excludeContainers?: string[];
+/** Which logs a tracker follows, and how. */
+export interface LogOptions extends ContainerFilter {
   /** Only lines that match. */
   include?: RegExp;
   /**
@@ -21,198 +19,138 @@ export interface LogOptions {
   maxStreams?: number;
 }
 
-/**
- * The last `tailLines` lines of a container (of its previous, crashed
- * instance with `previous`), read to the end: for failure reports.
- */
-export async function lastLines(
-  client: KubeClient,
-  pod: { namespace: string; name: string },
-  options: { container: string; previous: boolean; tailLines: number; signal?: AbortSignal | undefined },
-): Promise<string[]> {
-  const lines: string[] = [];
-  for await (const batch of client.logBatches(pod, options)) for (const line of batch) lines.push(line.text);
-  return lines;
-}
-
+/** How many last lines a failure report (and a crashed container's last words) holds. */
+export const LAST_LINES = 20;
 /** How recently a container must have started for `settle` to wait for its first lines. */
 const SETTLE_WINDOW_MS = 2000;
+/** How long a failure report may wait for last lines, all containers together. */
+const LAST_WORDS_TIMEOUT_MS = 2000;
 
-interface Tail {
-  key: string;
-  pod: string;
-  container: string;
+interface Tail extends ContainerTail {
   /** When the stream was asked for (Date.now()). */
   queuedAt: number;
-  /** Lines before this time are not wanted (pods of an old revision: only what they say now). */
-  from?: Date;
+  controller: AbortController;
 }
 
-type ContainerStatus = {
-  name: string;
-  containerID?: string;
-  state?: { running?: unknown; terminated?: unknown };
-};
-
 /**
- * Follows the logs of a changing set of pods: one tail per container
- * instance (a new container ID — a restart — gets a tail of its own), init
- * containers too, started as soon as the container runs. Streams beyond
- * `maxStreams` wait in line (a notice says so, once); a tail ends when its
- * container stops or its pod goes away, and `stop()` ends them all.
+ * The log streams of one tracker: one tail per container instance, started
+ * when the model asks, at most `maxStreams` at once (more wait in line; a
+ * notice says so, once), each with its own AbortController. It remembers the
+ * last lines delivered per container, so the last lines read for a failure
+ * are not shown twice. With `live: false` nothing is followed: only failure
+ * reports read logs.
  */
 export class LogTails {
-  readonly #client: KubeClient;
+  readonly #source: LogSource;
   readonly #namespace: string;
   readonly #emit: (event: TrackEventInit) => Promise<void>;
   readonly #options: LogOptions;
+  readonly #live: boolean;
   readonly #controller = new AbortController();
-  readonly #started = new Set<string>();
   readonly #waiting: Tail[] = [];
+  readonly #byPod = new Map<string, Set<Tail>>();
   #active = 0;
   #capNoticed = false;
   /** Streams of containers that just started, which have not answered yet. */
   readonly #unanswered = new Set<Tail>();
-  /** The last lines delivered per pod/container, so last words are not shown twice. */
+  /** The last lines delivered per pod/container. */
   readonly #recent = new Map<string, string[]>();
 
   constructor(
-    client: KubeClient,
+    source: LogSource,
     namespace: string,
     emit: (event: TrackEventInit) => Promise<void>,
-    options: LogOptions = {},
+    options: LogOptions & { live: boolean },
   ) {
-    this.#client = client;
+    this.#source = source;
     this.#namespace = namespace;
     this.#emit = emit;
     this.#options = options;
+    this.#live = options.live;
   }
 
-  /**
-   * Starts tails for the containers of this pod that run (or ran) and are
-   * not followed yet. With `from`, only lines from then on (a pod of an old
-   * revision: its shutdown, not its history) and no previous instance.
-   */
-  update(pod: KubeObject, options: { from?: Date } = {}): void {
-    const status = pod.status as
-      | { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[] }
-      | undefined;
-    const statuses = [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])];
-    for (const container of statuses) {
-      if (!this.#wanted(container.name)) continue;
-      if (!options.from) this.#previousOnce(pod, container);
-      if (!container.containerID || !(container.state?.running || container.state?.terminated)) continue;
-      const key = `${pod.metadata.name}/${container.name}/${container.containerID}`;
-      if (this.#started.has(key)) continue;
-      this.#started.add(key);
-      const tail: Tail = {
-        key,
-        pod: pod.metadata.name ?? '',
-        container: container.name,
-        queuedAt: Date.now(),
-        ...(options.from ? { from: options.from } : {}),
-      };
-      this.#unanswered.add(tail);
-      this.#waiting.push(tail);
-    }
+  /** Starts following a container instance (or puts it in line). */
+  follow(request: ContainerTail): void {
+    if (!this.#live || this.#controller.signal.aborted) return;
+    const tail: Tail = { ...request, queuedAt: Date.now(), controller: new AbortController() };
+    this.#unanswered.add(tail);
+    this.#waiting.push(tail);
     this.#startWaiting();
   }
 
-  /**
-   * A container that crashed before we followed it: its previous instance's
-   * last lines, fetched once, so the reason of the crash is on screen.
-   */
-  #previousOnce(pod: KubeObject, container: ContainerStatus): void {
-    const previous = (container as { lastState?: { terminated?: { containerID?: string } } }).lastState
-      ?.terminated?.containerID;
-    if (!previous) return;
-    const name = pod.metadata.name ?? '';
-    const key = `${name}/${container.name}/${previous}`;
-    if (this.#started.has(key)) return;
-    this.#started.add(key);
-    void (async () => {
-      let lines: string[];
-      try {
-        lines = await lastLines(
-          this.#client,
-          { namespace: this.#namespace, name },
-          { container: container.name, previous: true, tailLines: 20, signal: this.#controller.signal },
-        );
-      } catch {
-        return; // the previous instance's log is gone (the pod was recreated)
-      }
-      const recent = this.#recent.get(`${name}/${container.name}`) ?? [];
-      const fresh = lines.filter(
-        (line) => !recent.includes(line) && (this.#options.include?.test(line) ?? true),
-      );
-      this.#remember(name, container.name, fresh);
-      if (fresh.length > 0)
-        await this.#emit({ type: 'log', pod: name, container: container.name, lines: fresh });
-    })();
+  /** The pod is gone: its streams end. */
+  unfollow(pod: string): void {
+    for (const tail of this.#byPod.get(pod) ?? []) tail.controller.abort();
+    this.#byPod.delete(pod);
   }
 
   /**
-   * Before a failure is reported: the last lines of every container that
-   * crashed or exited with an error (the previous instance of a restarted
-   * one), minus what was already shown — so the reason is on screen.
+   * A container that crashed before it was followed: its previous
+   * instance's last lines, once, so the reason of the crash is on screen.
    */
-  async lastWords(pods: KubeObject[]): Promise<void> {
-    type Status = ContainerStatus & {
-      restartCount?: number;
-      state?: { waiting?: unknown; running?: unknown; terminated?: { exitCode?: number } };
-    };
-    for (const pod of pods) {
-      const status = pod.status as
-        | { initContainerStatuses?: Status[]; containerStatuses?: Status[] }
-        | undefined;
-      for (const container of [
-        ...(status?.initContainerStatuses ?? []),
-        ...(status?.containerStatuses ?? []),
-      ]) {
-        if (!this.#wanted(container.name)) continue;
-        const crashed = (container.restartCount ?? 0) > 0 && !container.state?.running;
-        const exited = (container.state?.terminated?.exitCode ?? 0) !== 0;
-        if (!crashed && !exited) continue;
-        const name = pod.metadata.name ?? '';
-        let lines: string[];
-        try {
-          lines = await lastLines(
-            this.#client,
-            { namespace: this.#namespace, name },
-            {
-              container: container.name,
-              previous: crashed && !exited,
-              tailLines: 20,
-              signal: this.#controller.signal,
-            },
-          );
-        } catch {
-          continue; // no logs to show (the container never started, or the pod is gone)
-        }
-        const recent = this.#recent.get(`${name}/${container.name}`) ?? [];
-        const fresh = lines.filter(
-          (line) => !recent.includes(line) && (this.#options.include?.test(line) ?? true),
-        );
-        this.#remember(name, container.name, fresh);
-        if (fresh.length > 0)
-          await this.#emit({ type: 'log', pod: name, container: container.name, lines: fresh });
+  previous(pod: string, container: string): void {
+    if (!this.#live) return;
+    void this.#lastLines(pod, container, true, this.#controller.signal)
+      .then((lines) => this.#showFresh(pod, container, lines))
+      .catch(() => {
+        // The previous instance's log is gone (the pod was recreated): nothing to show.
+      });
+  }
+
+  /**
+   * The last lines of failing containers for a report, read from the API
+   * (each container's sources in order, falling back to the lines seen
+   * live); lines not shown yet are shown first. Bounded in time: a report
+   * does not wait for a server that does not answer.
+   */
+  async lastWords(containers: PlannedFailure['containers']): Promise<ContainerLines[]> {
+    const signal = AbortSignal.any([this.#controller.signal, AbortSignal.timeout(LAST_WORDS_TIMEOUT_MS)]);
+    const found = await Promise.all(containers.map((c) => this.#lastWordsOf(c, signal)));
+    const logs = found.filter((entry): entry is ContainerLines => entry !== undefined);
+    for (const entry of logs) await this.#showFresh(entry.pod, entry.container, entry.lines);
+    return logs;
+  }
+
+  async #lastWordsOf(
+    { pod, container, sources }: PlannedFailure['containers'][number],
+    signal: AbortSignal,
+  ): Promise<ContainerLines | undefined> {
+    for (const source of sources) {
+      try {
+        const lines = await this.#lastLines(pod, container, source === 'previous', signal);
+        if (lines.length > 0) return { pod, container, previous: source === 'previous', lines };
+      } catch {
+        // Gone (pod deleted, no previous instance, never started) or too slow: try the next source.
       }
     }
+    const seen = this.#recent.get(`${pod}/${container}`)?.slice(-LAST_LINES);
+    return seen?.length ? { pod, container, previous: false, lines: seen } : undefined;
   }
 
-  /** The later of the tail's own start and the `since` option, as the log API takes it. */
-  #since(tail: Tail): { sinceTime?: Date; sinceSeconds?: number } {
-    const since = this.#options.since;
-    const optionTime = typeof since === 'number' ? new Date(Date.now() - since) : since;
-    if (tail.from && (!optionTime || tail.from > optionTime)) return { sinceTime: tail.from };
-    if (since instanceof Date) return { sinceTime: since };
-    if (typeof since === 'number') return { sinceSeconds: Math.max(1, Math.ceil(since / 1000)) };
-    return {};
+  /** The last lines of a container (its previous instance with `previous`), read to the end. */
+  async #lastLines(
+    pod: string,
+    container: string,
+    previous: boolean,
+    signal: AbortSignal,
+  ): Promise<string[]> {
+    const lines: string[] = [];
+    const options = { container, previous, tailLines: LAST_LINES, signal };
+    for await (const batch of this.#source.logBatches({ namespace: this.#namespace, name: pod }, options))
+      for (const line of batch) lines.push(line.text);
+    return lines;
   }
 
-  #wanted(container: string): boolean {
-    if (this.#options.containers && !this.#options.containers.includes(container)) return false;
-    return !this.#options.excludeContainers?.includes(container);
+  /** Shows the lines of a container not shown yet (and that pass the filter), when following logs. */
+  async #showFresh(pod: string, container: string, lines: string[]): Promise<void> {
+    if (!this.#live) return;
+    const recent = this.#recent.get(`${pod}/${container}`) ?? [];
+    const fresh = lines.filter(
+      (line) => !recent.includes(line) && (this.#options.include?.test(line) ?? true),
+    );
+    if (fresh.length === 0) return;
+    this.#remember(pod, container, fresh);
+    await this.#emit({ type: 'log', pod, container, lines: fresh });
   }
 
   /** Keeps the last 50 lines delivered per container. */
@@ -244,9 +182,11 @@ export class LogTails {
     const max = this.#options.maxStreams ?? 50;
     while (this.#waiting.length > 0 && this.#active < max && !this.#controller.signal.aborted) {
       const tail = this.#waiting.shift() as Tail;
+      if (tail.controller.signal.aborted) continue;
       this.#active++;
       void this.#run(tail).finally(() => {
         this.#unanswered.delete(tail);
+        this.#byPod.get(tail.pod)?.delete(tail);
         this.#active--;
         this.#startWaiting();
       });
@@ -260,42 +200,32 @@ export class LogTails {
     }
   }
 
+  /** The later of the tail's own start and the `since` option, as the log API takes it. */
+  #since(tail: Tail): { sinceTime?: Date; sinceSeconds?: number } {
+    const since = this.#options.since;
+    const optionTime = typeof since === 'number' ? new Date(Date.now() - since) : since;
+    if (tail.from && (!optionTime || tail.from > optionTime)) return { sinceTime: tail.from };
+    if (since instanceof Date) return { sinceTime: since };
+    if (typeof since === 'number') return { sinceSeconds: Math.max(1, Math.ceil(since / 1000)) };
+    return {};
+  }
+
   async #run(tail: Tail): Promise<void> {
+    const tails = this.#byPod.get(tail.pod) ?? new Set<Tail>();
+    this.#byPod.set(tail.pod, tails);
+    tails.add(tail);
+    const signal = AbortSignal.any([this.#controller.signal, tail.controller.signal]);
     const onNotice = (notice: LogNotice) => {
-      if (notice.type === 'log-reconnecting') {
-        void this.#emit({
-          type: 'notice',
-          message: `log stream of ${tail.pod}/${tail.container} interrupted (${notice.reason}); reconnecting`,
-        });
-      }
+      if (notice.type !== 'log-reconnecting') return;
+      void this.#emit({
+        type: 'notice',
+        message: `log stream of ${tail.pod}/${tail.container} interrupted (${notice.reason}); reconnecting`,
+      });
     };
     try {
-      // One log event per network chunk: a fast log is not a million events.
-      for await (const batch of this.#client.logBatches(
-        { namespace: this.#namespace, name: tail.pod },
-        {
-          container: tail.container,
-          follow: true,
-          signal: this.#controller.signal,
-          onNotice,
-          ...this.#since(tail),
-          ...(this.#options.tailLines !== undefined ? { tailLines: this.#options.tailLines } : {}),
-        },
-      )) {
-        this.#unanswered.delete(tail);
-        const lines: string[] = [];
-        for (const line of batch) {
-          // The server rounds sinceTime down to the second: the rest is cut here.
-          if (tail.from && Date.parse(line.time) < tail.from.getTime()) continue;
-          if (this.#options.include && !this.#options.include.test(line.text)) continue;
-          lines.push(line.text);
-        }
-        if (lines.length === 0) continue;
-        this.#remember(tail.pod, tail.container, lines);
-        await this.#emit({ type: 'log', pod: tail.pod, container: tail.container, lines });
-      }
+      await this.#stream(tail, signal, onNotice);
     } catch (error) {
-      if (this.#controller.signal.aborted) return;
+      if (signal.aborted) return;
       // A container that never started (400) or a pod that went away (404) has no logs to follow.
       const status = (error as { statusCode?: number }).statusCode;
       if (status === 400 || status === 404) return;
@@ -303,6 +233,34 @@ export class LogTails {
         type: 'notice',
         message: `log stream of ${tail.pod}/${tail.container} ended: ${(error as Error).message}`,
       });
+    }
+  }
+
+  async #stream(tail: Tail, signal: AbortSignal, onNotice: (notice: LogNotice) => void): Promise<void> {
+    const stream = this.#source.logBatches(
+      { namespace: this.#namespace, name: tail.pod },
+      {
+        container: tail.container,
+        follow: true,
+        signal,
+        onNotice,
+        ...this.#since(tail),
+        ...(this.#options.tailLines !== undefined ? { tailLines: this.#options.tailLines } : {}),
+      },
+    );
+    // One log event per network chunk: a fast log is not a million events.
+    for await (const batch of stream) {
+      this.#unanswered.delete(tail);
+      const lines: string[] = [];
+      for (const line of batch) {
+        // The server rounds sinceTime down to the second: the rest is cut here.
+        if (tail.from && Date.parse(line.time) < tail.from.getTime()) continue;
+        if (this.#options.include && !this.#options.include.test(line.text)) continue;
+        lines.push(line.text);
+      }
+      if (lines.length === 0) continue;
+      this.#remember(tail.pod, tail.container, lines);
+      await this.#emit({ type: 'log', pod: tail.pod, container: tail.container, lines });
     }
   }
 }

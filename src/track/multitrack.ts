@@ -1,249 +1,157 @@
-import type { KubeClient } from '../kube/client.js';
-import { BUILTIN_RESOURCES, groupOf } from '../kube/resources.js';
-import type { KubeObject } from '../kube/types.js';
-import { RULES } from '../status/index.js';
-import { eventWeight, type ResourceRef, type TrackEvent } from './events.js';
+import { cancellable } from '../kube/cancellable.js';
+import type { ResourceType } from '../kube/resources.js';
+import { type DriverOptions, driveTrack, type TrackOptions } from './driver.js';
+import { eventWeight, type MultitrackEvent, type TrackEvent } from './events.js';
+import type { LogOptions } from './logs.js';
+import { MultitrackOutcome } from './outcome.js';
 import { AsyncQueue } from './queue.js';
-import { type TrackOptions, type TrackTarget, trackResource } from './resource.js';
-
-/** What to do when a resource fails. */
-export type FailMode = 'fail-whole-deploy' | 'ignore' | 'hope-until-end';
-
-export interface MultitrackSpec extends TrackTarget {
-  /** @default 'fail-whole-deploy' */
-  failMode?: FailMode;
-  /** `non-blocking`: tracked and shown, but not waited for. @default 'wait-until-ready' */
-  trackTerminationMode?: 'wait-until-ready' | 'non-blocking';
-  failuresAllowedPerReplica?: number;
-  skipLogs?: boolean;
-  /** Follow only these containers' logs. */
-  showLogsOnlyForContainers?: string[];
-  /** Do not follow these containers' logs. */
-  skipLogsForContainers?: string[];
-  /** Only log lines matching this. */
-  logRegex?: RegExp;
-  noActivityTimeout?: number;
-}
-
-/** The last event of a multitrack: how every resource ended. */
-export interface MultitrackSummary {
-  ready: ResourceRef[];
-  failed: (ResourceRef & { reason: string; message: string })[];
-  /** Still progressing when the track ended (a fatal failure elsewhere, or non-blocking). */
-  pending: ResourceRef[];
-}
-
-export type MultitrackEvent = TrackEvent | { type: 'summary'; time: string; summary: MultitrackSummary };
-
-const ANNOTATION_PREFIXES = ['kubedog.io/', 'werf.io/'];
+import { resourceRef } from './resource-ref.js';
+import type { TrackSource } from './sources.js';
+import type { MultitrackSpec } from './specs.js';
 
 /**
- * Reads a spec from an object and its `kubedog.io/*` annotations (the same
- * keys under `werf.io/` work too, so charts written for werf work unchanged).
+ * Tracks many resources at once and merges their streams, ending with a
+ * `summary` event that says how each ended and how the whole track came out
+ * (see {@link MultitrackSummary}).
+ *
+ * In a rollout (`until: 'ready'`, the default) the track ends once every
+ * resource waited for is ready or failed, or at the first failure that
+ * counts (fail modes: {@link FailMode}). A `timeout` is an outcome, not an
+ * error: every resource not ready by then ends with `failed`, reason
+ * `Timeout`, saying what it was still waiting for, and the summary's outcome
+ * is `timeout`. Following (`until: 'never'`), failures end nothing: the track
+ * ends when every resource was deleted, or at the timeout. `break` closes
+ * every stream; an abort of `signal` also does, and the iteration throws
+ * the signal's reason.
+ *
+ * @example
+ * for await (const event of multitrack(client, specs, { timeout: 300_000 })) {
+ *   if (event.type === 'summary') process.exitCode = event.summary.outcome === 'ready' ? 0 : 1;
+ * }
  */
-export function specFromObject(object: KubeObject, defaultNamespace?: string): MultitrackSpec {
-  const annotation = (key: string) => {
-    for (const prefix of ANNOTATION_PREFIXES) {
-      const value = object.metadata.annotations?.[`${prefix}${key}`];
-      if (value !== undefined) return value;
-    }
-    return undefined;
-  };
-  const list = (value: string | undefined) =>
-    value
-      ? value
-          .split(',')
-          .map((c) => c.trim())
-          .filter(Boolean)
-      : undefined;
-  const spec: MultitrackSpec = {
-    kind: object.kind ?? '',
-    name: object.metadata.name ?? '',
-    ...((object.metadata.namespace ?? defaultNamespace)
-      ? { namespace: object.metadata.namespace ?? defaultNamespace }
-      : {}),
-  };
-  const failMode = annotation('fail-mode');
-  if (failMode === 'fail-whole-deploy' || failMode === 'ignore' || failMode === 'hope-until-end')
-    spec.failMode = failMode;
-  const termination = annotation('track-termination-mode');
-  if (termination === 'wait-until-ready' || termination === 'non-blocking')
-    spec.trackTerminationMode = termination;
-  const allowed = annotation('failures-allowed-per-replica');
-  if (allowed !== undefined && /^\d+$/.test(allowed)) spec.failuresAllowedPerReplica = Number(allowed);
-  if (annotation('skip-logs') === 'true') spec.skipLogs = true;
-  const only = list(annotation('show-logs-only-for-containers'));
-  if (only) spec.showLogsOnlyForContainers = only;
-  const skip = list(annotation('skip-logs-for-containers'));
-  if (skip) spec.skipLogsForContainers = skip;
-  const regex = annotation('log-regex');
-  if (regex) spec.logRegex = new RegExp(regex);
-  const idle = annotation('no-activity-timeout');
-  if (idle && /^\d+$/.test(idle)) spec.noActivityTimeout = Number(idle) * 1000;
-  return spec;
-}
-
-/** Kinds `--all` and `-l` pick up: what can become ready or fail. */
-export const TRACKABLE_KINDS = [
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'Job',
-  'Service',
-  'Ingress',
-  'PersistentVolumeClaim',
-] as const;
-
-/** Kubernetes' own API groups: the rest belong to custom resources. */
-const isKubernetesGroup = (group: string) =>
-  BUILTIN_GROUPS.has(group) ||
-  group.endsWith('.k8s.io') ||
-  ['policy', 'autoscaling', 'extensions'].includes(group);
-const BUILTIN_GROUPS = new Set(BUILTIN_RESOURCES.map((t) => t.group));
-
-/**
- * Whether an object from a manifest is worth tracking: a kind with a
- * readiness rule (workloads, Service, Ingress, PVC, CRD, known custom
- * resources), or any custom resource (judged by its conditions). ConfigMaps,
- * Secrets, RBAC and the like are ready once they exist, so they are skipped.
- */
-export function isTrackable(object: KubeObject): boolean {
-  const group = groupOf(object);
-  return RULES[`${group}/${object.kind ?? ''}`] !== undefined || !isKubernetesGroup(group);
-}
-
-/**
- * The spec of an object from a manifest; a custom resource's kind carries
- * its group (`Certificate.cert-manager.io`) so discovery finds the right one.
- */
-export function specFromManifest(object: KubeObject, defaultNamespace?: string): MultitrackSpec {
-  const spec = specFromObject(object, defaultNamespace);
-  const group = groupOf(object);
-  if (!isKubernetesGroup(group)) spec.kind = `${spec.kind}.${group}`;
-  return spec;
-}
-
-/**
- * Specs for every trackable resource in a namespace (`''`: all namespaces),
- * optionally only those matching a label selector, with their annotations.
- */
-export async function specsFromCluster(
-  client: KubeClient,
-  options: { namespace?: string; labelSelector?: string; signal?: AbortSignal } = {},
-): Promise<MultitrackSpec[]> {
-  const lists = await Promise.all(
-    TRACKABLE_KINDS.map((kind) =>
-      client.list(kind, {
-        ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
-        ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
-        signal: options.signal,
-      }),
-    ),
-  );
-  return lists.flatMap((list, i) =>
-    list.items.map((object) => specFromObject({ ...object, kind: TRACKABLE_KINDS[i] })),
-  );
-}
-
-/**
- * Tracks many resources at once and merges their streams. In rollout mode
- * (`until: 'ready'`, the default) it ends when every blocking resource is
- * ready (or failed without fail-whole-deploy), or at the first failure of a
- * fail-whole-deploy resource — closing every stream — with a `summary` event
- * last. In follow mode (`until: 'never'`) failures end nothing: it ends when
- * every resource was deleted, or on `break` or abort.
- */
-export async function* multitrack(
-  client: KubeClient,
+export function multitrack(
+  source: TrackSource,
   specs: MultitrackSpec[],
   options: TrackOptions = {},
 ): AsyncGenerator<MultitrackEvent, void, undefined> {
-  const follow = options.until === 'never';
-  const controller = new AbortController();
-  const queue = new AsyncQueue<MultitrackEvent>(1000, eventWeight);
-  // The runs end quietly when aborted; the merged stream ends with the abort's reason.
-  const onAbort = () => {
-    controller.abort(options.signal?.reason);
-    queue.fail(options.signal?.reason);
-  };
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const summary: MultitrackSummary = { ready: [], failed: [], pending: [] };
-  const blocking = new Set<number>();
-  const states = new Map<number, 'pending' | 'ready' | 'failed'>();
-  const ended = new Set<number>();
-  let fatal = false;
+  return cancellable((signal) => run(source, specs, { ...options, signal }), options.signal);
+}
 
-  const done = () => {
-    summary.pending = specs
-      .filter((_, i) => states.get(i) === 'pending')
-      .map((s) => ({ kind: s.kind, namespace: s.namespace ?? client.namespace, name: s.name }));
-    void queue.push({ type: 'summary', time: new Date().toISOString(), summary });
-    queue.end();
-    controller.abort();
-  };
-
-  const runs = specs.map(async (spec, index) => {
-    const mode = spec.failMode ?? 'fail-whole-deploy';
-    if ((spec.trackTerminationMode ?? 'wait-until-ready') === 'wait-until-ready') blocking.add(index);
-    states.set(index, 'pending');
-    // The spec's log settings refine the options' (`logs: false` turns logs off for all).
-    const logs =
-      spec.skipLogs || options.logs === false
-        ? false
-        : {
-            ...(typeof options.logs === 'object' ? options.logs : {}),
-            ...(spec.showLogsOnlyForContainers ? { containers: spec.showLogsOnlyForContainers } : {}),
-            ...(spec.skipLogsForContainers ? { excludeContainers: spec.skipLogsForContainers } : {}),
-            ...(spec.logRegex ? { include: spec.logRegex } : {}),
-          };
-    try {
-      for await (const event of trackResource(client, spec, {
-        ...options,
-        signal: controller.signal,
-        // hope-until-end: a failure may still turn into ready; keep watching.
-        until: follow || mode === 'hope-until-end' ? 'never' : 'ready',
-        logs,
-        ...(spec.failuresAllowedPerReplica !== undefined
-          ? { failuresAllowedPerReplica: spec.failuresAllowedPerReplica }
-          : {}),
-        ...(spec.noActivityTimeout !== undefined ? { noActivityTimeout: spec.noActivityTimeout } : {}),
-      })) {
-        await queue.push(event);
-        if (follow) continue;
-        if (event.type === 'ready') {
-          states.set(index, 'ready');
-          summary.ready.push(event.resource);
-          if (mode === 'hope-until-end') break;
-        }
-        if (event.type === 'failed' && mode !== 'hope-until-end') {
-          states.set(index, 'failed');
-          summary.failed.push({ ...event.resource, reason: event.reason, message: event.message });
-          if (mode === 'fail-whole-deploy') fatal = true;
-        }
-      }
-    } catch (error) {
-      if (controller.signal.aborted) return;
-      queue.fail(error);
-      controller.abort();
-      return;
-    }
-    ended.add(index);
-    const settled = follow
-      ? ended.size === specs.length
-      : [...blocking].every((i) => states.get(i) !== 'pending');
-    if (fatal || settled) done();
-  });
-  if (specs.length === 0) done();
-  try {
-    for (;;) {
-      const next = await queue.next();
-      if (next.done) break;
-      yield next.value;
-    }
-    await Promise.allSettled(runs);
-  } finally {
-    controller.abort();
-    options.signal?.removeEventListener('abort', onAbort);
+async function* run(
+  source: TrackSource,
+  specs: MultitrackSpec[],
+  options: TrackOptions & { signal: AbortSignal },
+): AsyncGenerator<MultitrackEvent, void, undefined> {
+  const { signal } = options;
+  signal.throwIfAborted();
+  const startedAt = Date.now();
+  const types = await Promise.all(specs.map((spec) => source.resolveType(spec.kind, { signal })));
+  const outcome = new MultitrackOutcome(
+    specs.map((spec, i) => ({
+      resource: resourceRef(types[i] as ResourceType, spec.namespace ?? source.namespace, spec.name),
+      failMode: spec.failMode ?? 'fail-whole-deploy',
+      blocking: (spec.trackTerminationMode ?? 'wait-until-ready') === 'wait-until-ready',
+    })),
+    { follow: options.until === 'never', startedAt },
+  );
+  const merged = new Merge(outcome, options);
+  const deadline = options.timeout === undefined ? undefined : startedAt + options.timeout;
+  for (const [index, spec] of specs.entries()) {
+    const target = { ...spec, kind: types[index] as ResourceType };
+    void merged.run(index, driveTrack(source, target, merged.optionsFor(spec, deadline)));
   }
-  options.signal?.throwIfAborted();
+  merged.endIfOver();
+  yield* merged.events();
+}
+
+/** The trackers of one multitrack, their events merged into one queue, and the outcome kept. */
+class Merge {
+  readonly #outcome: MultitrackOutcome;
+  readonly #options: TrackOptions & { signal: AbortSignal };
+  readonly #queue = new AsyncQueue<MultitrackEvent>(1000, eventWeight);
+  /** Stops every tracker. */
+  readonly #controller = new AbortController();
+  readonly #onAbort: () => void;
+
+  constructor(outcome: MultitrackOutcome, options: TrackOptions & { signal: AbortSignal }) {
+    this.#outcome = outcome;
+    this.#options = options;
+    // The trackers end quietly when aborted; the merged stream ends with the abort's reason.
+    this.#onAbort = () => {
+      this.#controller.abort(options.signal.reason);
+      this.#queue.fail(options.signal.reason);
+    };
+    options.signal.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  /** What one tracker is run with: the multitrack's options, refined by its spec. */
+  optionsFor(spec: MultitrackSpec, deadline: number | undefined): DriverOptions {
+    const options = this.#options;
+    return {
+      ...options,
+      signal: this.#controller.signal,
+      until: options.until === 'never' ? 'never' : 'ready',
+      // hope-until-end: a failure may still turn into ready; the tracker goes on.
+      failureEnds: spec.failMode !== 'hope-until-end',
+      ...(deadline !== undefined ? { deadline } : {}),
+      logs: mergeLogs(options.logs, spec.logs),
+      ...(spec.failuresAllowedPerReplica !== undefined
+        ? { failuresAllowedPerReplica: spec.failuresAllowedPerReplica }
+        : {}),
+      ...(spec.noActivityTimeout !== undefined ? { noActivityTimeout: spec.noActivityTimeout } : {}),
+    };
+  }
+
+  async run(index: number, track: AsyncGenerator<TrackEvent>): Promise<void> {
+    try {
+      for await (const event of track) {
+        await this.#queue.push(event);
+        if (this.#outcome.observe(index, event, Date.now())) return this.#end();
+      }
+      if (this.#outcome.ended(index, Date.now())) this.#end();
+    } catch (error) {
+      if (this.#controller.signal.aborted) return;
+      this.#queue.fail(error);
+      this.#controller.abort();
+    }
+  }
+
+  /** Ends at once when there is nothing to wait for (no specs). */
+  endIfOver(): void {
+    if (this.#outcome.over) this.#end();
+  }
+
+  async *events(): AsyncGenerator<MultitrackEvent, void, undefined> {
+    try {
+      for (;;) {
+        const next = await this.#queue.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      this.#controller.abort();
+      this.#options.signal.removeEventListener('abort', this.#onAbort);
+    }
+  }
+
+  #end(): void {
+    if (this.#controller.signal.aborted) return;
+    const now = this.#options.now?.() ?? new Date();
+    void this.#queue.push({
+      type: 'summary',
+      time: now.toISOString(),
+      summary: this.#outcome.summary(Date.now()),
+    });
+    this.#queue.end();
+    this.#controller.abort();
+  }
+}
+
+/** A spec's log settings refine the multitrack's; `false` on either side turns logs off. */
+function mergeLogs(
+  common: boolean | LogOptions | undefined,
+  own: boolean | LogOptions | undefined,
+): boolean | LogOptions {
+  if (common === false || own === false) return false;
+  return { ...(typeof common === 'object' ? common : {}), ...(typeof own === 'object' ? own : {}) };
 }

@@ -1,7 +1,8 @@
-import type { KubeClient } from '../kube/client.js';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { ResourceType } from '../kube/resources.js';
 import type { KubeObject, WatchEvent } from '../kube/types.js';
 import type { WatchNotice } from '../kube/watch.js';
+import type { WatchSource } from './sources.js';
 
 export interface WatchListener {
   /** A change; may return a promise to pause the shared watch until it resolves (backpressure). */
@@ -21,18 +22,26 @@ interface Entry {
 const keyOf = (object: KubeObject) => `${object.metadata.namespace ?? ''}/${object.metadata.name ?? ''}`;
 
 /**
- * One watch per (kind, namespace) for every tracker of a client, reference
+ * How long a watch may hand out changes without letting timers and I/O
+ * run: a burst of thousands of changes (the initial list of a big
+ * namespace) must not hold up a timeout that is due.
+ */
+const SLICE_MS = 10;
+
+/**
+ * One watch per (kind, namespace) for every tracker of a source, reference
  * counted: the first subscriber opens it, the last one to leave closes it. A
  * late subscriber first gets the objects the watch already knows, as ADDED,
  * then every change. The watch reads its next change only when every
- * subscriber has taken the previous one.
+ * subscriber has taken the previous one, and gives the event loop a turn
+ * every few milliseconds of work.
  */
 export class SharedWatches {
-  readonly #client: KubeClient;
+  readonly #source: WatchSource;
   readonly #entries = new Map<string, Entry>();
 
-  constructor(client: KubeClient) {
-    this.#client = client;
+  constructor(source: WatchSource) {
+    this.#source = source;
   }
 
   /** Watches open right now. */
@@ -43,14 +52,14 @@ export class SharedWatches {
   subscribe(type: ResourceType, namespace: string, listener: WatchListener): () => void {
     const key = `${type.group}/${type.plural}\u0000${namespace}`;
     let entry = this.#entries.get(key);
+    const late = entry !== undefined;
     if (!entry) {
       entry = { listeners: new Set(), objects: new Map(), controller: new AbortController() };
       this.#entries.set(key, entry);
       void this.#run(key, type, namespace, entry);
-    } else {
-      for (const object of entry.objects.values()) void listener.event({ type: 'ADDED', object });
     }
     entry.listeners.add(listener);
+    if (late) void this.#replay(entry, listener);
     const current = entry;
     return () => {
       current.listeners.delete(listener);
@@ -61,15 +70,31 @@ export class SharedWatches {
     };
   }
 
+  /**
+   * What a late subscriber missed: the objects the watch knows, as ADDED —
+   * but not one that changed since (the subscriber got that change itself).
+   */
+  async #replay(entry: Entry, listener: WatchListener): Promise<void> {
+    let slice = performance.now();
+    for (const [key, object] of [...entry.objects]) {
+      if (!entry.listeners.has(listener)) return;
+      if (entry.objects.get(key) !== object) continue;
+      const taken = listener.event({ type: 'ADDED', object });
+      if (taken instanceof Promise) await taken;
+      if (used(slice)) slice = await aTurnLater();
+    }
+  }
+
   async #run(key: string, type: ResourceType, namespace: string, entry: Entry): Promise<void> {
     try {
-      const watch = this.#client.watch(type, {
+      const watch = this.#source.watch(type, {
         namespace,
         signal: entry.controller.signal,
         onNotice: (notice) => {
           for (const listener of entry.listeners) listener.notice?.(notice);
         },
       });
+      let slice = performance.now();
       for await (const event of watch) {
         if (event.type === 'DELETED') entry.objects.delete(keyOf(event.object));
         else entry.objects.set(keyOf(event.object), event.object);
@@ -77,6 +102,7 @@ export class SharedWatches {
           .map((listener) => listener.event(event))
           .filter((p) => p instanceof Promise);
         if (pending.length > 0) await Promise.all(pending);
+        if (used(slice)) slice = await aTurnLater();
       }
     } catch (error) {
       if (entry.controller.signal.aborted) return;
@@ -86,14 +112,23 @@ export class SharedWatches {
   }
 }
 
-const registry = new WeakMap<KubeClient, SharedWatches>();
+/** Whether the slice that began at `since` is used up. */
+const used = (since: number) => performance.now() - since > SLICE_MS;
 
-/** The shared watches of a client: every tracker of that client uses the same ones. */
-export function sharedWatches(client: KubeClient): SharedWatches {
-  let watches = registry.get(client);
+/** Gives the event loop a turn; resolves with the start of the next slice. */
+async function aTurnLater(): Promise<number> {
+  await nextMacrotask();
+  return performance.now();
+}
+
+const registry = new WeakMap<WatchSource, SharedWatches>();
+
+/** The shared watches of a source: every tracker of that source (a client) uses the same ones. */
+export function sharedWatches(source: WatchSource): SharedWatches {
+  let watches = registry.get(source);
   if (!watches) {
-    watches = new SharedWatches(client);
-    registry.set(client, watches);
+    watches = new SharedWatches(source);
+    registry.set(source, watches);
   }
   return watches;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { startFakeCluster } from '../../src/testing/cluster.js';
 import { replayFixture } from '../../src/testing/replay.js';
+import type { SummaryEvent } from '../../src/track/events.js';
 import { deployment, hasEscapes, runCli } from './helpers.js';
 
 describe('kubedog rollout track', () => {
@@ -126,7 +127,8 @@ describe('kubedog rollout track', () => {
   test('--output json: one TrackEvent per line on stdout, failed events carry the report, summary last', async () => {
     await using cluster = await startFakeCluster();
     cluster.behave('bad-*', 'app', { pullFails: true });
-    cluster.behave('good-*', 'app', { logs: ['ok'], readyAfter: '1s' });
+    // Ready after 2 s: the track must begin before the rollout is over (see the first test).
+    cluster.behave('good-*', 'app', { logs: ['ok'], readyAfter: '2s' });
     await cluster.client.create('Deployment', deployment('good', { replicas: 1 }));
     await cluster.client.create('Deployment', deployment('bad', { replicas: 1 }));
     const run = await runCli([
@@ -170,19 +172,17 @@ describe('kubedog rollout track', () => {
     assert.equal(failed?.reason, 'ImagePullBackOff');
     assert.ok(Array.isArray(failed?.report.warnings) && failed.report.warnings.length > 0);
     assert.ok(Array.isArray(failed?.report.logs));
-    const summary = events.at(-1) as unknown as {
-      type: string;
-      summary: { ready: { name: string }[]; failed: { name: string }[] };
-    };
+    const summary = events.at(-1) as unknown as { type: string } & SummaryEvent;
     assert.equal(summary.type, 'summary');
     assert.deepEqual(
-      summary.summary.ready.map((r) => r.name),
+      summary.summary.ready.map((r) => r.resource.name),
       ['good'],
     );
     assert.deepEqual(
-      summary.summary.failed.map((r) => r.name),
-      ['bad'],
+      summary.summary.failed.map((r) => `${r.resource.name} ${r.reason} ${r.ignored ? 'ignored' : ''}`),
+      ['bad ImagePullBackOff ignored'],
     );
+    assert.equal(summary.summary.outcome, 'ready');
   });
 
   test('-q: only the verdict; --status-every prints the status table on a pipe', async () => {
@@ -200,7 +200,7 @@ describe('kubedog rollout track', () => {
     assert.equal(quiet.code, 0, quiet.stderr);
     assert.equal(quiet.stdout, '');
     assert.match(quiet.stderr, /^✓ deploy\/web ready after \d+\.\ds\n$/);
-    cluster.behave('api-*', 'app', { readyAfter: '800ms' });
+    cluster.behave('api-*', 'app', { readyAfter: '2s' });
     await cluster.client.create('Deployment', deployment('api', { replicas: 1 }));
 
     const table = await runCli([

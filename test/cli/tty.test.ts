@@ -33,7 +33,7 @@ describe('on a terminal', { skip: !existsSync(SCRIPT) && 'util-linux script is n
   test('the status table is pinned below the output and redrawn in place; NO_COLOR removes every escape', async () => {
     await using cluster = await startFakeCluster();
     for (const name of ['web', 'plain']) {
-      cluster.behave(`${name}-*`, 'app', { logs: ['listening on :8080'], readyAfter: '1s' });
+      cluster.behave(`${name}-*`, 'app', { logs: ['listening on :8080'], readyAfter: '2s' });
       await cluster.client.create('Deployment', deployment(name, { replicas: 2 }));
     }
     const [colored, plain] = await Promise.all([

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { InvalidInputError, type KubeApiError } from '../../src/kube/errors.js';
+import { KubeClient } from '../../src/kube/client.js';
+import { InvalidInputError, type KubeApiError, KubeClientClosedError } from '../../src/kube/errors.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { type FakeCluster, startFakeCluster } from '../../src/testing/cluster.js';
 import { delay, podManifest, waitFor } from '../helpers.js';
@@ -161,6 +162,42 @@ describe('KubeClient against the simulated cluster', () => {
     } finally {
       await fresh.close();
     }
+  });
+
+  test('discovery is shared: the first caller giving up does not fail the others', async () => {
+    cluster.registerType({
+      kind: 'Widget',
+      group: 'example.com',
+      version: 'v1',
+      plural: 'widgets',
+      namespaced: true,
+    });
+    const fresh = new KubeClient(cluster.client.config);
+    try {
+      cluster.faults.slow(300, 3, 'get');
+      const impatient = new AbortController();
+      const first = fresh.resolveType('widgets', { signal: impatient.signal });
+      const second = fresh.resolveType('widgets.example.com');
+      impatient.abort(new Error('gave up'));
+      await assert.rejects(first, /gave up/);
+      assert.equal((await second).kind, 'Widget');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test('a closed client says so with an error of its own', async () => {
+    const fresh = new KubeClient(cluster.client.config);
+    await fresh.close();
+    await assert.rejects(fresh.get('namespaces', { name: 'default' }), (error: unknown) => {
+      assert.ok(error instanceof KubeClientClosedError);
+      assert.equal(error.code, 'KUBEDOG_CLIENT_CLOSED');
+      assert.match(
+        error.message,
+        /^GET \/api\/v1\/namespaces\/default: the client for http:\/\/127\.0\.0\.1:\d+ is closed$/,
+      );
+      return true;
+    });
   });
 
   test('aborting a request closes its socket at once', async () => {

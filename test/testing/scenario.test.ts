@@ -111,10 +111,8 @@ spec:
     other.node('node-1').cordon();
     other.node('node-2').cordon();
     await other.apply(WEB);
-    const waiting = await track(other.client, 'deploy', 'web', { timeout: 1500 }).catch(
-      (error: Error) => error,
-    );
-    assert.ok(waiting instanceof Error && /timed out/.test(waiting.message));
+    const waiting = await track(other.client, 'deploy', 'web', { timeout: 1500 });
+    assert.equal(ending(waiting), 'failed Timeout');
     const scheduling = await other.client.list('Event', { fieldSelector: 'reason=FailedScheduling' });
     assert.ok(scheduling.items.length > 0, 'FailedScheduling events');
     await assert.rejects(

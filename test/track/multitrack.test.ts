@@ -3,13 +3,11 @@ import { describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { InvalidInputError } from '../../src/kube/errors.js';
 import { startFakeCluster } from '../../src/testing/cluster.js';
+import type { MultitrackEvent } from '../../src/track/events.js';
+import { feed } from '../../src/track/feed.js';
 import { parseManifests } from '../../src/track/manifests.js';
-import {
-  type MultitrackEvent,
-  multitrack,
-  specFromObject,
-  specsFromCluster,
-} from '../../src/track/multitrack.js';
+import { multitrack } from '../../src/track/multitrack.js';
+import { specFromObject, specsFromCluster } from '../../src/track/specs.js';
 import { waitFor } from '../helpers.js';
 
 const deployment = (name: string, annotations: Record<string, string> = {}) => ({
@@ -58,7 +56,7 @@ describe('multitrack', () => {
   test('fail-whole-deploy (the default): the first failure ends everything', async () => {
     const { summary } = await run({});
     assert.deepEqual(
-      summary?.failed.map((f) => [f.name, f.reason]),
+      summary?.failed.map((f) => [f.resource.name, f.reason]),
       [['bad', 'ImagePullBackOff']],
     );
     assert.equal((summary?.ready.length ?? 0) + (summary?.pending.length ?? 0), 49);
@@ -68,7 +66,7 @@ describe('multitrack', () => {
     const { summary, events } = await run({ 'kubedog.io/fail-mode': 'ignore' });
     assert.equal(summary?.ready.length, 49);
     assert.deepEqual(
-      summary?.failed.map((f) => f.name),
+      summary?.failed.map((f) => f.resource.name),
       ['bad'],
     );
     assert.deepEqual(summary?.pending, []);
@@ -186,6 +184,75 @@ describe('multitrack', () => {
     );
   });
 
+  test('a timeout is an outcome: failed/Timeout for each resource not ready, with what it waited for, then the summary', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('slow-*', 'app', { readyAfter: null });
+    await cluster.client.create('Deployment', deployment('fast'));
+    await cluster.client.create('Deployment', deployment('slow'));
+    const started = Date.now();
+    const events: MultitrackEvent[] = [];
+    for await (const event of multitrack(
+      cluster.client,
+      [
+        { kind: 'Deployment', name: 'fast' },
+        { kind: 'Deployment', name: 'slow' },
+        { kind: 'Deployment', name: 'missing' },
+      ],
+      { timeout: 2000 },
+    ))
+      events.push(event);
+    assert.ok(Date.now() - started < 3000, `ended after ${Date.now() - started} ms`);
+    const timeouts = events.flatMap((e) => (e.type === 'failed' ? [`${e.resource.name}: ${e.message}`] : []));
+    assert.deepEqual(timeouts.sort(), [
+      'missing: not ready after 2s: deployment/missing does not exist',
+      'slow: not ready after 2s: Waiting for deployment "slow" rollout to finish: 0 of 1 updated replicas are available...',
+    ]);
+    const last = events.at(-1);
+    assert.ok(last?.type === 'summary');
+    assert.equal(last.summary.outcome, 'timeout');
+    assert.deepEqual(
+      last.summary.ready.map((r) => r.resource.name),
+      ['fast'],
+    );
+    assert.deepEqual(
+      last.summary.failed.map((f) => `${f.resource.name} ${f.reason}`),
+      ['slow Timeout', 'missing Timeout'],
+    );
+    assert.ok(last.summary.failed.every((f) => f.elapsedMs >= 2000 && f.elapsedMs < 3000));
+    await waitFor(() => cluster.stats.openWatches === 0, 'every watch to close');
+  });
+
+  test('hope-until-end: its failure counts once the others are ready; feed() drives a multitrack to its summary', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('hopeless-*', 'app', { pullFails: true });
+    cluster.behave('good-*', 'app', { readyAfter: '1s' });
+    await cluster.client.create('Deployment', deployment('good'));
+    await cluster.client.create(
+      'Deployment',
+      deployment('hopeless', { 'kubedog.io/fail-mode': 'hope-until-end' }),
+    );
+    const specs = [
+      specFromObject(deployment('good')),
+      specFromObject(deployment('hopeless', { 'kubedog.io/fail-mode': 'hope-until-end' })),
+    ];
+    const order: string[] = [];
+    const last = await feed(multitrack(cluster.client, specs, { timeout: 20_000 }), {
+      onReady: (e) => void order.push(`ready ${e.resource.name}`),
+      onFailed: (e) => void order.push(`failed ${e.resource.name}`),
+    });
+    assert.ok(last?.type === 'summary', 'feed resolves with the summary');
+    assert.equal(last.summary.outcome, 'failed');
+    assert.deepEqual(
+      last.summary.failed.map((f) => `${f.resource.name} ${f.reason}`),
+      ['hopeless ImagePullBackOff'],
+    );
+    assert.deepEqual(
+      order,
+      ['failed hopeless', 'ready good'],
+      'it failed first, and counted only once good was ready',
+    );
+  });
+
   test('annotations become spec fields', () => {
     const spec = specFromObject(
       deployment('x', {
@@ -196,16 +263,16 @@ describe('multitrack', () => {
         'werf.io/no-activity-timeout': '600',
       }),
     );
+    const logs = typeof spec.logs === 'object' ? spec.logs : undefined;
     assert.deepEqual(
-      { ...spec, logRegex: spec.logRegex?.source },
+      { ...spec, logs: { ...logs, include: logs?.include?.source } },
       {
         kind: 'Deployment',
         name: 'x',
         namespace: 'default',
         failMode: 'hope-until-end',
         failuresAllowedPerReplica: 3,
-        skipLogsForContainers: ['istio-proxy', 'linkerd'],
-        logRegex: '^ERROR',
+        logs: { excludeContainers: ['istio-proxy', 'linkerd'], include: '^ERROR' },
         noActivityTimeout: 600_000,
       },
     );

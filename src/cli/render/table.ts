@@ -1,5 +1,6 @@
 import type { Progress, VerdictState } from '../../status/types.js';
-import { type ResourceRef, resourceKey, type TrackEvent } from '../../track/events.js';
+import type { TrackEvent } from '../../track/events.js';
+import { type ResourceRef, resourceKey } from '../../track/resource-ref.js';
 import type { Paint } from '../colors.js';
 import { resourceName } from './text.js';
 
@@ -60,8 +61,10 @@ export class StatusRows {
         const key = resourceKey(event.resource);
         const counts = this.#restarts.get(key) ?? new Map<string, number>();
         this.#restarts.set(key, counts);
-        counts.set(`${event.pod}/${event.container ?? ''}`, event.restarts);
-        row.restarts = [...counts.values()].reduce((a, b) => a + b, 0);
+        const container = `${event.pod}/${event.container ?? ''}`;
+        // The sum is kept as counts change: a resource with thousands of failing pods costs the same per event.
+        row.restarts += event.restarts - (counts.get(container) ?? 0);
+        counts.set(container, event.restarts);
         return true;
       }
       case 'event':

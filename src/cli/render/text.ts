@@ -1,5 +1,4 @@
-import type { ResourceRef, TrackEvent } from '../../track/events.js';
-import type { FailureReport } from '../../track/report.js';
+import type { FailedEvent, ResourceRef, TrackEvent } from '../../track/events.js';
 import { colorFor, type Paint } from '../colors.js';
 
 /**
@@ -110,16 +109,17 @@ export function renderEvent(event: TrackEvent, context: TextContext): Line[] {
   }
 }
 
-/** The block printed when a resource fails or times out. */
-export function renderReport(report: FailureReport, context: TextContext): Line[] {
+/** The block printed when a resource fails or times out: the failure, its hint, and its report. */
+export function renderReport(failure: FailedEvent, context: TextContext): Line[] {
   const { paint } = context;
+  const { report } = failure;
   const lines: string[] = [
     paint(
       'red',
-      `✗ ${resourceName(report.resource, context.namespaces)}: ${reasoned(report.reason, report.message)}`,
+      `✗ ${resourceName(failure.resource, context.namespaces)}: ${reasoned(failure.reason, failure.message)}`,
     ),
   ];
-  if (report.hint) lines.push(`  hint: ${report.hint}`);
+  if (failure.hint) lines.push(`  hint: ${failure.hint}`);
   if (report.warnings.length > 0) {
     lines.push('  Warning events:');
     for (const w of report.warnings)

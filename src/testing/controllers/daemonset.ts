@@ -30,7 +30,7 @@ export function reconcileDaemonSet(runtime: Runtime, namespace: string, name: st
   const podType = typeOf('Pod');
   const template = podTemplate(ds);
   const hash = revisionHash(template);
-  ensureRevision(runtime, ds, `${name}-${hash}`, template);
+  ensureRevision(runtime, ds, `${name}-${hash}`, template, hash);
   const nodes = store.list(typeOf('Node')).items.filter((node) => {
     const conditions = get(node, 'status', 'conditions');
     return Array.isArray(conditions) && conditions.some((c) => c?.type === 'Ready' && c?.status === 'True');

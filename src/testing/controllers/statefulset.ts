@@ -144,12 +144,18 @@ export function reconcileStatefulSet(runtime: Runtime, namespace: string, name: 
   store.replaceStatus(typeOf('StatefulSet'), namespace, name, status);
 }
 
-/** One ControllerRevision per template, as the real controller keeps them. */
+/**
+ * One ControllerRevision per template, as the real controllers keep them,
+ * labelled controller-revision-hash like the pods of that revision: the
+ * StatefulSet controller writes the revision's name there, the DaemonSet
+ * controller its hash.
+ */
 export function ensureRevision(
   runtime: Runtime,
   owner: KubeObject,
   name: string,
   template: KubeObject,
+  hashLabel: string = name,
 ): void {
   const type = typeOf('ControllerRevision');
   const namespace = owner.metadata.namespace ?? '';
@@ -161,7 +167,7 @@ export function ensureRevision(
     metadata: {
       name,
       namespace,
-      labels: { ...(template.metadata?.labels ?? {}) },
+      labels: { ...(template.metadata?.labels ?? {}), [REVISION_LABEL]: hashLabel },
       ownerReferences: [controllerRef(owner)],
     },
     data: { spec: { template } },

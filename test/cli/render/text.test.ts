@@ -38,6 +38,7 @@ describe('text rendering', () => {
         reason: 'ImagePullBackOff',
         message: 'image not found',
         hint: 'check the tag',
+        report: { warnings: [], logs: [] },
       }),
       ['err deploy/web ✗ failed: ImagePullBackOff: image not found', 'err            hint: check the tag'],
     );
@@ -130,14 +131,18 @@ describe('text rendering', () => {
   test('the failure report', () => {
     const lines = renderReport(
       {
+        type: 'failed',
+        time,
         resource,
         reason: 'CrashLoopBackOff',
         message: 'container app keeps crashing',
         hint: 'see the previous instance',
-        warnings: [
-          { involvedObject: 'Pod/web-x', reason: 'BackOff', message: 'Back-off restarting', count: 4 },
-        ],
-        logs: [{ pod: 'web-x', container: 'app', previous: true, lines: ['panic: boom'] }],
+        report: {
+          warnings: [
+            { involvedObject: 'Pod/web-x', reason: 'BackOff', message: 'Back-off restarting', count: 4 },
+          ],
+          logs: [{ pod: 'web-x', container: 'app', previous: true, lines: ['panic: boom'] }],
+        },
       },
       plain,
     ).map((l) => `${l.to} ${l.text}`);

@@ -1,0 +1,139 @@
+import { FailureReason } from '../../status/reasons.js';
+import type { MultitrackEvent, MultitrackSummary, SummaryEntry, TrackEvent } from '../../track/events.js';
+import { type ResourceRef, resourceKey } from '../../track/resource-ref.js';
+import type { TrackArgs } from '../args.js';
+import { colorEnabled, type Paint, painter } from '../colors.js';
+import { EXIT } from '../exit-codes.js';
+import { PinnedScreen, PlainScreen, type Screen } from '../render/screen.js';
+import { renderTable, StatusRows } from '../render/table.js';
+import { formatElapsed, renderEvent, renderReport, resourceName, type TextContext } from '../render/text.js';
+import type { CommandIO } from './track.js';
+
+/** Exit codes of the outcomes of a track. */
+const EXIT_FOR: Record<MultitrackSummary['outcome'], number> = {
+  ready: EXIT.ok,
+  deleted: EXIT.ok,
+  failed: EXIT.failed,
+  timeout: EXIT.timeout,
+};
+
+/**
+ * What the user sees of a track: every event rendered (text with a status
+ * table, or one JSON object per line), and the last line and exit code from
+ * the summary. Holds no tracking logic: the multitrack decided.
+ */
+export class TrackView {
+  readonly #args: TrackArgs;
+  readonly #io: CommandIO;
+  readonly #json: boolean;
+  readonly #paint: Paint;
+  readonly #context: TextContext;
+  readonly #screen: Screen;
+  readonly #rows: StatusRows;
+  readonly #pinned: boolean;
+  /** Progress counts can move while the message stays the same: the table shows those, the log does not. */
+  readonly #shownStatus = new Map<string, string>();
+
+  constructor(args: TrackArgs, io: CommandIO, resources: ResourceRef[]) {
+    this.#args = args;
+    this.#io = io;
+    this.#json = args.output === 'json';
+    const colors = !args.noColor && colorEnabled(io.stdout, io.env) && colorEnabled(io.stderr, io.env);
+    this.#paint = painter(colors);
+    const namespaces = args.allNamespaces || new Set(resources.map((r) => r.namespace)).size > 1;
+    this.#context = { paint: this.#paint, namespaces };
+    this.#pinned = !this.#json && !args.quiet && io.stderr.isTTY === true && colors;
+    this.#screen = this.#pinned
+      ? new PinnedScreen(io)
+      : new PlainScreen(io, this.#json || args.quiet ? undefined : args.statusEvery);
+    this.#rows = new StatusRows(resources);
+    if (this.#pinned) this.#screen.table(this.#drawTable);
+  }
+
+  readonly #drawTable = (width: number | undefined) =>
+    renderTable(this.#rows.rows, { paint: this.#paint, width, namespaces: this.#context.namespaces });
+
+  show(event: MultitrackEvent): void {
+    if (event.type === 'summary') {
+      if (this.#json) this.#printJson(event);
+      return;
+    }
+    if (this.#rows.observe(event)) this.#screen.table(this.#drawTable);
+    if (this.#json) {
+      if (!this.#args.quiet || event.type === 'ready' || event.type === 'failed') this.#printJson(event);
+    } else if (event.type === 'failed') {
+      this.#screen.write(renderReport(event, this.#context));
+    } else if (!this.#args.quiet && !this.#repeated(event)) {
+      this.#screen.write(renderEvent(event, this.#context));
+    }
+  }
+
+  close(): void {
+    this.#screen.close();
+  }
+
+  /** The last line, from the summary; returns the exit code. */
+  finish(summary: MultitrackSummary): number {
+    const elapsed = formatElapsed(summary.elapsedMs);
+    const total = summary.ready.length + summary.failed.length + summary.pending.length;
+    const names = (entries: SummaryEntry[]) =>
+      entries.map((e) => resourceName(e.resource, this.#context.namespaces)).join(', ');
+    const counted = summary.failed.filter((f) => !f.ignored);
+    switch (summary.outcome) {
+      case 'failed':
+        this.#final(
+          false,
+          total === 1
+            ? `${names(counted)} failed after ${elapsed}: ${counted[0]?.reason}`
+            : `${counted.length} of ${total} resources failed after ${elapsed}: ${names(counted)}`,
+        );
+        break;
+      case 'timeout': {
+        const late = summary.failed.filter((f) => f.reason === FailureReason.Timeout);
+        this.#final(
+          false,
+          `timed out after ${formatElapsed(this.#args.timeout ?? summary.elapsedMs)}: ${names(late)} not ready`,
+        );
+        break;
+      }
+      case 'deleted':
+        this.#final(true, `every tracked resource was deleted; followed for ${elapsed}`);
+        break;
+      case 'ready': {
+        const ignored =
+          summary.failed.length > 0 ? `; failed, ignored (fail-mode ignore): ${names(summary.failed)}` : '';
+        this.#final(
+          true,
+          total === 1
+            ? `${names(summary.ready)} ready after ${elapsed}`
+            : `${summary.ready.length} of ${total} resources ready after ${elapsed}${ignored}`,
+        );
+      }
+    }
+    return EXIT_FOR[summary.outcome];
+  }
+
+  /** Ctrl-C ended the track: following, that is how it ends; in a rollout, it was interrupted. */
+  interrupted(elapsedMs: number): number {
+    const follow = this.#args.mode === 'follow';
+    this.#final(follow, `${follow ? 'stopped following' : 'interrupted'} after ${formatElapsed(elapsedMs)}`);
+    return follow ? EXIT.ok : EXIT.interrupted;
+  }
+
+  #final(ok: boolean, text: string): void {
+    if (!this.#json)
+      this.#io.stderr.write(`${this.#paint(ok ? 'green' : 'red', `${ok ? '✓' : '✗'} ${text}`)}\n`);
+  }
+
+  #printJson(value: unknown): void {
+    this.#io.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
+  #repeated(event: TrackEvent): boolean {
+    if (event.type !== 'status') return false;
+    const key = resourceKey(event.resource);
+    if (this.#shownStatus.get(key) === event.verdict.message) return true;
+    this.#shownStatus.set(key, event.verdict.message);
+    return false;
+  }
+}

@@ -1,0 +1,290 @@
+import { findBuiltinResource, type ResourceType } from '../kube/resources.js';
+import type { WatchEvent } from '../kube/types.js';
+import type { WatchNotice } from '../kube/watch.js';
+import type { CustomRule } from '../status/rules.js';
+import type { VerdictOptions } from '../status/types.js';
+import { eventWeight, type TrackEvent, type TrackEventInit } from './events.js';
+import { type LogOptions, LogTails } from './logs.js';
+import {
+  type ModelAction,
+  type ModelInput,
+  type ModelOptions,
+  type PlannedFailure,
+  TrackModel,
+} from './model/model.js';
+import { AsyncQueue } from './queue.js';
+import { type ResourceRef, resourceRef } from './resource-ref.js';
+import { sharedWatches, type WatchListener } from './shared-watch.js';
+import type { TrackSource } from './sources.js';
+import { type PodStrategy, podStrategyFor } from './strategies/index.js';
+
+export interface TrackOptions extends VerdictOptions {
+  /**
+   * `'ready'`: a rollout, which ends with `ready` or `failed`; `'never'`:
+   * follow until `break`, abort or deletion.
+   * @default 'ready'
+   */
+  until?: 'ready' | 'never';
+  /** Ends the track at once: the iteration throws the signal's reason. */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds the track may take. Then it ends — with `failed`, reason
+   * `Timeout`, saying what it was still waiting for, unless the resource is
+   * ready (following, a ready resource just ends). No exception is thrown.
+   * @default no timeout
+   * @example { timeout: 5 * 60_000 }
+   */
+  timeout?: number;
+  /** Clock for verdicts and event times (tests). @default () => new Date() */
+  now?: () => Date;
+  /** Follow the logs of the resource's pods: `false`, or which and how. @default true */
+  logs?: boolean | LogOptions;
+  /**
+   * In a rollout, fail (reason `NoActivity`) when nothing at all happens for
+   * this many milliseconds — no status change, pod change, event or log line.
+   * @default 240000 (4 minutes, as kubedog)
+   */
+  noActivityTimeout?: number;
+  /** Rules for custom kinds (see `parseRules`), tried before the built-in ones. */
+  rules?: readonly CustomRule[];
+}
+
+/** What `multitrack` tells the trackers it runs, besides the public options. */
+export interface DriverOptions extends TrackOptions {
+  /** In a rollout, a failure ends the track (false: it goes on, and may still end ready). @default true */
+  failureEnds?: boolean;
+  /** When the track times out, ms since the epoch (multitrack's one deadline for all). */
+  deadline?: number;
+}
+
+export interface TrackTarget {
+  /** Any kubectl spelling (`deploy`, `Deployment`, `certificates.cert-manager.io`), or a resolved type. */
+  kind: string | ResourceType;
+  name: string;
+  /** @default the source's namespace */
+  namespace?: string;
+}
+
+const builtin = (kind: string) => findBuiltinResource(kind) as ResourceType;
+
+/** The options verdicts are judged with. */
+function verdictOptionsOf(options: TrackOptions): ModelOptions['verdict'] {
+  const {
+    failuresAllowedPerReplica,
+    ignoreReadinessProbeFailures,
+    unschedulableGraceMs,
+    configGraceMs,
+    rules,
+  } = options;
+  return {
+    ...(failuresAllowedPerReplica !== undefined ? { failuresAllowedPerReplica } : {}),
+    ...(ignoreReadinessProbeFailures !== undefined ? { ignoreReadinessProbeFailures } : {}),
+    ...(unschedulableGraceMs !== undefined ? { unschedulableGraceMs } : {}),
+    ...(configGraceMs !== undefined ? { configGraceMs } : {}),
+    ...(rules !== undefined ? { rules } : {}),
+  };
+}
+
+/**
+ * The driver of one tracker: subscribes to the watches the resource needs,
+ * feeds their changes and the clock to its {@link TrackModel}, and carries
+ * out what the model asks — events to yield, log streams to open or close,
+ * failure reports to read — in order, pausing the watches while the
+ * consumer is behind.
+ */
+export async function* driveTrack(
+  source: TrackSource,
+  target: TrackTarget,
+  options: DriverOptions,
+): AsyncGenerator<TrackEvent, void, undefined> {
+  options.signal?.throwIfAborted();
+  const type = await source.resolveType(target.kind, { signal: options.signal });
+  const tracker = new Tracker(source, type, target, options);
+  try {
+    yield* tracker.events();
+  } finally {
+    tracker.stop();
+  }
+}
+
+class Tracker {
+  readonly #source: TrackSource;
+  readonly #ref: ResourceRef;
+  readonly #options: DriverOptions;
+  readonly #now: () => Date;
+  readonly #model: TrackModel;
+  readonly #tails: LogTails;
+  readonly #queue = new AsyncQueue<TrackEvent>(1000, eventWeight);
+  readonly #unsubscribes: (() => void)[] = [];
+  readonly #actions: ModelAction[] = [];
+  #draining: Promise<void> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #onAbort = () => this.#fail(this.#options.signal?.reason);
+
+  constructor(source: TrackSource, type: ResourceType, target: TrackTarget, options: DriverOptions) {
+    this.#source = source;
+    this.#options = options;
+    this.#now = options.now ?? (() => new Date());
+    this.#ref = resourceRef(type, target.namespace ?? source.namespace, target.name);
+    const strategy = podStrategyFor(type);
+    const logs = options.logs === false ? false : typeof options.logs === 'object' ? options.logs : {};
+    this.#model = new TrackModel(this.#ref, strategy, this.#modelOptions(logs));
+    this.#tails = new LogTails(source, this.#ref.namespace, (event) => this.#show(event), {
+      ...(logs || {}),
+      live: logs !== false,
+    });
+    this.#subscribe(type, strategy);
+    options.signal?.addEventListener('abort', this.#onAbort, { once: true });
+    this.#arm();
+  }
+
+  #modelOptions(logs: false | LogOptions): ModelOptions {
+    const options = this.#options;
+    const startedAt = this.#now();
+    const timeoutMs = options.timeout;
+    const at = options.deadline ?? (timeoutMs === undefined ? undefined : startedAt.getTime() + timeoutMs);
+    return {
+      verdict: verdictOptionsOf(options),
+      until: options.until ?? 'ready',
+      failureEnds: options.failureEnds ?? true,
+      logs,
+      noActivityMs: options.noActivityTimeout ?? 240_000,
+      startedAt,
+      ...(at !== undefined && timeoutMs !== undefined ? { deadline: { at, timeoutMs } } : {}),
+    };
+  }
+
+  /** The watches: the resource; its revisions, pods and Events when it has pods; its Events. */
+  #subscribe(type: ResourceType, strategy: PodStrategy | undefined): void {
+    const watches = sharedWatches(this.#source);
+    const namespace = this.#ref.namespace;
+    const listen = (input: 'resource' | 'revision' | 'pod' | 'event', optional = false): WatchListener => ({
+      event: (change: WatchEvent) => this.#feed({ type: input, change }),
+      notice: (notice) => this.#watchNotice(notice),
+      error: (error) => (optional ? this.#optionalWatchFailed(error) : this.#fail(error)),
+    });
+    this.#unsubscribes.push(watches.subscribe(type, namespace, listen('resource')));
+    if (strategy?.revisions) {
+      const revisions = builtin(strategy.revisions.kind);
+      this.#unsubscribes.push(
+        watches.subscribe(revisions, namespace, listen('revision', strategy.revisions.optional)),
+      );
+    }
+    if (strategy && !strategy.self)
+      this.#unsubscribes.push(watches.subscribe(builtin('Pod'), namespace, listen('pod')));
+    // Events of cluster-scoped objects live in "default".
+    this.#unsubscribes.push(watches.subscribe(builtin('Event'), namespace || 'default', listen('event')));
+  }
+
+  async *events(): AsyncGenerator<TrackEvent, void, undefined> {
+    for (;;) {
+      const next = await this.#queue.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+
+  /** Closes every watch subscription and log stream; the events already queued are still delivered. */
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#options.signal?.removeEventListener('abort', this.#onAbort);
+    for (const unsubscribe of this.#unsubscribes.splice(0)) unsubscribe();
+    this.#tails.stop();
+  }
+
+  /** Gives the model one input; the promise (when there is one) resolves once its actions are done. */
+  #feed(input: ModelInput): Promise<void> | undefined {
+    const actions = this.#model.step(input, this.#now());
+    if (actions.length === 0) return this.#draining;
+    this.#actions.push(...actions);
+    this.#draining ??= this.#drain();
+    return this.#draining;
+  }
+
+  async #drain(): Promise<void> {
+    // Never done within the call: `#draining` is set before the loop can end and clear it.
+    await null;
+    try {
+      for (let action = this.#actions.shift(); action; action = this.#actions.shift()) {
+        const done = this.#perform(action);
+        if (done) await done;
+      }
+    } catch (error) {
+      this.#fail(error);
+    } finally {
+      this.#draining = undefined;
+    }
+  }
+
+  #perform(action: ModelAction): Promise<void> | undefined {
+    switch (action.type) {
+      case 'emit':
+        return this.#queue.push(action.event);
+      case 'follow':
+        this.#tails.follow(action.tail);
+        return undefined;
+      case 'previous':
+        this.#tails.previous(action.pod, action.container);
+        return undefined;
+      case 'unfollow':
+        this.#tails.unfollow(action.pod);
+        return undefined;
+      case 'settle':
+        return this.#tails.settle();
+      case 'fail':
+        return this.#report(action.failure);
+      case 'end':
+        this.#queue.end();
+        this.stop();
+        return undefined;
+    }
+  }
+
+  /** Reads the failing containers' last lines (showing what was not shown yet), then says it failed. */
+  async #report(failure: PlannedFailure): Promise<void> {
+    const logs = await this.#tails.lastWords(failure.containers);
+    await this.#queue.push({ ...failure.event, report: { warnings: failure.warnings, logs } });
+  }
+
+  /** Something of the driver's own (log lines, notices): shown, and the track is not idle. */
+  #show(init: TrackEventInit): Promise<void> {
+    this.#model.step({ type: 'activity' }, this.#now());
+    return this.#queue.push({ time: this.#now().toISOString(), resource: this.#ref, ...init } as TrackEvent);
+  }
+
+  #watchNotice(notice: WatchNotice): void {
+    if (notice.type === 'reconnecting')
+      void this.#show({
+        type: 'notice',
+        message: `watch of ${notice.resource} interrupted (${notice.reason}); reconnecting`,
+      });
+    if (notice.type === 'resumed')
+      void this.#show({ type: 'notice', message: `watch of ${notice.resource} resumed` });
+    if (notice.type === 'relisted')
+      void this.#show({
+        type: 'notice',
+        message: `watch of ${notice.resource} re-listed after ${notice.reason}`,
+      });
+  }
+
+  /** A watch the track can do without failed (not allowed to watch ControllerRevisions): said once, tracked on. */
+  #optionalWatchFailed(error: unknown): void {
+    const reason = (error as Error).message;
+    void this.#show({ type: 'notice', message: `${reason}; every pod of the resource is judged as current` });
+  }
+
+  #fail(error: unknown): void {
+    this.#queue.fail(error);
+    this.stop();
+  }
+
+  /** One timer: time-based verdicts every second, and the timeout and the no-activity timeout when due. */
+  #arm(): void {
+    clearTimeout(this.#timer);
+    if (this.#model.done) return;
+    this.#timer = setTimeout(() => {
+      void this.#feed({ type: 'tick' });
+      this.#arm();
+    }, this.#model.nextTick(this.#now()));
+  }
+}

@@ -1,0 +1,92 @@
+import type { KubeObject } from '../../kube/types.js';
+
+/** One container instance to follow. */
+export interface ContainerTail {
+  pod: string;
+  container: string;
+  /** The runtime's container ID: a restarted container is a new instance, followed afresh. */
+  containerId: string;
+  /** Only lines from then on (a pod of an old revision: what it says now, not its history). */
+  from?: Date;
+}
+
+/** What to do with log streams. */
+export type LogAction =
+  /** Follow a container instance from its start (or from `from`). */
+  | { type: 'follow'; tail: ContainerTail }
+  /** Fetch the last lines of a container's previous instance, which crashed before it was followed. */
+  | { type: 'previous'; pod: string; container: string }
+  /** The pod is gone: stop following it. */
+  | { type: 'unfollow'; pod: string };
+
+/** Which containers' logs are wanted. */
+export interface ContainerFilter {
+  /** Only these containers. @default all */
+  containers?: string[];
+  /** Not these containers. */
+  excludeContainers?: string[];
+}
+
+type ContainerStatus = {
+  name: string;
+  containerID?: string;
+  state?: { running?: unknown; terminated?: unknown };
+  lastState?: { terminated?: { containerID?: string } };
+};
+
+/**
+ * Decides which container instances to follow, from pod statuses alone:
+ * each instance once, as soon as it runs (init containers too); a restart
+ * (a new container ID) is followed afresh; a container that crashed before
+ * it was followed gets its previous instance's last lines fetched, once.
+ */
+export class LogPlan {
+  readonly #filter: ContainerFilter;
+  /** Instances already asked for: `pod/container/containerID`. */
+  readonly #started = new Set<string>();
+
+  constructor(filter: ContainerFilter = {}) {
+    this.#filter = filter;
+  }
+
+  wanted(container: string): boolean {
+    if (this.#filter.containers && !this.#filter.containers.includes(container)) return false;
+    return !this.#filter.excludeContainers?.includes(container);
+  }
+
+  /**
+   * The log streams a pod's status calls for now. With `from` (a pod of an
+   * old revision), only lines from then on and no previous instance.
+   */
+  update(pod: KubeObject, from?: Date): LogAction[] {
+    const status = pod.status as
+      | { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[] }
+      | undefined;
+    const name = pod.metadata.name ?? '';
+    const actions: LogAction[] = [];
+    for (const container of [
+      ...(status?.initContainerStatuses ?? []),
+      ...(status?.containerStatuses ?? []),
+    ]) {
+      if (!this.wanted(container.name)) continue;
+      const previous = container.lastState?.terminated?.containerID;
+      if (!from && previous && this.#first(`${name}/${container.name}/${previous}`))
+        actions.push({ type: 'previous', pod: name, container: container.name });
+      const id = container.containerID;
+      if (!id || !(container.state?.running || container.state?.terminated)) continue;
+      if (!this.#first(`${name}/${container.name}/${id}`)) continue;
+      actions.push({
+        type: 'follow',
+        tail: { pod: name, container: container.name, containerId: id, ...(from ? { from } : {}) },
+      });
+    }
+    return actions;
+  }
+
+  /** Whether this instance is asked for the first time (and marks it). */
+  #first(key: string): boolean {
+    if (this.#started.has(key)) return false;
+    this.#started.add(key);
+    return true;
+  }
+}

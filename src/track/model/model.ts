@@ -1,0 +1,418 @@
+import { formatDuration } from '../../kube/duration.js';
+import type { KubeObject, WatchEvent } from '../../kube/types.js';
+import { computeVerdict } from '../../status/index.js';
+import { FailureReason } from '../../status/reasons.js';
+import type { CustomRule } from '../../status/rules.js';
+import { ProblemTally } from '../../status/tally.js';
+import type { Verdict, VerdictContext, VerdictOptions } from '../../status/types.js';
+import type { FailedEvent, ReportedWarning, TrackEvent, TrackEventInit } from '../events.js';
+import { describeResource, type ResourceRef } from '../resource-ref.js';
+import type { PodStrategy } from '../strategies/index.js';
+import {
+  EventBook,
+  happenedAt,
+  type Involved,
+  involvedOf,
+  isWarning,
+  reportedWarning,
+} from './kube-events.js';
+import { type ContainerFilter, type LogAction, LogPlan } from './log-plan.js';
+import { PodAnnouncer } from './pod-announcer.js';
+import type { PodEntry } from './pods.js';
+import { RevisionTracker } from './revisions.js';
+
+/** What the model is told: a change on one of the watches, the clock moving, or a log line shown. */
+export type ModelInput =
+  | { type: 'resource' | 'revision' | 'pod' | 'event'; change: WatchEvent }
+  /** Time passed: time-based verdicts, the timeout and the no-activity timeout are judged again. */
+  | { type: 'tick' }
+  /** The driver showed something of its own (log lines, a notice): the track is not idle. */
+  | { type: 'activity' };
+
+/** A failure to report: the driver reads the containers' last lines, then emits the `failed` event. */
+export interface PlannedFailure {
+  event: Omit<FailedEvent, 'report'>;
+  warnings: ReportedWarning[];
+  /** Containers whose last lines go in the report, and where to read them, in order of preference. */
+  containers: { pod: string; container: string; sources: ('previous' | 'current')[] }[];
+}
+
+/** What the model asks of its driver, in order. */
+export type ModelAction =
+  | { type: 'emit'; event: TrackEvent }
+  | LogAction
+  /** Before `ready` ends a rollout: let the streams of containers that just started answer. */
+  | { type: 'settle' }
+  | { type: 'fail'; failure: PlannedFailure }
+  /** The track is over: close every stream. */
+  | { type: 'end' };
+
+export interface ModelOptions {
+  /** What verdicts are judged with. */
+  verdict: VerdictOptions & { rules?: readonly CustomRule[] };
+  /** `ready`: a rollout, which ends with `ready` or `failed`; `never`: follow until deleted. */
+  until: 'ready' | 'never';
+  /** In a rollout, a failure ends the track; false: it goes on, and may still end ready. */
+  failureEnds: boolean;
+  /** Whose logs to follow; false: none. */
+  logs: false | ContainerFilter;
+  /** In a rollout, fail when nothing at all happens for this long. */
+  noActivityMs: number;
+  /** When the track times out (ms since the epoch), and the timeout it was given. */
+  deadline?: { at: number; timeoutMs: number };
+  /** When the track started: Events and log lines from before it are history. */
+  startedAt: Date;
+}
+
+/** How often time-based verdicts are judged again when nothing else happens. */
+export const REJUDGE_MS = 1000;
+/** Warning Events and containers a failure report holds at most. */
+const REPORT_WARNINGS = 20;
+const REPORT_CONTAINERS = 10;
+
+/**
+ * The tracker of one resource, without I/O: watch events and clock ticks
+ * in, track events and log-stream actions out (the shape of h11's sans-I/O
+ * core). It keeps indexes updated per event — pods by controller and
+ * revision, Events by object, problems per pod — so the work per event does
+ * not grow with the number of pods. Which pods are the resource's and which
+ * are current is its kind's {@link PodStrategy}. Never reads the clock:
+ * every step is given `now`.
+ */
+export class TrackModel {
+  readonly #ref: ResourceRef;
+  readonly #options: ModelOptions;
+  /** Events and log lines from before this are history (one second of slack for coarse timestamps). */
+  readonly #since: number;
+  readonly #events = new EventBook();
+  readonly #tally = new ProblemTally();
+  readonly #revisions: RevisionTracker | undefined;
+  readonly #pods: PodAnnouncer | undefined;
+  #object: KubeObject | undefined;
+  #verdict: Verdict | undefined;
+  #lastActivity: number;
+  #done = false;
+  #now = new Date(0);
+  #out: ModelAction[] = [];
+
+  constructor(ref: ResourceRef, strategy: PodStrategy | undefined, options: ModelOptions) {
+    this.#ref = ref;
+    this.#options = options;
+    this.#since = options.startedAt.getTime() - 1000;
+    this.#lastActivity = options.startedAt.getTime();
+    if (strategy) {
+      const logs = options.logs === false ? undefined : new LogPlan(options.logs);
+      this.#revisions = new RevisionTracker(ref, strategy);
+      this.#pods = new PodAnnouncer(strategy, this.#revisions, this.#tally, logs, {
+        emit: (event) => this.#emit(event),
+        act: (action) => this.#out.push(action),
+        flushEvents: (object) => this.#flushEvents(object, false),
+        warnings: (object) => this.#events.warningsAbout(object),
+        context: () => this.#baseContext(),
+        since: new Date(this.#since),
+      });
+    }
+  }
+
+  /** The track has ended: every further input is ignored. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** The last verdict, if the resource was seen. */
+  get verdict(): Verdict | undefined {
+    return this.#verdict;
+  }
+
+  /** Milliseconds until the driver should tick next (time-based verdicts, the timeout, inactivity). */
+  nextTick(now: Date): number {
+    const at = Math.min(
+      now.getTime() + REJUDGE_MS,
+      this.#options.deadline?.at ?? Number.POSITIVE_INFINITY,
+      this.#options.until === 'ready'
+        ? this.#lastActivity + this.#options.noActivityMs
+        : Number.POSITIVE_INFINITY,
+    );
+    return Math.max(0, at - now.getTime());
+  }
+
+  /** Takes one input; returns what the driver must do, in order. */
+  step(input: ModelInput, now: Date): ModelAction[] {
+    if (this.#done) return [];
+    this.#now = now;
+    this.#out = [];
+    switch (input.type) {
+      case 'resource':
+        this.#onResource(input.change);
+        break;
+      case 'revision':
+        if (this.#revisions?.observe(input.change)) this.#revisionsChanged();
+        this.#judge();
+        break;
+      case 'pod':
+        this.#pods?.observe(input.change);
+        this.#judge();
+        break;
+      case 'event':
+        this.#onEvent(input.change);
+        break;
+      case 'tick':
+        this.#onTick();
+        break;
+      case 'activity':
+        this.#lastActivity = now.getTime();
+        break;
+    }
+    return this.#out;
+  }
+
+  #onResource({ type, object }: WatchEvent): void {
+    if (object.metadata.name !== this.#ref.name) return;
+    if (type === 'DELETED') {
+      this.#onDeleted();
+      return;
+    }
+    const first = this.#object === undefined;
+    this.#object = object;
+    this.#revisions?.setResource(object);
+    if (first) {
+      this.#firstSight(object);
+      return;
+    }
+    this.#revisionsChanged();
+    this.#pods?.observeSelf(object);
+    this.#judge();
+  }
+
+  /** The resource is seen for the first time: `added`, then what the other watches brought before it. */
+  #firstSight(object: KubeObject): void {
+    this.#pods?.setStanding(false);
+    this.#judge();
+    if (this.#done) return;
+    this.#flushEvents({ kind: this.#ref.kind, name: this.#ref.name, uid: object.metadata.uid }, true);
+    this.#announceRevisions();
+    this.#pods?.observeSelf(object);
+    this.#pods?.announceAll();
+    this.#judge();
+  }
+
+  #revisionsChanged(): void {
+    if (!this.#object) return;
+    this.#announceRevisions();
+    this.#pods?.setStanding(true);
+  }
+
+  /** New revisions of the resource: announced, and their Events are the resource's now. */
+  #announceRevisions(): void {
+    for (const revision of this.#revisions?.announceNew((event) => this.#emit(event)) ?? [])
+      this.#flushEvents(
+        { kind: revision.kind ?? '', name: revision.metadata.name ?? '', uid: revision.metadata.uid },
+        true,
+      );
+  }
+
+  #onDeleted(): void {
+    if (!this.#object) return;
+    this.#object = undefined;
+    this.#emit({ type: 'deleted' });
+    if (this.#options.until === 'ready')
+      this.#fail(
+        FailureReason.Deleted,
+        `${describeResource(this.#ref)} was deleted before it became ready`,
+        undefined,
+      );
+    this.#end();
+  }
+
+  /** A Kubernetes Event: announced when it is about the resource, its revisions or pods; it may change the verdict. */
+  #onEvent({ type, object: event }: WatchEvent): void {
+    if (type === 'DELETED') return;
+    const involved = involvedOf(event);
+    const whose = this.#whose(involved);
+    // The shared watch brings every Event of the namespace: keep only what may concern the resource.
+    if (
+      whose === undefined &&
+      involved.name !== this.#ref.name &&
+      !involved.name.startsWith(`${this.#ref.name}-`)
+    )
+      return;
+    // Normal Events about known objects are announced and forgotten; the rest is kept (a
+    // resource's own Events too: verdicts read them, and a Pod's pod is the resource).
+    const own =
+      whose === 'resource' || (typeof whose === 'object' && whose.uid === this.#object?.metadata.uid);
+    this.#events.file(event, whose === undefined || own || isWarning(event));
+    if (whose === undefined) return;
+    this.#announceEvent(event);
+    if (whose === 'revision' || whose === 'resource') this.#tallyControllerEvent(event);
+    else this.#pods?.eventChanged(whose);
+    this.#judge();
+  }
+
+  /**
+   * Whose an Event is: one of the resource's pods' (a Pod's own Events are
+   * its pod's too), the resource's, one of its revisions', or not known (yet).
+   */
+  #whose(involved: Involved): 'resource' | 'revision' | PodEntry | undefined {
+    const { uid } = involved;
+    const pod = this.#pods?.find(uid, involved.kind === 'Pod' ? involved.name : undefined);
+    if (pod?.belongs) return pod;
+    const resource = this.#object?.metadata.uid;
+    if (
+      resource &&
+      (uid ? uid === resource : involved.kind === this.#ref.kind && involved.name === this.#ref.name)
+    )
+      return 'resource';
+    if (uid && this.#revisions?.isOwned(uid)) return 'revision';
+    return undefined;
+  }
+
+  #announceEvent(event: KubeObject): void {
+    if (!this.#events.isNews(event, this.#since)) return;
+    const warning = reportedWarning(event);
+    this.#emit({
+      type: 'event',
+      eventType: String(event.type ?? 'Normal'),
+      reason: warning.reason,
+      message: warning.message,
+      involvedObject: warning.involvedObject,
+      count: warning.count,
+    });
+  }
+
+  /**
+   * Announces the Events kept about an object that has just become known
+   * as the resource's; those of the resource and its revisions (`controller`)
+   * also count like a failing pod would.
+   */
+  #flushEvents(object: Involved, controller: boolean): void {
+    const events = this.#events.about(object).sort((a, b) => happenedAt(a) - happenedAt(b));
+    for (const event of events) {
+      this.#announceEvent(event);
+      if (controller) this.#tallyControllerEvent(event);
+    }
+    // The resource's own Events stay: verdicts read them (a claim's provisioning).
+    if (object.uid !== this.#object?.metadata.uid) this.#events.forgetNormal(object);
+  }
+
+  /** A Warning Event about the resource or its ReplicaSets (FailedCreate) counts like a failing pod. */
+  #tallyControllerEvent(event: KubeObject): void {
+    if (!this.#pods || !isWarning(event)) return;
+    const problem = this.#pods.classifyEvent(event);
+    this.#tally.set(`event/${event.metadata.uid ?? event.metadata.name}`, problem ? [problem] : []);
+  }
+
+  #onTick(): void {
+    const now = this.#now.getTime();
+    const deadline = this.#options.deadline;
+    const idle = now - this.#lastActivity;
+    if (deadline && now >= deadline.at) this.#timedOut(deadline.timeoutMs);
+    else if (this.#options.until === 'ready' && idle >= this.#options.noActivityMs) this.#idle();
+    else this.#judge();
+  }
+
+  #timedOut(timeoutMs: number): void {
+    if (this.#verdict?.state !== 'ready') {
+      const waiting = this.#verdict?.message ?? `${describeResource(this.#ref)} does not exist`;
+      this.#fail(
+        FailureReason.Timeout,
+        `not ready after ${formatDuration(timeoutMs)}: ${waiting}`,
+        'raise the timeout if the rollout is just slow, or look at the status and events above',
+      );
+    }
+    this.#end();
+  }
+
+  #idle(): void {
+    const waiting = this.#verdict?.message ?? `${describeResource(this.#ref)} to exist`;
+    this.#fail(
+      FailureReason.NoActivity,
+      `nothing happened for ${formatDuration(this.#options.noActivityMs)} while waiting for: ${waiting}`,
+      'raise the no-activity timeout if the rollout is just slow, or look at the last status and events above',
+    );
+    this.#end();
+  }
+
+  /** What every verdict of this resource is judged with. */
+  #baseContext(): VerdictContext {
+    return { ...this.#options.verdict, now: this.#now, trackingSince: new Date(this.#since) };
+  }
+
+  #judge(): void {
+    if (!this.#object || this.#done) return;
+    const object = this.#object;
+    const verdict = computeVerdict(object, {
+      ...this.#baseContext(),
+      events: this.#events.about({ kind: this.#ref.kind, name: this.#ref.name, uid: object.metadata.uid }),
+      ...(this.#pods ? { tally: this.#tally, ...this.#revisions?.verdictContext() } : {}),
+    });
+    const before = this.#verdict;
+    this.#verdict = verdict;
+    if (!before) this.#emit({ type: 'added', ready: verdict.state === 'ready', verdict });
+    else if (moved(before, verdict))
+      this.#emit({ type: 'status', verdict, ...(verdict.progress ? { progress: verdict.progress } : {}) });
+    else return;
+    if (verdict.state === 'ready' && before?.state !== 'ready') this.#becameReady(verdict);
+    if (verdict.state === 'failed' && before?.state !== 'failed') this.#becameFailed(verdict);
+  }
+
+  #becameReady(verdict: Verdict): void {
+    const rollout = this.#options.until === 'ready';
+    // A rollout ends here: first the lines of containers that just started.
+    if (rollout) this.#out.push({ type: 'settle' });
+    this.#emit({ type: 'ready', message: verdict.message });
+    if (rollout) this.#end();
+  }
+
+  #becameFailed(verdict: Verdict): void {
+    this.#fail(verdict.reason, verdict.message, verdict.hint);
+    if (this.#options.until === 'ready' && this.#options.failureEnds) this.#end();
+  }
+
+  #fail(reason: string, message: string, hint: string | undefined): void {
+    this.#lastActivity = this.#now.getTime();
+    const event = {
+      type: 'failed' as const,
+      time: this.#now.toISOString(),
+      resource: this.#ref,
+      reason,
+      message,
+      ...(hint ? { hint } : {}),
+    };
+    this.#out.push({
+      type: 'fail',
+      failure: {
+        event,
+        warnings: this.#reportWarnings(),
+        containers: this.#pods?.failingContainers(REPORT_CONTAINERS) ?? [],
+      },
+    });
+  }
+
+  /** The Warning Events of the resource, its revisions and its pods, oldest first (the last 20). */
+  #reportWarnings(): ReportedWarning[] {
+    return [...this.#events.warnings((involved) => this.#whose(involved) !== undefined)]
+      .sort((a, b) => happenedAt(a) - happenedAt(b))
+      .slice(-REPORT_WARNINGS)
+      .map(reportedWarning);
+  }
+
+  #emit(init: TrackEventInit): void {
+    this.#lastActivity = this.#now.getTime();
+    const event = { time: this.#now.toISOString(), resource: this.#ref, ...init } as TrackEvent;
+    this.#out.push({ type: 'emit', event });
+  }
+
+  #end(): void {
+    this.#done = true;
+    this.#out.push({ type: 'end' });
+  }
+}
+
+/** Whether a verdict says something new: its state, message or progress moved. */
+function moved(before: Verdict, after: Verdict): boolean {
+  return (
+    before.state !== after.state ||
+    before.message !== after.message ||
+    JSON.stringify(before.progress) !== JSON.stringify(after.progress)
+  );
+}

@@ -1,0 +1,268 @@
+import type { KubeObject, WatchEvent } from '../../kube/types.js';
+import { classifyEvent } from '../../status/events.js';
+import { podEventProblems, podStatusProblems } from '../../status/pod.js';
+import type { ProblemTally } from '../../status/tally.js';
+import type { Problem, VerdictContext } from '../../status/types.js';
+import type { TrackEventInit } from '../events.js';
+import { ALL_PODS, controllerUid, type PodStrategy } from '../strategies/index.js';
+import type { LogAction, LogPlan } from './log-plan.js';
+import { PodBook, type PodClassifier, type PodEntry } from './pods.js';
+import { mayConcern, type RevisionTracker } from './revisions.js';
+
+/** What the pod announcer needs of its model. */
+export interface PodHooks {
+  emit(event: TrackEventInit): void;
+  act(action: LogAction): void;
+  /** Announces the Events kept about an object that has just become the resource's. */
+  flushEvents(object: { kind: string; name: string; uid: string | undefined }): void;
+  /** The Warning Events of a pod. */
+  warnings(object: { kind: string; name: string; uid: string | undefined }): KubeObject[];
+  /** The verdict context of the resource (options, now, trackingSince). */
+  context(): VerdictContext;
+  /** When the track started (minus slack): pods of an old revision are followed from then. */
+  since: Date;
+}
+
+type Standing = { belongs: boolean; current: boolean };
+
+const phaseOf = (pod: KubeObject) => (pod.status as { phase?: string } | undefined)?.phase ?? 'Pending';
+
+const containersOf = (pod: KubeObject) => {
+  const spec = pod.spec as
+    | { initContainers?: { name: string }[]; containers?: { name: string }[] }
+    | undefined;
+  return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.name);
+};
+
+type ContainerStatus = {
+  name: string;
+  restartCount?: number;
+  state?: { running?: unknown; terminated?: { exitCode?: number } };
+};
+
+/**
+ * The pods of a tracked resource: which are its own and which are current
+ * (by its kind's strategy), what to say when they come, change phase and go,
+ * whose logs to follow, and the problems of the current ones — reported
+ * once each as `pod-error`, and kept in the resource's {@link ProblemTally}.
+ */
+export class PodAnnouncer {
+  readonly #strategy: PodStrategy;
+  readonly #revisions: RevisionTracker;
+  readonly #tally: ProblemTally;
+  readonly #logs: LogPlan | undefined;
+  readonly #hooks: PodHooks;
+  readonly #book: PodBook;
+  #owners = new Set<string>();
+  #current: string | undefined;
+  #self: string | undefined;
+
+  constructor(
+    strategy: PodStrategy,
+    revisions: RevisionTracker,
+    tally: ProblemTally,
+    logs: LogPlan | undefined,
+    hooks: PodHooks,
+  ) {
+    this.#strategy = strategy;
+    this.#revisions = revisions;
+    this.#tally = tally;
+    this.#logs = logs;
+    this.#hooks = hooks;
+    this.#book = new PodBook((pod) => ({
+      owner: controllerUid(pod) ?? '',
+      revision: strategy.revisionOf(pod),
+    }));
+  }
+
+  readonly #classify: PodClassifier = (pod, owner, revision) => {
+    if (this.#strategy.self) {
+      const self = this.#self !== undefined && pod.metadata.uid === this.#self;
+      return { belongs: self, current: self };
+    }
+    const belongs = this.#owners.has(owner);
+    return {
+      belongs,
+      current: this.#current === ALL_PODS || (this.#current !== undefined && revision === this.#current),
+    };
+  };
+
+  /** A pod of the Pod watch changed. */
+  observe({ type, object: pod }: WatchEvent): void {
+    if (this.#strategy.self || !mayConcern(pod, this.#revisions.name)) return;
+    this.#apply(type, pod);
+  }
+
+  /** The resource itself changed; for a Pod, it is its own pod. */
+  observeSelf(resource: KubeObject): void {
+    if (!this.#strategy.self) return;
+    this.#self = resource.metadata.uid;
+    this.#apply('MODIFIED', resource);
+  }
+
+  #apply(type: WatchEvent['type'], pod: KubeObject): void {
+    if (type === 'DELETED') {
+      this.#gone(pod.metadata.name ?? '');
+      return;
+    }
+    const { entry, before } = this.#book.upsert(pod, this.#classify);
+    this.#announce(entry, before);
+  }
+
+  #gone(name: string): void {
+    const entry = this.#book.remove(name);
+    if (!entry) return;
+    this.#tally.delete(`pod/${name}`);
+    if (!entry.belongs || entry.announced === undefined) return;
+    this.#hooks.emit(this.#podEvent(entry, 'deleted'));
+    this.#hooks.act({ type: 'unfollow', pod: name });
+  }
+
+  /**
+   * Takes the owners and current revision the strategy gives now and
+   * classifies again the pods they concern. With `announce`, pods whose
+   * standing changed are announced; without, only the tally is updated (the
+   * resource's first verdict needs it before anything is said).
+   */
+  setStanding(announce: boolean): void {
+    const owners = this.#revisions.owners();
+    const current = this.#revisions.current();
+    const ownersMoved = [...owners]
+      .filter((o) => !this.#owners.has(o))
+      .concat([...this.#owners].filter((o) => !owners.has(o)));
+    const currentMoved = current !== this.#current;
+    if (ownersMoved.length === 0 && !currentMoved) return;
+    const all = currentMoved && (current === ALL_PODS || this.#current === ALL_PODS);
+    const revisions = currentMoved
+      ? [this.#current, current].filter((r): r is string => r !== undefined)
+      : [];
+    this.#owners = owners;
+    this.#current = current;
+    for (const { entry, before } of this.#book.reclassify(
+      { owners: ownersMoved, revisions, all },
+      this.#classify,
+    )) {
+      if (announce) this.#announce(entry, before);
+      else this.#judge(entry, false);
+    }
+  }
+
+  /** Announces every pod of the resource (at the resource's first sight). */
+  announceAll(): void {
+    for (const entry of this.#book.belonging()) this.#announce(entry, { belongs: false, current: false });
+  }
+
+  /** A Warning Event about one of the pods came: its problems may have changed. */
+  eventChanged(entry: PodEntry): void {
+    if (entry.current) this.#judge(entry, true);
+  }
+
+  /** A pod by uid; by name only for what carries no uid (a pod of the same name may be a new one). */
+  find(uid: string | undefined, name: string | undefined): PodEntry | undefined {
+    if (uid) return this.#book.byUid(uid);
+    return name === undefined ? undefined : this.#book.byName(name);
+  }
+
+  /** A Warning Event about the resource or its ReplicaSets, as a problem of the resource. */
+  classifyEvent(event: KubeObject): Problem | undefined {
+    return classifyEvent(event, this.#hooks.context());
+  }
+
+  /**
+   * The containers of current pods whose last lines a failure report
+   * needs — failing, crashed or exited with an error — and where to read
+   * them: a restarted container's previous instance first.
+   */
+  failingContainers(max: number): { pod: string; container: string; sources: ('previous' | 'current')[] }[] {
+    const found: { pod: string; container: string; sources: ('previous' | 'current')[] }[] = [];
+    for (const entry of this.#book.current()) {
+      const failing = new Set(entry.problems.map((p) => p.container).filter((c) => c !== undefined));
+      for (const status of statusesOf(entry.pod)) {
+        if (found.length >= max) return found;
+        if (this.#logs && !this.#logs.wanted(status.name)) continue;
+        const restarted = (status.restartCount ?? 0) > 0;
+        const exited = (status.state?.terminated?.exitCode ?? 0) !== 0;
+        if (!failing.has(status.name) && !restarted && !exited) continue;
+        found.push({
+          pod: entry.name,
+          container: status.name,
+          sources: restarted && !exited ? ['previous', 'current'] : ['current'],
+        });
+      }
+    }
+    return found;
+  }
+
+  /** Says what changed about a pod, follows its logs, and judges it if it is current. */
+  #announce(entry: PodEntry, before: Standing): void {
+    if (!entry.belongs) {
+      if (before.belongs) this.#tally.delete(`pod/${entry.name}`);
+      return;
+    }
+    const phase = phaseOf(entry.pod);
+    if (entry.announced === undefined) {
+      entry.announced = phase;
+      this.#hooks.emit(this.#podEvent(entry, 'added'));
+      // Its Events may have come first (the watches are independent): they are the resource's now.
+      this.#hooks.flushEvents({ kind: 'Pod', name: entry.name, uid: entry.uid });
+    } else if (entry.announced !== phase) {
+      entry.announced = phase;
+      this.#hooks.emit(this.#podEvent(entry, 'phase'));
+    }
+    // Current pods: followed from their start. Pods of an old revision: from now until they go.
+    for (const action of this.#logs?.update(entry.pod, entry.current ? undefined : this.#hooks.since) ?? [])
+      this.#hooks.act(action);
+    this.#judge(entry, true);
+  }
+
+  /** Keeps the tally of a pod's problems (current pods only) and reports new ones. */
+  #judge(entry: PodEntry, report: boolean): void {
+    const key = `pod/${entry.name}`;
+    if (!entry.current) {
+      entry.problems = [];
+      this.#tally.delete(key);
+      return;
+    }
+    const context = {
+      ...this.#hooks.context(),
+      events: this.#hooks.warnings({ kind: 'Pod', name: entry.name, uid: entry.uid }),
+    };
+    const own = podStatusProblems(entry.pod, context, this.#strategy.podProblems);
+    entry.problems = own;
+    this.#tally.set(key, [...own, ...podEventProblems(entry.pod, context, own)]);
+    if (report) for (const problem of own) this.#report(entry, problem);
+  }
+
+  #report(entry: PodEntry, problem: Problem): void {
+    const id = `${problem.container ?? ''}/${problem.reason}/${problem.occurrences}`;
+    if (entry.reported.has(id)) return;
+    entry.reported.add(id);
+    this.#hooks.emit({
+      type: 'pod-error',
+      pod: entry.name,
+      ...(problem.container ? { container: problem.container } : {}),
+      reason: problem.reason,
+      message: problem.message,
+      restarts: problem.occurrences,
+      ...(problem.hint ? { hint: problem.hint } : {}),
+    });
+  }
+
+  #podEvent(entry: PodEntry, change: 'added' | 'phase' | 'deleted'): TrackEventInit {
+    return {
+      type: 'pod',
+      pod: entry.name,
+      change,
+      phase: phaseOf(entry.pod),
+      containers: containersOf(entry.pod),
+      current: entry.current,
+    };
+  }
+}
+
+function statusesOf(pod: KubeObject): ContainerStatus[] {
+  const status = pod.status as
+    | { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[] }
+    | undefined;
+  return [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])];
+}

@@ -1,0 +1,187 @@
+import { FailureReason, Reason } from '../status/reasons.js';
+import type { MultitrackSummary, Outcome, SummaryEntry, TrackEvent } from './events.js';
+import { describeResource, type ResourceRef } from './resource-ref.js';
+
+/**
+ * What a failure of a resource does to the whole track (werf's fail modes):
+ * - `fail-whole-deploy`: it fails the track at once;
+ * - `ignore`: it is reported, and the track goes on without it;
+ * - `hope-until-end`: it may still recover; it counts — failing the track —
+ *   only if it is still failing once every other resource waited for has
+ *   ended.
+ */
+export type FailMode = 'fail-whole-deploy' | 'ignore' | 'hope-until-end';
+
+/** One resource of a multitrack, as the outcome sees it. */
+export interface OutcomeResource {
+  resource: ResourceRef;
+  failMode: FailMode;
+  /** Waited for: the track ends only once it is ready or failed (`non-blocking`: not). */
+  blocking: boolean;
+}
+
+type Status = 'pending' | 'hoping' | 'ready' | 'failed';
+
+interface State extends OutcomeResource {
+  status: Status;
+  /** The last verdict's reason and message, and its state. */
+  verdict: { state: string; reason: string; message: string } | undefined;
+  failure: { reason: string; message: string } | undefined;
+  /** Its tracker has ended: what it is now, it stays. */
+  over: boolean;
+  endedAt: number | undefined;
+}
+
+/**
+ * Decides how a multitrack comes out, without I/O: told each resource's
+ * events and when its tracker ends, it says when the whole track is over and
+ * sums it up. In a rollout, the track ends at the first failure that counts,
+ * or once no resource waited for is pending; following (`follow`), failures
+ * end nothing and the track ends when every tracker has.
+ */
+export class MultitrackOutcome {
+  readonly #states: State[];
+  readonly #follow: boolean;
+  readonly #startedAt: number;
+  #fatal = false;
+  #over = false;
+
+  constructor(resources: OutcomeResource[], options: { follow: boolean; startedAt: number }) {
+    this.#states = resources.map((r) => ({
+      ...r,
+      status: 'pending',
+      verdict: undefined,
+      failure: undefined,
+      over: false,
+      endedAt: undefined,
+    }));
+    this.#follow = options.follow;
+    this.#startedAt = options.startedAt;
+  }
+
+  /** The track is over. */
+  get over(): boolean {
+    return this.#over || this.#settled();
+  }
+
+  /** Takes an event of resource `index`; returns whether the track is over now. */
+  observe(index: number, event: TrackEvent, now: number): boolean {
+    const state = this.#states[index];
+    if (!state || this.#over) return this.over;
+    switch (event.type) {
+      case 'added':
+      case 'status':
+        state.verdict = event.verdict;
+        // Following, a resource is what its verdict says now.
+        if (this.#follow)
+          state.status = event.verdict.state === 'progressing' ? 'pending' : event.verdict.state;
+        break;
+      case 'ready':
+        this.#end(state, 'ready', now);
+        break;
+      case 'failed':
+        state.failure = { reason: event.reason, message: event.message };
+        this.#failed(state, event.reason, now);
+        break;
+    }
+    this.#resolveHopes(now);
+    return this.over;
+  }
+
+  /** The tracker of resource `index` has ended; returns whether the track is over now. */
+  ended(index: number, now: number): boolean {
+    const state = this.#states[index];
+    if (state) {
+      state.over = true;
+      state.endedAt ??= now;
+    }
+    this.#resolveHopes(now);
+    return this.over;
+  }
+
+  #failed(state: State, reason: string, now: number): void {
+    // Following, failures end nothing; a timeout is everyone's at once, and ends the track once
+    // every tracker has said so; fail mode ignore: it does not count.
+    const counts = !this.#follow && reason !== FailureReason.Timeout && state.failMode !== 'ignore';
+    if (counts && state.failMode === 'hope-until-end' && this.#othersPending(state)) {
+      state.status = 'hoping';
+      return;
+    }
+    this.#end(state, 'failed', now);
+    if (!counts) return;
+    this.#fatal = true;
+    this.#over = true;
+  }
+
+  /**
+   * Hoping resources once no other resource waited for is pending: one
+   * still failing counts now; one that recovered is waited for like any.
+   */
+  #resolveHopes(now: number): void {
+    if (this.#follow || this.#over) return;
+    for (const state of this.#states) {
+      if (state.status !== 'hoping' || this.#othersPending(state)) continue;
+      if (state.verdict?.state === 'failed' || state.over) {
+        this.#end(state, 'failed', now);
+        this.#fatal = true;
+        this.#over = true;
+        return;
+      }
+      state.status = 'pending';
+    }
+  }
+
+  #othersPending(state: State): boolean {
+    return this.#states.some((other) => other !== state && other.blocking && other.status === 'pending');
+  }
+
+  #end(state: State, status: 'ready' | 'failed', now: number): void {
+    state.status = status;
+    state.endedAt = now;
+  }
+
+  /** Nothing is left to wait for. */
+  #settled(): boolean {
+    if (this.#follow) return this.#states.every((s) => s.over);
+    return this.#states.every((s) => !s.blocking || s.status === 'ready' || s.status === 'failed');
+  }
+
+  /** How every resource ended, and how the track came out. */
+  summary(now: number): MultitrackSummary {
+    const entry = (s: State, reason: string, message: string): SummaryEntry => ({
+      resource: s.resource,
+      reason,
+      message,
+      elapsedMs: (s.endedAt ?? now) - this.#startedAt,
+    });
+    const unknown = (s: State) => ({
+      reason: Reason.NotFound,
+      message: `${describeResource(s.resource)} does not exist`,
+    });
+    const summary: MultitrackSummary = {
+      outcome: this.#outcome(),
+      elapsedMs: now - this.#startedAt,
+      ready: [],
+      failed: [],
+      pending: [],
+    };
+    for (const s of this.#states) {
+      const verdict = s.verdict ?? unknown(s);
+      if (s.status === 'ready') summary.ready.push(entry(s, verdict.reason, verdict.message));
+      else if (s.status === 'failed' || (s.status === 'hoping' && s.failure))
+        summary.failed.push({
+          ...entry(s, s.failure?.reason ?? verdict.reason, s.failure?.message ?? verdict.message),
+          ignored: s.failMode === 'ignore',
+        });
+      else summary.pending.push(entry(s, verdict.reason, verdict.message));
+    }
+    return summary;
+  }
+
+  #outcome(): Outcome {
+    if (this.#fatal) return 'failed';
+    if (this.#states.some((s) => s.failure?.reason === FailureReason.Timeout && s.status === 'failed'))
+      return 'timeout';
+    return this.#follow ? 'deleted' : 'ready';
+  }
+}

@@ -1,0 +1,20 @@
+import type { ResourceType } from '../kube/resources.js';
+
+/** The resource a track event is about: its kind as the API names it (`Deployment`, `Certificate`). */
+export interface ResourceRef {
+  kind: string;
+  /** `''` for cluster-scoped kinds. */
+  namespace: string;
+  name: string;
+}
+
+/** A resource's identity once its type is known: the namespace only for namespaced kinds. */
+export function resourceRef(type: ResourceType, namespace: string, name: string): ResourceRef {
+  return { kind: type.kind, namespace: type.namespaced ? namespace : '', name };
+}
+
+/** A resource's identity as one string (`Kind/namespace/name`), for maps keyed by resource. */
+export const resourceKey = (r: ResourceRef): string => `${r.kind}/${r.namespace}/${r.name}`;
+
+/** `deployment/web`: how kubedog's messages name a resource, as kubectl does. */
+export const describeResource = (r: ResourceRef): string => `${r.kind.toLowerCase()}/${r.name}`;
