@@ -120,6 +120,17 @@ async function writeStatuses(cluster: FakeCluster, changes: [name: string, statu
   }
 }
 
+/** `node CLI rollout track deploy/big -o json …` for this kubedog or the one before the redesign. */
+const trackArgs = (tool: 'kubedog' | 'before', ...flags: string[]) => [
+  tool === 'kubedog' ? KUBEDOG : BEFORE_REDESIGN,
+  'rollout',
+  'track',
+  'deploy/big',
+  '-o',
+  'json',
+  ...flags,
+];
+
 interface Tracked {
   child: ChildProcess;
   /** Pod events the tool has printed (JSON lines of type pod). */
@@ -170,17 +181,7 @@ async function rollout(tool: 'kubedog' | 'before' | 'kubectl', pods: number, lim
   const tracked =
     tool === 'kubectl'
       ? start(which('kubectl') ?? 'kubectl', ['rollout', 'status', 'deployment/big', ...k])
-      : start(process.execPath, [
-          tool === 'kubedog' ? KUBEDOG : BEFORE_REDESIGN,
-          'rollout',
-          'track',
-          'deploy/big',
-          '-o',
-          'json',
-          '--timeout',
-          '10m',
-          ...k,
-        ]);
+      : start(process.execPath, trackArgs(tool, '--timeout', '10m', ...k));
   // Every pod announced (kubectl sees no pods: a moment to connect).
   const seen =
     tool === 'kubectl'
@@ -249,19 +250,10 @@ async function churningTimeout(tool: 'kubedog' | 'before', pods: number) {
       ).then(() => (changes += pods));
   };
   const started = performance.now();
-  const tracked = start(process.execPath, [
-    tool === 'kubedog' ? KUBEDOG : BEFORE_REDESIGN,
-    'rollout',
-    'track',
-    'deploy/big',
-    '-o',
-    'json',
-    '--no-logs',
-    '--timeout',
-    '5s',
-    '--kubeconfig',
-    cluster.kubeconfigPath,
-  ]);
+  const tracked = start(
+    process.execPath,
+    trackArgs(tool, '--no-logs', '--timeout', '5s', '--kubeconfig', cluster.kubeconfigPath),
+  );
   void churn();
   const exit = await Promise.race([
     tracked.exited,
