@@ -111,6 +111,32 @@ function makePki(dir: string): void {
   openssl(dir, 'pkey', '-in', 'sa.key', '-pubout', '-out', 'sa.pub');
 }
 
+/** A child that has not exited (a child killed by a signal has a signalCode and no exitCode). */
+const running = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+/** How long the control plane's processes get to stop after SIGTERM before they are killed. */
+const STOP_GRACE_MS = 5000;
+
+/**
+ * Stops the children: SIGTERM (the last started first), then SIGKILL for any
+ * still running after the grace period — a kube-apiserver whose etcd went
+ * first can take longer than that to give up on it.
+ */
+async function terminate(children: ChildProcess[]): Promise<void> {
+  const exited = Promise.all(
+    children.map((c) => (running(c) ? new Promise((resolve) => c.once('exit', resolve)) : undefined)),
+  );
+  for (const child of [...children].reverse()) if (running(child)) child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, STOP_GRACE_MS);
+  });
+  await Promise.race([exited, grace]);
+  clearTimeout(timer);
+  for (const child of children) if (running(child)) child.kill('SIGKILL');
+  await exited;
+}
+
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const dir = mkdtempSync(join(tmpdir(), 'kubedog-e2e-'));
   const children: ChildProcess[] = [];
@@ -121,20 +147,18 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     await nodeClient?.close();
     process.removeListener('exit', killAll);
     for (const signal of SIGNALS) process.removeListener(signal, onSignal);
-    killAll();
-    await Promise.all(
-      children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)),
-    );
+    await terminate(children);
     rmSync(dir, { recursive: true, force: true });
   };
   const killAll = () => {
-    for (const child of [...children].reverse()) if (child.exitCode === null) child.kill('SIGTERM');
+    for (const child of [...children].reverse()) if (running(child)) child.kill('SIGTERM');
   };
   // Ctrl-C or a CI runner's SIGTERM: nothing may outlive us, not even the directory.
   const onSignal = (signal: NodeJS.Signals) => {
-    killAll();
-    rmSync(dir, { recursive: true, force: true });
-    process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15));
+    void terminate(children).finally(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15));
+    });
   };
   process.once('exit', killAll);
   for (const signal of SIGNALS) process.once(signal, onSignal);
@@ -258,8 +282,9 @@ async function waitReady(
   const dispatcher = new Agent({ connect: { ca } });
   try {
     for (let attempt = 0; attempt < 120; attempt++) {
-      const dead = children.find((c) => c.exitCode !== null);
-      if (dead) throw new Error(`${dead.spawnfile} exited with code ${dead.exitCode}; see its log`);
+      const dead = children.find((c) => !running(c));
+      if (dead)
+        throw new Error(`${dead.spawnfile} exited with ${dead.exitCode ?? dead.signalCode}; see its log`);
       try {
         const response = await request(`${server}/readyz`, {
           dispatcher,
