@@ -1,12 +1,12 @@
 // Tests of a deployment script, without a cluster: node --test deploy-script.test.ts
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type KubeClient, trackDeployment } from 'kubedog';
-import { fixturePath, replayFixture, startFakeCluster } from 'kubedog/testing';
+import { type KubeClient, type TrackOptions, trackDeployment } from 'kubedog';
+import { replayScenario, startFakeCluster } from 'kubedog/testing';
 
 /** The script under test: waits for a Deployment and says how it went. */
-async function waitForRollout(client: KubeClient, name: string): Promise<string> {
-  for await (const event of trackDeployment(client, { name }, { timeout: 60_000 })) {
+async function waitForRollout(client: KubeClient, name: string, options: TrackOptions = {}): Promise<string> {
+  for await (const event of trackDeployment(client, { name }, { timeout: 60_000, ...options })) {
     if (event.type === 'ready') return 'deployed';
     if (event.type === 'failed') return `rollback: ${event.reason}`;
   }
@@ -40,6 +40,7 @@ test('a missing image is rolled back within seconds', async () => {
 });
 
 test('a crash loop recorded earlier (the fixture library) is rolled back', async () => {
-  await using replay = await replayFixture(fixturePath('deployment-crash-loop'));
-  assert.equal(await waitForRollout(replay.client, 'web'), 'rollback: Restarted');
+  // Ten times the recorded pace; replay.options carries the replay's clock (and the recorded options).
+  await using replay = await replayScenario('deployment-crash-loop', { speed: 10 });
+  assert.equal(await waitForRollout(replay.client, 'web', replay.options), 'rollback: Restarted');
 });

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { KubeObject } from '../kube/types.js';
-import type { TrackOptions } from '../track/resource.js';
+import type { TrackOptions, TrackTarget } from '../track/resource.js';
 import type { FakeCluster } from './cluster.js';
+import { type ReplayOptions, type ReplayServer, replayFixture } from './replay.js';
 
 /**
  * The fixture library: recorded tracks of common rollouts and failures, in
@@ -338,4 +339,33 @@ export function fixturePath(name: string): string {
     throw new Error(`no fixture "${name}" (there are: ${names})`);
   }
   return path;
+}
+
+/** A fixture replayed, with what a tracker needs to replay it as it was recorded. */
+export interface ScenarioReplay extends ReplayServer {
+  scenario: FixtureScenario;
+  /** What the recording tracked. */
+  target: TrackTarget;
+  /** The tracker options it was recorded with, and the replay's clock as `now` (grace periods pass at replay speed). */
+  options: TrackOptions;
+}
+
+/**
+ * Replays a fixture of the library, and says how to track it: the target
+ * and options the recording used, with the replay's clock.
+ * @example
+ * await using replay = await replayScenario('deployment-crash-loop', { speed: 10 });
+ * for await (const event of trackResource(replay.client, replay.target, replay.options))
+ *   if (event.type === 'failed') console.log(event.reason); // Restarted
+ */
+export async function replayScenario(name: string, options: ReplayOptions = {}): Promise<ScenarioReplay> {
+  const file = fixturePath(name);
+  const scenario = FIXTURE_SCENARIOS.find((s) => s.name === name) as FixtureScenario;
+  const replay = await replayFixture(file, options);
+  return {
+    ...replay,
+    scenario,
+    target: { kind: scenario.kind, name: scenario.resource },
+    options: { ...scenario.options, now: replay.now },
+  };
 }

@@ -4,7 +4,14 @@ export { type FakeCluster, type FakeClusterOptions, startFakeCluster } from './c
 export type { ContainerBehaviour, PodBehaviour } from './controllers/behaviour.js';
 export { type ExecPluginOptions, writeExecPlugin } from './exec-plugin.js';
 export { type FaultAction, type FaultMatch, Faults, type RequestKind } from './faults.js';
-export { FIXTURE_SCENARIOS, type FixtureScenario, fixturePath, type ScenarioCluster } from './fixtures.js';
+export {
+  FIXTURE_SCENARIOS,
+  type FixtureScenario,
+  fixturePath,
+  replayScenario,
+  type ScenarioCluster,
+  type ScenarioReplay,
+} from './fixtures.js';
 export { formatRfc3339Nano, LogStore, type StoredLine } from './log-store.js';
 export {
   type ReplayOptions,

@@ -12,10 +12,22 @@ import type { RecordedLine } from '../kube/recorder.js';
 export interface ReplayOptions {
   /**
    * How fast to replay: 2 serves every chunk at half its recorded delay.
-   * Timestamps inside the bodies move with the replay's start, not with the speed.
+   * Timestamps inside the bodies move with the replay's start; pass
+   * {@link ReplayServer.now} as the tracker's `now` so its clock (grace
+   * periods, timeouts) runs at the same speed.
    * @default 1
    */
   speed?: number;
+  /**
+   * What happens once the recording has nothing more to say (its last
+   * moment, plus two seconds, has passed): `'fail'` cuts every stream still
+   * open, so the client asks again and gets a 404 naming what it asked for
+   * and the closest recorded request — a replay that no longer matches what
+   * the code under test does fails at once instead of hanging; `'hold'`
+   * keeps them open, as the recorded client left them.
+   * @default 'fail'
+   */
+  whenOver?: 'fail' | 'hold';
 }
 
 export interface ReplayServer {
@@ -26,6 +38,12 @@ export interface ReplayServer {
   client: KubeClient;
   /** Requests that matched no recorded exchange (each was answered 404). */
   readonly unmatched: string[];
+  /**
+   * The replay's clock: the recording's timeline at replay speed, moved to
+   * the replay's start (as the timestamps in the bodies are).
+   * @example trackResource(replay.client, target, { now: replay.now })
+   */
+  now(): Date;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -123,62 +141,182 @@ export function shiftTimestamps(text: string, shiftMs: number): string {
 }
 
 /**
+ * How long after the recording's last moment (in real time, whatever the
+ * speed) it is over: time for a tracker's once-a-second judgements and a
+ * reconnect's back-off.
+ */
+const OVER_AFTER_MS = 2000;
+
+/** `GET /path?query`, the way requests are named in messages and `unmatched`. */
+const describe = (method: string, path: string, query: string) =>
+  `${method} ${path}${query ? `?${query}` : ''}`;
+
+/**
+ * The recorded request most like an unmatched one: the same method and path
+ * with the fewest query parameters that differ, else the longest shared
+ * path. For the message that says why a replay no longer matches.
+ */
+export function closestRecorded(
+  exchanges: readonly { method: string; path: string; query: string }[],
+  method: string,
+  path: string,
+  query: string,
+): string | undefined {
+  const params = new URLSearchParams(query);
+  type Recorded = (typeof exchanges)[number];
+  const distance = (e: Recorded) => {
+    if (e.method !== method) return Number.POSITIVE_INFINITY;
+    if (e.path !== path) {
+      let shared = 0;
+      while (shared < Math.min(path.length, e.path.length) && path[shared] === e.path[shared]) shared++;
+      return 1000 - shared;
+    }
+    const other = new URLSearchParams(e.query);
+    const keys = new Set([...params.keys(), ...other.keys()]);
+    return [...keys].filter((k) => !VOLATILE.has(k) && params.get(k) !== other.get(k)).length;
+  };
+  let best: Recorded | undefined;
+  for (const exchange of exchanges) if (!best || distance(exchange) < distance(best)) best = exchange;
+  return best && Number.isFinite(distance(best)) ? describe(best.method, best.path, best.query) : undefined;
+}
+
+/**
  * Serves a recording (`KubeClient` option `record`, CLI `--record`) back as
  * an API server: each request gets the next recorded exchange with the same
  * method, path and query (the client's own order of requests and its
  * reconnects do not matter; when asked more often than recorded, the last
  * finished answer is repeated), its body chunk by chunk at the recorded pace,
  * with timestamps moved to now. A stream the client cut while recording
- * stays open until the client goes. A request that matches nothing gets a
- * 404 Status naming it and the file.
+ * stays open until the recording is over (see {@link ReplayOptions.whenOver}).
+ * A request that matches nothing gets a 404 Status naming it, the closest
+ * recorded request and the file.
  */
 export async function replayFixture(file: string, options: ReplayOptions = {}): Promise<ReplayServer> {
-  const speed = options.speed ?? 1;
-  const recording = readRecording(file);
-  const queues = new Map<string, Exchange[]>();
-  for (const exchange of recording.exchanges) {
-    const key = matchKey(exchange.method, exchange.path, exchange.query);
-    queues.set(key, [...(queues.get(key) ?? []), exchange]);
-  }
-  const unmatched: string[] = [];
-  let startedAt: number | undefined;
-  const open = new Set<ServerResponse>();
+  const replay = new Replay(file, readRecording(file), options);
+  const server = createServer((request, response) => {
+    replay.serve(request, response).catch((error: unknown) => {
+      response.destroy(error as Error);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const kubeconfig = stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'replay', cluster: { server: url } }],
+    users: [{ name: 'replay', user: {} }],
+    contexts: [
+      { name: 'replay', context: { cluster: 'replay', user: 'replay', namespace: replay.namespace } },
+    ],
+    'current-context': 'replay',
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'kubedog-replay-'));
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
+  const client = new KubeClient(kubeConfigFromString(kubeconfig, { source: kubeconfigPath }));
+  const close = async () => {
+    await client.close();
+    replay.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return {
+    url,
+    kubeconfig,
+    kubeconfigPath,
+    client,
+    unmatched: replay.unmatched,
+    now: () => replay.now(),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
 
-  const serve = async (request: IncomingMessage, response: ServerResponse) => {
+/** The state of one replay: what is left to serve, the timeline, the open streams. */
+class Replay {
+  readonly unmatched: string[] = [];
+  /** The recording's first namespace (the kubeconfig's), else default. */
+  readonly namespace: string;
+  readonly #file: string;
+  readonly #recording: ReturnType<typeof readRecording>;
+  readonly #speed: number;
+  readonly #whenOver: 'fail' | 'hold';
+  readonly #queues = new Map<string, Exchange[]>();
+  readonly #open = new Set<ServerResponse>();
+  /** When the replay's timeline began (the first matched request), ms since the epoch. */
+  #startedAt: number | undefined;
+  #over = false;
+  #overTimer: NodeJS.Timeout | undefined;
+
+  constructor(file: string, recording: ReturnType<typeof readRecording>, options: ReplayOptions) {
+    this.#file = file;
+    this.#recording = recording;
+    this.#speed = options.speed ?? 1;
+    this.#whenOver = options.whenOver ?? 'fail';
+    for (const exchange of recording.exchanges) {
+      const key = matchKey(exchange.method, exchange.path, exchange.query);
+      this.#queues.set(key, [...(this.#queues.get(key) ?? []), exchange]);
+    }
+    this.namespace =
+      recording.exchanges.map((e) => /\/namespaces\/([^/]+)/.exec(e.path)?.[1]).find(Boolean) ?? 'default';
+  }
+
+  now(): Date {
+    const start = this.#startedAt;
+    return new Date(start === undefined ? Date.now() : start + (Date.now() - start) * this.#speed);
+  }
+
+  async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const [path = '', query = ''] = (request.url ?? '').split('?', 2);
     const method = request.method ?? 'GET';
-    const key = matchKey(method, path, query);
-    const queue = queues.get(key);
+    const queue = this.#queues.get(matchKey(method, path, query));
     // Asked more often than recorded (a reconnect, a status check): a finished answer is given again.
     const exchange =
       queue && queue.length > 1 ? queue.shift() : queue?.[0]?.ended ? queue[0] : queue?.shift();
+    if (!exchange) return this.#notRecorded(response, method, path, query);
     // The first request that matches sets the timeline: it happens now, as it did at its recorded time.
-    if (exchange) startedAt ??= Date.now() - exchange.t / speed;
-    const start = startedAt ?? Date.now();
-    const shift = start - recording.startedAt.getTime();
-    if (!exchange) {
-      const what = `${method} ${request.url}`;
-      unmatched.push(what);
-      response.writeHead(404, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({
-          kind: 'Status',
-          apiVersion: 'v1',
-          status: 'Failure',
-          reason: 'NotFound',
-          code: 404,
-          message: `replay: no recorded exchange for ${what} in ${file}`,
-        }),
-      );
-      return;
-    }
-    open.add(response);
-    response.on('close', () => open.delete(response));
+    if (this.#startedAt === undefined) this.#begin(exchange.t);
+    const start = this.#startedAt ?? Date.now();
+    this.#open.add(response);
+    response.on('close', () => this.#open.delete(response));
     response.writeHead(exchange.status, exchange.headers);
+    await this.#sendChunks(response, exchange, start, start - this.#recording.startedAt.getTime());
+    // A stream the client cut stays open, as the real one would have (until the recording is over).
+    if (exchange.ended) response.end();
+  }
+
+  close(): void {
+    clearTimeout(this.#overTimer);
+    for (const response of this.#open) response.destroy();
+  }
+
+  /** The timeline begins: the request recorded at `t` happens now; the recording is over after its last moment. */
+  #begin(t: number): void {
+    this.#startedAt = Date.now() - t / this.#speed;
+    const last = this.#recording.exchanges.reduce((m, e) => Math.max(m, e.chunks.at(-1)?.t ?? e.t), 0);
+    const overIn = this.#startedAt + last / this.#speed + OVER_AFTER_MS - Date.now();
+    this.#overTimer = setTimeout(() => this.#end(), Math.max(0, overIn));
+    this.#overTimer.unref();
+  }
+
+  /** The recording has nothing more to say: streams still open are cut, so the client asks again. */
+  #end(): void {
+    this.#over = true;
+    if (this.#whenOver === 'hold') return;
+    for (const response of this.#open) response.req.socket.destroy();
+  }
+
+  async #sendChunks(
+    response: ServerResponse,
+    exchange: Exchange,
+    start: number,
+    shift: number,
+  ): Promise<void> {
     let carry = '';
     for (const chunk of exchange.chunks) {
       // Chunks keep their place on the recording's timeline, relative to the replay's start.
-      const due = start + chunk.t / speed - Date.now();
+      const due = start + chunk.t / this.#speed - Date.now();
       if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
       if (response.destroyed) return;
       const text = carry + chunk.data;
@@ -188,37 +326,23 @@ export async function replayFixture(file: string, options: ReplayOptions = {}): 
       if (ready !== '') response.write(shiftTimestamps(ready, shift));
     }
     if (carry !== '') response.write(shiftTimestamps(carry, shift));
-    // A stream the client cut stays open, as the real one would have.
-    if (exchange.ended) response.end();
-  };
+  }
 
-  const server = createServer((request, response) => {
-    serve(request, response).catch((error: unknown) => {
-      response.destroy(error as Error);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const namespace =
-    recording.exchanges.map((e) => /\/namespaces\/([^/]+)/.exec(e.path)?.[1]).find(Boolean) ?? 'default';
-  const kubeconfig = stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'replay', cluster: { server: url } }],
-    users: [{ name: 'replay', user: {} }],
-    contexts: [{ name: 'replay', context: { cluster: 'replay', user: 'replay', namespace } }],
-    'current-context': 'replay',
-  });
-  const dir = mkdtempSync(join(tmpdir(), 'kubedog-replay-'));
-  const kubeconfigPath = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
-  const client = new KubeClient(kubeConfigFromString(kubeconfig, { source: kubeconfigPath }));
-  const close = async () => {
-    await client.close();
-    for (const response of open) response.destroy();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    rmSync(dir, { recursive: true, force: true });
-  };
-  return { url, kubeconfig, kubeconfigPath, client, unmatched, close, [Symbol.asyncDispose]: close };
+  #notRecorded(response: ServerResponse, method: string, path: string, query: string): void {
+    const what = describe(method, path, query);
+    this.unmatched.push(what);
+    const closest = closestRecorded(this.#recording.exchanges, method, path, query);
+    const over = this.#over ? ' (the recording is over)' : '';
+    response.writeHead(404, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify({
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        reason: 'NotFound',
+        code: 404,
+        message: `replay: no recorded exchange for ${what} in ${this.#file}${over}${closest ? `; the closest recorded: ${closest}` : ''}`,
+      }),
+    );
+  }
 }

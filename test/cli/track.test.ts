@@ -177,6 +177,7 @@ describe('kubedog rollout track', () => {
     assert.deepEqual(
       summary.summary.ready.map((r) => r.resource.name),
       ['good'],
+      JSON.stringify(summary.summary),
     );
     assert.deepEqual(
       summary.summary.failed.map((r) => `${r.resource.name} ${r.reason} ${r.ignored ? 'ignored' : ''}`),
@@ -220,8 +221,8 @@ describe('kubedog rollout track', () => {
   test('-c and --exclude-container choose whose logs are followed', async () => {
     await using cluster = await startFakeCluster();
     for (const name of ['one', 'two']) {
-      cluster.behave(`${name}-*`, 'app', { logs: ['from app'], readyAfter: '1s' });
-      cluster.behave(`${name}-*`, 'proxy', { logs: ['from proxy'], readyAfter: '1s' });
+      cluster.behave(`${name}-*`, 'app', { logs: ['from app'], readyAfter: '2s' });
+      cluster.behave(`${name}-*`, 'proxy', { logs: ['from proxy'], readyAfter: '2s' });
       await cluster.client.create(
         'Deployment',
         deployment(name, { replicas: 1, containers: ['app', 'proxy'] }),

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { FIXTURE_SCENARIOS, fixturePath } from '../../src/testing/fixtures.js';
-import { replayFixture } from '../../src/testing/replay.js';
+import { FIXTURE_SCENARIOS, fixturePath, replayScenario } from '../../src/testing/fixtures.js';
 import type { TrackEvent } from '../../src/track/events.js';
 import { trackResource } from '../../src/track/resource.js';
 
@@ -19,13 +18,12 @@ describe('fixture library', () => {
   test('each recording replays to its verdict, reason and key log lines', async () => {
     const results = await Promise.all(
       FIXTURE_SCENARIOS.map(async (scenario) => {
-        await using replay = await replayFixture(fixturePath(scenario.name), { speed: 1 });
+        await using replay = await replayScenario(scenario.name, { speed: 1 });
         const events: TrackEvent[] = [];
-        for await (const event of trackResource(
-          replay.client,
-          { kind: scenario.kind, name: scenario.resource },
-          { timeout: 30_000, ...scenario.options },
-        ))
+        for await (const event of trackResource(replay.client, replay.target, {
+          timeout: 30_000,
+          ...replay.options,
+        }))
           events.push(event);
         return { scenario, events, unmatched: replay.unmatched };
       }),

@@ -8,7 +8,8 @@ import { kubeConfigFromString } from '../../src/kube/config.js';
 import { REDACTED } from '../../src/kube/recorder.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { startFakeCluster } from '../../src/testing/cluster.js';
-import { readRecording, replayFixture, shiftTimestamps } from '../../src/testing/replay.js';
+import { fixturePath, replayScenario } from '../../src/testing/fixtures.js';
+import { closestRecorded, readRecording, replayFixture, shiftTimestamps } from '../../src/testing/replay.js';
 import type { TrackEvent } from '../../src/track/events.js';
 import { trackResource } from '../../src/track/resource.js';
 
@@ -25,6 +26,12 @@ const deployment = (name: string, replicas: number): KubeObject => ({
     },
   },
 });
+
+async function collect(track: AsyncIterable<TrackEvent>): Promise<TrackEvent[]> {
+  const events: TrackEvent[] = [];
+  for await (const event of track) events.push(event);
+  return events;
+}
 
 /** What must be the same in a recorded and a replayed track (times and order across streams may differ). */
 function essence(events: TrackEvent[]) {
@@ -152,6 +159,84 @@ describe('record and replay', () => {
     const bad = join(dir, 'bad.ndjson');
     writeFileSync(bad, 'not json\n');
     await assert.rejects(replayFixture(bad), /recording .*bad\.ndjson: line 1 is not JSON/);
+  });
+
+  test('a replay that no longer matches the code fails soon after the recording is over, naming what was asked', async () => {
+    // Tracked under another name: the recording never shows it. Without an end, this waited for the caller's abort.
+    await using replay = await replayScenario('deployment-invalid-image-name', { speed: 4 });
+    const recordedFor = Math.max(
+      ...readRecording(fixturePath('deployment-invalid-image-name')).exchanges.map(
+        (e) => e.chunks.at(-1)?.t ?? e.t,
+      ),
+    );
+    const started = Date.now();
+    await assert.rejects(
+      collect(trackResource(replay.client, { kind: 'Deployment', name: 'webx' }, replay.options)),
+      (error: Error) => {
+        assert.match(
+          error.message,
+          /^NotFound: replay: no recorded exchange for GET \/\S+\?\S*watch=true\S* in \S+deployment-invalid-image-name\.ndjson \(the recording is over\); the closest recorded: GET /,
+        );
+        return true;
+      },
+    );
+    const took = Date.now() - started;
+    assert.ok(
+      took < recordedFor / 4 + 2000 + 1000,
+      `failed ${took} ms after it began (the recording is ${recordedFor} ms long)`,
+    );
+    assert.ok(
+      replay.unmatched.some((request) => request.includes('watch=true')),
+      replay.unmatched.join('\n'),
+    );
+  });
+
+  test('replayScenario: the target, the recorded options, and a clock that runs at replay speed', async () => {
+    await using replay = await replayScenario('deployment-crash-loop', { speed: 10 });
+    assert.deepEqual(replay.target, { kind: 'Deployment', name: 'web' });
+    const started = Date.now();
+    const events = await collect(trackResource(replay.client, replay.target, replay.options));
+    const last = events.at(-1);
+    assert.equal(last?.type === 'failed' && last.reason, 'Restarted');
+    assert.ok(Date.now() - started < 2000, `${Date.now() - started} ms for a crash loop recorded over 11 s`);
+    const before = replay.now().getTime();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const moved = replay.now().getTime() - before;
+    assert.ok(moved >= 1500 && moved < 3500, `the replay's clock moved ${moved} ms in 200 ms`);
+  });
+
+  test('the closest recorded request: same method and path, fewest differing parameters', () => {
+    const exchange = (path: string, query: string) =>
+      ({
+        id: 0,
+        method: 'GET',
+        path,
+        query,
+        t: 0,
+        status: 200,
+        headers: {},
+        chunks: [],
+        ended: true,
+      }) as const;
+    const recorded = [
+      exchange('/api/v1/namespaces/default/pods', 'watch=true&resourceVersion=10&labelSelector=app%3Dweb'),
+      exchange('/api/v1/namespaces/default/pods', 'watch=true&resourceVersion=10'),
+      exchange('/api/v1/namespaces/default/events', 'watch=true&resourceVersion=10'),
+    ];
+    assert.equal(
+      closestRecorded(
+        recorded,
+        'GET',
+        '/api/v1/namespaces/default/pods',
+        'watch=true&resourceVersion=99&timeoutSeconds=300',
+      ),
+      'GET /api/v1/namespaces/default/pods?watch=true&resourceVersion=10',
+    );
+    assert.equal(
+      closestRecorded(recorded, 'GET', '/api/v1/namespaces/default/services', ''),
+      'GET /api/v1/namespaces/default/pods?watch=true&resourceVersion=10&labelSelector=app%3Dweb',
+    );
+    assert.equal(closestRecorded(recorded, 'DELETE', '/api/v1/namespaces/default/pods', ''), undefined);
   });
 
   test('timestamps move with the replay, keeping their precision', () => {

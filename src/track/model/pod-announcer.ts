@@ -177,6 +177,8 @@ export class PodAnnouncer {
     const found: { pod: string; container: string; sources: ('previous' | 'current')[] }[] = [];
     for (const entry of this.#book.current()) {
       const failing = new Set(entry.problems.map((p) => p.container).filter((c) => c !== undefined));
+      const restartable =
+        (entry.pod.spec as { restartPolicy?: string } | undefined)?.restartPolicy !== 'Never';
       for (const status of statusesOf(entry.pod)) {
         if (found.length >= max) return found;
         if (this.#logs && !this.#logs.wanted(status.name)) continue;
@@ -186,7 +188,7 @@ export class PodAnnouncer {
         found.push({
           pod: entry.name,
           container: status.name,
-          sources: restarted && !exited ? ['previous', 'current'] : ['current'],
+          sources: sourcesOf(restarted, exited, restartable),
         });
       }
     }
@@ -258,6 +260,21 @@ export class PodAnnouncer {
       current: entry.current,
     };
   }
+}
+
+/**
+ * Where the lines of a failing container's crashed instance are, best first.
+ * A container running (or waiting) again after restarts: the previous
+ * instance. One that has just exited, for the first time, where the pod
+ * restarts containers: the previous instance once it has been restarted,
+ * else the current one (a previous one exists only after that restart).
+ * After earlier restarts the previous instance may be an older crash: the
+ * current one first.
+ */
+function sourcesOf(restarted: boolean, exited: boolean, restartable: boolean): ('previous' | 'current')[] {
+  if (restarted && !exited) return ['previous', 'current'];
+  if (exited && restartable) return restarted ? ['current', 'previous'] : ['previous', 'current'];
+  return ['current'];
 }
 
 function statusesOf(pod: KubeObject): ContainerStatus[] {
