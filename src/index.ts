@@ -38,6 +38,7 @@ export {
 } from './kube/errors.js';
 export { LineSplitter, readLines } from './kube/lines.js';
 export type { LogLine, LogNotice, LogOptions } from './kube/logs.js';
+export { parseManifests } from './kube/manifests.js';
 export { REDACTED, type RecordedLine } from './kube/recorder.js';
 export { BUILTIN_RESOURCES, findBuiltinResource, type ResourceType, resourcePath } from './kube/resources.js';
 export { parseFieldSelector, parseLabelSelector } from './kube/selector.js';
@@ -95,7 +96,6 @@ export type {
 export { type FeedCallbacks, feed, STOP } from './track/feed.js';
 export { decodeHelmRelease, encodeHelmRelease, type HelmRelease, readHelmRelease } from './track/helm.js';
 export type { LogOptions as TrackLogOptions } from './track/logs.js';
-export { parseManifests } from './track/manifests.js';
 export { multitrack } from './track/multitrack.js';
 export type { FailMode } from './track/outcome.js';
 export {

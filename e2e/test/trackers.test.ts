@@ -49,6 +49,41 @@ describe('trackers against a real control plane', () => {
     assert.deepEqual(cluster.nodes.errors, []);
   });
 
+  test('apply, then track: server-side apply creates it, a second manager conflicts, the rollout is ready', async () => {
+    const ns = await namespace(cluster.client, 'apply');
+    const manifest = (replicas: number) => `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: ${ns}}
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: app, image: registry.local/web:v1}]}
+`;
+    const [applied] = await cluster.client.apply(manifest(2), { fieldManager: 'deploy-script' });
+    assert.equal(applied?.metadata.generation, 1);
+    assert.equal(outcome(await track('deployment', 'web', ns)), 'ready');
+    await assert.rejects(
+      cluster.client.apply(manifest(3), { fieldManager: 'autoscaler' }),
+      (error: Error) => {
+        assert.match(
+          error.message,
+          new RegExp(
+            `^Deployment ${ns}/web: .*409 Conflict: Apply failed with 1 conflict: conflict with "deploy-script".*: \\.spec\\.replicas`,
+          ),
+        );
+        return true;
+      },
+    );
+    await cluster.client.apply(manifest(3), { fieldManager: 'autoscaler', force: true });
+    const scaled = await track('deployment', 'web', ns);
+    assert.equal(outcome(scaled), 'ready', story(scaled));
+    const last = scaled.at(-1);
+    assert.match(last?.type === 'ready' ? last.message : '', /successfully rolled out/);
+  });
+
   test('bad image: failed with ErrImagePull/ImagePullBackOff within seconds', async () => {
     const ns = await namespace(cluster.client, 'bad-image');
     cluster.nodes.pod(`${ns}/web-*`).container('app').failsToPull();

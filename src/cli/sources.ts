@@ -2,9 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeClient } from '../kube/client.js';
 import { InvalidInputError } from '../kube/errors.js';
+import { parseManifests } from '../kube/manifests.js';
 import type { KubeObject } from '../kube/types.js';
 import { readHelmRelease } from '../track/helm.js';
-import { parseManifests } from '../track/manifests.js';
 import { isTrackable, type MultitrackSpec, specFromManifest, specsFromCluster } from '../track/specs.js';
 import type { TrackArgs } from './args.js';
 

@@ -2,11 +2,12 @@ import { Agent, type Dispatcher, ProxyAgent } from 'undici';
 import { Authenticator, type Credentials } from './auth.js';
 import { abortable, cancellable } from './cancellable.js';
 import { type LoadKubeConfigOptions, loadKubeConfig, type ResolvedKubeConfig } from './config.js';
-import { InvalidInputError, KubeClientClosedError, KubeConnectionError } from './errors.js';
+import { InvalidInputError, KubeApiError, KubeClientClosedError, KubeConnectionError } from './errors.js';
 import { mapTransportError, readApiError } from './http-errors.js';
 import { type LogLine, type LogOptions, readLogBatches, readLogs } from './logs.js';
+import { manifestObjects } from './manifests.js';
 import { Recorder } from './recorder.js';
-import { apiVersionOf, findBuiltinResource, type ResourceType, resourcePath } from './resources.js';
+import { apiVersionOf, findBuiltinResource, groupOf, type ResourceType, resourcePath } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selector.js';
 import type { KubeList, KubeObject, WatchEvent } from './types.js';
 import { type WatchOptions, watchResource } from './watch.js';
@@ -38,6 +39,15 @@ export interface ListResult<T extends KubeObject> {
   items: T[];
   /** The collection's resourceVersion: a watch from here sees every later change. */
   resourceVersion: string;
+}
+
+export interface ApplyOptions extends RequestOptions {
+  /** Who owns the fields applied, as kubectl's `--field-manager` (`kubectl` uses `kubectl`). */
+  fieldManager: string;
+  /** Take over the fields other managers own, instead of failing with a 409 that names them. @default false */
+  force?: boolean;
+  /** Have the server check and compute the result, and change nothing (`dryRun=All`). @default false */
+  dryRun?: boolean;
 }
 
 export interface KubeClientOptions {
@@ -223,6 +233,60 @@ export class KubeClient {
       body: patch,
       contentType: 'application/merge-patch+json',
     });
+  }
+
+  /**
+   * Server-side apply, as `kubectl apply --server-side`: each object (YAML
+   * or JSON text with one or more documents, one object, or a list) is
+   * created, or updated with the fields it sets; the server keeps who owns
+   * which field, and a field another manager owns is a conflict (a 409
+   * naming the manager and the field) unless `force`. Returns the objects
+   * as the server stored them, in order.
+   * @throws {InvalidInputError} a manifest that cannot be parsed, or an object without kind, apiVersion or name
+   * @throws {KubeApiError} what the server refused; the message starts with the object (`Deployment shop/web: …`)
+   * @example
+   * const [web] = await client.apply(readFileSync('web.yaml', 'utf8'), { fieldManager: 'deploy-script' });
+   */
+  async apply(
+    manifests: string | KubeObject | readonly KubeObject[],
+    options: ApplyOptions,
+  ): Promise<KubeObject[]> {
+    const stored: KubeObject[] = [];
+    for (const [index, object] of manifestObjects(manifests).entries())
+      stored.push(await this.#applyOne(object, index, options));
+    return stored;
+  }
+
+  async #applyOne(object: KubeObject, index: number, options: ApplyOptions): Promise<KubeObject> {
+    const { kind, apiVersion } = object;
+    const name = object.metadata?.name;
+    if (!kind || !apiVersion || !name)
+      throw new InvalidInputError(
+        `apply: object ${index + 1} has no ${!kind ? 'kind' : !apiVersion ? 'apiVersion' : 'metadata.name'}`,
+        'apply',
+      );
+    const group = groupOf(object);
+    const type = {
+      ...(await this.resolveType(group ? `${kind}.${group}` : kind, options)),
+      version: apiVersion.split('/').at(-1) ?? '',
+    };
+    const namespace = this.#ns(type, object.metadata.namespace);
+    const what = `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+    try {
+      return await this.requestJson<KubeObject>('PATCH', resourcePath(type, { namespace, name }), {
+        signal: options.signal,
+        body: namespace ? { ...object, metadata: { ...object.metadata, namespace } } : object,
+        contentType: 'application/apply-patch+yaml',
+        query: {
+          fieldManager: options.fieldManager,
+          force: options.force ? 'true' : undefined,
+          dryRun: options.dryRun ? 'All' : undefined,
+        },
+      });
+    } catch (error) {
+      if (error instanceof KubeApiError) throw error.withContext(what);
+      throw error;
+    }
   }
 
   async delete(kind: KindLike, ref: ObjectRef, options: RequestOptions = {}): Promise<void> {

@@ -142,6 +142,18 @@ export class KubeApiError extends KubedogError {
     this.path = details.path;
     this.retryAfterSeconds = details.retryAfterSeconds ?? details.status.details?.retryAfterSeconds;
   }
+
+  /** The same error, its message starting with what it was about (`Deployment shop/web: …`). */
+  withContext(what: string): KubeApiError {
+    return new KubeApiError(`${what}: ${this.message}`, {
+      statusCode: this.statusCode,
+      status: this.status,
+      method: this.method,
+      path: this.path,
+      ...(this.retryAfterSeconds !== undefined ? { retryAfterSeconds: this.retryAfterSeconds } : {}),
+      cause: this,
+    });
+  }
 }
 
 /** A response body could not be decoded (malformed JSON line, oversized line). */

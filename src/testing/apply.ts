@@ -1,6 +1,6 @@
 import type { KubeClient } from '../kube/client.js';
+import { manifestObjects } from '../kube/manifests.js';
 import type { KubeObject } from '../kube/types.js';
-import { parseManifests } from '../track/manifests.js';
 
 /**
  * Applies manifests (YAML text, one object or several) the way `kubectl
@@ -11,14 +11,8 @@ export async function applyManifests(
   client: KubeClient,
   manifests: string | KubeObject | KubeObject[],
 ): Promise<KubeObject[]> {
-  const objects =
-    typeof manifests === 'string'
-      ? parseManifests(manifests, 'manifests')
-      : Array.isArray(manifests)
-        ? manifests
-        : [manifests];
   const stored: KubeObject[] = [];
-  for (const object of objects) {
+  for (const object of manifestObjects(manifests)) {
     const kind = object.kind ?? '';
     try {
       stored.push(await client.create(kind, object));

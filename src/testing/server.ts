@@ -7,6 +7,7 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { parse } from 'yaml';
 import { reasonFor } from '../kube/http-errors.js';
 import { apiVersionOf, BUILTIN_RESOURCES, type ResourceType } from '../kube/resources.js';
 import { parseFieldSelector, parseLabelSelector } from '../kube/selector.js';
@@ -14,6 +15,7 @@ import type { KubeObject } from '../kube/types.js';
 import { type FaultAction, Faults, type RequestKind } from './faults.js';
 import { serveLog, whenGone } from './log-server.js';
 import type { LogStore } from './log-store.js';
+import { conflictMessage, serverSideApply } from './server-side-apply.js';
 import { StatusError, statusError } from './status.js';
 import { type Change, matches, type ObjectStore, type Selection, typeKeyOf } from './store.js';
 import { toTable, wantsTable } from './table.js';
@@ -288,11 +290,15 @@ export class ApiServer {
       }
       case 'PATCH': {
         const contentType = req.headers['content-type'] ?? '';
+        if (/apply-patch\+yaml/.test(contentType) && name !== undefined && !subresource) {
+          await this.#apply(req, res, type, namespace, name, query);
+          return;
+        }
         if (!/merge-patch\+json|strategic-merge-patch\+json/.test(contentType)) {
           throw statusError(
             415,
             'UnsupportedMediaType',
-            `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json`,
+            `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml, application/merge-patch+json, application/strategic-merge-patch+json`,
           );
         }
         return sendJson(
@@ -309,6 +315,59 @@ export class ApiServer {
       default:
         throw statusError(405, 'MethodNotAllowed', `method ${method} is not allowed`);
     }
+  }
+
+  /** Server-side apply (`application/apply-patch+yaml`): creates or updates, owning fields per manager. */
+  async #apply(
+    req: IncomingMessage,
+    res: ServerResponse,
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    query: URLSearchParams,
+  ): Promise<void> {
+    const manager = query.get('fieldManager');
+    if (!manager)
+      throw statusError(
+        422,
+        'Invalid',
+        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+      );
+    const body = (await readYaml(req)) as KubeObject;
+    if (body?.metadata?.name !== name) {
+      throw statusError(
+        400,
+        'BadRequest',
+        `the name of the object (${body?.metadata?.name}) does not match the name on the URL (${name})`,
+      );
+    }
+    this.#checkNamespace(type, namespace, body);
+    const current = this.#store.get(type, namespace, name);
+    const result = serverSideApply(current, body, {
+      manager,
+      force: query.get('force') === 'true',
+      now: new Date(this.#now()),
+    });
+    if (!result.object) {
+      const causes = result.conflicts.map((c) => ({
+        reason: 'FieldManagerConflict',
+        message: `conflict with "${c.manager}"`,
+        field: c.field,
+      }));
+      throw statusError(409, 'Conflict', conflictMessage(result.conflicts), {
+        name,
+        kind: type.plural,
+        group: type.group,
+        causes,
+      });
+    }
+    const dryRun = query.get('dryRun') === 'All';
+    const stored = dryRun
+      ? result.object
+      : current
+        ? this.#store.update(type, result.object)
+        : this.#store.create(type, result.object);
+    sendJson(res, current ? 200 : 201, stored);
   }
 
   #route(pathname: string): Route | undefined {
@@ -767,6 +826,17 @@ function sendJson(res: ServerResponse, code: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** A request body in YAML (or JSON, which is YAML), as apply patches come. */
+async function readYaml(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    return parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw statusError(400, 'BadRequest', 'the request body is not valid YAML');
+  }
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

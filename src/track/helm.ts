@@ -1,8 +1,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { KubeClient } from '../kube/client.js';
 import { InvalidInputError } from '../kube/errors.js';
+import { parseManifests } from '../kube/manifests.js';
 import type { KubeObject } from '../kube/types.js';
-import { parseManifests } from './manifests.js';
 
 /** What kubedog reads of a Helm 3 release. */
 export interface HelmRelease {

@@ -12,9 +12,9 @@ import { kubeConfigFromString } from '../../src/kube/config.js';
 import { parseDuration, parseSince } from '../../src/kube/duration.js';
 import { isKubedogError } from '../../src/kube/errors.js';
 import { LineSplitter } from '../../src/kube/lines.js';
+import { parseManifests } from '../../src/kube/manifests.js';
 import { parseFieldSelector, parseLabelSelector } from '../../src/kube/selector.js';
 import { parseRules } from '../../src/status/rules.js';
-import { parseManifests } from '../../src/track/manifests.js';
 
 const RUNS = 300;
 

@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
-import { InvalidInputError } from '../kube/errors.js';
-import type { KubeObject } from '../kube/types.js';
+import { InvalidInputError } from './errors.js';
+import type { KubeObject } from './types.js';
 
 /**
  * Parses Kubernetes manifests: multi-document YAML or JSON, `List` kinds
@@ -54,4 +54,13 @@ function collect(value: unknown, where: string, into: KubeObject[]): void {
     throw new InvalidInputError(`invalid manifest ${where}: ${object.kind} has no metadata.name`, where);
   }
   into.push(object as KubeObject);
+}
+
+/** The objects of manifests given as text (parsed), one object, or a list of them. */
+export function manifestObjects(
+  manifests: string | KubeObject | readonly KubeObject[],
+  source = 'manifests',
+): KubeObject[] {
+  if (typeof manifests === 'string') return parseManifests(manifests, source);
+  return Array.isArray(manifests) ? [...manifests] : [manifests as KubeObject];
 }
