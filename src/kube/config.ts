@@ -88,7 +88,8 @@ export function kubeConfigFromString(
 
 export function loadKubeConfig(options: LoadKubeConfigOptions = {}): ResolvedKubeConfig {
   const env = options.env ?? process.env;
-  if (options.kubeconfig !== undefined) {
+  // An empty path is no path, as kubectl's --kubeconfig="" (not the current directory).
+  if (options.kubeconfig) {
     const path = resolve(options.kubeconfig);
     if (!existsSync(path))
       throw new KubeConfigError(`kubeconfig file ${path} does not exist (--kubeconfig)`, { file: path });

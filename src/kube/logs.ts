@@ -35,7 +35,7 @@ export interface LogOptions {
   tailLines?: number;
   /** The previous, terminated instance of the container. */
   previous?: boolean;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Reconnect pacing for followed streams. */
   retry?: RetryOptions;
   onNotice?: (notice: LogNotice) => void;

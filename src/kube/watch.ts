@@ -26,7 +26,7 @@ export interface WatchOptions {
   labelSelector?: string;
   /** @example 'metadata.name=web' */
   fieldSelector?: string;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Yield the objects that already exist as ADDED before the first change. @default true */
   initialEvents?: boolean;
   /**

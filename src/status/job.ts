@@ -52,7 +52,8 @@ export function job(object: KubeObject, context: VerdictContext): Verdict {
   if (target?.status === 'True') {
     return failed(
       target.reason ?? Reason.PodFailed,
-      `job "${jobName}" is failing: ${describeCondition(target)}`,
+      // The same words as the Failed condition that follows: one failure, one message.
+      `job "${jobName}" failed: ${describeCondition(target)}`,
       {
         hint: jobHint(target.reason),
         progress,

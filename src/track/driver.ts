@@ -26,7 +26,7 @@ export interface TrackOptions extends VerdictOptions {
    */
   until?: 'ready' | 'never';
   /** Ends the track at once: the iteration throws the signal's reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Milliseconds the track may take. Then it ends — with `failed`, reason
    * `Timeout`, saying what it was still waiting for, unless the resource is

@@ -108,14 +108,24 @@ export interface PodEvent extends Base {
   current: boolean;
 }
 
-/** A container of a pod is failing (once per pod, container, reason and restart count). */
+/**
+ * A container of a pod is failing, or the pod itself (unschedulable,
+ * evicted): said once per pod, container, reason and failure count.
+ */
 export interface PodErrorEvent extends Base {
   type: 'pod-error';
   pod: string;
   container?: string;
   reason: string;
   message: string;
+  /** How many times the container has been restarted (its `restartCount`; 0 for the pod itself). */
   restarts: number;
+  /**
+   * The failures this problem counts against `failuresAllowedPerReplica`:
+   * an image pull back-off counts 2 (a failed pull, then the back-off), a
+   * crash loop its restarts.
+   */
+  failures: number;
   hint?: string;
 }
 

@@ -89,6 +89,8 @@ describe('loadKubeConfig: where the configuration comes from', () => {
     mkdirSync(join(home, '.kube'));
     write(join(home, '.kube'), 'config', config('home'));
     assert.equal(loadKubeConfig({ env: {}, homeDir: home }).contextName, 'home');
+    // An empty --kubeconfig is none, as kubectl takes it (not the current directory).
+    assert.equal(loadKubeConfig({ kubeconfig: '', env: {}, homeDir: home }).contextName, 'home');
   });
 
   test('--context switches context, -n overrides the namespace', () => {

@@ -245,7 +245,8 @@ export class PodAnnouncer {
       ...(problem.container ? { container: problem.container } : {}),
       reason: problem.reason,
       message: problem.message,
-      restarts: problem.occurrences,
+      restarts: restartsOf(entry.pod, problem.container),
+      failures: problem.occurrences,
       ...(problem.hint ? { hint: problem.hint } : {}),
     });
   }
@@ -275,6 +276,12 @@ function sourcesOf(restarted: boolean, exited: boolean, restartable: boolean): (
   if (restarted && !exited) return ['previous', 'current'];
   if (exited && restartable) return restarted ? ['current', 'previous'] : ['previous', 'current'];
   return ['current'];
+}
+
+/** A container's restart count (0 for a problem of the pod itself). */
+function restartsOf(pod: KubeObject, container: string | undefined): number {
+  if (container === undefined) return 0;
+  return statusesOf(pod).find((status) => status.name === container)?.restartCount ?? 0;
 }
 
 function statusesOf(pod: KubeObject): ContainerStatus[] {

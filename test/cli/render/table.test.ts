@@ -31,6 +31,7 @@ describe('status table', () => {
       reason: 'Error',
       message: '',
       restarts: 1,
+      failures: 1,
     });
     rows.observe({
       type: 'pod-error',
@@ -41,6 +42,7 @@ describe('status table', () => {
       reason: 'Error',
       message: '',
       restarts: 2,
+      failures: 2,
     });
     rows.observe({
       type: 'pod-error',
@@ -51,6 +53,7 @@ describe('status table', () => {
       reason: 'Error',
       message: '',
       restarts: 1,
+      failures: 1,
     });
     assert.equal(
       rows.observe({

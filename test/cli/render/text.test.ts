@@ -74,6 +74,7 @@ describe('text rendering', () => {
         reason: 'CrashLoopBackOff',
         message: 'back-off 10s',
         restarts: 2,
+        failures: 2,
       }),
       ['err deploy/web ✗ pod web-x: CrashLoopBackOff: back-off 10s'],
     );
@@ -123,6 +124,7 @@ describe('text rendering', () => {
         reason: 'Error',
         message: 'container app terminated (exit code 1, Error)',
         restarts: 1,
+        failures: 1,
       }),
       ['err deploy/web ✗ pod web-x: container app terminated (exit code 1, Error)'],
     );

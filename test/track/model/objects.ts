@@ -247,7 +247,7 @@ function describeEvent(event: import('../../../src/track/events.js').TrackEvent)
     case 'pod':
       return `pod ${event.change} ${event.pod} ${event.phase}${event.current ? '' : ' (old)'}`;
     case 'pod-error':
-      return `pod-error ${event.pod} ${event.container ?? '-'} ${event.reason} ×${event.restarts}`;
+      return `pod-error ${event.pod} ${event.container ?? '-'} ${event.reason} ×${event.failures}`;
     default:
       return event.type;
   }
