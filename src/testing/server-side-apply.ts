@@ -88,7 +88,10 @@ export function toFieldsV1(paths: Path[]): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   for (const path of paths) {
     let node = root;
-    for (const key of path) node = (node[`f:${key}`] ??= {}) as Record<string, unknown>;
+    for (const key of path) {
+      node[`f:${key}`] ??= {};
+      node = node[`f:${key}`] as Record<string, unknown>;
+    }
   }
   return root;
 }

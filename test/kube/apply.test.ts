@@ -24,13 +24,15 @@ describe('server-side apply: KubeClient.apply on the simulated API server', () =
   test('creates, then updates what it applies; the manager owns its fields', async () => {
     await using cluster = await startFakeCluster({ controllers: false });
     const [created] = await cluster.client.apply(web(2), { fieldManager: 'deployer' });
-    assert.equal(created?.metadata.generation, 1);
-    assert.deepEqual(managers(created as KubeObject), ['deployer']);
+    assert.ok(created);
+    assert.equal(created.metadata.generation, 1);
+    assert.deepEqual(managers(created), ['deployer']);
     const [updated] = await cluster.client.apply(web(3), { fieldManager: 'deployer' });
-    assert.equal((updated?.spec as { replicas: number }).replicas, 3);
-    assert.equal(updated?.metadata.generation, 2);
+    assert.ok(updated);
+    assert.equal((updated.spec as { replicas: number }).replicas, 3);
+    assert.equal(updated.metadata.generation, 2);
     const owned = fromFieldsV1(
-      (updated?.metadata.managedFields as { fieldsV1: unknown }[] | undefined)?.[0]?.fieldsV1,
+      (updated.metadata.managedFields as { fieldsV1: unknown }[] | undefined)?.[0]?.fieldsV1,
     ).map((p) => p.join('.'));
     assert.ok(owned.includes('spec.replicas') && owned.includes('metadata.labels.app'), owned.join(', '));
   });
@@ -51,8 +53,9 @@ describe('server-side apply: KubeClient.apply on the simulated API server', () =
     const [shared] = await cluster.client.apply(web(2), { fieldManager: 'autoscaler' });
     assert.deepEqual(managers(shared as KubeObject).sort(), ['autoscaler', 'deployer']);
     const [forced] = await cluster.client.apply(web(5), { fieldManager: 'autoscaler', force: true });
-    assert.equal((forced?.spec as { replicas: number }).replicas, 5);
-    const deployer = (forced?.metadata.managedFields as { manager: string; fieldsV1: unknown }[]).find(
+    assert.ok(forced);
+    assert.equal((forced.spec as { replicas: number }).replicas, 5);
+    const deployer = (forced.metadata.managedFields as { manager: string; fieldsV1: unknown }[]).find(
       (m) => m.manager === 'deployer',
     );
     assert.ok(
