@@ -20,7 +20,7 @@ export interface LogOptions extends ContainerFilter {
 }
 
 /** How many last lines a failure report (and a crashed container's last words) holds. */
-export const LAST_LINES = 20;
+const LAST_LINES = 20;
 /** How recently a container must have started for `settle` to wait for its first lines. */
 const SETTLE_WINDOW_MS = 2000;
 /** How long a failure report may wait for last lines, all containers together. */

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../kube/types.js';
+import { containerStatuses } from './pods.js';
 
 /** One container instance to follow. */
 export interface ContainerTail {
@@ -27,13 +28,6 @@ export interface ContainerFilter {
   excludeContainers?: string[];
 }
 
-type ContainerStatus = {
-  name: string;
-  containerID?: string;
-  state?: { running?: unknown; terminated?: unknown };
-  lastState?: { terminated?: { containerID?: string } };
-};
-
 /**
  * Decides which container instances to follow, from pod statuses alone:
  * each instance once, as soon as it runs (init containers too); a restart
@@ -59,15 +53,9 @@ export class LogPlan {
    * old revision), only lines from then on and no previous instance.
    */
   update(pod: KubeObject, from?: Date): LogAction[] {
-    const status = pod.status as
-      | { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[] }
-      | undefined;
     const name = pod.metadata.name ?? '';
     const actions: LogAction[] = [];
-    for (const container of [
-      ...(status?.initContainerStatuses ?? []),
-      ...(status?.containerStatuses ?? []),
-    ]) {
+    for (const container of containerStatuses(pod)) {
       if (!this.wanted(container.name)) continue;
       const previous = container.lastState?.terminated?.containerID;
       if (!from && previous && this.#first(`${name}/${container.name}/${previous}`))

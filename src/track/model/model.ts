@@ -119,11 +119,6 @@ export class TrackModel {
     return this.#done;
   }
 
-  /** The last verdict, if the resource was seen. */
-  get verdict(): Verdict | undefined {
-    return this.#verdict;
-  }
-
   /** Milliseconds until the driver should tick next (time-based verdicts, the timeout, inactivity). */
   nextTick(now: Date): number {
     const at = Math.min(

@@ -6,7 +6,7 @@ import type { Problem, VerdictContext } from '../../status/types.js';
 import type { TrackEventInit } from '../events.js';
 import { ALL_PODS, controllerUid, type PodStrategy } from '../strategies/index.js';
 import type { LogAction, LogPlan } from './log-plan.js';
-import { PodBook, type PodClassifier, type PodEntry } from './pods.js';
+import { containerStatuses, PodBook, type PodClassifier, type PodEntry } from './pods.js';
 import { mayConcern, type RevisionTracker } from './revisions.js';
 
 /** What the pod announcer needs of its model. */
@@ -32,12 +32,6 @@ const containersOf = (pod: KubeObject) => {
     | { initContainers?: { name: string }[]; containers?: { name: string }[] }
     | undefined;
   return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.name);
-};
-
-type ContainerStatus = {
-  name: string;
-  restartCount?: number;
-  state?: { running?: unknown; terminated?: { exitCode?: number } };
 };
 
 /**
@@ -179,7 +173,7 @@ export class PodAnnouncer {
       const failing = new Set(entry.problems.map((p) => p.container).filter((c) => c !== undefined));
       const restartable =
         (entry.pod.spec as { restartPolicy?: string } | undefined)?.restartPolicy !== 'Never';
-      for (const status of statusesOf(entry.pod)) {
+      for (const status of containerStatuses(entry.pod)) {
         if (found.length >= max) return found;
         if (this.#logs && !this.#logs.wanted(status.name)) continue;
         const restarted = (status.restartCount ?? 0) > 0;
@@ -281,12 +275,5 @@ function sourcesOf(restarted: boolean, exited: boolean, restartable: boolean): (
 /** A container's restart count (0 for a problem of the pod itself). */
 function restartsOf(pod: KubeObject, container: string | undefined): number {
   if (container === undefined) return 0;
-  return statusesOf(pod).find((status) => status.name === container)?.restartCount ?? 0;
-}
-
-function statusesOf(pod: KubeObject): ContainerStatus[] {
-  const status = pod.status as
-    | { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[] }
-    | undefined;
-  return [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])];
+  return containerStatuses(pod).find((status) => status.name === container)?.restartCount ?? 0;
 }

@@ -22,6 +22,24 @@ export interface PodEntry {
   reported: Set<string>;
 }
 
+/** A container's status, as the tracker reads it. */
+export interface ContainerStatus {
+  name: string;
+  /** The runtime's container ID: a new one means the container was restarted. */
+  containerID?: string;
+  restartCount?: number;
+  state?: { running?: unknown; terminated?: { exitCode?: number } };
+  lastState?: { terminated?: { containerID?: string } };
+}
+
+/** A pod's container statuses, init containers first. */
+export function containerStatuses(pod: KubeObject): ContainerStatus[] {
+  const status = pod.status as
+    | { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[] }
+    | undefined;
+  return [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])];
+}
+
 /** How the tracker classifies a pod: whether it is the resource's, and whether it is current. */
 export type PodClassifier = (
   pod: KubeObject,
@@ -41,15 +59,9 @@ export class PodBook {
   readonly #byOwner = new Map<string, Set<PodEntry>>();
   readonly #byRevision = new Map<string, Set<PodEntry>>();
   readonly #identify: (pod: KubeObject) => { owner: string; revision: string };
-  #currentCount = 0;
 
   constructor(identify: (pod: KubeObject) => { owner: string; revision: string }) {
     this.#identify = identify;
-  }
-
-  /** Pods of the current revision. */
-  get currentCount(): number {
-    return this.#currentCount;
   }
 
   byName(name: string): PodEntry | undefined {
@@ -107,7 +119,6 @@ export class PodBook {
     this.#byName.delete(name);
     if (entry.uid) this.#byUid.delete(entry.uid);
     this.#unindex(entry);
-    if (entry.current) this.#currentCount--;
     return entry;
   }
 
@@ -143,11 +154,9 @@ export class PodBook {
   }
 
   #classify(entry: PodEntry, classify: PodClassifier): void {
-    const wasCurrent = entry.current;
     const standing = classify(entry.pod, entry.owner, entry.revision);
     entry.belongs = standing.belongs;
     entry.current = standing.belongs && standing.current;
-    this.#currentCount += Number(entry.current) - Number(wasCurrent);
   }
 
   #index(entry: PodEntry): void {

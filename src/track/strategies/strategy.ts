@@ -47,10 +47,6 @@ export function controllerUid(object: KubeObject): string | undefined {
   return object.metadata.ownerReferences?.find((r) => r.controller)?.uid;
 }
 
-/** Whether `object` is controlled by `owner`. */
-export const controlledBy = (object: KubeObject, owner: KubeObject): boolean =>
-  owner.metadata.uid !== undefined && controllerUid(object) === owner.metadata.uid;
-
 /** The label controllers put on the pods of one revision (StatefulSet, DaemonSet). */
 export const REVISION_LABEL = 'controller-revision-hash';
 
