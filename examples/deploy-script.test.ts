@@ -25,22 +25,25 @@ spec:
     spec: {containers: [{name: app, image: "${image}"}]}
 `;
 
-test('a good image is deployed', async () => {
-  await using cluster = await startFakeCluster();
+test('a good image is deployed', async (t) => {
+  const cluster = await startFakeCluster();
+  t.after(() => cluster.close());
   cluster.pod('web-*').container('app').becomesReadyAfter('300ms');
   await cluster.apply(manifest('registry.local/web:v1'));
   assert.equal(await waitForRollout(cluster.client, 'web'), 'deployed');
 });
 
-test('a missing image is rolled back within seconds', async () => {
-  await using cluster = await startFakeCluster();
+test('a missing image is rolled back within seconds', async (t) => {
+  const cluster = await startFakeCluster();
+  t.after(() => cluster.close());
   cluster.pod('web-*').container('app').failsToPull();
   await cluster.apply(manifest('registry.local/web:typo'));
   assert.equal(await waitForRollout(cluster.client, 'web'), 'rollback: ImagePullBackOff');
 });
 
-test('a crash loop recorded earlier (the fixture library) is rolled back', async () => {
+test('a crash loop recorded earlier (the fixture library) is rolled back', async (t) => {
   // Ten times the recorded pace; replay.options carries the replay's clock (and the recorded options).
-  await using replay = await replayScenario('deployment-crash-loop', { speed: 10 });
+  const replay = await replayScenario('deployment-crash-loop', { speed: 10 });
+  t.after(() => replay.close());
   assert.equal(await waitForRollout(replay.client, 'web', replay.options), 'rollback: Restarted');
 });

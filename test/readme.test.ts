@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { computeVerdict } from '../src/status/index.js';
@@ -8,10 +9,10 @@ import { deployment, runCli } from './cli/helpers.js';
 
 const readme = readFileSync('README.md', 'utf8');
 
-/** The fenced block of `lang` that follows `marker` in the README. */
-function blockAfter(marker: string, lang: string): string {
-  const at = readme.indexOf(marker);
-  assert.ok(at !== -1, `README lacks "${marker}"`);
+/** The fenced block of `lang` that follows `marker` (itself after `after`, when given) in the README. */
+function blockAfter(marker: string, lang: string, after = ''): string {
+  const at = readme.indexOf(marker, readme.indexOf(after));
+  assert.ok(at !== -1 && readme.includes(after), `README lacks "${marker}"`);
   const start = readme.indexOf(`\`\`\`${lang}\n`, at);
   const end = readme.indexOf('\n```', start + lang.length + 4);
   return readme.slice(start + lang.length + 4, end);
@@ -42,7 +43,10 @@ describe('README', () => {
       blockAfter('This example runs as it is (`examples/watch-and-logs.ts`', 'ts'),
       readFileSync('examples/watch-and-logs.ts', 'utf8').trimEnd(),
     );
-    assert.equal(runExample('examples/watch-and-logs.ts'), blockAfter('Output:', 'text'));
+    assert.equal(
+      runExample('examples/watch-and-logs.ts'),
+      blockAfter('Output:', 'text', 'examples/watch-and-logs.ts'),
+    );
   });
 
   test('the tracking example is the file examples/track-deployment.ts, and its output is what it prints', () => {
@@ -54,6 +58,38 @@ describe('README', () => {
       runExample('examples/track-deployment.ts'),
       blockAfter('Output, within about a second:', 'text'),
     );
+  });
+
+  test('the embedding example is the file examples/progress.ts, and its output is what it prints', () => {
+    assert.equal(
+      blockAfter('(`examples/progress.ts`)', 'ts'),
+      readFileSync('examples/progress.ts', 'utf8').trimEnd(),
+    );
+    assert.equal(runExample('examples/progress.ts'), blockAfter('Output:', 'text', 'examples/progress.ts'));
+  });
+
+  test('the deploy script is examples/deploy.mjs, runs on plain Node, and prints what the README shows', async () => {
+    assert.equal(
+      blockAfter('### A deploy script', 'js'),
+      readFileSync('examples/deploy.mjs', 'utf8').trimEnd(),
+    );
+    const transcript = blockAfter('### A deploy script', 'text').split('\n');
+    const [good, bad] = [transcript.slice(1, 5), transcript.slice(6)];
+    assert.deepEqual(await runDeployScript(false), good);
+    assert.deepEqual((await runDeployScript(true)).sort(), [...bad].sort());
+  });
+
+  test('the first example of the README prints what the README shows', async () => {
+    const snippet = blockAfter('# kubedog', 'js');
+    await using cluster = await startFakeCluster();
+    cluster.pod('web-*').container('app').failsToPull();
+    const web = deployment('web', { replicas: 2 });
+    const spec = web.spec as { template: { spec: { containers: { image: string }[] } } };
+    for (const container of spec.template.spec.containers) container.image = 'registry.local/web:v2';
+    await cluster.apply(web);
+    const run = await runPlainNode(snippet, [], cluster.kubeconfigPath);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr.trimEnd(), blockAfter('# kubedog', 'text'));
   });
 
   test('the deployment-script testing example is examples/deploy-script.test.ts, and its tests pass', () => {
@@ -191,3 +227,44 @@ describe('README', () => {
     for (const line of stable) assert.ok(actual.has(line), `the CLI no longer prints: ${line}`);
   });
 });
+
+/** Runs JavaScript as a user's plain `.mjs` file on Node (no tsx), its `kubedog` imports pointing at dist/. */
+async function runPlainNode(
+  code: string,
+  args: string[],
+  kubeconfig: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const file = `examples/.readme-${Math.random().toString(36).slice(2)}.mjs`;
+  writeFileSync(file, code.replace("from 'kubedog'", "from '../dist/index.js'"));
+  try {
+    const child = spawn(process.execPath, [file, ...args], {
+      env: { ...process.env, KUBECONFIG: kubeconfig },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const [exitCode] = await once(child, 'close');
+    return { code: exitCode as number | null, stdout, stderr };
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/** `node deploy.mjs app.yaml; echo "exit code $?"` against a simulated cluster, as the README shows it. */
+async function runDeployScript(missingImage: boolean): Promise<string[]> {
+  await using cluster = await startFakeCluster();
+  // The migration takes longer than the image pull takes to fail, so the failure ends the track first.
+  cluster
+    .pod('migrate-*')
+    .container('migrate')
+    .exits(0, { after: missingImage ? '10s' : '500ms' });
+  if (missingImage) cluster.pod('web-*').container('app').failsToPull();
+  const run = await runPlainNode(
+    readFileSync('examples/deploy.mjs', 'utf8'),
+    ['examples/app.yaml'],
+    cluster.kubeconfigPath,
+  );
+  assert.equal(run.stderr, '');
+  return [...run.stdout.trimEnd().split('\n'), `exit code ${run.code}`];
+}

@@ -16,6 +16,7 @@ export const OPTIONS = {
   timeout: { type: 'string' },
   'logs-since': { type: 'string' },
   'no-logs': { type: 'boolean' },
+  'raw-logs': { type: 'boolean' },
   container: { type: 'string', short: 'c', multiple: true },
   'exclude-container': { type: 'string', multiple: true },
   output: { type: 'string', short: 'o' },
@@ -99,6 +100,8 @@ export interface TrackArgs {
   timeout?: number;
   logsSince?: number | Date;
   logs: boolean;
+  /** Log lines as the containers wrote them, escape sequences included (their colours). */
+  rawLogs: boolean;
   containers: string[];
   excludeContainers: string[];
   output: 'text' | 'json';
@@ -158,6 +161,7 @@ export function trackArgs(mode: 'rollout' | 'follow', values: ParsedValues, word
     all: values.all ?? false,
     allNamespaces: values['all-namespaces'] ?? false,
     logs: !values['no-logs'],
+    rawLogs: values['raw-logs'] === true,
     containers: values.container ?? [],
     excludeContainers: values['exclude-container'] ?? [],
     output,

@@ -33,6 +33,8 @@ Output:
       --status-every DUR   print the status table every DUR when stderr is not a
                            terminal (on a terminal it stays pinned below the output)
       --no-logs            do not follow pod logs
+      --raw-logs           log lines as written, escape sequences and all (by
+                           default control characters are shown escaped: \x1b)
   -c, --container NAME     follow only this container's logs; repeatable
       --exclude-container NAME
                            do not follow this container's logs; repeatable

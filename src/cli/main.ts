@@ -4,6 +4,7 @@ import { isKubedogError } from '../kube/errors.js';
 import { type ParsedValues, parseCommandLine, trackArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { COMPLETION_HELP, DEMO_HELP, FOLLOW_HELP, MAIN_HELP, ROLLOUT_HELP } from './help.js';
+import { terminalSafe } from './render/safe.js';
 
 const HELPS: Record<string, string> = {
   rollout: ROLLOUT_HELP,
@@ -100,12 +101,13 @@ export async function main(argv: string[]): Promise<number> {
     return await run(argv);
   } catch (error) {
     if (error instanceof UsageError || (isKubedogError(error) && error.code === 'KUBEDOG_INVALID_INPUT')) {
-      const message = error.message.startsWith('kubedog') ? error.message : `kubedog: ${error.message}`;
+      const text = terminalSafe(error.message);
+      const message = text.startsWith('kubedog') ? text : `kubedog: ${text}`;
       process.stderr.write(`${message}\nRun 'kubedog help' for usage.\n`);
       return EXIT.usage;
     }
     if (isKubedogError(error)) {
-      process.stderr.write(`kubedog: ${error.message}\n`);
+      process.stderr.write(`kubedog: ${terminalSafe(error.message)}\n`);
       return EXIT.api;
     }
     throw error;

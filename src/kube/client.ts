@@ -2,7 +2,13 @@ import { Agent, type Dispatcher, ProxyAgent } from 'undici';
 import { Authenticator, type Credentials } from './auth.js';
 import { abortable, cancellable } from './cancellable.js';
 import { type LoadKubeConfigOptions, loadKubeConfig, type ResolvedKubeConfig } from './config.js';
-import { InvalidInputError, KubeApiError, KubeClientClosedError, KubeConnectionError } from './errors.js';
+import {
+  InvalidInputError,
+  KubeApiError,
+  KubeClientClosedError,
+  KubeConnectionError,
+  KubeDecodeError,
+} from './errors.js';
 import { mapTransportError, readApiError } from './http-errors.js';
 import { type LogLine, type LogOptions, readLogBatches, readLogs } from './logs.js';
 import { manifestObjects } from './manifests.js';
@@ -14,6 +20,18 @@ import { type WatchOptions, watchResource } from './watch.js';
 
 /** How long API discovery may take before it fails (its documents are small). */
 const DISCOVERY_TIMEOUT_MS = 30_000;
+/**
+ * How long a request that is not a stream (get, a list page, a write) may
+ * take from start to its last byte. A page of 500 objects takes well under
+ * a second; a server that trickles its answer or never sends one is cut.
+ */
+const ANSWER_TIMEOUT_MS = 60_000;
+/**
+ * The largest answer read into memory. A list page of 500 objects is a few
+ * MB; a page of big objects (up to 1.5 MB each) that is larger is asked for
+ * again in smaller pages.
+ */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /** A kind by any kubectl spelling (`deploy`, `Deployment`, `deployments.apps`) or a full type. */
 export type KindLike = string | ResourceType;
@@ -41,6 +59,7 @@ export interface ListResult<T extends KubeObject> {
   resourceVersion: string;
 }
 
+/** Options of {@link KubeClient.apply}. */
 export interface ApplyOptions extends RequestOptions {
   /** Who owns the fields applied, as kubectl's `--field-manager` (`kubectl` uses `kubectl`). */
   fieldManager: string;
@@ -50,6 +69,7 @@ export interface ApplyOptions extends RequestOptions {
   dryRun?: boolean;
 }
 
+/** Options of a {@link KubeClient} besides its configuration (all optional). */
 export interface KubeClientOptions {
   /**
    * Negotiate HTTP/2 with servers that offer it. Off by default: with HTTP/1.1
@@ -64,7 +84,14 @@ export interface KubeClientOptions {
    * Record every HTTP exchange to this file (NDJSON, mode 0600) for
    * `replayFixture` from `kubedog/testing`. No request header, request body
    * or Secret data is written. The file is complete after {@link KubeClient.close}.
-   * @example new KubeClient(config, { record: 'rollout.ndjson' })
+   * @example
+   * import { tmpdir } from 'node:os';
+   * import { join } from 'node:path';
+   * import { KubeClient, loadKubeConfig } from 'kubedog';
+   *
+   * const recorded = new KubeClient(loadKubeConfig(), { record: join(tmpdir(), 'rollout.ndjson') });
+   * await recorded.list('pods');
+   * await recorded.close(); // the recording is complete
    */
   record?: string;
   /**
@@ -88,14 +115,33 @@ interface SendOptions extends RequestOptions {
 }
 
 /**
- * A small Kubernetes REST client: get/list/create/update/patch/delete as
- * promises, `watch` and `logs` as async iterables. One undici dispatcher per
- * client (keep-alive connection pool); every call takes an AbortSignal, and
- * aborting closes the socket of that call at once.
+ * A small Kubernetes REST client: get/list/create/replace/patch/apply/delete
+ * as promises, `watch` and `logs` as async iterables. One undici dispatcher
+ * per client (keep-alive connection pool); every call takes an AbortSignal,
+ * and aborting closes the socket of that call at once. Kinds are given in
+ * any kubectl spelling (`deploy`, `Deployment`, `deployments.apps`); the
+ * namespace is the client's (the context's, or `-n`) unless given. Close it
+ * when done: open connections keep a process alive.
+ * @throws {KubeConnectionError} from any call: the server cannot be reached
+ * @throws {KubeTlsError} from any call: the server's certificate is not trusted
+ * @throws {KubeAuthError} from any call: credentials cannot be obtained (an exec plugin failed)
+ * @throws {KubeApiError} from any call: the server's error answer (403, 404, 409, …)
+ * @example
+ * import { KubeClient } from 'kubedog';
+ *
+ * const kube = KubeClient.fromKubeConfig(); // KUBECONFIG, ~/.kube/config or in-cluster
+ * try {
+ *   const { items } = await kube.list('deploy', { labelSelector: 'app=web' });
+ *   console.log(items.map((d) => d.metadata.name));
+ *   // prints: [ 'web' ]
+ * } finally {
+ *   await kube.close();
+ * }
  */
 export class KubeClient {
+  /** The configuration it was made with. */
   readonly config: ResolvedKubeConfig;
-  /** The namespace of the context (or `-n`). */
+  /** The namespace calls use when they name none: the context's (or `-n`). */
   readonly namespace: string;
   readonly #auth: Authenticator;
   readonly #origin: string;
@@ -121,19 +167,38 @@ export class KubeClient {
     this.#debug?.(`client for ${config.cluster.server} (${config.source}), auth: ${this.#auth.describe()}`);
   }
 
-  /** Loads the kubeconfig the way kubectl does and returns a client for it. */
+  /**
+   * Loads the kubeconfig the way kubectl does ({@link loadKubeConfig}) and
+   * returns a client for it.
+   * @throws {KubeConfigError} no usable configuration; the message names the file and field
+   * @example
+   * import { KubeClient } from 'kubedog';
+   *
+   * const kube = KubeClient.fromKubeConfig({ context: 'fake', namespace: 'default' });
+   * console.log(kube.namespace);
+   * // prints: default
+   * await kube.close();
+   */
   static fromKubeConfig(options: LoadKubeConfigOptions & KubeClientOptions = {}): KubeClient {
     return new KubeClient(loadKubeConfig(options), options);
   }
 
-  /** The server URL, for messages. */
+  /** The server URL. */
   get server(): string {
     return this.config.cluster.server;
   }
 
   // -- typed resource operations ------------------------------------------------
 
-  /** Resolves a kind spelling to its REST type, through API discovery when it is not built in. */
+  /**
+   * Resolves a kind spelling to its REST type, through API discovery when
+   * it is not built in.
+   * @throws {InvalidInputError} the server serves no such kind
+   * @example
+   * const type = await client.resolveType('sts');
+   * console.log(`${type.group}/${type.version} ${type.plural}`);
+   * // prints: apps/v1 statefulsets
+   */
   async resolveType(kind: KindLike, options: RequestOptions = {}): Promise<ResourceType> {
     if (typeof kind !== 'string') return kind;
     const builtin = findBuiltinResource(kind);
@@ -148,6 +213,10 @@ export class KubeClient {
    * and shared: a caller's abort ends its own wait, not the fetch the other
    * callers wait for (which has a deadline of its own). A failed fetch is
    * tried again by the next caller.
+   * @example
+   * const types = await client.discover();
+   * console.log(types.some((type) => type.kind === 'Ingress'));
+   * // prints: true
    */
   discover(options: RequestOptions = {}): Promise<ResourceType[]> {
     if (!this.#discovery) {
@@ -164,6 +233,13 @@ export class KubeClient {
     return abortable(this.#discovery, options.signal);
   }
 
+  /**
+   * Reads one object.
+   * @example
+   * const web = await client.get('Deployment', { name: 'web', namespace: 'default' });
+   * console.log(web.metadata.generation);
+   * // prints: 1
+   */
   async get<T extends KubeObject = KubeObject>(
     kind: KindLike,
     ref: ObjectRef,
@@ -172,7 +248,16 @@ export class KubeClient {
     return this.requestJson<T>('GET', await this.#objectPath(kind, ref, options), options);
   }
 
-  /** Lists every object, following `continue` tokens page by page. */
+  /**
+   * Lists every object (`namespace: ''`: in all namespaces), following
+   * `continue` tokens page by page (`pageSize`, default 500). Selectors are
+   * checked before anything is sent.
+   * @throws {InvalidInputError} a malformed label or field selector
+   * @example
+   * const { items, resourceVersion } = await client.list('pods', { labelSelector: 'app=web' });
+   * console.log(`${items.length} pods at resourceVersion ${resourceVersion !== ''}`);
+   * // prints: 2 pods at resourceVersion true
+   */
   async list<T extends KubeObject = KubeObject>(
     kind: KindLike,
     options: ListOptions = {},
@@ -181,13 +266,24 @@ export class KubeClient {
     const path = resourcePath(type, { namespace: this.#listNs(type, options.namespace) });
     const query = this.#selectorQuery(options);
     const items: T[] = [];
+    const tokens = new Set<string>();
     let token: string | undefined;
     let resourceVersion = '';
-    do {
-      const page: KubeList<T> = await this.requestJson<KubeList<T>>('GET', path, {
-        signal: options.signal,
-        query: { ...query, limit: options.pageSize ?? 500, continue: token },
-      });
+    let limit = options.pageSize ?? 500;
+    for (;;) {
+      let page: KubeList<T>;
+      try {
+        const query_ = { ...query, limit, continue: token };
+        page = checkedList<T>(
+          await this.requestJson('GET', path, { signal: options.signal, query: query_ }),
+          path,
+        );
+      } catch (error) {
+        // Big objects (up to 1.5 MB each) can make a page too large to hold: ask for fewer at a time.
+        if (!(error instanceof AnswerTooLargeError) || limit === 1) throw error;
+        limit = Math.max(1, Math.floor(limit / 10));
+        continue;
+      }
       // A real API server leaves kind and apiVersion out of list items; put them back, as client-go does.
       const apiVersion = apiVersionOf(type);
       for (const item of page.items ?? []) {
@@ -197,10 +293,29 @@ export class KubeClient {
       }
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
       token = page.metadata?.continue || undefined;
-    } while (token);
-    return { items, resourceVersion };
+      if (token === undefined) return { items, resourceVersion };
+      if (tokens.has(token))
+        throw new KubeDecodeError(
+          `GET ${path}: the server sent the same continue token twice after ${items.length} objects; the list would never end`,
+        );
+      tokens.add(token);
+    }
   }
 
+  /**
+   * Creates an object (POST); its namespace is the object's, or the client's.
+   * @throws {KubeApiError} 409 AlreadyExists, 422 Invalid, …
+   * @example
+   * const created = await client.create('ConfigMap', {
+   *   apiVersion: 'v1',
+   *   kind: 'ConfigMap',
+   *   metadata: { name: 'release-notes' },
+   *   data: { version: 'v2' },
+   * });
+   * console.log(created.metadata.uid !== undefined);
+   * // prints: true
+   * await client.delete('ConfigMap', { name: 'release-notes' });
+   */
   async create<T extends KubeObject = KubeObject>(
     kind: KindLike,
     object: T,
@@ -210,7 +325,17 @@ export class KubeClient {
     return this.requestJson<T>('POST', path, { ...options, body: object });
   }
 
-  /** Replaces an object (PUT); `subresource: 'status'` writes the status. */
+  /**
+   * Replaces an object (PUT); `subresource: 'status'` writes the status.
+   * The object's `metadata.resourceVersion`, when set, makes a concurrent
+   * change a 409 Conflict.
+   * @example
+   * const web = await client.get('Service', { name: 'web' });
+   * web.metadata.annotations = { ...web.metadata.annotations, owner: 'team-shop' };
+   * const replaced = await client.replace('Service', web);
+   * console.log(replaced.metadata.annotations?.owner);
+   * // prints: team-shop
+   */
   async replace<T extends KubeObject = KubeObject>(
     kind: KindLike,
     object: T,
@@ -221,7 +346,14 @@ export class KubeClient {
     return this.requestJson<T>('PUT', path, { signal: options.signal, body: object });
   }
 
-  /** JSON merge patch (RFC 7386). */
+  /**
+   * Changes an object with a JSON merge patch (RFC 7386): the fields given
+   * are set, `null` removes one.
+   * @example
+   * const patched = await client.patch('Deployment', { name: 'web' }, { metadata: { labels: { tier: 'front' } } });
+   * console.log(patched.metadata.labels);
+   * // prints: tier: 'front'
+   */
   async patch<T extends KubeObject = KubeObject>(
     kind: KindLike,
     ref: ObjectRef,
@@ -245,7 +377,22 @@ export class KubeClient {
    * @throws {InvalidInputError} a manifest that cannot be parsed, or an object without kind, apiVersion or name
    * @throws {KubeApiError} what the server refused; the message starts with the object (`Deployment shop/web: …`)
    * @example
-   * const [web] = await client.apply(readFileSync('web.yaml', 'utf8'), { fieldManager: 'deploy-script' });
+   * import { trackDeployment } from 'kubedog';
+   *
+   * const manifest = `
+   * apiVersion: apps/v1
+   * kind: Deployment
+   * metadata: {name: api}
+   * spec:
+   *   selector: {matchLabels: {app: api}}
+   *   template:
+   *     metadata: {labels: {app: api}}
+   *     spec: {containers: [{name: app, image: registry.local/api:v1}]}
+   * `;
+   * const [api] = await client.apply(manifest, { fieldManager: 'deploy-script' });
+   * for await (const event of trackDeployment(client, { name: api.metadata.name }, { timeout: 300_000 }))
+   *   if (event.type === 'ready' || event.type === 'failed') console.log(event.type);
+   * // prints: ready
    */
   async apply(
     manifests: string | KubeObject | readonly KubeObject[],
@@ -289,6 +436,14 @@ export class KubeClient {
     }
   }
 
+  /**
+   * Deletes an object (the server's default propagation: a Deployment's
+   * ReplicaSets and pods go in the background).
+   * @throws {KubeApiError} 404 when it does not exist
+   * @example
+   * await client.create('ConfigMap', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'scratch' } });
+   * await client.delete('ConfigMap', { name: 'scratch' });
+   */
   async delete(kind: KindLike, ref: ObjectRef, options: RequestOptions = {}): Promise<void> {
     await this.requestJson('DELETE', await this.#objectPath(kind, ref, options), options);
   }
@@ -308,8 +463,19 @@ export class KubeClient {
   }
 
   /**
-   * Watches a collection: first the objects that exist (as ADDED), then every
-   * change, exactly once, across reconnects and `410 Gone`. See {@link WatchOptions}.
+   * Watches a collection: first the objects that exist (as ADDED; not with
+   * `initialEvents: false`), then every change, exactly once, across
+   * reconnects and `410 Gone`; `onNotice` hears of reconnects. A slow
+   * consumer pauses the connection. `break` or an abort closes it at once.
+   * See {@link WatchOptions}.
+   * @throws {InvalidInputError} a malformed selector
+   * @throws {KubeApiError} a 403, or failures in a row for `retry.giveUpAfterMs` (2 minutes)
+   * @example
+   * for await (const { type, object } of client.watch('pods', { labelSelector: 'app=web' })) {
+   *   console.log(`${type} ${object.metadata.name?.replace(/-[\w]+-[\w]+$/, '-…')}`);
+   *   break; // closes the watch
+   * }
+   * // prints: ADDED web-…
    */
   watch<T extends KubeObject = KubeObject>(
     kind: KindLike,
@@ -318,17 +484,42 @@ export class KubeClient {
     return cancellable((signal) => watchResource<T>(this, kind, { ...options, signal }), options.signal);
   }
 
-  /** Reads (and with `follow`, follows) the log of one container, line by line. */
+  /**
+   * Reads (and with `follow`, follows) the log of one container, line by
+   * line, each with the runtime's timestamp. A followed stream that breaks
+   * is resumed without losing or repeating a line, and ends when the
+   * container stops.
+   * @example
+   * for await (const line of client.logs({ name: 'web-0' }, { container: 'app', tailLines: 10 }))
+   *   console.log(line.text);
+   * // prints: listening on :8080
+   */
   logs(pod: ObjectRef, options: LogOptions = {}): AsyncGenerator<LogLine> {
     return cancellable((signal) => readLogs(this, pod, { ...options, signal }), options.signal);
   }
 
-  /** {@link KubeClient.logs}, the lines that arrived together as one array (for fast logs). */
+  /**
+   * {@link KubeClient.logs}, the lines that arrived together as one array
+   * (for fast logs: one iteration per network chunk, not per line).
+   * @example
+   * for await (const batch of client.logBatches({ name: 'web-0' }, { container: 'app' }))
+   *   console.log(`${batch.length} lines`);
+   */
   logBatches(pod: ObjectRef, options: LogOptions = {}): AsyncGenerator<LogLine[]> {
     return cancellable((signal) => readLogBatches(this, pod, { ...options, signal }), options.signal);
   }
 
-  /** Closes every connection of this client. */
+  /**
+   * Closes every connection of this client (and completes a recording);
+   * later calls throw {@link KubeClientClosedError}.
+   * @example
+   * import { KubeClient } from 'kubedog';
+   *
+   * const kube = KubeClient.fromKubeConfig();
+   * await kube.close();
+   * await kube.get('pods', { name: 'web-0' }).catch((error) => console.log(error.code));
+   * // prints: KUBEDOG_CLIENT_CLOSED
+   */
   async close(): Promise<void> {
     this.#closed = true;
     const dispatcher = this.#dispatcher;
@@ -339,15 +530,25 @@ export class KubeClient {
 
   // -- HTTP ------------------------------------------------------------------------
 
-  /** Sends a request and parses a JSON answer; non-2xx answers throw {@link KubeApiError}. */
+  /** @internal Sends a request and parses a JSON answer; non-2xx answers throw {@link KubeApiError}. */
   async requestJson<T>(method: string, path: string, options: SendOptions = {}): Promise<T> {
-    const response = await this.request(method, path, options);
-    const text = await response.body.text();
-    return (text === '' ? {} : JSON.parse(text)) as T;
+    const deadline = AbortSignal.timeout(ANSWER_TIMEOUT_MS);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const what = `${method} ${path}`;
+    try {
+      const response = await this.request(method, path, { ...options, signal });
+      return parseAnswer(await readAnswer(response.body, what), what) as T;
+    } catch (error) {
+      if (!deadline.aborted || options.signal?.aborted) throw error;
+      throw new KubeConnectionError(
+        `${what}: ${this.server} sent no complete answer within ${ANSWER_TIMEOUT_MS / 1000}s`,
+        { server: this.server, cause: error },
+      );
+    }
   }
 
   /**
-   * Sends a request and returns the open response for streaming; the caller
+   * @internal Sends a request and returns the open response for streaming; the caller
    * must consume or destroy `body`. Non-2xx answers throw; a 401 is retried
    * once with fresh credentials when the auth method can refresh them.
    */
@@ -501,4 +702,51 @@ function queryString(query: SendOptions['query']): string {
   for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
+}
+
+/** An answer larger than {@link MAX_ANSWER_BYTES}: a list asks for smaller pages. */
+class AnswerTooLargeError extends KubeDecodeError {}
+
+/** A non-streaming answer, read whole but never more than {@link MAX_ANSWER_BYTES}. */
+async function readAnswer(body: Dispatcher.ResponseData['body'], what: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_ANSWER_BYTES) {
+      body.destroy();
+      throw new AnswerTooLargeError(
+        `${what}: the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`,
+      );
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseAnswer(text: string, what: string): unknown {
+  if (text === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const start = text.slice(0, 40).replace(/[^\x20-\x7e]/g, '?');
+    throw new KubeDecodeError(`${what}: the answer is not JSON (it starts with "${start}")`, {
+      cause: error,
+    });
+  }
+}
+
+/** A list page as the API defines it, or a {@link KubeDecodeError} that says what is wrong with it. */
+function checkedList<T extends KubeObject>(page: unknown, path: string): KubeList<T> {
+  const fail = (what: string) => new KubeDecodeError(`GET ${path}: not a list: ${what}`);
+  if (typeof page !== 'object' || page === null || Array.isArray(page))
+    throw fail('the answer is not an object');
+  const { items } = page as { items?: unknown };
+  if (items !== undefined && items !== null && !Array.isArray(items)) throw fail('"items" is not an array');
+  for (const [index, item] of ((items as unknown[] | null) ?? []).entries()) {
+    const metadata = (item as { metadata?: unknown } | null)?.metadata;
+    if (typeof item !== 'object' || item === null || typeof metadata !== 'object' || metadata === null)
+      throw fail(`item ${index + 1} is not an object with metadata`);
+  }
+  return page as KubeList<T>;
 }

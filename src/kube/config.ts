@@ -49,15 +49,21 @@ export interface UserConfig {
   impersonate?: { user: string; groups: string[] };
 }
 
+/** A kubeconfig context resolved to what a client needs: where, who, which namespace. */
 export interface ResolvedKubeConfig {
   /** Where the configuration came from: file paths joined with `:`, or `in-cluster`. */
   source: string;
+  /** The context used (`in-cluster` in a pod). */
   contextName: string;
+  /** The context's cluster entry. */
   clusterName: string;
+  /** The context's user entry. */
   userName: string;
   /** The namespace of the context, or `default`. */
   namespace: string;
+  /** Server URL, CA, TLS server name, proxy. */
   cluster: ClusterConfig;
+  /** Credentials: token, certificate, basic auth, exec plugin, impersonation. */
   user: UserConfig;
 }
 
@@ -76,16 +82,54 @@ export interface LoadKubeConfigOptions {
   serviceAccountDir?: string;
 }
 
-/** Loads kubeconfig text given directly (for tests and the simulated cluster). */
+/**
+ * Loads kubeconfig text given directly (a secret of a CI system, a
+ * simulated cluster's): its `current-context`, or `options.context`.
+ * `source` names it in errors. File paths in it are relative to the current
+ * directory.
+ * @throws {KubeConfigError} malformed YAML, a missing context, cluster or user, unreadable credentials
+ * @example
+ * import { KubeClient, kubeConfigFromString } from 'kubedog';
+ *
+ * const config = kubeConfigFromString(`
+ * apiVersion: v1
+ * kind: Config
+ * clusters: [{name: ci, cluster: {server: "https://10.0.0.1:6443", insecure-skip-tls-verify: true}}]
+ * users: [{name: deployer, user: {token: "s3cr3t"}}]
+ * contexts: [{name: ci, context: {cluster: ci, user: deployer, namespace: shop}}]
+ * current-context: ci
+ * `);
+ * const ci = new KubeClient(config);
+ * console.log(`${ci.server} ${ci.namespace}`);
+ * // prints: https://10.0.0.1:6443 shop
+ * await ci.close();
+ */
 export function kubeConfigFromString(
   text: string,
   options: { context?: string; namespace?: string; source?: string } = {},
-) {
+): ResolvedKubeConfig {
   const source = options.source ?? '<inline kubeconfig>';
   const file = parseFile(text, source, process.cwd());
   return resolveContext([file], source, options);
 }
 
+/**
+ * Loads the configuration as kubectl does: `options.kubeconfig` (exactly that
+ * file), else the files of `KUBECONFIG` merged (the first to define a name
+ * wins), else `~/.kube/config`, else the pod's service account; then the
+ * context (`options.context` or `current-context`) and its namespace
+ * (`options.namespace` overrides it). {@link KubeClient.fromKubeConfig} does
+ * this and makes the client.
+ * @throws {KubeConfigError} no configuration, a malformed file, a missing context, cluster or user, unreadable credentials — the message names the file and field
+ * @example
+ * import { KubeClient, loadKubeConfig } from 'kubedog';
+ *
+ * const config = loadKubeConfig({ namespace: 'default' });
+ * console.log(`context ${config.contextName} of ${config.source}`);
+ * // prints: context fake of
+ * const kube = new KubeClient(config, { http2: false });
+ * await kube.close();
+ */
 export function loadKubeConfig(options: LoadKubeConfigOptions = {}): ResolvedKubeConfig {
   const env = options.env ?? process.env;
   // An empty path is no path, as kubectl's --kubeconfig="" (not the current directory).
@@ -301,9 +345,24 @@ function resolveContext(
     clusterName,
     userName,
     namespace: options.namespace ?? stringField(context, 'namespace') ?? 'default',
-    cluster: readCluster(cluster),
-    user: user ? readUser(user) : {},
+    ...withServerUserinfo(readCluster(cluster), user ? readUser(user) : {}),
   };
+}
+
+/**
+ * A server URL's userinfo (`https://alice:secret@host`) is taken out of the
+ * URL, so that no message, debug line or recording shows it, and used as
+ * basic auth when the user has no credentials of its own (as Go's HTTP
+ * client, and so kubectl, send it only without another Authorization).
+ */
+function withServerUserinfo(
+  read: ClusterConfig & { userinfo?: { username: string; password: string } },
+  user: UserConfig,
+): { cluster: ClusterConfig; user: UserConfig } {
+  const { userinfo, ...cluster } = read;
+  const hasOwn = user.token || user.tokenFile || user.exec || user.username !== undefined;
+  if (!userinfo || hasOwn) return { cluster, user };
+  return { cluster, user: { ...user, ...userinfo } };
 }
 
 function stringField(entry: NamedEntry, key: string): string | undefined {
@@ -374,8 +433,12 @@ function dataOrFile(entry: NamedEntry, kind: 'clusters' | 'users', key: string) 
   return { bytes: readReferencedFile(entry, kind, key, file), source: localPath(entry, file) };
 }
 
-function readCluster(entry: NamedEntry): ClusterConfig {
-  const server = stringField(entry, 'server');
+function readCluster(
+  entry: NamedEntry,
+): ClusterConfig & { userinfo?: { username: string; password: string } } {
+  const written = stringField(entry, 'server');
+  // Messages about the server never show its userinfo.
+  const server = written?.replace(/(\w+:\/\/)[^/@\s]*@/, '$1***@');
   if (!server) {
     throw new KubeConfigError(`cluster "${entry.name}" in ${entry.file.path} has no server`, {
       file: entry.file.path,
@@ -384,7 +447,7 @@ function readCluster(entry: NamedEntry): ClusterConfig {
   }
   let url: URL;
   try {
-    url = new URL(server);
+    url = new URL(written as string);
   } catch {
     throw new KubeConfigError(
       `cluster "${entry.name}" in ${entry.file.path}: server "${server}" is not a URL`,
@@ -408,8 +471,14 @@ function readCluster(entry: NamedEntry): ClusterConfig {
     entry.value['insecure-skip-tls-verify'] === true || entry.value['insecure-skip-tls-verify'] === 'true';
   const tlsServerName = stringField(entry, 'tls-server-name');
   const proxyUrl = stringField(entry, 'proxy-url');
+  const userinfo = url.username || url.password;
+  const username = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  url.username = '';
+  url.password = '';
   return {
-    server: server.replace(/\/+$/, ''),
+    server: url.href.replace(/\/+$/, ''),
+    ...(userinfo ? { userinfo: { username, password } } : {}),
     insecureSkipTlsVerify: insecure,
     ...(ca ? { certificateAuthority: { pem: ca.bytes, source: ca.source } } : {}),
     ...(tlsServerName ? { tlsServerName } : {}),

@@ -10,6 +10,7 @@
 
 const brand = Symbol.for('kubedog.error');
 
+/** The `code` of each error class: stable, for programs to branch on. */
 export type KubedogErrorCode =
   | 'KUBEDOG_CONFIG'
   | 'KUBEDOG_AUTH'
@@ -20,8 +21,15 @@ export type KubedogErrorCode =
   | 'KUBEDOG_INVALID_INPUT'
   | 'KUBEDOG_CLIENT_CLOSED';
 
+/**
+ * What every error kubedog throws extends. `instanceof` (and the `is*Error`
+ * guards) work across duplicate copies of the package. Tracking outcomes —
+ * a failed rollout, a timeout — are events, not errors.
+ */
 export class KubedogError extends Error {
+  /** Stable across versions: branch on this, not on the message. */
   readonly code: KubedogErrorCode;
+  /** @internal what `instanceof` checks, across copies of the package */
   readonly [brand] = true;
 
   constructor(code: KubedogErrorCode, message: string, options?: { cause?: unknown }) {
@@ -30,8 +38,8 @@ export class KubedogError extends Error {
     this.name = new.target.name;
   }
 
-  // `this` is the class on the right of `instanceof`: subclasses inherit this check.
-  // biome-ignore-start lint/complexity/noThisInStatic: intentional, see above
+  // biome-ignore-start lint/complexity/noThisInStatic: `this` is the class on the right of `instanceof`: subclasses inherit this check
+  /** `instanceof` that also matches an error from another copy of the package. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (!hasBrand(value)) return false;
     if (this === KubedogError) return true;
@@ -72,6 +80,7 @@ export class KubeAuthError extends KubedogError {
 
 /** The server could not be reached: DNS, refused or reset connections, timeouts. */
 export class KubeConnectionError extends KubedogError {
+  /** The server URL. */
   readonly server: string;
   /** The system error code (`ECONNREFUSED`, `ENOTFOUND`, …) when there is one. */
   readonly syscallCode: string | undefined;
@@ -85,6 +94,7 @@ export class KubeConnectionError extends KubedogError {
 
 /** The TLS handshake failed: unknown CA, wrong server name, expired certificate. */
 export class KubeTlsError extends KubedogError {
+  /** The server URL. */
   readonly server: string;
 
   constructor(message: string, details: { server: string; cause?: unknown }) {
@@ -116,7 +126,9 @@ export class KubeApiError extends KubedogError {
   readonly statusCode: number;
   /** The `reason` of the Status (`NotFound`, `Forbidden`, `Expired`, …). */
   readonly reason: string;
+  /** The server's `Status` object, as it sent it. */
   readonly status: KubeStatus;
+  /** The request's HTTP method. */
   readonly method: string;
   /** Path and query of the request; never credentials. */
   readonly path: string;
@@ -143,7 +155,7 @@ export class KubeApiError extends KubedogError {
     this.retryAfterSeconds = details.retryAfterSeconds ?? details.status.details?.retryAfterSeconds;
   }
 
-  /** The same error, its message starting with what it was about (`Deployment shop/web: …`). */
+  /** @internal The same error, its message starting with what it was about (`Deployment shop/web: …`). */
   withContext(what: string): KubeApiError {
     return new KubeApiError(`${what}: ${this.message}`, {
       statusCode: this.statusCode,
@@ -181,8 +193,50 @@ export class KubeClientClosedError extends KubedogError {
   }
 }
 
+/**
+ * Whether `value` is an error of kubedog's (any class), also when it comes
+ * from another copy of the package.
+ * @example
+ * import { isKubedogError } from 'kubedog';
+ *
+ * try {
+ *   await client.list('pods', { labelSelector: 'app in web' });
+ * } catch (error) {
+ *   if (!isKubedogError(error)) throw error;
+ *   console.log(`${error.code}: ${error.message}`);
+ * }
+ * // prints: KUBEDOG_INVALID_INPUT: invalid label selector "app in web"
+ */
 export const isKubedogError = (value: unknown): value is KubedogError => value instanceof KubedogError;
+
+/**
+ * Whether `value` is an error answer of the API server: branch on its
+ * `statusCode` and `reason`.
+ * @example
+ * import { isKubeApiError } from 'kubedog';
+ *
+ * const existing = await client.get('ConfigMap', { name: 'settings' }).catch((error) => {
+ *   if (isKubeApiError(error) && error.statusCode === 404) return undefined;
+ *   throw error;
+ * });
+ * console.log(existing ? 'exists' : 'not there yet');
+ * // prints: not there yet
+ */
 export const isKubeApiError = (value: unknown): value is KubeApiError => value instanceof KubeApiError;
+
+/**
+ * Whether `value` says the kubeconfig cannot be used (what the CLI exits
+ * with code 3 for).
+ * @example
+ * import { isKubeConfigError, loadKubeConfig } from 'kubedog';
+ *
+ * try {
+ *   loadKubeConfig({ context: 'prod' });
+ * } catch (error) {
+ *   if (isKubeConfigError(error)) console.log(error.message);
+ * }
+ * // prints: context "prod" (--context) not found
+ */
 export const isKubeConfigError = (value: unknown): value is KubeConfigError =>
   value instanceof KubeConfigError;
 

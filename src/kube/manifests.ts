@@ -4,8 +4,15 @@ import type { KubeObject } from './types.js';
 
 /**
  * Parses Kubernetes manifests: multi-document YAML or JSON, `List` kinds
- * unrolled, empty documents skipped. Errors name the source, the document
- * and the line.
+ * unrolled, empty documents skipped. `source` names the text in errors (a
+ * file name).
+ * @throws {InvalidInputError} text that is not YAML, or a document that is not a Kubernetes object; the message names the source, the document and the line
+ * @example
+ * import { parseManifests } from 'kubedog';
+ *
+ * const objects = parseManifests('kind: ConfigMap\napiVersion: v1\nmetadata: {name: a}\n---\nkind: Secret\napiVersion: v1\nmetadata: {name: b}\n', 'app.yaml');
+ * console.log(objects.map((object) => object.kind).join(', '));
+ * // prints: ConfigMap, Secret
  */
 export function parseManifests(text: string, source: string): KubeObject[] {
   const objects: KubeObject[] = [];

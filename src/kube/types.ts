@@ -24,10 +24,15 @@ export interface ObjectMeta {
   [field: string]: unknown;
 }
 
+/** A Kubernetes object as the API serves it; `spec`, `status` and the rest are the kind's own. */
 export interface KubeObject {
+  /** `apps/v1`, `v1`, `cert-manager.io/v1`… (the API server leaves it out of list items; the client puts it back). */
   apiVersion?: string;
+  /** `Deployment`, `Pod`… */
   kind?: string;
+  /** Name, namespace, labels, annotations, owners… */
   metadata: ObjectMeta;
+  /** The kind's own fields: `spec`, `status`, `data`… */
   [field: string]: unknown;
 }
 
@@ -48,6 +53,8 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 /** One change seen by a watch. BOOKMARK and ERROR events are handled inside the client. */
 export interface WatchEvent<T extends KubeObject = KubeObject> {
+  /** `ADDED`, `MODIFIED` or `DELETED`. */
   type: WatchEventType;
+  /** The object after the change (for `DELETED`, as it was last). */
   object: T;
 }

@@ -1,7 +1,7 @@
 import { Backoff, type RetryOptions, sleep } from './backoff.js';
 import type { KindLike, KubeClient, ListResult } from './client.js';
 import { isRetryable, KubeApiError, KubeDecodeError, type KubeStatus } from './errors.js';
-import type { ResourceType } from './resources.js';
+import { apiVersionOf, type ResourceType } from './resources.js';
 import {
   type AfterAttempt,
   type AttemptEnd,
@@ -94,6 +94,7 @@ class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T
   readonly #namespace: string;
   /** `pods in default`: how notices name the watch. */
   readonly #resource: string;
+  readonly #apiVersion: string;
   readonly #known = new Map<string, Known<T>>();
   readonly #notify: (notice: WatchNotice) => void;
   #resourceVersion = '';
@@ -116,6 +117,7 @@ class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T
     this.#path = client.collectionPath(type, options.namespace);
     this.#selectors = client.selectorQuery(options);
     this.#resource = namespace ? `${type.plural} in ${namespace}` : type.plural;
+    this.#apiVersion = apiVersionOf(type);
     this.what = `watch of ${this.#resource}`;
     this.#notify = options.onNotice ?? (() => {});
   }
@@ -174,6 +176,10 @@ class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T
       }
       if (event.type === 'ERROR') throw statusError(event.object as KubeStatus, this.#path);
       const object = event.object as T;
+      // As in lists (and client-go): an object without kind or apiVersion is the watched type's, so
+      // it is judged by its kind's rules, not the generic ones (a Running pod is not "ready").
+      object.apiVersion ??= this.#apiVersion;
+      object.kind ??= this.#type.kind;
       const delivered = apply(this.#known, event.type, object, line);
       this.#resourceVersion = object.metadata.resourceVersion ?? this.#resourceVersion;
       if (delivered) yield { type: event.type, object };

@@ -43,6 +43,13 @@ export const RULES: Readonly<Record<string, VerdictRule>> = {
  * observedGeneration, Stalled/Reconciling) — then the standard conditions and
  * `status.phase` for any other kind. Never touches the network or the clock
  * (`context.now` is the time), and never throws, whatever the object's shape.
+ * @example
+ * import { computeVerdict } from 'kubedog';
+ *
+ * const job = await client.get('Job', { name: 'migrate' });
+ * const verdict = computeVerdict(job, { now: new Date() });
+ * console.log(`${verdict.state}: ${verdict.message}`);
+ * // prints: ready: job "migrate" completed
  */
 export function computeVerdict(object: KubeObject, context: VerdictContext): Verdict {
   const safe: KubeObject = typeof object === 'object' && object !== null ? object : { metadata: {} };

@@ -29,6 +29,19 @@ export interface CustomRule {
   failed: string[];
 }
 
+/**
+ * Reads verdict rules for custom kinds (the YAML above), for a tracker's
+ * `rules` option or {@link computeVerdict}'s context. `source` names the
+ * text in errors.
+ * @throws {InvalidInputError} malformed YAML, a rule without `kind`, `jsonPath` or `ready`, or a JSONPath that cannot be parsed
+ * @example
+ * import { computeVerdict, parseRules } from 'kubedog';
+ *
+ * const rules = parseRules('rules:\n- kind: Widget\n  jsonPath: "{.status.state}"\n  ready: [Done]\n  failed: [Broken]\n', 'rules.yaml');
+ * const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, status: { state: 'Broken' } };
+ * console.log(computeVerdict(widget, { now: new Date(), rules }).state);
+ * // prints: failed
+ */
 export function parseRules(text: string, source: string): CustomRule[] {
   const doc = parseDocument(text);
   const error = doc.errors[0];

@@ -16,7 +16,9 @@ export interface Progress {
   failed?: number;
 }
 
+/** What {@link computeVerdict} says of an object, and what `status` events carry. */
 export interface Verdict {
+  /** `progressing`, `ready` or `failed`. */
   state: VerdictState;
   /** CamelCase reason, one of the constants in reasons.ts or a reason taken from the object. */
   reason: string;
@@ -24,6 +26,7 @@ export interface Verdict {
   message: string;
   /** What to check or do, in one line. */
   hint?: string;
+  /** Replica or completion counts, for kinds that have them. */
   progress?: Progress;
 }
 
@@ -52,6 +55,7 @@ export interface Problem {
   graceMs?: number;
 }
 
+/** How strict verdicts are (all optional). */
 export interface VerdictOptions {
   /** Failures tolerated per replica before a resource fails (kubedog's default). @default 1 */
   failuresAllowedPerReplica?: number;
@@ -63,10 +67,11 @@ export interface VerdictOptions {
   configGraceMs?: number;
 }
 
+/** What {@link computeVerdict} judges an object with, besides the object. */
 export interface VerdictContext extends VerdictOptions {
   /** The current time: verdicts never read the clock themselves. */
   now: Date;
-  /** The pods of the resource's current revision (for controllers); judged by `tally` when it is given. */
+  /** The pods of the resource's current revision (for controllers). */
   pods?: KubeObject[];
   /**
    * Events about the resource (and about its pods, when `pods` are given).
@@ -74,9 +79,9 @@ export interface VerdictContext extends VerdictOptions {
    */
   events?: KubeObject[];
   /**
-   * The problems of the current pods, kept up to date by the caller (a
-   * tracker): judged in constant time, instead of going over `pods` and
-   * `events`.
+   * @internal The problems of the current pods, kept up to date by the
+   * caller (a tracker): judged in constant time, instead of going over
+   * `pods` and `events`.
    */
   tally?: ProblemTally;
   /** Events older than this do not count as failures. */

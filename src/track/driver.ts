@@ -10,14 +10,20 @@ import {
   type ModelInput,
   type ModelOptions,
   type PlannedFailure,
+  REPORT_WARNINGS,
   TrackModel,
 } from './model/model.js';
 import { AsyncQueue } from './queue.js';
+import { reportWarnings } from './report-warnings.js';
 import { type ResourceRef, resourceRef } from './resource-ref.js';
 import { sharedWatches, type WatchListener } from './shared-watch.js';
 import type { TrackSource } from './sources.js';
 import { type PodStrategy, podStrategyFor } from './strategies/index.js';
 
+/** How long a failure report may wait for last lines and late Warning events, all together. */
+const REPORT_READ_MS = 2000;
+
+/** How a tracker tracks (all optional); `multitrack` takes the same. */
 export interface TrackOptions extends VerdictOptions {
   /**
    * `'ready'`: a rollout, which ends with `ready` or `failed`; `'never'`:
@@ -57,9 +63,11 @@ export interface DriverOptions extends TrackOptions {
   deadline?: number;
 }
 
+/** The resource a tracker tracks. */
 export interface TrackTarget {
   /** Any kubectl spelling (`deploy`, `Deployment`, `certificates.cert-manager.io`), or a resolved type. */
   kind: string | ResourceType;
+  /** Its `metadata.name`. */
   name: string;
   /** @default the source's namespace */
   namespace?: string;
@@ -120,6 +128,8 @@ class Tracker {
   #draining: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   readonly #onAbort = () => this.#fail(this.#options.signal?.reason);
+  /** Aborted when the tracker stops: ends the reads of a failure report. */
+  readonly #stopped = new AbortController();
 
   constructor(source: TrackSource, type: ResourceType, target: TrackTarget, options: DriverOptions) {
     this.#source = source;
@@ -188,6 +198,7 @@ class Tracker {
   stop(): void {
     clearTimeout(this.#timer);
     this.#options.signal?.removeEventListener('abort', this.#onAbort);
+    this.#stopped.abort();
     for (const unsubscribe of this.#unsubscribes.splice(0)) unsubscribe();
     this.#tails.stop();
   }
@@ -240,10 +251,18 @@ class Tracker {
     }
   }
 
-  /** Reads the failing containers' last lines (showing what was not shown yet), then says it failed. */
+  /** Reads the failing containers' last lines (showing what was not shown yet) and their pods' Warning events, then says it failed. */
   async #report(failure: PlannedFailure): Promise<void> {
-    const logs = await this.#tails.lastWords(failure.containers);
-    await this.#queue.push({ ...failure.event, report: { warnings: failure.warnings, logs } });
+    const signal = AbortSignal.any([this.#stopped.signal, AbortSignal.timeout(REPORT_READ_MS)]);
+    const pods = failure.containers.map((c) => c.pod);
+    const [logs, warnings] = await Promise.all([
+      this.#tails.lastWords(failure.containers, signal),
+      reportWarnings(this.#source, this.#ref.namespace, failure.warnings, pods, signal),
+    ]);
+    await this.#queue.push({
+      ...failure.event,
+      report: { warnings: warnings.slice(-REPORT_WARNINGS), logs },
+    });
   }
 
   /** Something of the driver's own (log lines, notices): shown, and the track is not idle. */

@@ -143,6 +143,12 @@ export interface NoticeEvent extends Base {
   message: string;
 }
 
+/**
+ * What a tracker yields; `type` tells them apart (`switch (event.type)`
+ * narrows): `added`, `status`, `ready`, `failed`, `deleted`, `event`
+ * (a Kubernetes Event), `replicaset`, `pod`, `pod-error`, `log`, `notice`.
+ * Each has `time` (ISO 8601) and `resource`.
+ */
 export type TrackEvent =
   | AddedEvent
   | StatusEvent
@@ -160,9 +166,11 @@ export type TrackEventType = TrackEvent['type'];
 
 /** How one resource ended, in a {@link MultitrackSummary}. */
 export interface SummaryEntry {
+  /** Which resource. */
   resource: ResourceRef;
   /** The last verdict's reason (`Ready`, `ImagePullBackOff`, `Timeout`, `UpdatingReplicas` …). */
   reason: string;
+  /** The last verdict's message (a failure's, for failed ones). */
   message: string;
   /** From the start of the track to the resource's end (or to the end of the track, for pending ones). */
   elapsedMs: number;
@@ -179,9 +187,11 @@ export type Outcome = 'ready' | 'failed' | 'timeout' | 'deleted';
 
 /** How every resource of a multitrack ended. */
 export interface MultitrackSummary {
+  /** How the whole track came out: `ready`, `failed`, `timeout` or `deleted` ({@link Outcome}). */
   outcome: Outcome;
   /** From the start of the track to its end. */
   elapsedMs: number;
+  /** Resources that became ready. */
   ready: SummaryEntry[];
   /** Failed resources; `ignored` when their fail mode made the failure not count. */
   failed: (SummaryEntry & { ignored: boolean })[];

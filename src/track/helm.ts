@@ -6,9 +6,13 @@ import type { KubeObject } from '../kube/types.js';
 
 /** What kubedog reads of a Helm 3 release. */
 export interface HelmRelease {
+  /** The release name (`helm install NAME`). */
   name: string;
+  /** The release's namespace: objects without one are in it. */
   namespace: string;
+  /** The revision (`helm history`), 1 for the first install. */
   version: number;
+  /** Helm's status of the revision: `deployed`, `pending-install`, `pending-upgrade`, `failed`, `superseded`… */
   status: string;
   /** The rendered manifests of the release (hooks excluded, as `helm get manifest`). */
   objects: KubeObject[];
@@ -35,7 +39,18 @@ export function decodeHelmRelease(data: string, source: string): Record<string, 
 /**
  * Reads the newest revision of a Helm 3 release from its Secrets (label
  * `owner=helm,name=NAME`) — the one being installed or upgraded, or the last
- * deployed — and parses its manifest.
+ * deployed — and parses its manifest. The namespace is the client's unless
+ * given.
+ * @throws {InvalidInputError} no such release, or a Secret that does not hold one
+ * @throws {KubeApiError} the Secrets cannot be listed (a 403 without `list secrets`)
+ * @example
+ * import { multitrack, readHelmRelease, specFromManifest } from 'kubedog';
+ *
+ * const release = await readHelmRelease(client, 'shop');
+ * console.log(`${release.name} v${release.version} ${release.status}: ${release.objects.length} objects`);
+ * // prints: shop v1 deployed: 1 objects
+ * const specs = release.objects.map((object) => specFromManifest(object));
+ * for await (const event of multitrack(client, specs)) if (event.type === 'summary') console.log(event.summary.outcome);
  */
 export async function readHelmRelease(
   client: KubeClient,

@@ -23,8 +23,6 @@ export interface LogOptions extends ContainerFilter {
 const LAST_LINES = 20;
 /** How recently a container must have started for `settle` to wait for its first lines. */
 const SETTLE_WINDOW_MS = 2000;
-/** How long a failure report may wait for last lines, all containers together. */
-const LAST_WORDS_TIMEOUT_MS = 2000;
 
 interface Tail extends ContainerTail {
   /** When the stream was asked for (Date.now()). */
@@ -100,11 +98,10 @@ export class LogTails {
   /**
    * The last lines of failing containers for a report, read from the API
    * (each container's sources in order, falling back to the lines seen
-   * live); lines not shown yet are shown first. Bounded in time: a report
-   * does not wait for a server that does not answer.
+   * live); lines not shown yet are shown first. Bounded by `signal`: a
+   * report does not wait for a server that does not answer.
    */
-  async lastWords(containers: PlannedFailure['containers']): Promise<ContainerLines[]> {
-    const signal = AbortSignal.any([this.#controller.signal, AbortSignal.timeout(LAST_WORDS_TIMEOUT_MS)]);
+  async lastWords(containers: PlannedFailure['containers'], signal: AbortSignal): Promise<ContainerLines[]> {
     const found = await Promise.all(containers.map((c) => this.#lastWordsOf(c, signal)));
     const logs = found.filter((entry): entry is ContainerLines => entry !== undefined);
     for (const entry of logs) await this.#showFresh(entry.pod, entry.container, entry.lines);

@@ -24,10 +24,22 @@ import type { MultitrackSpec } from './specs.js';
  * every stream; an abort of `signal` also does, and the iteration throws
  * the signal's reason.
  *
+ * `options` are a tracker's ({@link TrackOptions}); a spec's own
+ * `failuresAllowedPerReplica`, `noActivityTimeout` and `logs` win over them.
+ *
+ * @throws {InvalidInputError} a spec whose kind the server does not serve
  * @example
+ * import { type MultitrackSpec, multitrack } from 'kubedog';
+ *
+ * const specs: MultitrackSpec[] = [
+ *   { kind: 'Deployment', name: 'web' },
+ *   { kind: 'Job', name: 'migrate', failMode: 'hope-until-end' },
+ * ];
  * for await (const event of multitrack(client, specs, { timeout: 300_000 })) {
- *   if (event.type === 'summary') process.exitCode = event.summary.outcome === 'ready' ? 0 : 1;
+ *   if (event.type === 'failed') console.error(`${event.resource.name}: ${event.message}`);
+ *   if (event.type === 'summary') console.log(`outcome: ${event.summary.outcome}`);
  * }
+ * // prints: outcome: ready
  */
 export function multitrack(
   source: TrackSource,

@@ -2,9 +2,11 @@ import type { ResourceType } from '../kube/resources.js';
 
 /** The resource a track event is about: its kind as the API names it (`Deployment`, `Certificate`). */
 export interface ResourceRef {
+  /** The kind as the API names it. */
   kind: string;
   /** `''` for cluster-scoped kinds. */
   namespace: string;
+  /** Its `metadata.name`. */
   name: string;
 }
 

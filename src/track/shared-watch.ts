@@ -87,15 +87,19 @@ export class SharedWatches {
 
   async #run(key: string, type: ResourceType, namespace: string, entry: Entry): Promise<void> {
     try {
-      const watch = this.#source.watch(type, {
+      const events = this.#source.watch(type, {
         namespace,
         signal: entry.controller.signal,
         onNotice: (notice) => {
           for (const listener of entry.listeners) listener.notice?.(notice);
         },
       });
+      const watch = events[Symbol.asyncIterator]();
+      // The last subscriber left: close the watch now, even while this loop waits for its turn.
+      const close = () => void watch.return?.().catch(() => undefined);
+      entry.controller.signal.addEventListener('abort', close, { once: true });
       let slice = performance.now();
-      for await (const event of watch) {
+      for await (const event of { [Symbol.asyncIterator]: () => watch }) {
         if (event.type === 'DELETED') entry.objects.delete(keyOf(event.object));
         else entry.objects.set(keyOf(event.object), event.object);
         const pending = [...entry.listeners]

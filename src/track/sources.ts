@@ -25,5 +25,14 @@ export interface WatchSource {
 export interface TrackSource extends WatchSource, LogSource {
   /** The namespace of resources given without one. */
   readonly namespace: string;
+  /**
+   * Lists objects (`KubeClient.list`); optional: a failure report uses it
+   * to read the Warning Events the events watch had not delivered yet.
+   */
+  list?(
+    kind: KindLike,
+    options: { namespace?: string; fieldSelector?: string; signal?: AbortSignal },
+  ): Promise<{ items: KubeObject[] }>;
+  /** A kind spelling (`deploy`) to its REST type; see {@link KubeClient.resolveType}. */
   resolveType(kind: KindLike, options?: RequestOptions): Promise<ResourceType>;
 }

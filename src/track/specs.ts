@@ -47,7 +47,18 @@ function logsFromAnnotations(
 
 /**
  * Reads a spec from an object and its `kubedog.io/*` annotations (the same
- * keys under `werf.io/` work too, so charts written for werf work unchanged).
+ * keys under `werf.io/` work too, so charts written for werf work unchanged):
+ * `fail-mode`, `track-termination-mode`, `failures-allowed-per-replica`,
+ * `no-activity-timeout` (seconds), `skip-logs`, `show-logs-only-for-containers`,
+ * `skip-logs-for-containers`, `log-regex`. The namespace is the object's, or
+ * `defaultNamespace`, or (neither) the tracker's source's.
+ * @example
+ * import { specFromObject } from 'kubedog';
+ *
+ * const migrate = await client.get('Job', { name: 'migrate' });
+ * migrate.metadata.annotations = { 'werf.io/fail-mode': 'hope-until-end' };
+ * console.log(specFromObject(migrate));
+ * // prints: failMode: 'hope-until-end'
  */
 export function specFromObject(object: KubeObject, defaultNamespace?: string): MultitrackSpec {
   const annotation = (key: string) => {
@@ -108,8 +119,16 @@ export function isTrackable(object: KubeObject): boolean {
 }
 
 /**
- * The spec of an object from a manifest; a custom resource's kind carries
- * its group (`Certificate.cert-manager.io`) so discovery finds the right one.
+ * The spec of an object from a manifest ({@link specFromObject}); a custom
+ * resource's kind carries its group (`Certificate.cert-manager.io`) so
+ * discovery finds the right one.
+ * @example
+ * import { parseManifests, specFromManifest } from 'kubedog';
+ *
+ * const manifest = 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: shop-tls}\n';
+ * const [spec] = parseManifests(manifest, 'certificate.yaml').map((object) => specFromManifest(object, 'shop'));
+ * console.log(spec);
+ * // prints: kind: 'Certificate.cert-manager.io'
  */
 export function specFromManifest(object: KubeObject, defaultNamespace?: string): MultitrackSpec {
   const spec = specFromObject(object, defaultNamespace);
@@ -119,8 +138,20 @@ export function specFromManifest(object: KubeObject, defaultNamespace?: string):
 }
 
 /**
- * Specs for every trackable resource in a namespace (`''`: all namespaces),
- * optionally only those matching a label selector, with their annotations.
+ * Specs for every trackable resource (Deployment, StatefulSet, DaemonSet,
+ * Job, Service, Ingress, PersistentVolumeClaim) in a namespace (the
+ * client's by default; `''`: all namespaces), optionally only those
+ * matching a label selector, with their annotations — what
+ * `kubedog rollout track -l` and `--all` track.
+ * @throws {InvalidInputError} a malformed label selector
+ * @example
+ * import { multitrack, specsFromCluster } from 'kubedog';
+ *
+ * const specs = await specsFromCluster(client, { labelSelector: 'app=web' });
+ * console.log(specs.map((spec) => `${spec.kind}/${spec.name}`).join(' '));
+ * // prints: Deployment/web Service/web
+ * for await (const event of multitrack(client, specs, { timeout: 300_000 }))
+ *   if (event.type === 'summary') console.log(event.summary.outcome);
  */
 export async function specsFromCluster(
   client: KubeClient,

@@ -21,6 +21,8 @@ export interface CliOptions {
   /** The same for stdout. */
   onStdout?: (text: string, child: ReturnType<typeof spawn>) => void;
   timeoutMs?: number;
+  /** Called once the process is started. */
+  onSpawn?: (child: ReturnType<typeof spawn>) => void;
 }
 
 /**
@@ -34,6 +36,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     if (value !== undefined) env[key] = value;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

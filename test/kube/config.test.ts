@@ -409,3 +409,32 @@ describe('loadKubeConfig: bad input gives one clear line', () => {
     );
   });
 });
+
+describe('a server URL with userinfo', () => {
+  const config = (server: string, user: Record<string, unknown>) =>
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: { server } }],
+      users: [{ name: 'u', user }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'x',
+    });
+
+  test('is taken out of the URL, and is basic auth when the user has no credentials of its own', () => {
+    const loaded = kubeConfigFromString(config('https://alice:Pa%24sW0rd@10.0.0.1:6443/', {}));
+    assert.equal(loaded.cluster.server, 'https://10.0.0.1:6443');
+    assert.deepEqual([loaded.user.username, loaded.user.password], ['alice', 'Pa$sW0rd']);
+    assert.doesNotMatch(JSON.stringify(loaded.cluster), /alice|W0rd/);
+  });
+
+  test('is dropped when the user has a token (it would not be sent), and never shown in errors', () => {
+    const loaded = kubeConfigFromString(config('https://alice:PaSsW0rd@10.0.0.1:6443', { token: 't' }));
+    assert.equal(loaded.cluster.server, 'https://10.0.0.1:6443');
+    assert.equal(loaded.user.username, undefined);
+    assert.throws(
+      () => kubeConfigFromString(config('ftp://alice:PaSsW0rd@10.0.0.1', {})),
+      (error: Error) => error.message.includes('ftp://***@10.0.0.1') && !error.message.includes('PaSsW0rd'),
+    );
+  });
+});

@@ -20,9 +20,27 @@ const FAULTS: [string, (cluster: FakeCluster) => void][] = [
   ['API server restart', (c) => c.dropStreams()],
   ['log streams cut mid-line', (c) => c.faults.cutLogStream(333, 20)],
   ['watches dropped', (c) => c.faults.dropWatchAfter(2, 3)],
-  ['410 on resume', (c) => (c.faults.gone410(2), c.dropStreams())],
-  ['429 on reconnect', (c) => (c.faults.throttle(429, 1, 10), c.dropStreams())],
-  ['slow answers', (c) => (c.faults.slow(1500, 10), c.dropStreams())],
+  [
+    '410 on resume',
+    (c) => {
+      c.faults.gone410(2);
+      c.dropStreams();
+    },
+  ],
+  [
+    '429 on reconnect',
+    (c) => {
+      c.faults.throttle(429, 1, 10);
+      c.dropStreams();
+    },
+  ],
+  [
+    'slow answers',
+    (c) => {
+      c.faults.slow(1500, 10);
+      c.dropStreams();
+    },
+  ],
 ];
 
 /** One soak run on a cluster of its own; everything it opened is closed when it returns. */

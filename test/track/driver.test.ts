@@ -65,7 +65,8 @@ describe('the tracker driver, on a source in memory', () => {
     churning = false;
     const last = events.at(-1);
     assert.equal(last?.type === 'failed' && last.reason, 'Timeout');
-    assert.ok(changes > 10_000, `${changes} pod changes while tracking`);
+    // The churn went on the whole time (how much a loaded machine manages in a second varies).
+    assert.ok(changes > 2_000, `${changes} pod changes while tracking`);
     // Without giving the event loop a turn, the timer would wait for the churn (seconds).
     assert.ok(late < 500, `the timeout came ${Math.round(late)} ms late`);
   });

@@ -4,6 +4,7 @@ import { type ResourceRef, resourceKey } from '../../track/resource-ref.js';
 import type { TrackArgs } from '../args.js';
 import { colorEnabled, type Paint, painter } from '../colors.js';
 import { EXIT } from '../exit-codes.js';
+import { jsonForTerminal, safeForTerminal } from '../render/safe.js';
 import { PinnedScreen, PlainScreen, type Screen } from '../render/screen.js';
 import { renderTable, StatusRows } from '../render/table.js';
 import { formatElapsed, renderEvent, renderReport, resourceName, type TextContext } from '../render/text.js';
@@ -53,7 +54,9 @@ export class TrackView {
   readonly #drawTable = (width: number | undefined) =>
     renderTable(this.#rows.rows, { paint: this.#paint, width, namespaces: this.#context.namespaces });
 
-  show(event: MultitrackEvent): void {
+  show(received: MultitrackEvent): void {
+    // JSON escapes control characters itself; text is made safe for a terminal, whatever the cluster sent.
+    const event = this.#json ? received : safeForTerminal(received, this.#args.rawLogs);
     if (event.type === 'summary') {
       if (this.#json) this.#printJson(event);
       return;
@@ -73,7 +76,8 @@ export class TrackView {
   }
 
   /** The last line, from the summary; returns the exit code. */
-  finish(summary: MultitrackSummary): number {
+  finish(received: MultitrackSummary): number {
+    const summary = safeForTerminal(received);
     const elapsed = formatElapsed(summary.elapsedMs);
     const total = summary.ready.length + summary.failed.length + summary.pending.length;
     const names = (entries: SummaryEntry[]) =>
@@ -126,7 +130,7 @@ export class TrackView {
   }
 
   #printJson(value: unknown): void {
-    this.#io.stdout.write(`${JSON.stringify(value)}\n`);
+    this.#io.stdout.write(`${jsonForTerminal(value)}\n`);
   }
 
   #repeated(event: TrackEvent): boolean {

@@ -11,6 +11,7 @@ import { multitrack } from '../../track/multitrack.js';
 import { type ResourceRef, resourceRef } from '../../track/resource-ref.js';
 import type { MultitrackSpec } from '../../track/specs.js';
 import type { TrackArgs } from '../args.js';
+import { EXIT } from '../exit-codes.js';
 import { drained } from '../render/screen.js';
 import { collectSpecs, readManifests } from '../sources.js';
 import { TrackView } from './track-view.js';
@@ -82,12 +83,17 @@ async function run(
   rules: CustomRule[] | undefined,
 ): Promise<number> {
   const started = performance.now();
-  const specs = await collectSpecs(client, args, { manifests, signal: io.signal });
+  const specs = await lookUp(client, args, io, manifests);
+  if (!specs) return timedOutLookingUp(args, io);
   for (const spec of specs) if (args.failMode && !spec.failMode) spec.failMode = args.failMode;
   const view = new TrackView(args, io, specs.map(specRef));
+  // One deadline for the whole run: the lookups' whole seconds are taken from the track's time (a
+  // fraction of one is not, so the usual few milliseconds do not make "not ready after 4.997s").
+  const lookups = Math.floor((performance.now() - started) / 1000) * 1000;
+  const left = args.timeout === undefined ? undefined : Math.max(1, args.timeout - lookups);
   let summary: MultitrackSummary | undefined;
   try {
-    for await (const event of multitrack(client, specs, trackOptions(args, rules, io.signal))) {
+    for await (const event of multitrack(client, specs, trackOptions(args, rules, io.signal, left))) {
       if (event.type === 'summary') summary = event.summary;
       view.show(event);
       await drained(io);
@@ -102,12 +108,44 @@ async function run(
   return view.finish(summary);
 }
 
+/**
+ * What to track (`-l`, `--all`, `--helm-release` list the cluster), within
+ * `--timeout`: undefined when the time ran out first.
+ */
+async function lookUp(
+  client: KubeClient,
+  args: TrackArgs,
+  io: CommandIO,
+  manifests: KubeObject[],
+): Promise<MultitrackSpec[] | undefined> {
+  const deadline = args.timeout === undefined ? undefined : AbortSignal.timeout(args.timeout);
+  const signals = [io.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
+  const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+  try {
+    return await collectSpecs(client, args, { manifests, ...(signal ? { signal } : {}) });
+  } catch (error) {
+    if (deadline?.aborted && !io.signal?.aborted) return undefined;
+    throw error;
+  }
+}
+
+function timedOutLookingUp(args: TrackArgs, io: CommandIO): number {
+  const seconds = ((args.timeout ?? 0) / 1000).toFixed(1);
+  io.stderr.write(`✗ timed out after ${seconds}s: the API server did not say what to track in time\n`);
+  return EXIT.timeout;
+}
+
 /** A resolved spec's resource, as the events name it. */
 const specRef = (spec: MultitrackSpec): ResourceRef =>
   resourceRef(spec.kind as ResourceType, spec.namespace ?? '', spec.name);
 
 /** What the command line asks of the multitrack. */
-function trackOptions(args: TrackArgs, rules: CustomRule[] | undefined, signal: AbortSignal | undefined) {
+function trackOptions(
+  args: TrackArgs,
+  rules: CustomRule[] | undefined,
+  signal: AbortSignal | undefined,
+  timeout: number | undefined,
+) {
   const logs: LogOptions = {
     ...(args.logsSince !== undefined ? { since: args.logsSince } : {}),
     ...(args.containers.length > 0 ? { containers: args.containers } : {}),
@@ -117,7 +155,7 @@ function trackOptions(args: TrackArgs, rules: CustomRule[] | undefined, signal: 
     until: args.mode === 'follow' ? ('never' as const) : ('ready' as const),
     logs: args.logs ? logs : false,
     ...(signal ? { signal } : {}),
-    ...(args.timeout !== undefined ? { timeout: args.timeout } : {}),
+    ...(timeout !== undefined ? { timeout } : {}),
     ...(rules ? { rules } : {}),
     ...(args.noActivityTimeout !== undefined ? { noActivityTimeout: args.noActivityTimeout } : {}),
     ...(args.failuresAllowedPerReplica !== undefined

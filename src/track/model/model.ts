@@ -67,7 +67,7 @@ export interface ModelOptions {
 /** How often time-based verdicts are judged again when nothing else happens. */
 export const REJUDGE_MS = 1000;
 /** Warning Events and containers a failure report holds at most. */
-const REPORT_WARNINGS = 20;
+export const REPORT_WARNINGS = 20;
 const REPORT_CONTAINERS = 10;
 
 /**

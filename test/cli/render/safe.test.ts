@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { jsonForTerminal, safeForTerminal, terminalSafe } from '../../../src/cli/render/safe.js';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
+
+describe('text from the cluster, made safe for a terminal', () => {
+  test('escape sequences, carriage returns and C1 controls are shown escaped; tab and text are kept', () => {
+    assert.equal(terminalSafe('\u001b]52;c;aGk=\u0007x'), '\\x1b]52;c;aGk=\\x07x');
+    assert.equal(terminalSafe('50%\rFAKE ✓'), '50%\\x0dFAKE ✓');
+    assert.equal(terminalSafe('a\u009b31mb\u007f'), 'a\\x9b31mb\\x7f');
+    assert.equal(terminalSafe('line one\nline two'), 'line one\\x0aline two');
+    assert.equal(terminalSafe('key:\tvalue — ünïcödé 🚀'), 'key:\tvalue — ünïcödé 🚀');
+  });
+
+  test('no string comes out with a control character in it (property)', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => !CONTROL.test(terminalSafe(text))));
+  });
+
+  test('every string of an event is made safe; --raw-logs keeps log lines as written', () => {
+    const log = { type: 'log', pod: 'p\u001b[2J', lines: ['\u001b[31mred\u001b[0m'] };
+    assert.deepEqual(safeForTerminal(log), {
+      type: 'log',
+      pod: 'p\\x1b[2J',
+      lines: ['\\x1b[31mred\\x1b[0m'],
+    });
+    assert.deepEqual(safeForTerminal(log, true), { type: 'log', pod: 'p\\x1b[2J', lines: log.lines });
+    const failed = {
+      type: 'failed',
+      report: { warnings: [{ message: 'x\ry' }], logs: [{ lines: ['\u0007'] }] },
+    };
+    assert.deepEqual(safeForTerminal(failed, true), {
+      type: 'failed',
+      report: { warnings: [{ message: 'x\\x0dy' }], logs: [{ lines: ['\\x07'] }] },
+    });
+  });
+
+  test('JSON output is the same JSON, with DEL and C1 escaped too', () => {
+    const value = { message: 'a\u009b31m\u007f\u001b' };
+    const json = jsonForTerminal(value);
+    assert.doesNotMatch(json, CONTROL);
+    assert.deepEqual(JSON.parse(json), value);
+  });
+});

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { CONTROL, emptyList, hostileServer, isWatch, runAgainst } from './hostile.js';
+
+/** One line on stderr, the exit code of an API error, no stack trace, no control character. */
+function assertApiError(run: { code: number | null; stderr: string }, pattern: RegExp): void {
+  assert.equal(run.code, 3, run.stderr);
+  assert.match(run.stderr, pattern);
+  assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+  assert.doesNotMatch(run.stderr, CONTROL);
+}
+
+describe('hostile servers: answers that are not what the API promises', () => {
+  for (const [what, body] of [
+    ['an HTML page', '<html><body>\u001b]52;c;aGk=\u0007502 Bad Gateway</body></html>'],
+    ['null', 'null'],
+    ['items that are not objects', '{"kind":"PodList","metadata":{"resourceVersion":"1"},"items":[null]}'],
+    ['items that are not a list', '{"kind":"PodList","metadata":{},"items":{"a":1}}'],
+  ] as const)
+    test(`a list answered with ${what}: one line naming the request, exit 3`, async () => {
+      await using server = await hostileServer((_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(body);
+      });
+      const run = await runAgainst(server, ['rollout', 'track', '-l', 'app=web', '--timeout', '10s']);
+      assertApiError(run, /^kubedog: GET \/api\S* .*(not JSON|not a list)/m);
+    });
+
+  test('a list page bigger than 64 MiB, even one object at a time: refused without holding it in memory', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 'x');
+    const limits: string[] = [];
+    await using server = await hostileServer((_request, response, url) => {
+      if (isWatch(url)) return response.writeHead(200).flushHeaders();
+      if (!url.pathname.endsWith('/pods')) return emptyList(response);
+      limits.push(url.searchParams.get('limit') ?? '');
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"kind":"PodList","metadata":{},"items":[{"metadata":{"name":"');
+      let sent = 0;
+      const more = () => {
+        while (sent < 100 && response.write(chunk)) sent++;
+        if (sent < 100 && !response.destroyed) response.once('drain', more);
+        else response.end('"}}]}');
+      };
+      more();
+    });
+    const run = await runAgainst(server, ['rollout', 'track', 'pod/p', '--timeout', '30s']);
+    assertApiError(
+      run,
+      /^kubedog: GET \/api\/v1\/namespaces\/default\/pods: the answer is larger than 64 MiB$/m,
+    );
+    // Smaller pages were asked for first: a page of big objects is no error.
+    assert.deepEqual(limits, ['500', '50', '5', '1']);
+    assert.ok(run.peakMb < 300, `peak RSS ${Math.round(run.peakMb)} MB`);
+  });
+
+  test('a server that repeats its continue token: the list ends with an error, not a loop', async () => {
+    let pages = 0;
+    await using server = await hostileServer((_request, response) => {
+      pages++;
+      emptyList(response, { continue: 'again' });
+    });
+    const run = await runAgainst(server, ['rollout', 'track', '--all', '--timeout', '10s']);
+    assertApiError(run, /the server sent the same continue token twice/);
+    assert.ok(pages < 20, `${pages} pages asked for`);
+  });
+
+  test('a watched pod without kind is judged as a pod: Running without a Ready condition is not ready', async () => {
+    await using server = await hostileServer((request, response, url) => {
+      if (!isWatch(url)) return emptyList(response);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      if (url.pathname.endsWith('/pods')) {
+        const pod = {
+          metadata: { name: 'p', namespace: 'default', resourceVersion: '2' },
+          spec: {},
+          status: { phase: 'Running' },
+        };
+        response.write(`${JSON.stringify({ type: 'ADDED', object: pod })}\n`);
+      }
+      request.on('close', () => response.end());
+    });
+    const run = await runAgainst(server, ['rollout', 'track', 'pod/p', '--timeout', '2s', '--no-logs']);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /^✗ po\/p: Timeout: not ready after 2s: pod "p" is running but not ready$/m);
+  });
+});

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { CONTROL, emptyList, hostileServer, isWatch, runAgainst, TOKEN } from './hostile.js';
+
+const now = new Date().toISOString();
+const EVIL_LOG = [
+  '\u001b]52;c;aGVsbG8=\u0007clipboard written',
+  '\u001b[2J\u001b]0;pwned\u0007screen cleared, title set',
+  'half a line\r✓ deploy/web ready (forged)',
+  '\u001b]8;;https://evil.example\u0007a link\u001b]8;;\u0007 \u009b31mC1 CSI',
+];
+const pod = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'p', namespace: 'default', uid: 'uid-p', resourceVersion: '5' },
+  spec: { containers: [{ name: 'app', image: 'registry.local/app:v1' }] },
+  status: {
+    phase: 'Running',
+    conditions: [{ type: 'Ready', status: 'False' }],
+    containerStatuses: [
+      {
+        name: 'app',
+        ready: false,
+        restartCount: 0,
+        containerID: 'c://1',
+        state: { running: { startedAt: now } },
+      },
+    ],
+  },
+};
+const warning = {
+  apiVersion: 'v1',
+  kind: 'Event',
+  metadata: { name: 'p.1', namespace: 'default', resourceVersion: '6' },
+  involvedObject: { kind: 'Pod', name: 'p', namespace: 'default', uid: 'uid-p' },
+  type: 'Warning',
+  reason: 'Unhealthy\u001b[8m',
+  message:
+    'Readiness probe failed: GET https://bob:hunter2@db.local/ Authorization: Bearer eyJhbGciOi.secret.token password=hunter2 \u001b[2J',
+  count: 3,
+  firstTimestamp: now,
+  lastTimestamp: now,
+};
+
+/** An API server for one pod: its Warning event and log lines carry escape sequences and credentials. */
+function evilServer() {
+  return hostileServer((request, response, url) => {
+    if (url.pathname.endsWith('/log')) {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.write(EVIL_LOG.map((line) => `${now} ${line}\n`).join(''));
+      if (url.searchParams.get('follow') === 'true') request.on('close', () => response.end());
+      else response.end();
+      return;
+    }
+    const items = url.pathname.endsWith('/pods') ? [pod] : url.pathname.endsWith('/events') ? [warning] : [];
+    if (!isWatch(url)) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ kind: 'List', metadata: { resourceVersion: '10' }, items }));
+      return;
+    }
+    if (url.pathname.endsWith('/pods') || url.pathname.endsWith('/events')) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      request.on('close', () => response.end());
+      return;
+    }
+    emptyList(response);
+  });
+}
+
+const SECRETS = ['hunter2', 'eyJhbGciOi', TOKEN];
+
+describe('hostile servers: what the cluster says reaches the terminal harmless, and without its secrets', () => {
+  test('text output: no control character from the cluster, no credential, in logs, events, report', async () => {
+    await using server = await evilServer();
+    const run = await runAgainst(server, ['rollout', 'track', 'pod/p', '--timeout', '2s']);
+    assert.equal(run.code, 2, run.stderr);
+    const output = run.stdout + run.stderr;
+    assert.doesNotMatch(output, CONTROL, JSON.stringify(output));
+    for (const secret of SECRETS) assert.ok(!output.includes(secret), `${secret} shown`);
+    // What was sent is still there to read, escaped.
+    assert.match(run.stdout, /p app │ \\x1b\]52;c;aGVsbG8=\\x07clipboard written$/m);
+    assert.match(run.stdout, /p app │ half a line\\x0d✓ deploy\/web ready \(forged\)$/m);
+    assert.match(
+      run.stderr,
+      /Warning Unhealthy\\x1b\[8m Pod\/p: Readiness probe failed: GET https:\/\/\*\*\*@db\.local/,
+    );
+  });
+
+  test('--raw-logs: log lines as written; events still escaped', async () => {
+    await using server = await evilServer();
+    const run = await runAgainst(server, ['rollout', 'track', 'pod/p', '--timeout', '2s', '--raw-logs']);
+    assert.ok(run.stdout.includes(EVIL_LOG[0] as string));
+    assert.doesNotMatch(run.stderr, CONTROL);
+  });
+
+  test('-o json: exact JSON, every control character escaped by JSON, no credential', async () => {
+    await using server = await evilServer();
+    const run = await runAgainst(server, ['rollout', 'track', 'pod/p', '--timeout', '2s', '-o', 'json']);
+    assert.equal(run.code, 2, run.stderr);
+    assert.doesNotMatch(run.stdout, CONTROL);
+    for (const secret of SECRETS) assert.ok(!run.stdout.includes(secret), `${secret} shown`);
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; lines?: string[] });
+    assert.ok(events.some((e) => e.type === 'log' && e.lines?.includes(EVIL_LOG[0] as string)));
+  });
+});
