@@ -89,7 +89,9 @@ describe('README', () => {
     await cluster.apply(web);
     const run = await runPlainNode(snippet, [], cluster.kubeconfigPath);
     assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.stderr.trimEnd(), blockAfter('# kubedog', 'text'));
+    // How many pulls failed before the track saw it depends on how fast the process started.
+    const failures = (text: string) => text.replace(/\(\d+ failures,/, '(N failures,');
+    assert.equal(failures(run.stderr.trimEnd()), failures(blockAfter('# kubedog', 'text')));
   });
 
   test('the deployment-script testing example is examples/deploy-script.test.ts, and its tests pass', () => {

@@ -28,6 +28,7 @@ export const OPTIONS = {
   'no-activity-timeout': { type: 'string' },
   rules: { type: 'string' },
   record: { type: 'string' },
+  'request-timeout': { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -113,6 +114,8 @@ export interface TrackArgs {
   noActivityTimeout?: number;
   rules?: string;
   record?: string;
+  /** Milliseconds an API request that is not a stream may take (0: no limit). */
+  requestTimeout?: number;
   /** Print one line per API request on stderr (never a header, body or credential). */
   debug: boolean;
 }
@@ -184,6 +187,8 @@ export function trackArgs(mode: 'rollout' | 'follow', values: ParsedValues, word
   if (timeout !== undefined && timeout > 0) args.timeout = timeout;
   const statusEvery = duration('status-every', values['status-every']);
   if (statusEvery !== undefined) args.statusEvery = statusEvery;
+  const requestTimeout = duration('request-timeout', values['request-timeout']);
+  if (requestTimeout !== undefined) args.requestTimeout = requestTimeout;
   const idle = duration('no-activity-timeout', values['no-activity-timeout']);
   if (idle !== undefined) args.noActivityTimeout = idle;
   const sources =

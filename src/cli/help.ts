@@ -53,6 +53,9 @@ Verdicts:
       --record FILE        record every API exchange to FILE (NDJSON, mode 0600; no
                            credentials, Secret data redacted) for replayFixture()
       --debug              one line per API request on stderr (also KUBEDOG_DEBUG=1)
+      --request-timeout DUR
+                           give up on an API request that is not a stream after
+                           DUR (default 60s; 0 = never), as kubectl's
 
 Log lines go to stdout; everything else kubedog says goes to stderr.`;
 

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { type ClusterConfig, describeAuth, type ExecConfig, type UserConfig } from './config.js';
 import { KubeAuthError } from './errors.js';
@@ -148,22 +148,59 @@ export async function runExecPlugin(
   });
 
   const hint = exec.installHint ? `\n${exec.installHint.trim()}` : '';
-  const { stdout, stderr, exitCode, signalName } = await new Promise<{
-    stdout: string;
-    stderr: string;
-    exitCode: number | null;
-    signalName: NodeJS.Signals | null;
-  }>((resolve, reject) => {
-    const child = spawn(exec.command, exec.args, {
-      env,
-      stdio: [interactive ? 'inherit' : 'ignore', 'pipe', interactive ? 'inherit' : 'pipe'],
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    // Our own timer: spawn's `timeout` option leaks its timer when the command cannot start.
-    const timer = setTimeout(
-      () => child.kill('SIGTERM'),
-      options.timeoutMs ?? (interactive ? INTERACTIVE_EXEC_TIMEOUT_MS : EXEC_TIMEOUT_MS),
+  const child = spawn(exec.command, exec.args, {
+    env,
+    stdio: [interactive ? 'inherit' : 'ignore', 'pipe', interactive ? 'inherit' : 'pipe'],
+  });
+  const timeoutMs = options.timeoutMs ?? (interactive ? INTERACTIVE_EXEC_TIMEOUT_MS : EXEC_TIMEOUT_MS);
+  let ended: ChildEnd;
+  try {
+    ended = await childEnd(child, timeoutMs, options.signal);
+  } catch (error) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    const { code, message } = error as NodeJS.ErrnoException;
+    const why = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not executable' : message;
+    throw new KubeAuthError(`exec plugin "${exec.command}": ${why}${hint}`, { cause: error });
+  }
+  if (options.signal?.aborted) throw options.signal.reason;
+  const { stdout, stderr, exitCode, signalName } = ended;
+  const stderrText = stderr ? `: ${lastLines(stderr, 5)}` : '';
+  if (signalName) {
+    throw new KubeAuthError(
+      `exec plugin "${exec.command}" was stopped (${signalName}; timed out?)${stderrText}${hint}`,
     );
+  }
+  if (exitCode !== 0)
+    throw new KubeAuthError(`exec plugin "${exec.command}" exited with code ${exitCode}${stderrText}${hint}`);
+  return parseExecCredential(stdout, exec);
+}
+
+interface ChildEnd {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signalName: NodeJS.Signals | null;
+}
+
+/** How long output may still come after a plugin exited (a child it left may hold its stdout for ever). */
+const OUTPUT_AFTER_EXIT_MS = 1000;
+
+/**
+ * Waits for a plugin to end and collects its output. At the timeout or an
+ * abort it is killed (SIGKILL, as client-go does: a plugin that ignores
+ * SIGTERM must not outlive the verdict); once it has exited, its output
+ * pipes are closed after {@link OUTPUT_AFTER_EXIT_MS} even if a child of
+ * its own still holds them, so nothing keeps kubedog waiting.
+ */
+function childEnd(
+  child: ChildProcess,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<ChildEnd> {
+  return new Promise((resolve, reject) => {
+    const kill = () => child.kill('SIGKILL');
+    const timer = setTimeout(kill, timeoutMs);
+    signal?.addEventListener('abort', kill, { once: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outBytes = 0;
@@ -174,32 +211,32 @@ export async function runExecPlugin(
     child.stderr?.on('data', (chunk: Buffer) => {
       if (err.reduce((n, b) => n + b.length, 0) < 64 * 1024) err.push(chunk);
     });
-    child.once('error', (error: NodeJS.ErrnoException) => {
+    let lingering: NodeJS.Timeout | undefined;
+    const done = () => {
       clearTimeout(timer);
-      if (error.name === 'AbortError' && options.signal?.aborted) return reject(options.signal.reason);
-      const why =
-        error.code === 'ENOENT' ? 'not found' : error.code === 'EACCES' ? 'not executable' : error.message;
-      reject(new KubeAuthError(`exec plugin "${exec.command}": ${why}${hint}`, { cause: error }));
+      clearTimeout(lingering);
+      signal?.removeEventListener('abort', kill);
+    };
+    child.once('error', (error) => {
+      done();
+      reject(error);
+    });
+    child.once('exit', () => {
+      lingering = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }, OUTPUT_AFTER_EXIT_MS);
     });
     child.once('close', (exitCode, signalName) => {
-      clearTimeout(timer);
+      done();
       resolve({
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8').trim(),
-        exitCode,
-        signalName,
+        exitCode: child.exitCode ?? exitCode,
+        signalName: child.signalCode ?? signalName,
       });
     });
   });
-  const stderrText = stderr ? `: ${lastLines(stderr, 5)}` : '';
-  if (signalName) {
-    throw new KubeAuthError(
-      `exec plugin "${exec.command}" was stopped (${signalName}; timed out?)${stderrText}${hint}`,
-    );
-  }
-  if (exitCode !== 0)
-    throw new KubeAuthError(`exec plugin "${exec.command}" exited with code ${exitCode}${stderrText}${hint}`);
-  return parseExecCredential(stdout, exec);
 }
 
 /** The cluster as `KUBERNETES_EXEC_INFO` describes it to a plugin that asks (provideClusterInfo). */

@@ -21,12 +21,6 @@ import { type WatchOptions, watchResource } from './watch.js';
 /** How long API discovery may take before it fails (its documents are small). */
 const DISCOVERY_TIMEOUT_MS = 30_000;
 /**
- * How long a request that is not a stream (get, a list page, a write) may
- * take from start to its last byte. A page of 500 objects takes well under
- * a second; a server that trickles its answer or never sends one is cut.
- */
-const ANSWER_TIMEOUT_MS = 60_000;
-/**
  * The largest answer read into memory. A list page of 500 objects is a few
  * MB; a page of big objects (up to 1.5 MB each) that is larger is asked for
  * again in smaller pages.
@@ -78,6 +72,16 @@ export interface KubeClientOptions {
    * @default false
    */
   http2?: boolean;
+  /**
+   * Milliseconds a request that is not a stream (a get, a list page — the
+   * first list of a watch too —, a write) may take from start to its last
+   * byte, as kubectl's `--request-timeout`; `0`: no limit. A page of 500
+   * objects takes well under a second; a server that trickles its answer or
+   * never sends one is cut. Watches and followed logs have their own
+   * inactivity checks.
+   * @default 60000
+   */
+  requestTimeout?: number;
   /** Clock for credential expiry (tests). @default Date.now */
   now?: () => number;
   /**
@@ -147,6 +151,7 @@ export class KubeClient {
   readonly #origin: string;
   readonly #basePath: string;
   readonly #http2: boolean;
+  readonly #requestTimeout: number;
   #dispatcher: Dispatcher | undefined;
   #dispatcherCert: Credentials['clientCertificate'];
   #discovery: Promise<ResourceType[]> | undefined;
@@ -161,6 +166,7 @@ export class KubeClient {
     this.#origin = url.origin;
     this.#basePath = url.pathname.replace(/\/+$/, '');
     this.#http2 = options.http2 ?? false;
+    this.#requestTimeout = options.requestTimeout ?? 60_000;
     this.#auth = new Authenticator(config.user, config.cluster, options.now ? { now: options.now } : {});
     if (options.record !== undefined) this.#recorder = new Recorder(options.record, config.cluster.server);
     this.#debug = options.debug;
@@ -532,16 +538,18 @@ export class KubeClient {
 
   /** @internal Sends a request and parses a JSON answer; non-2xx answers throw {@link KubeApiError}. */
   async requestJson<T>(method: string, path: string, options: SendOptions = {}): Promise<T> {
-    const deadline = AbortSignal.timeout(ANSWER_TIMEOUT_MS);
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const limit = this.#requestTimeout;
+    const deadline = limit > 0 ? AbortSignal.timeout(limit) : undefined;
+    const signals = [options.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
     const what = `${method} ${path}`;
     try {
       const response = await this.request(method, path, { ...options, signal });
       return parseAnswer(await readAnswer(response.body, what), what) as T;
     } catch (error) {
-      if (!deadline.aborted || options.signal?.aborted) throw error;
+      if (!deadline?.aborted || options.signal?.aborted) throw error;
       throw new KubeConnectionError(
-        `${what}: ${this.server} sent no complete answer within ${ANSWER_TIMEOUT_MS / 1000}s`,
+        `${what}: ${this.server} sent no complete answer within ${limit / 1000}s (request timeout)`,
         { server: this.server, cause: error },
       );
     }

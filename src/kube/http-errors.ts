@@ -34,6 +34,21 @@ const CONNECTION_CODES: Record<string, string> = {
   UND_ERR_CLOSED: 'connection closed',
 };
 
+const portOf = (url: URL) => Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+/** `host:port`, never the userinfo a proxy URL may carry. */
+const hostPortOf = (url: URL) => `${url.hostname}:${portOf(url)}`;
+
+/** The port of the connection that failed, as the system error (or one it wraps) says. */
+function failedPort(error: unknown): number | undefined {
+  const e = error as { port?: unknown; errors?: unknown[]; cause?: unknown };
+  if (typeof e?.port === 'number') return e.port;
+  for (const nested of e?.errors ?? []) {
+    const port = failedPort(nested);
+    if (port !== undefined) return port;
+  }
+  return e?.cause ? failedPort(e.cause) : undefined;
+}
+
 function errorCode(error: unknown): string | undefined {
   const e = error as { code?: string; errors?: { code?: string }[]; cause?: unknown };
   if (typeof e?.code === 'string' && e.code !== 'UND_ERR_SOCKET' && e.code !== 'UND_ERR_CONNECT')
@@ -70,10 +85,14 @@ export function mapTransportError(error: unknown, config: ResolvedKubeConfig): E
     });
   }
   const described = CONNECTION_CODES[code];
-  const url = new URL(server);
-  const hostPort = `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
   const detail = described ? `${described} (${code})` : ((error as Error)?.message ?? String(error));
-  return new KubeConnectionError(`cannot reach the Kubernetes API server ${hostPort}: ${detail} ${context}`, {
+  const proxy = config.cluster.proxyUrl ? new URL(config.cluster.proxyUrl) : undefined;
+  // Through a proxy, the connection that failed may be the proxy's: say which.
+  const what =
+    proxy && failedPort(error) === portOf(proxy)
+      ? `the proxy ${hostPortOf(proxy)} (proxy-url) for the Kubernetes API server ${hostPortOf(new URL(server))}`
+      : `the Kubernetes API server ${hostPortOf(new URL(server))}${proxy ? ` through the proxy ${hostPortOf(proxy)}` : ''}`;
+  return new KubeConnectionError(`cannot reach ${what}: ${detail} ${context}`, {
     server,
     ...(code ? { syscallCode: code } : {}),
     cause: error,

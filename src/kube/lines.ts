@@ -4,6 +4,8 @@ import { KubeDecodeError } from './errors.js';
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
+/** What ends a line that was cut because it was too long. */
+export const CUT_MARK = ' … [line cut: too long]';
 const CARRIAGE_RETURN = 0x0d;
 
 /**
@@ -16,11 +18,20 @@ const CARRIAGE_RETURN = 0x0d;
  */
 export class LineSplitter {
   readonly #maxLineBytes: number;
+  readonly #cut: boolean;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
+  /** In `cut` mode: the current line was cut; its rest is dropped up to its newline. */
+  #cutting = false;
 
-  constructor(options: { maxLineBytes?: number } = {}) {
+  /**
+   * `maxLineBytes`: the longest line kept. A longer one is an error, or with
+   * `cut` (log lines, where one runaway line must not stop the stream) it is
+   * cut there and marked, and its rest dropped.
+   */
+  constructor(options: { maxLineBytes?: number; cut?: boolean } = {}) {
     this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.#cut = options.cut ?? false;
   }
 
   /** Bytes of the current unfinished line. */
@@ -35,37 +46,52 @@ export class LineSplitter {
       : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
     for (let end = bytes.indexOf(NEWLINE, start); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
-      if (this.#pendingBytes === 0) {
+      if (this.#cutting) {
+        yield this.takeRemainder() as string;
+      } else if (this.#pendingBytes === 0 && end - start <= this.#maxLineBytes) {
         yield decode(bytes, start, end);
-      } else {
+      } else if (this.#pendingBytes + end - start <= this.#maxLineBytes) {
         this.#pending.push(bytes.subarray(start, end));
         const whole = Buffer.concat(this.#pending, this.#pendingBytes + end - start);
         this.#pending = [];
         this.#pendingBytes = 0;
         yield decode(whole, 0, whole.length);
+      } else {
+        this.#keep(bytes.subarray(start, end));
+        yield this.takeRemainder() as string;
       }
       start = end + 1;
     }
-    if (start < bytes.length) {
-      const rest = bytes.subarray(start);
-      if (this.#pendingBytes + rest.length > this.#maxLineBytes) {
+    if (start < bytes.length) this.#keep(bytes.subarray(start));
+  }
+
+  /** Keeps bytes of the unfinished line, up to the longest line (then: cut, or an error). */
+  #keep(rest: Buffer): void {
+    if (this.#cutting) return;
+    const room = this.#maxLineBytes - this.#pendingBytes;
+    if (rest.length > room) {
+      if (!this.#cut) {
         this.#pending = [];
         this.#pendingBytes = 0;
         throw new KubeDecodeError(`a line longer than ${this.#maxLineBytes} bytes was received`);
       }
-      // Copy: the caller may reuse the chunk's memory once we return.
-      this.#pending.push(Buffer.from(rest));
-      this.#pendingBytes += rest.length;
+      this.#cutting = true;
+      rest = rest.subarray(0, room);
     }
+    // Copy: the caller may reuse the chunk's memory once we return.
+    this.#pending.push(Buffer.from(rest));
+    this.#pendingBytes += rest.length;
   }
 
-  /** Returns and forgets the unfinished last line, if any. */
+  /** Returns and forgets the unfinished last line (marked when it was cut), if any. */
   takeRemainder(): string | undefined {
     if (this.#pendingBytes === 0) return undefined;
     const whole = Buffer.concat(this.#pending, this.#pendingBytes);
+    const mark = this.#cutting ? CUT_MARK : '';
     this.#pending = [];
     this.#pendingBytes = 0;
-    return decode(whole, 0, whole.length);
+    this.#cutting = false;
+    return decode(whole, 0, whole.length) + mark;
   }
 }
 

@@ -7,6 +7,7 @@ import {
   type AfterAttempt,
   type AttemptEnd,
   describeEnd,
+  InactivityTimeout,
   resumableStream,
   type StreamProtocol,
 } from './resumable.js';
@@ -38,6 +39,15 @@ export interface LogOptions {
   signal?: AbortSignal | undefined;
   /** Reconnect pacing for followed streams. */
   retry?: RetryOptions;
+  /**
+   * A followed stream that receives nothing for this long is asked for
+   * again from its last line, if the container still runs: a dead
+   * connection cannot be told from a quiet container otherwise. Quietly —
+   * unless the new request brings lines the old one never delivered, which
+   * says it was dead (a `log-resumed` notice).
+   * @default 300000 (5 minutes)
+   */
+  inactivityTimeoutMs?: number;
   onNotice?: (notice: LogNotice) => void;
 }
 
@@ -79,12 +89,19 @@ export async function* readLogBatches(
       ? (await containerState(client, namespace, pod.name, options.container, signal))?.id
       : undefined;
   const protocol = new LogProtocol(client, { namespace, name: pod.name }, options, backoff, instance);
-  yield* resumableStream(client, protocol, { signal, backoff });
+  const inactivityMs =
+    options.follow && !options.previous ? (options.inactivityTimeoutMs ?? 300_000) : undefined;
+  yield* resumableStream(client, protocol, { signal, backoff, inactivityMs });
 }
+
+/** The longest log line kept whole: 1 MiB (more is no line for people to read). */
+const MAX_LOG_LINE_BYTES = 1024 * 1024;
 
 /** A container log's requests, lines and resume point, for {@link resumableStream}. */
 class LogProtocol implements StreamProtocol<LogLine[]> {
   readonly what: string;
+  /** A runaway line is cut and marked, and the stream goes on (as an error, it would be asked for again and again). */
+  readonly lines = { maxLineBytes: MAX_LOG_LINE_BYTES, cut: true };
   readonly #client: KubeClient;
   readonly #pod: { namespace: string; name: string };
   readonly #options: LogOptions;
@@ -93,6 +110,8 @@ class LogProtocol implements StreamProtocol<LogLine[]> {
   readonly #path: string;
   readonly #resume = new ResumePoint();
   #requests = 0;
+  /** Asked for again after a silence: lines from the new request mean the old one was dead. */
+  #afterSilence = false;
 
   constructor(
     client: KubeClient,
@@ -136,11 +155,20 @@ class LogProtocol implements StreamProtocol<LogLine[]> {
     }
     if (batch.length === 0) return;
     this.#backoff.reset();
+    if (this.#afterSilence) {
+      this.#afterSilence = false;
+      this.resumed();
+    }
     yield batch;
   }
 
   async after(end: AttemptEnd): Promise<AfterAttempt<LogLine[]>> {
     const { failure } = end;
+    if (failure instanceof InactivityTimeout) {
+      if (!(await this.#sameInstanceRunning())) return { next: 'end' };
+      this.#afterSilence = true;
+      return { next: 'resume' };
+    }
     if (end.first && failure !== undefined && !isRetryable(failure)) throw failure;
     const { follow, previous } = this.#options;
     if (end.completed && (!follow || previous || !(await this.#sameInstanceRunning()))) {

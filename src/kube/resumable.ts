@@ -38,6 +38,8 @@ export type AfterAttempt<T> =
 export interface StreamProtocol<T> {
   /** For errors: `watch of pods in default`, `log of web-1/app`. */
   readonly what: string;
+  /** How its lines are split (the longest line kept, and whether a longer one is cut or an error). */
+  readonly lines?: { maxLineBytes?: number; cut?: boolean };
   /** The next request: its query carries the resume point. */
   request(): { path: string; query: Record<string, string | number | undefined> };
   /**
@@ -130,7 +132,7 @@ async function* attempt<T>(
     watchdog = setTimeout(() => controller.abort(new InactivityTimeout()), inactivityMs);
   };
   const disarm = () => clearTimeout(watchdog);
-  const splitter = new LineSplitter();
+  const splitter = new LineSplitter(protocol.lines);
   const end: AttemptEnd = {
     completed: false,
     failure: undefined,

@@ -17,7 +17,9 @@ export type WatchNotice =
   | { type: 'reconnecting'; resource: string; reason: string; attempt: number; delayMs: number }
   | { type: 'resumed'; resource: string; resourceVersion: string }
   | { type: 'relisted'; resource: string; reason: string; changes: number }
-  | { type: 'malformed-line'; resource: string; excerpt: string };
+  | { type: 'malformed-line'; resource: string; excerpt: string }
+  /** The first list is in, and its objects were delivered: what does not exist now is known not to. */
+  | { type: 'listed'; resource: string; count: number };
 
 export interface WatchOptions {
   /** Namespace to watch; `''` for all namespaces. @default the client's namespace */
@@ -75,6 +77,7 @@ export async function* watchResource<T extends KubeObject>(
   if (options.initialEvents ?? true) {
     for (const item of initial.items) yield { type: 'ADDED', object: item };
   }
+  watch.listed(initial.items.length);
   yield* resumableStream(client, watch, {
     signal,
     backoff,
@@ -141,6 +144,11 @@ class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T
         await sleep(delay, this.#options.signal);
       }
     }
+  }
+
+  /** The first list's objects were delivered. */
+  listed(count: number): void {
+    this.#notify({ type: 'listed', resource: this.#resource, count });
   }
 
   /** Takes the initial list as the known state and the resume point. */

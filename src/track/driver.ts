@@ -1,6 +1,7 @@
 import { findBuiltinResource, type ResourceType } from '../kube/resources.js';
 import type { WatchEvent } from '../kube/types.js';
 import type { WatchNotice } from '../kube/watch.js';
+import { FailureReason } from '../status/reasons.js';
 import type { CustomRule } from '../status/rules.js';
 import type { VerdictOptions } from '../status/types.js';
 import { eventWeight, type TrackEvent, type TrackEventInit } from './events.js';
@@ -20,8 +21,10 @@ import { sharedWatches, type WatchListener } from './shared-watch.js';
 import type { TrackSource } from './sources.js';
 import { type PodStrategy, podStrategyFor } from './strategies/index.js';
 
-/** How long a failure report may wait for last lines and late Warning events, all together. */
+/** How long a failure report may wait for last lines and Warning events, all together. */
 const REPORT_READ_MS = 2000;
+/** The same at the timeout: the user's deadline is kept within a second. */
+const TIMEOUT_REPORT_READ_MS = 500;
 
 /** How a tracker tracks (all optional); `multitrack` takes the same. */
 export interface TrackOptions extends VerdictOptions {
@@ -170,7 +173,11 @@ class Tracker {
     const namespace = this.#ref.namespace;
     const listen = (input: 'resource' | 'revision' | 'pod' | 'event', optional = false): WatchListener => ({
       event: (change: WatchEvent) => this.#feed({ type: input, change }),
-      notice: (notice) => this.#watchNotice(notice),
+      notice: (notice) => {
+        if (notice.type === 'listed') {
+          if (input === 'resource') void this.#feed({ type: 'listed' });
+        } else this.#watchNotice(notice);
+      },
       error: (error) => (optional ? this.#optionalWatchFailed(error) : this.#fail(error)),
     });
     this.#unsubscribes.push(watches.subscribe(type, namespace, listen('resource')));
@@ -253,7 +260,8 @@ class Tracker {
 
   /** Reads the failing containers' last lines (showing what was not shown yet) and their pods' Warning events, then says it failed. */
   async #report(failure: PlannedFailure): Promise<void> {
-    const signal = AbortSignal.any([this.#stopped.signal, AbortSignal.timeout(REPORT_READ_MS)]);
+    const budget = failure.event.reason === FailureReason.Timeout ? TIMEOUT_REPORT_READ_MS : REPORT_READ_MS;
+    const signal = AbortSignal.any([this.#stopped.signal, AbortSignal.timeout(budget)]);
     const pods = failure.containers.map((c) => c.pod);
     const [logs, warnings] = await Promise.all([
       this.#tails.lastWords(failure.containers, signal),

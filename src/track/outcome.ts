@@ -29,6 +29,8 @@ interface State extends OutcomeResource {
   failure: { reason: string; message: string } | undefined;
   /** Its tracker has ended: what it is now, it stays. */
   over: boolean;
+  /** It was deleted (following, the track ends when every resource was). */
+  deleted: boolean;
   endedAt: number | undefined;
 }
 
@@ -53,6 +55,7 @@ export class MultitrackOutcome {
       verdict: undefined,
       failure: undefined,
       over: false,
+      deleted: false,
       endedAt: undefined,
     }));
     this.#follow = options.follow;
@@ -82,6 +85,9 @@ export class MultitrackOutcome {
       case 'failed':
         state.failure = { reason: event.reason, message: event.message };
         this.#failed(state, event.reason, now);
+        break;
+      case 'deleted':
+        state.deleted = true;
         break;
     }
     this.#resolveHopes(now);
@@ -182,6 +188,7 @@ export class MultitrackOutcome {
     if (this.#fatal) return 'failed';
     if (this.#states.some((s) => s.failure?.reason === FailureReason.Timeout && s.status === 'failed'))
       return 'timeout';
-    return this.#follow ? 'deleted' : 'ready';
+    // Following, the track ends when every resource was deleted, or at the timeout with them ready.
+    return this.#follow && this.#states.every((s) => s.deleted) ? 'deleted' : 'ready';
   }
 }

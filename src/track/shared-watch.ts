@@ -17,6 +17,8 @@ interface Entry {
   /** Latest state of every object, so late subscribers start from the present. */
   objects: Map<string, KubeObject>;
   controller: AbortController;
+  /** The watch's first list is in (its `listed` notice), for late subscribers. */
+  listed: WatchNotice | undefined;
 }
 
 const keyOf = (object: KubeObject) => `${object.metadata.namespace ?? ''}/${object.metadata.name ?? ''}`;
@@ -54,7 +56,12 @@ export class SharedWatches {
     let entry = this.#entries.get(key);
     const late = entry !== undefined;
     if (!entry) {
-      entry = { listeners: new Set(), objects: new Map(), controller: new AbortController() };
+      entry = {
+        listeners: new Set(),
+        objects: new Map(),
+        controller: new AbortController(),
+        listed: undefined,
+      };
       this.#entries.set(key, entry);
       void this.#run(key, type, namespace, entry);
     }
@@ -83,6 +90,7 @@ export class SharedWatches {
       if (taken instanceof Promise) await taken;
       if (used(slice)) slice = await aTurnLater();
     }
+    if (entry.listed && entry.listeners.has(listener)) listener.notice?.(entry.listed);
   }
 
   async #run(key: string, type: ResourceType, namespace: string, entry: Entry): Promise<void> {
@@ -91,6 +99,7 @@ export class SharedWatches {
         namespace,
         signal: entry.controller.signal,
         onNotice: (notice) => {
+          if (notice.type === 'listed') entry.listed = notice;
           for (const listener of entry.listeners) listener.notice?.(notice);
         },
       });

@@ -27,6 +27,28 @@ describe('kubedog follow', () => {
     assert.match(run.stderr, /^✓ every tracked resource was deleted; followed for \d+\.\ds$/m);
   });
 
+  test('following a Pod through an API server restart: every watch notice is said once', async () => {
+    await using cluster = await startFakeCluster();
+    await cluster.client.create('Pod', podManifest('p'));
+    let dropped = false;
+    const run = await runCli(['follow', 'pod/p', '--timeout', '3s', '--kubeconfig', cluster.kubeconfigPath], {
+      onStderr: (text) => {
+        if (dropped || !text.includes('+ pod p')) return;
+        dropped = true;
+        setTimeout(() => cluster.dropStreams(), 300);
+      },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    // Nothing was deleted: the follow ended at its timeout.
+    assert.match(run.stderr, /^✓ followed for 3\.\ds: po\/p ready$/m);
+    const notices = run.stderr.split('\n').filter((line) => line.startsWith('po/p ! watch of'));
+    assert.ok(
+      notices.some((line) => line.includes('interrupted')),
+      run.stderr,
+    );
+    assert.equal(new Set(notices).size, notices.length, run.stderr);
+  });
+
   test('a failure is reported and ends nothing; Ctrl-C ends cleanly with exit 0', async () => {
     await using cluster = await startFakeCluster();
     cluster.behave('bad-*', 'app', { pullFails: true });

@@ -14,7 +14,7 @@ export type Handler = (request: IncomingMessage, response: ServerResponse, url: 
 
 export interface HostileServer {
   url: string;
-  /** A kubeconfig file for it (token auth; `userinfo` goes into the server URL when given). */
+  /** A kubeconfig file for it (token auth unless `user` says otherwise; `userinfo` goes into the server URL). */
   kubeconfigPath: string;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -24,7 +24,7 @@ export const TOKEN = 'hostile-bearer-token-0123456789';
 
 export async function hostileServer(
   handler: Handler,
-  options: { userinfo?: string } = {},
+  options: { userinfo?: string; user?: Record<string, unknown>; cluster?: Record<string, unknown> } = {},
 ): Promise<HostileServer> {
   const server = createServer((request, response) => {
     handler(request, response, new URL(request.url ?? '/', 'http://localhost'));
@@ -39,8 +39,8 @@ export async function hostileServer(
     kubeconfigPath,
     `apiVersion: v1
 kind: Config
-clusters: [{name: hostile, cluster: {server: "${server_}"}}]
-users: [{name: u, user: {token: ${TOKEN}}}]
+clusters: [{name: hostile, cluster: ${JSON.stringify({ server: server_, ...options.cluster })}}]
+users: [{name: u, user: ${JSON.stringify(options.user ?? { token: TOKEN })}}]
 contexts: [{name: hostile, context: {cluster: hostile, user: u, namespace: default}}]
 current-context: hostile
 `,
@@ -111,3 +111,68 @@ export const isWatch = (url: URL) => url.searchParams.get('watch') === 'true';
 /** C0 and C1 control characters other than newline (and tab), ESC included: what must never reach a terminal. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 export const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+/** A pod whose container runs but is not ready, started just now (`restarts`: after that many crashes). */
+export function runningPod(restarts = 0): Record<string, unknown> {
+  const now = new Date().toISOString();
+  const crashed =
+    restarts > 0 ? { lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: now } } } : {};
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'default', uid: 'uid-p', resourceVersion: '5' },
+    spec: { containers: [{ name: 'app', image: 'registry.local/app:v1' }] },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'False' }],
+      containerStatuses: [
+        {
+          name: 'app',
+          ready: false,
+          restartCount: restarts,
+          containerID: `c://${restarts + 1}`,
+          state: { running: { startedAt: now } },
+          ...crashed,
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * The API of a namespace holding `pod` and `events`: lists answer at once,
+ * watches stay open and quiet, and `/log` requests go to `log` (by default
+ * never answered). A request `intercept` answers (returns true) comes first.
+ */
+export function onePodApi(
+  pod: Record<string, unknown>,
+  options: { events?: Record<string, unknown>[]; log?: Handler; intercept?: (url: URL) => boolean } = {},
+): Handler {
+  return (request, response, url) => {
+    if (options.intercept?.(url)) return;
+    if (url.pathname.endsWith('/log')) return options.log?.(request, response, url);
+    if (isWatch(url)) {
+      response.writeHead(200, { 'content-type': 'application/json' }).flushHeaders();
+      request.on('close', () => response.end());
+      return;
+    }
+    const items = url.pathname.endsWith('/pods')
+      ? [pod]
+      : url.pathname.endsWith('/events')
+        ? (options.events ?? [])
+        : [];
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ kind: 'List', metadata: { resourceVersion: '10' }, items }));
+  };
+}
+
+/** Answers a log request with `lines` (each after a timestamp); a followed one then stays open. */
+export function logLines(lines: string[]): Handler {
+  return (request, response, url) => {
+    const now = new Date().toISOString();
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    response.write(lines.map((line) => `${now} ${line}\n`).join(''));
+    if (url.searchParams.get('follow') === 'true') request.on('close', () => response.end());
+    else response.end();
+  };
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { CONTROL, emptyList, hostileServer, isWatch, runAgainst, TOKEN } from './hostile.js';
+import { CONTROL, hostileServer, logLines, onePodApi, runAgainst, runningPod, TOKEN } from './hostile.js';
 
 const now = new Date().toISOString();
 const EVIL_LOG = [
@@ -9,25 +9,7 @@ const EVIL_LOG = [
   'half a line\r✓ deploy/web ready (forged)',
   '\u001b]8;;https://evil.example\u0007a link\u001b]8;;\u0007 \u009b31mC1 CSI',
 ];
-const pod = {
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name: 'p', namespace: 'default', uid: 'uid-p', resourceVersion: '5' },
-  spec: { containers: [{ name: 'app', image: 'registry.local/app:v1' }] },
-  status: {
-    phase: 'Running',
-    conditions: [{ type: 'Ready', status: 'False' }],
-    containerStatuses: [
-      {
-        name: 'app',
-        ready: false,
-        restartCount: 0,
-        containerID: 'c://1',
-        state: { running: { startedAt: now } },
-      },
-    ],
-  },
-};
+const pod = runningPod();
 const warning = {
   apiVersion: 'v1',
   kind: 'Event',
@@ -43,29 +25,7 @@ const warning = {
 };
 
 /** An API server for one pod: its Warning event and log lines carry escape sequences and credentials. */
-function evilServer() {
-  return hostileServer((request, response, url) => {
-    if (url.pathname.endsWith('/log')) {
-      response.writeHead(200, { 'content-type': 'text/plain' });
-      response.write(EVIL_LOG.map((line) => `${now} ${line}\n`).join(''));
-      if (url.searchParams.get('follow') === 'true') request.on('close', () => response.end());
-      else response.end();
-      return;
-    }
-    const items = url.pathname.endsWith('/pods') ? [pod] : url.pathname.endsWith('/events') ? [warning] : [];
-    if (!isWatch(url)) {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ kind: 'List', metadata: { resourceVersion: '10' }, items }));
-      return;
-    }
-    if (url.pathname.endsWith('/pods') || url.pathname.endsWith('/events')) {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      request.on('close', () => response.end());
-      return;
-    }
-    emptyList(response);
-  });
-}
+const evilServer = () => hostileServer(onePodApi(pod, { events: [warning], log: logLines(EVIL_LOG) }));
 
 const SECRETS = ['hunter2', 'eyJhbGciOi', TOKEN];
 

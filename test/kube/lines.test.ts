@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { KubeDecodeError } from '../../src/kube/errors.js';
-import { LineSplitter, readLines } from '../../src/kube/lines.js';
+import { CUT_MARK, LineSplitter, readLines } from '../../src/kube/lines.js';
 
 async function* chunks(parts: Uint8Array[]) {
   for (const part of parts) yield part;
@@ -92,5 +92,39 @@ describe('LineSplitter', () => {
     await iterator.next();
     assert.ok(pulled <= 3, `pulled ${pulled} chunks for 2 lines`);
     await iterator.return(undefined);
+  });
+});
+
+describe('LineSplitter, cutting lines that are too long (log lines)', () => {
+  test('a long line is cut at the bound and marked; the lines after it are whole', () => {
+    const splitter = new LineSplitter({ maxLineBytes: 8, cut: true });
+    const lines = [
+      ...splitter.push(Buffer.from('short\n0123456789')),
+      ...splitter.push(Buffer.from('abcdef\nafter\nlong-')),
+      ...splitter.push(Buffer.from('er-than-eight')),
+    ];
+    assert.deepEqual(lines, ['short', `01234567${CUT_MARK}`, 'after']);
+    assert.ok(splitter.pendingBytes <= 8);
+    assert.equal(splitter.takeRemainder(), `long-er-${CUT_MARK}`);
+  });
+
+  test('whatever the chunks, nothing is kept beyond the bound and every line comes out (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ maxLength: 30 }), { maxLength: 20 }),
+        fc.integer({ min: 1, max: 7 }),
+        (lines, size) => {
+          const text = lines.map((l) => l.replace(/\n/g, '')).join('\n');
+          const splitter = new LineSplitter({ maxLineBytes: 10, cut: true });
+          const out: string[] = [];
+          const bytes = Buffer.from(`${text}\n`);
+          for (let i = 0; i < bytes.length; i += size) {
+            out.push(...splitter.push(bytes.subarray(i, i + size)));
+            if (splitter.pendingBytes > 10) return false;
+          }
+          return out.length === text.split('\n').length;
+        },
+      ),
+    );
   });
 });

@@ -68,8 +68,9 @@ export class FakeSource implements TrackSource {
     const stop = () => queue.end();
     options.signal?.addEventListener('abort', stop, { once: true });
     try {
-      for (const object of this.#objects.get(type.kind)?.values() ?? [])
-        yield { type: 'ADDED', object: object as T };
+      const existing = [...(this.#objects.get(type.kind)?.values() ?? [])];
+      for (const object of existing) yield { type: 'ADDED', object: object as T };
+      options.onNotice?.({ type: 'listed', resource: type.plural, count: existing.length });
       for (let next = await queue.next(); !next.done; next = await queue.next())
         yield next.value as WatchEvent<T>;
     } finally {

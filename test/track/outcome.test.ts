@@ -28,6 +28,7 @@ const ready = (name: string): TrackEvent[] => [
   { ...base(name), type: 'status', verdict: { state: 'ready', reason: 'Ready', message: 'rolled out' } },
   { ...base(name), type: 'ready', message: 'rolled out' },
 ];
+const deleted = (name: string): TrackEvent => ({ ...base(name), type: 'deleted' });
 const timedOut = (name: string): TrackEvent[] => [
   {
     ...base(name),
@@ -348,8 +349,8 @@ describe('multitrack outcome: following', () => {
         [
           { index: 0, events: failing('a') },
           { index: 1, events: ready('b') },
-          { index: 0, events: [], end: true },
-          { index: 1, events: [], end: true },
+          { index: 0, events: [deleted('a')], end: true },
+          { index: 1, events: [deleted('b')], end: true },
         ],
         true,
       ),
@@ -359,8 +360,26 @@ describe('multitrack outcome: following', () => {
 
   test('following, a resource is what its verdict says now', () => {
     assert.deepEqual(
-      play([resource('a')], [{ index: 0, events: [...failing('a'), progressing('a')], end: true }], true),
+      play(
+        [resource('a')],
+        [{ index: 0, events: [...failing('a'), progressing('a'), deleted('a')], end: true }],
+        true,
+      ),
       { overAfter: 1, outcome: 'deleted', ready: [], failed: [], pending: ['a'] },
+    );
+  });
+
+  test('following until the timeout, with nothing deleted and nothing late: ready, not "deleted"', () => {
+    assert.deepEqual(
+      play(
+        [resource('a'), resource('b')],
+        [
+          { index: 0, events: ready('a'), end: true },
+          { index: 1, events: [...ready('b'), deleted('b')], end: true },
+        ],
+        true,
+      ),
+      { overAfter: 2, outcome: 'ready', ready: ['a', 'b'], failed: [], pending: [] },
     );
   });
 });

@@ -106,11 +106,16 @@ export class TrackView {
       case 'ready': {
         const ignored =
           summary.failed.length > 0 ? `; failed, ignored (fail-mode ignore): ${names(summary.failed)}` : '';
+        const ready =
+          total === 1
+            ? `${names(summary.ready)} ready`
+            : `${summary.ready.length} of ${total} resources ready`;
+        // Following, the track ends at the timeout: what is ready then, not when it became ready.
         this.#final(
           true,
-          total === 1
-            ? `${names(summary.ready)} ready after ${elapsed}`
-            : `${summary.ready.length} of ${total} resources ready after ${elapsed}${ignored}`,
+          this.#args.mode === 'follow'
+            ? `followed for ${elapsed}: ${ready}${ignored}`
+            : `${ready} after ${elapsed}${ignored}`,
         );
       }
     }

@@ -67,6 +67,7 @@ function newClient(args: TrackArgs, io: CommandIO): KubeClient {
   try {
     return new KubeClient(config, {
       ...(args.record !== undefined ? { record: args.record } : {}),
+      ...(args.requestTimeout !== undefined ? { requestTimeout: args.requestTimeout } : {}),
       ...(debug ? { debug: (line: string) => io.stderr.write(`kubedog: debug: ${line}\n`) } : {}),
     });
   } catch (error) {

@@ -27,7 +27,9 @@ export type ModelInput =
   /** Time passed: time-based verdicts, the timeout and the no-activity timeout are judged again. */
   | { type: 'tick' }
   /** The driver showed something of its own (log lines, a notice): the track is not idle. */
-  | { type: 'activity' };
+  | { type: 'activity' }
+  /** The resource's watch has its first list in: a resource not seen by now does not exist. */
+  | { type: 'listed' };
 
 /** A failure to report: the driver reads the containers' last lines, then emits the `failed` event. */
 export interface PlannedFailure {
@@ -91,6 +93,8 @@ export class TrackModel {
   #object: KubeObject | undefined;
   #verdict: Verdict | undefined;
   #lastActivity: number;
+  /** The resource's watch has its first list in (until then, "not seen" is not "does not exist"). */
+  #listed = false;
   #done = false;
   #now = new Date(0);
   #out: ModelAction[] = [];
@@ -156,6 +160,9 @@ export class TrackModel {
         break;
       case 'activity':
         this.#lastActivity = now.getTime();
+        break;
+      case 'listed':
+        this.#listed = true;
         break;
     }
     return this.#out;
@@ -307,7 +314,11 @@ export class TrackModel {
 
   #timedOut(timeoutMs: number): void {
     if (this.#verdict?.state !== 'ready') {
-      const waiting = this.#verdict?.message ?? `${describeResource(this.#ref)} does not exist`;
+      const waiting =
+        this.#verdict?.message ??
+        (this.#listed
+          ? `${describeResource(this.#ref)} does not exist`
+          : `no answer from the API server about ${describeResource(this.#ref)} yet`);
       this.#fail(
         FailureReason.Timeout,
         `not ready after ${formatDuration(timeoutMs)}: ${waiting}`,

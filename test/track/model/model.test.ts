@@ -344,9 +344,20 @@ suite('the tracker model: the clock, deletion and modes', () => {
     ]);
   });
 
-  test('the timeout of a resource that never came', () => {
+  test('the timeout of a resource that never came: it does not exist once its watch has listed', () => {
     play(modelFor('Deployment', { deadline: { at: at(5).getTime(), timeoutMs: 5000 } }), [
+      [1, { type: 'listed' }, []],
       [5, tick, ['fail Timeout: not ready after 5s: deployment/web does not exist', 'end']],
+    ]);
+  });
+
+  test('the timeout before the API server answered the list: it is not said not to exist', () => {
+    play(modelFor('Deployment', { deadline: { at: at(5).getTime(), timeoutMs: 5000 } }), [
+      [
+        5,
+        tick,
+        ['fail Timeout: not ready after 5s: no answer from the API server about deployment/web yet', 'end'],
+      ],
     ]);
   });
 
