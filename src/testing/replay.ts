@@ -20,7 +20,7 @@ export interface ReplayOptions {
   speed?: number;
   /**
    * What happens once the recording has nothing more to say (its last
-   * moment, plus two seconds, has passed): `'fail'` cuts every stream still
+   * moment, plus 0.75 seconds, has passed): `'fail'` cuts every stream still
    * open, so the client asks again and gets a 404 naming what it asked for
    * and the closest recorded request — a replay that no longer matches what
    * the code under test does fails at once instead of hanging; `'hold'`
@@ -142,10 +142,10 @@ export function shiftTimestamps(text: string, shiftMs: number): string {
 
 /**
  * How long after the recording's last moment (in real time, whatever the
- * speed) it is over: time for a tracker's once-a-second judgements and a
- * reconnect's back-off.
+ * speed) it is over: time for a tracker's next judgement (every 250 ms of
+ * real time) and a reconnect.
  */
-const OVER_AFTER_MS = 2000;
+const OVER_AFTER_MS = 750;
 
 /** `GET /path?query`, the way requests are named in messages and `unmatched`. */
 const describe = (method: string, path: string, query: string) =>
@@ -243,7 +243,8 @@ class Replay {
   readonly #speed: number;
   readonly #whenOver: 'fail' | 'hold';
   readonly #queues = new Map<string, Exchange[]>();
-  readonly #open = new Set<ServerResponse>();
+  /** Responses still open, and the request each answers (`GET /path?query`). */
+  readonly #open = new Map<ServerResponse, string>();
   /** When the replay's timeline began (the first matched request), ms since the epoch. */
   #startedAt: number | undefined;
   #over = false;
@@ -278,7 +279,7 @@ class Replay {
     // The first request that matches sets the timeline: it happens now, as it did at its recorded time.
     if (this.#startedAt === undefined) this.#begin(exchange.t);
     const start = this.#startedAt ?? Date.now();
-    this.#open.add(response);
+    this.#open.set(response, describe(method, path, query));
     response.on('close', () => this.#open.delete(response));
     response.writeHead(exchange.status, exchange.headers);
     await this.#sendChunks(response, exchange, start, start - this.#recording.startedAt.getTime());
@@ -288,7 +289,7 @@ class Replay {
 
   close(): void {
     clearTimeout(this.#overTimer);
-    for (const response of this.#open) response.destroy();
+    for (const response of this.#open.keys()) response.destroy();
   }
 
   /** The timeline begins: the request recorded at `t` happens now; the recording is over after its last moment. */
@@ -300,11 +301,31 @@ class Replay {
     this.#overTimer.unref();
   }
 
-  /** The recording has nothing more to say: streams still open are cut, so the client asks again. */
+  /**
+   * The recording has nothing more to say: a watch still open ends with an
+   * ERROR event (404) naming it — the client stops waiting at once, for
+   * what the recording never shows — and other streams are cut.
+   */
   #end(): void {
     this.#over = true;
     if (this.#whenOver === 'hold') return;
-    for (const response of this.#open) response.req.socket.destroy();
+    for (const [response, request] of this.#open) {
+      if (!request.includes('watch=true')) {
+        response.req.socket.destroy();
+        continue;
+      }
+      this.unmatched.push(request);
+      const message = `replay: the recording ${this.#file} is over, and ${request} waits for what it never shows (another name? other options?)`;
+      const status = {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        reason: 'NotFound',
+        code: 404,
+        message,
+      };
+      response.end(`${JSON.stringify({ type: 'ERROR', object: status })}\n`);
+    }
   }
 
   async #sendChunks(

@@ -305,7 +305,7 @@ class Tracker {
     this.stop();
   }
 
-  /** One timer: time-based verdicts every second, and the timeout and the no-activity timeout when due. */
+  /** One timer: time-based verdicts every REJUDGE_MS, and the timeout and the no-activity timeout when due. */
   #arm(): void {
     clearTimeout(this.#timer);
     if (this.#model.done) return;

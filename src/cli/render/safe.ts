@@ -5,7 +5,8 @@
  * clipboard (OSC 52), hide text, or rewrite a line with a carriage return
  * into a forged "✓ ready". Every C0 and C1 control character but tab — ESC
  * included, so no sequence survives — is shown escaped instead (`\x1b`).
- * JSON output needs none of this: JSON escapes them itself.
+ * JSON output is left exact: JSON escapes C0 itself, and
+ * {@link jsonForTerminal} escapes DEL and C1 too.
  */
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point

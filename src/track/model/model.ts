@@ -66,8 +66,12 @@ export interface ModelOptions {
   startedAt: Date;
 }
 
-/** How often time-based verdicts are judged again when nothing else happens. */
-export const REJUDGE_MS = 1000;
+/**
+ * How often time-based verdicts (grace windows, deadlines in the status) are
+ * judged again when nothing else happens: a quarter of a second late at
+ * most, for a judgement that costs microseconds.
+ */
+export const REJUDGE_MS = 250;
 /** Warning Events and containers a failure report holds at most. */
 export const REPORT_WARNINGS = 20;
 const REPORT_CONTAINERS = 10;
