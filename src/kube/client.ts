@@ -8,6 +8,7 @@ import {
   KubeClientClosedError,
   KubeConnectionError,
   KubeDecodeError,
+  KubedogError,
 } from './errors.js';
 import { mapTransportError, readApiError } from './http-errors.js';
 import { type LogLine, type LogOptions, readLogBatches, readLogs } from './logs.js';
@@ -547,11 +548,19 @@ export class KubeClient {
       const response = await this.request(method, path, { ...options, signal });
       return parseAnswer(await readAnswer(response.body, what), what) as T;
     } catch (error) {
-      if (!deadline?.aborted || options.signal?.aborted) throw error;
-      throw new KubeConnectionError(
-        `${what}: ${this.server} sent no complete answer within ${limit / 1000}s (request timeout)`,
-        { server: this.server, cause: error },
-      );
+      if (options.signal?.aborted) throw error;
+      if (deadline?.aborted)
+        throw new KubeConnectionError(
+          `${what}: ${this.server} sent no complete answer within ${limit / 1000}s (request timeout)`,
+          { server: this.server, cause: error },
+        );
+      if (error instanceof KubedogError) throw error;
+      // The body broke off mid-way: a reset, or bytes that are not HTTP (a broken chunk size).
+      const why = ((error as Error)?.message ?? String(error)).split('\n')[0];
+      throw new KubeConnectionError(`${what}: the answer broke off: ${why}`, {
+        server: this.server,
+        cause: error,
+      });
     }
   }
 

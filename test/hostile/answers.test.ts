@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { CONTROL, emptyList, hostileServer, isWatch, runAgainst } from './hostile.js';
 
@@ -81,5 +83,32 @@ describe('hostile servers: answers that are not what the API promises', () => {
     const run = await runAgainst(server, ['rollout', 'track', 'pod/p', '--timeout', '2s', '--no-logs']);
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /^✗ po\/p: Timeout: not ready after 2s: pod "p" is running but not ready$/m);
+  });
+});
+
+describe('hostile servers: broken HTTP', () => {
+  test('a list whose chunked body has a broken chunk size: one line, exit 3', async () => {
+    const server = createServer((socket) => {
+      socket.on('error', () => {}); // kubedog hangs up on it: expected
+      socket.once('data', () => {
+        socket.end(
+          'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{"ite\r\nzz\r\nms":[]}\r\n0\r\n\r\n',
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await using api = await hostileServer(() => {}, {});
+    const kubeconfig = readFileSync(api.kubeconfigPath, 'utf8').replace(
+      /127\.0\.0\.1:\d+/,
+      `127.0.0.1:${port}`,
+    );
+    writeFileSync(api.kubeconfigPath, kubeconfig);
+    try {
+      const run = await runAgainst(api, ['rollout', 'track', '-l', 'app=web', '--timeout', '10s']);
+      assertApiError(run, /^kubedog: GET \/\S+: the answer broke off: /m);
+    } finally {
+      server.close();
+    }
   });
 });
