@@ -148,6 +148,7 @@ export async function runExecPlugin(
   });
 
   const hint = exec.installHint ? `\n${exec.installHint.trim()}` : '';
+  options.signal?.throwIfAborted();
   const child = spawn(exec.command, exec.args, {
     env,
     stdio: [interactive ? 'inherit' : 'ignore', 'pipe', interactive ? 'inherit' : 'pipe'],

@@ -278,19 +278,9 @@ export class KubeClient {
     let resourceVersion = '';
     let limit = options.pageSize ?? 500;
     for (;;) {
-      let page: KubeList<T>;
-      try {
-        const query_ = { ...query, limit, continue: token };
-        page = checkedList<T>(
-          await this.requestJson('GET', path, { signal: options.signal, query: query_ }),
-          path,
-        );
-      } catch (error) {
-        // Big objects (up to 1.5 MB each) can make a page too large to hold: ask for fewer at a time.
-        if (!(error instanceof AnswerTooLargeError) || limit === 1) throw error;
-        limit = Math.max(1, Math.floor(limit / 10));
-        continue;
-      }
+      const next = await this.#page<T>(path, { ...query, continue: token }, limit, options.signal);
+      const page = next.page;
+      limit = next.limit;
       // A real API server leaves kind and apiVersion out of list items; put them back, as client-go does.
       const apiVersion = apiVersionOf(type);
       for (const item of page.items ?? []) {
@@ -306,6 +296,27 @@ export class KubeClient {
           `GET ${path}: the server sent the same continue token twice after ${items.length} objects; the list would never end`,
         );
       tokens.add(token);
+    }
+  }
+
+  /**
+   * One page of a list. Big objects (up to 1.5 MB each) can make a page too
+   * large to hold: it is asked for again with fewer objects at a time.
+   */
+  async #page<T extends KubeObject>(
+    path: string,
+    query: SendOptions['query'],
+    limit: number,
+    signal: AbortSignal | undefined,
+  ): Promise<{ page: KubeList<T>; limit: number }> {
+    for (;;) {
+      try {
+        const answer = await this.requestJson('GET', path, { signal, query: { ...query, limit } });
+        return { page: checkedList<T>(answer, path), limit };
+      } catch (error) {
+        if (!(error instanceof AnswerTooLargeError) || limit === 1) throw error;
+        limit = Math.max(1, Math.floor(limit / 10));
+      }
     }
   }
 
