@@ -234,7 +234,9 @@ function memberLine(checker: ts.TypeChecker, member: ts.ClassElement | ts.TypeEl
 /** Adds to `reached` every type of this project that `node` names. */
 function collectReferences(checker: ts.TypeChecker, node: ts.Node, reached: Set<ts.Symbol>): void {
   const visit = (child: ts.Node): void => {
-    if (ts.isJSDoc(child)) return;
+    // Signatures only: what a body or an initializer uses is not part of the surface.
+    if (ts.isJSDoc(child) || ts.isBlock(child)) return;
+    if (ts.isPropertyDeclaration(child.parent) && child === child.parent.initializer) return;
     if (ts.isTypeReferenceNode(child) || ts.isExpressionWithTypeArguments(child)) {
       const name = ts.isTypeReferenceNode(child) ? child.typeName : child.expression;
       const symbol = checker.getSymbolAtLocation(name);
