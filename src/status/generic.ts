@@ -21,7 +21,7 @@ export function generic(object: KubeObject): Verdict | undefined {
     return progressing(Reason.Terminating, `${kindWord(object)} "${name}" is terminating`);
   }
   const generation = num(object, 'metadata', 'generation');
-  const observed = num(object, 'status', 'observedGeneration');
+  const observed = generationIn(object, 'status', 'observedGeneration');
   if (generation !== undefined && observed !== undefined && observed < generation) {
     return progressing(
       Reason.SpecNotObserved,
@@ -40,4 +40,10 @@ export function generic(object: KubeObject): Verdict | undefined {
     );
   }
   return undefined;
+}
+
+/** A generation as a number, whether the status writes it as one or as a string (Argo Rollouts: "3"). */
+function generationIn(object: KubeObject, ...path: string[]): number | undefined {
+  const text = str(object, ...path);
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : num(object, ...path);
 }

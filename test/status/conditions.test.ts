@@ -48,6 +48,60 @@ const cases: Case[] = [
     message: 'widget "w" is Failed: quota',
   },
   { name: 'phase Error', object: widget({ phase: 'Error' }), state: 'failed' },
+  {
+    name: 'an Argo Rollout Degraded while Available=True: the failure wins',
+    object: widget({
+      phase: 'Degraded',
+      message: 'ProgressDeadlineExceeded: ReplicaSet "web-6d4f" has timed out progressing.',
+      conditions: [
+        { type: 'Available', status: 'True', reason: 'AvailableReason' },
+        { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' },
+      ],
+    }),
+    state: 'failed',
+    reason: 'PhaseFailed',
+    message:
+      'widget "w" is Degraded: ProgressDeadlineExceeded: ReplicaSet "web-6d4f" has timed out progressing.',
+  },
+  {
+    name: 'Progressing=False because the deadline passed, with Available=True and no phase: failed',
+    object: widget({
+      conditions: [
+        { type: 'Available', status: 'True' },
+        { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'timed out' },
+      ],
+    }),
+    state: 'failed',
+    reason: 'ProgressDeadlineExceeded',
+  },
+  {
+    name: 'Succeeded=False (a Tekton PipelineRun that failed)',
+    object: widget({
+      conditions: [
+        { type: 'Succeeded', status: 'False', reason: 'Failed', message: 'Tasks Completed: 1 (Failed: 1)' },
+      ],
+    }),
+    state: 'failed',
+    reason: 'Failed',
+  },
+  { name: 'status.state Error', object: widget({ state: 'Error' }), state: 'failed', reason: 'PhaseFailed' },
+  {
+    name: 'observedGeneration written as a string behind generation (Argo Rollouts)',
+    object: widget(
+      { observedGeneration: '2', conditions: [{ type: 'Ready', status: 'True' }] },
+      { generation: 3 },
+    ),
+    state: 'progressing',
+    reason: 'SpecNotObserved',
+  },
+  {
+    name: 'observedGeneration written as a string, current',
+    object: widget(
+      { observedGeneration: '3', conditions: [{ type: 'Ready', status: 'True' }] },
+      { generation: 3 },
+    ),
+    state: 'ready',
+  },
   { name: 'phase Provisioning', object: widget({ phase: 'Provisioning' }), state: 'progressing' },
   { name: 'no status: ready once it exists', object: widget(undefined), state: 'ready', reason: 'Exists' },
   {

@@ -106,4 +106,38 @@ describe('verdict properties', () => {
       }),
     );
   });
+
+  test('a kind without a rule: whenever its status shows a failure, the verdict is not ready', () => {
+    const anyCondition = fc.record({
+      type: fc.constantFrom('Ready', 'Available', 'Succeeded', 'Complete', 'Progressing', 'Synced'),
+      status: fc.constantFrom('True', 'False', 'Unknown'),
+      reason: fc.constantFrom('AsExpected', 'NewReplicaSetAvailable', 'Failed'),
+    });
+    const failureSignal = fc.oneof(
+      fc.record({ phase: fc.constantFrom('Failed', 'failed', 'Error', 'Degraded', 'Lost') }),
+      fc.record({ state: fc.constantFrom('Failed', 'ERROR', 'degraded') }),
+      fc.constant({
+        conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }],
+      }),
+      fc.constant({ conditions: [{ type: 'Succeeded', status: 'False', reason: 'Failed' }] }),
+      fc.constant({ conditions: [{ type: 'Stalled', status: 'True', reason: 'InstallFailed' }] }),
+    );
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(anyCondition, { maxLength: 4, selector: (c) => c.type }),
+        failureSignal,
+        fc.boolean(),
+        (generated, signal, first) => {
+          // One condition of a type, as the API keeps them.
+          const failing = (signal as { conditions?: { type: string }[] }).conditions ?? [];
+          const others = generated.filter((c) => !failing.some((f) => f.type === c.type));
+          const conditions = first ? [...failing, ...others] : [...others, ...failing];
+          const status = { ...signal, conditions };
+          const object = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, status };
+          return computeVerdict(object as KubeObject, { now: NOW }).state !== 'ready';
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
 });
