@@ -1,6 +1,6 @@
 import { Agent, type Dispatcher, ProxyAgent } from 'undici';
 import { Authenticator, type Credentials } from './auth.js';
-import { abortable, cancellable } from './cancellable.js';
+import { abortable, anySignal, cancellable } from './cancellable.js';
 import { type LoadKubeConfigOptions, loadKubeConfig, type ResolvedKubeConfig } from './config.js';
 import {
   InvalidInputError,
@@ -552,8 +552,7 @@ export class KubeClient {
   async requestJson<T>(method: string, path: string, options: SendOptions = {}): Promise<T> {
     const limit = this.#requestTimeout;
     const deadline = limit > 0 ? AbortSignal.timeout(limit) : undefined;
-    const signals = [options.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
-    const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+    const signal = anySignal(options.signal, deadline);
     const what = `${method} ${path}`;
     try {
       const response = await this.request(method, path, { ...options, signal });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { hostileServer, logLines, onePodApi, runAgainst, runningPod } from './hostile.js';
+import { hostileServer, logLines, onePodApi, runAgainst, runningPod, trickle } from './hostile.js';
 
 describe('hostile servers: --timeout is one deadline for the whole run', () => {
   test('-l against a server that never answers: exit 2 within the timeout', async () => {
@@ -14,24 +14,14 @@ describe('hostile servers: --timeout is one deadline for the whole run', () => {
   });
 
   test('--helm-release against a server that trickles its answer: exit 2 within the timeout', async () => {
-    await using server = await hostileServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.write('{"kind":"SecretList","items":[');
-      const trickle = setInterval(() => response.write(' '), 100);
-      response.on('close', () => clearInterval(trickle));
-    });
+    await using server = await hostileServer(trickle('{"kind":"SecretList","items":['));
     const run = await runAgainst(server, ['rollout', 'track', '--helm-release', 'shop', '--timeout', '2s']);
     assert.equal(run.code, 2, run.stderr);
     assert.ok(run.ms < 4000, `${Math.round(run.ms)} ms`);
   });
 
   test('follow against a trickling list (the first list of a watch): cut at --request-timeout, exit 3', async () => {
-    await using server = await hostileServer((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.write('{"kind":"PodList","items":[');
-      const trickle = setInterval(() => response.write(' '), 100);
-      response.on('close', () => clearInterval(trickle));
-    });
+    await using server = await hostileServer(trickle('{"kind":"PodList","items":['));
     const run = await runAgainst(server, ['follow', 'pod/p', '--request-timeout', '2s']);
     assert.equal(run.code, 3, run.stderr);
     assert.match(

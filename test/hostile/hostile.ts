@@ -176,3 +176,13 @@ export function logLines(lines: string[]): Handler {
     else response.end();
   };
 }
+
+/** Answers `start` at once, then one space every 100 ms, for ever: a body that never ends. */
+export function trickle(start: string): Handler {
+  return (_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.write(start);
+    const timer = setInterval(() => response.write(' '), 100);
+    response.on('close', () => clearInterval(timer));
+  };
+}

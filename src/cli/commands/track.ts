@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { anySignal } from '../../kube/cancellable.js';
 import { KubeClient } from '../../kube/client.js';
 import { loadKubeConfig } from '../../kube/config.js';
 import { InvalidInputError } from '../../kube/errors.js';
@@ -120,8 +121,7 @@ async function lookUp(
   manifests: KubeObject[],
 ): Promise<MultitrackSpec[] | undefined> {
   const deadline = args.timeout === undefined ? undefined : AbortSignal.timeout(args.timeout);
-  const signals = [io.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
-  const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
+  const signal = anySignal(io.signal, deadline);
   try {
     return await collectSpecs(client, args, { manifests, ...(signal ? { signal } : {}) });
   } catch (error) {
