@@ -223,4 +223,59 @@ spec:
     assert.equal(outcome(events), 'ready', story(events));
     assert.ok(events.some((e) => e.type === 'added'));
   });
+
+  test('started after the crash loop began: failed at once, counting the restarts from before tracking', async () => {
+    const ns = await namespace(cluster.client, 'late-crash');
+    cluster.nodes
+      .pod(`${ns}/api-*`)
+      .container('app')
+      .crashLoops({ logs: ['panic: boom'], exitCode: 2 });
+    await cluster.client.create('Deployment', workload('Deployment', 'api', ns, { spec: { replicas: 1 } }));
+    const restarts = async () => {
+      const { items } = await cluster.client.list('Pod', { namespace: ns });
+      const statuses = items.flatMap(
+        (p) => (p.status as { containerStatuses?: { restartCount: number }[] })?.containerStatuses ?? [],
+      );
+      return Math.max(0, ...statuses.map((c) => c.restartCount));
+    };
+    for (let waited = 0; (await restarts()) < 2 && waited < 30_000; waited += 200)
+      await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 2500));
+    const started = Date.now();
+    const events = await track('deployment', 'api', ns);
+    assert.match(outcome(events), /^failed: (CrashLoopBackOff|Error|Restarted)$/, story(events));
+    const failed = events.at(-1);
+    assert.match(failed?.type === 'failed' ? failed.message : '', /failures before tracking started/);
+    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+  });
+
+  test('a missing ConfigMap past its grace window: the report says it does not exist, the hint what to create', async () => {
+    const ns = await namespace(cluster.client, 'no-config');
+    const pod = {
+      containers: [
+        {
+          name: 'app',
+          image: 'registry.local/web:v1',
+          envFrom: [{ configMapRef: { name: 'web-settings' } }],
+        },
+      ],
+    };
+    await cluster.client.create('Deployment', workload('Deployment', 'web', ns, { pod }));
+    const events = await collect(
+      trackResource(
+        cluster.client,
+        { kind: 'deployment', name: 'web', namespace: ns },
+        { timeout: 60_000, configGraceMs: 1000 },
+      ),
+    );
+    assert.equal(outcome(events), 'failed: CreateContainerConfigError', story(events));
+    const failed = events.at(-1);
+    assert.deepEqual(failed?.type === 'failed' ? failed.report.findings : [], [
+      `ConfigMap "web-settings" does not exist in namespace "${ns}"`,
+    ]);
+    assert.match(
+      failed?.type === 'failed' ? (failed.hint ?? '') : '',
+      /^create the ConfigMap "web-settings"/,
+    );
+  });
 });

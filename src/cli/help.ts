@@ -85,9 +85,9 @@ Usage:
   kubedog rollout track -l SELECTOR | --all | --helm-release NAME [flags]
 
 Streams status changes, Kubernetes events and pod logs until every resource is
-ready (exit 0), one fails (exit 1, with a report: the reason, a hint, Warning
-events and the last log lines of failing containers) or --timeout passes
-(exit 2; default 5m).
+ready (exit 0), one fails (exit 1, with a report: the reason, what kubedog
+found on the object the failure waits for, a hint, Warning events and the last
+log lines of failing containers) or --timeout passes (exit 2; default 5m).
 
 Examples:
   kubedog rollout track deployment web

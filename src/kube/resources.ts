@@ -120,13 +120,22 @@ export const BUILTIN_RESOURCES: readonly ResourceType[] = [
   { kind: 'Lease', group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true },
 ];
 
-/** `apps/v1`, or `v1` for the core group. */
 /** The API group of an object, from its apiVersion (`apps/v1` → `apps`, `v1` → the core group `''`). */
 export function groupOf(object: { apiVersion?: unknown }): string {
   const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
   return apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
 }
 
+/**
+ * Kubernetes' own API groups — the core group, the dot-less ones (apps,
+ * batch, policy, autoscaling) and `*.k8s.io` — as against the groups of
+ * custom resources.
+ */
+export function isKubernetesGroup(group: string): boolean {
+  return !group.includes('.') || group.endsWith('.k8s.io');
+}
+
+/** `apps/v1`, or `v1` for the core group. */
 export function apiVersionOf(type: ResourceType): string {
   return type.group === '' ? type.version : `${type.group}/${type.version}`;
 }

@@ -80,6 +80,12 @@ export function eventCount(event: KubeObject): number {
   return Math.max(1, num(event, 'count') ?? num(event, 'series', 'count') ?? 1);
 }
 
+/** The container an Event is about, from its `involvedObject.fieldPath` (`spec.containers{app}`). */
+export function eventContainer(event: KubeObject): string | undefined {
+  const fieldPath = str(event, 'involvedObject', 'fieldPath');
+  return fieldPath ? /spec\.(?:initC|c)ontainers\{([^}]+)\}/.exec(fieldPath)?.[1] : undefined;
+}
+
 export function eventFirstTime(event: KubeObject): string | undefined {
   return str(event, 'firstTimestamp') ?? str(event, 'eventTime') ?? eventTime(event);
 }
@@ -111,8 +117,7 @@ export function classifyEvent(event: KubeObject, context: VerdictContext): Probl
     occurrences: reason === FailureReason.FailedCreate ? eventCount(event) : 1,
   };
   if (kind === 'Pod') problem.pod = str(event, 'involvedObject', 'name') ?? '';
-  const fieldPath = str(event, 'involvedObject', 'fieldPath');
-  const container = fieldPath ? /spec\.(?:initC|c)ontainers\{([^}]+)\}/.exec(fieldPath)?.[1] : undefined;
+  const container = eventContainer(event);
   if (container) problem.container = container;
   if (rule?.hint)
     problem.hint = reason === FailureReason.FailedCreate ? (quotaHint(message) ?? rule.hint) : rule.hint;

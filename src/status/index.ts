@@ -2,7 +2,7 @@ import { groupOf } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { byConditions } from './conditions.js';
 import { customResourceDefinition } from './crd.js';
-import { argoApplication, certificate, externalSecret, flux, sealedSecret } from './custom.js';
+import { CRD_RULES, crdRuleByShape } from './crds/index.js';
 import { daemonSet } from './daemonset.js';
 import { deployment } from './deployment.js';
 import { job } from './job.js';
@@ -26,12 +26,7 @@ export const RULES: Readonly<Record<string, VerdictRule>> = {
   'batch/Job': job,
   'networking.k8s.io/Ingress': ingress,
   'apiextensions.k8s.io/CustomResourceDefinition': customResourceDefinition,
-  'cert-manager.io/Certificate': certificate,
-  'helm.toolkit.fluxcd.io/HelmRelease': flux,
-  'kustomize.toolkit.fluxcd.io/Kustomization': flux,
-  'argoproj.io/Application': argoApplication,
-  'external-secrets.io/ExternalSecret': externalSecret,
-  'bitnami.com/SealedSecret': sealedSecret,
+  ...CRD_RULES,
 };
 
 /**
@@ -39,9 +34,10 @@ export const RULES: Readonly<Record<string, VerdictRule>> = {
  * reason, a kubectl-like message, a hint for failures, and progress counts.
  *
  * Order: the user's rules for the kind (context.rules), then the built-in
- * rule for "group/Kind" — each starts with the generic checks (deletion,
- * observedGeneration, Stalled/Reconciling) — then the standard conditions and
- * `status.phase` for any other kind. Never touches the network or the clock
+ * rule for "group/Kind" (Kubernetes' kinds and over 60 custom resources of
+ * common operators) — each starts with the generic checks (deletion,
+ * observedGeneration, Stalled/Reconciling) — then, for any other kind,
+ * failure evidence first and the status' words (docs/readiness.md). Never touches the network or the clock
  * (`context.now` is the time), and never throws, whatever the object's shape.
  * @example
  * import { computeVerdict } from 'kubedog';
@@ -55,7 +51,7 @@ export function computeVerdict(object: KubeObject, context: VerdictContext): Ver
   const safe: KubeObject = typeof object === 'object' && object !== null ? object : { metadata: {} };
   const rule = context.rules ? findRule(context.rules, safe) : undefined;
   if (rule) return applyRule(rule, safe);
-  const kindRule = RULES[`${groupOf(safe)}/${safe.kind ?? ''}`];
+  const kindRule = RULES[`${groupOf(safe)}/${safe.kind ?? ''}`] ?? crdRuleByShape(safe);
   return (kindRule ?? byConditions)(safe, context);
 }
 

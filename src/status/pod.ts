@@ -1,5 +1,5 @@
 import type { KubeObject } from '../kube/types.js';
-import { classifyEvent, redactCredentials } from './events.js';
+import { classifyEvent, eventContainer, eventCount, redactCredentials } from './events.js';
 import { condition, field, list, name, num, record, str } from './fields.js';
 import { generic } from './generic.js';
 import { FailureReason, Reason } from './reasons.js';
@@ -119,8 +119,24 @@ const pullFailed = (w: WaitingCase): WaitingFinding => ({
   message: `${w.where}: ${w.reason}: ${pullFailure(image(w.container), w.message)}`,
   hint: `check the image name and tag ("${image(w.container)}"), that it exists in the registry, and the pod's imagePullSecrets`,
   // ImagePullBackOff follows at least one failed pull (ErrImagePull): two failures seen.
-  occurrences: w.reason === FailureReason.ImagePullBackOff ? 2 : 1,
+  occurrences: Math.max(w.reason === FailureReason.ImagePullBackOff ? 2 : 1, failedPulls(w)),
 });
+
+/**
+ * The failed pulls of the container that the pod's Events count (the
+ * kubelet's `Failed to pull image`, with its `count`), however old: the
+ * container still waits on its image, so a track started after eight
+ * failed pulls counts eight.
+ */
+function failedPulls(w: WaitingCase): number {
+  let pulls = 0;
+  for (const event of w.context.events ?? []) {
+    if (str(event, 'reason') !== 'Failed' || str(event, 'involvedObject', 'name') !== name(w.pod)) continue;
+    if (!str(event, 'message')?.startsWith('Failed to pull image')) continue;
+    if ((eventContainer(event) ?? w.container.name) === w.container.name) pulls += eventCount(event);
+  }
+  return pulls;
+}
 
 /**
  * Waiting reasons that are problems, and what each comes to. Reasons not

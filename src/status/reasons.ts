@@ -83,7 +83,12 @@ export const Reason = {
   ClaimPending: 'ClaimPending',
   NotEstablished: 'NotEstablished',
   Progressing: 'Progressing',
+  /** An object that reports no status, or one of Kubernetes' own kinds without a rule: it exists. */
   Exists: 'Exists',
+  /** Its controller observed the current generation, and its status says nothing more. */
+  Observed: 'Observed',
+  /** A status kubedog cannot read: it waits (a rules file can describe it). */
+  UnknownStatus: 'UnknownStatus',
   /** The resource does not exist (yet). */
   NotFound: 'NotFound',
 } as const;

@@ -1,7 +1,7 @@
 import { parseDocument } from 'yaml';
 import { InvalidInputError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
-import { generic } from './generic.js';
+import { describeObject, generic } from './generic.js';
 import { Reason } from './reasons.js';
 import type { Verdict } from './types.js';
 import { failed, progressing, ready } from './verdict.js';
@@ -96,7 +96,7 @@ export function findRule(rules: readonly CustomRule[], object: KubeObject): Cust
 export function applyRule(rule: CustomRule, object: KubeObject): Verdict {
   const early = generic(object);
   if (early) return early;
-  const what = `${(object.kind ?? '').toLowerCase()} "${object.metadata?.name ?? ''}"`;
+  const what = describeObject(object);
   const value = evaluateJsonPath(compileJsonPath(rule.jsonPath, rule.kind), object);
   if (value === undefined) return progressing(Reason.Progressing, `${what}: ${rule.jsonPath} is not set yet`);
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);

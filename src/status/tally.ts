@@ -55,6 +55,8 @@ export class ProblemTally {
   #allowanceTotal = 0;
   #allowanceWorst: { source: string; problem: Problem } | undefined;
   #allowanceWorstStale = false;
+  /** Failures counted before tracking started ({@link startTracking}). */
+  #before = 0;
 
   /** A tally of these problems, each its own source (for callers that have them all at hand). */
   static of(problems: readonly Problem[]): ProblemTally {
@@ -87,9 +89,26 @@ export class ProblemTally {
     this.#setAllowance(source, []);
   }
 
+  /**
+   * Tracking starts now: the failures counted so far happened before it (a
+   * track started late), and failure messages say how many.
+   */
+  startTracking(): void {
+    this.#before = this.#allowanceTotal;
+  }
+
   /** Whether the problems add up to a failure now, with `allowed` failures tolerated. */
   judge(allowed: number, now: Date): PodsJudgement {
     return { failure: this.#failure(allowed, now.getTime()), worst: this.worst() };
+  }
+
+  /** A problem with this reason (the failure's cause), else the most serious one. */
+  causeOf(reason: string): Problem | undefined {
+    for (const problems of this.#sources.values()) {
+      const found = problems.find((p) => p.reason === reason);
+      if (found) return found;
+    }
+    return this.worst();
   }
 
   /** The most serious problem. */
@@ -115,11 +134,21 @@ export class ProblemTally {
     }
     const worst = this.#allowanceWorstProblem();
     if (worst && this.#allowanceTotal > allowed) {
-      return failed(worst.reason, `${worst.message} (${this.#allowanceTotal} failures, ${allowed} allowed)`, {
+      return failed(worst.reason, `${worst.message} (${this.#countedFailures()}, ${allowed} allowed)`, {
         hint: worst.hint,
       });
     }
     return undefined;
+  }
+
+  /** "8 failures", and how many of them came before tracking started. */
+  #countedFailures(): string {
+    const total = this.#allowanceTotal;
+    const before = Math.min(this.#before, total);
+    if (before === 0) return `${total} failures`;
+    return before === total
+      ? `${total} failures before tracking started`
+      : `${total} failures, ${before} before tracking started`;
   }
 
   #setFirstOfClass(source: string, problems: readonly Problem[]): void {

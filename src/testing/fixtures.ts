@@ -90,6 +90,66 @@ const job = (name: string, spec: Record<string, unknown> = {}): KubeObject => ({
 const applyLater = (cluster: ScenarioCluster, ...objects: KubeObject[]) =>
   later(START_MS, () => cluster.apply(objects));
 
+/**
+ * A CustomResourceDefinition that keeps any fields (as the operators' own
+ * CRDs do for status), applied and established before the track starts.
+ */
+async function installCrd(
+  cluster: ScenarioCluster,
+  names: { group: string; version: string; kind: string; plural: string },
+): Promise<void> {
+  const name = `${names.plural}.${names.group}`;
+  await cluster.apply({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name },
+    spec: {
+      group: names.group,
+      scope: 'Namespaced',
+      names: { kind: names.kind, plural: names.plural },
+      versions: [
+        {
+          name: names.version,
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        },
+      ],
+    },
+  });
+  for (let tries = 0; tries < 100; tries++) {
+    const crd = await cluster.client.get('CustomResourceDefinition', { name });
+    const conditions = (crd.status as { conditions?: { type: string; status: string }[] } | undefined)
+      ?.conditions;
+    if (conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${name} was not established`);
+}
+
+/**
+ * A custom resource created a moment after the track starts, whose status
+ * then moves as its operator would write it (`steps`: ms after creation →
+ * status). There is no operator: the scenario is its status writer.
+ */
+function customResourceLater(
+  cluster: ScenarioCluster,
+  object: KubeObject,
+  steps: [ms: number, status: Record<string, unknown>][],
+): void {
+  later(START_MS, async () => {
+    await cluster.apply(object);
+    const ref = { name: object.metadata.name ?? '', namespace: 'default' };
+    for (const [ms, status] of steps)
+      later(ms, () => cluster.client.patch(object.kind ?? '', ref, { status }, { subresource: 'status' }));
+  });
+}
+
+const ARGO_ROLLOUT = { group: 'argoproj.io', version: 'v1alpha1', kind: 'Rollout', plural: 'rollouts' };
+const FLAGGER_CANARY = { group: 'flagger.app', version: 'v1beta1', kind: 'Canary', plural: 'canaries' };
+const ZALANDO_POSTGRES = { group: 'acid.zalan.do', version: 'v1', kind: 'postgresql', plural: 'postgresqls' };
+
 export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
   {
     name: 'deployment-ready',
@@ -328,6 +388,91 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
       });
     },
     expect: { end: 'ready' },
+  },
+  {
+    name: 'rollout-degraded',
+    description:
+      'an Argo Rollout goes Progressing, then Degraded (ProgressDeadlineExceeded) with Available=True: failed, never ready',
+    kind: 'Rollout',
+    resource: 'web',
+    async setup(cluster) {
+      await installCrd(cluster, ARGO_ROLLOUT);
+      const available = { type: 'Available', status: 'True', reason: 'AvailableReason' };
+      customResourceLater(
+        cluster,
+        {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Rollout',
+          metadata: { name: 'web', namespace: 'default' },
+          spec: { replicas: 2, strategy: { canary: { steps: [{ setWeight: 20 }, { pause: {} }] } } },
+        },
+        [
+          [
+            200,
+            { phase: 'Progressing', message: 'more replicas need to be updated', observedGeneration: '1' },
+          ],
+          [
+            700,
+            {
+              phase: 'Degraded',
+              message: 'ProgressDeadlineExceeded: ReplicaSet "web-6d4f9c" has timed out progressing.',
+              observedGeneration: '1',
+              conditions: [
+                available,
+                { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' },
+              ],
+            },
+          ],
+        ],
+      );
+    },
+    expect: { end: 'failed', reason: 'Degraded' },
+  },
+  {
+    name: 'canary-initialized',
+    description: 'a Flagger Canary of a first deploy: Initializing, then Initialized — ready',
+    kind: 'Canary',
+    resource: 'web',
+    async setup(cluster) {
+      await installCrd(cluster, FLAGGER_CANARY);
+      customResourceLater(
+        cluster,
+        {
+          apiVersion: 'flagger.app/v1beta1',
+          kind: 'Canary',
+          metadata: { name: 'web', namespace: 'default' },
+          spec: { targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } },
+        },
+        [
+          [200, { phase: 'Initializing', canaryWeight: 0 }],
+          [600, { phase: 'Initialized', canaryWeight: 0 }],
+        ],
+      );
+    },
+    expect: { end: 'ready' },
+  },
+  {
+    name: 'postgresql-create-failed',
+    description: 'a Zalando postgresql goes Creating, then CreateFailed: failed',
+    kind: 'postgresql',
+    resource: 'acid-shop',
+    async setup(cluster) {
+      await installCrd(cluster, ZALANDO_POSTGRES);
+      customResourceLater(
+        cluster,
+        {
+          apiVersion: 'acid.zalan.do/v1',
+          kind: 'postgresql',
+          metadata: { name: 'acid-shop', namespace: 'default' },
+          spec: { teamId: 'acid', numberOfInstances: 2, volume: { size: '1Gi' } },
+        },
+        [
+          [200, { PostgresClusterStatus: 'Creating' }],
+          [600, { PostgresClusterStatus: 'CreateFailed' }],
+        ],
+      );
+    },
+    expect: { end: 'failed', reason: 'PhaseFailed' },
   },
 ];
 

@@ -124,6 +124,51 @@ export class ApiServer {
     };
     // The raw TCP socket, also for TLS: destroying it ends connections still in their handshake.
     this.#server.on('connection', track);
+    this.#store.addDefaulter((type, object) => {
+      if (type.kind === 'CustomResourceDefinition') this.#establish(object);
+    });
+  }
+
+  /**
+   * A CustomResourceDefinition: its kind is served from now on (its first
+   * served version), and it says so, as the API server's apiextensions
+   * controllers do (NamesAccepted, Established).
+   */
+  #establish(crd: KubeObject): void {
+    const spec = crd.spec as
+      | {
+          group?: string;
+          scope?: string;
+          names?: { kind?: string; plural?: string; shortNames?: string[] };
+          versions?: { name?: string; served?: boolean }[];
+        }
+      | undefined;
+    const version = spec?.versions?.find((v) => v.served !== false)?.name;
+    const { kind, plural, shortNames } = spec?.names ?? {};
+    if (!spec?.group || !version || !kind || !plural) return;
+    this.registerType({
+      kind,
+      group: spec.group,
+      version,
+      plural,
+      namespaced: spec.scope !== 'Cluster',
+      ...(shortNames ? { shortNames } : {}),
+    });
+    const now = new Date(this.#now()).toISOString().replace(/\.\d+Z$/, 'Z');
+    const condition = (type: string, reason: string) => ({
+      type,
+      status: 'True',
+      reason,
+      lastTransitionTime: now,
+    });
+    crd.status = {
+      conditions: [
+        condition('NamesAccepted', 'NoConflicts'),
+        condition('Established', 'InitialNamesAccepted'),
+      ],
+      acceptedNames: spec.names,
+      storedVersions: [version],
+    };
   }
 
   get stats(): ServerStats {

@@ -5,6 +5,7 @@ import { FailureReason } from '../status/reasons.js';
 import type { CustomRule } from '../status/rules.js';
 import type { VerdictOptions } from '../status/types.js';
 import { eventWeight, type TrackEvent, type TrackEventInit } from './events.js';
+import { explainFailure } from './explain.js';
 import { type LogOptions, LogTails } from './logs.js';
 import {
   type ModelAction,
@@ -13,6 +14,7 @@ import {
   type PlannedFailure,
   REPORT_WARNINGS,
   TrackModel,
+  type WatchName,
 } from './model/model.js';
 import { AsyncQueue } from './queue.js';
 import { reportWarnings } from './report-warnings.js';
@@ -78,6 +80,16 @@ export interface TrackTarget {
 
 const builtin = (kind: string) => findBuiltinResource(kind) as ResourceType;
 
+/** The watches a tracker reads: the resource; its revisions and pods when it has pods; the Events. */
+function watchesFor(strategy: PodStrategy | undefined): WatchName[] {
+  return [
+    'resource',
+    ...(strategy?.revisions ? ['revision' as const] : []),
+    ...(strategy && !strategy.self ? ['pod' as const] : []),
+    'event',
+  ];
+}
+
 /** The options verdicts are judged with. */
 function verdictOptionsOf(options: TrackOptions): ModelOptions['verdict'] {
   const {
@@ -141,7 +153,8 @@ class Tracker {
     this.#ref = resourceRef(type, target.namespace ?? source.namespace, target.name);
     const strategy = podStrategyFor(type);
     const logs = options.logs === false ? false : typeof options.logs === 'object' ? options.logs : {};
-    this.#model = new TrackModel(this.#ref, strategy, this.#modelOptions(logs));
+    const lists = watchesFor(strategy);
+    this.#model = new TrackModel(this.#ref, strategy, { ...this.#modelOptions(logs), lists });
     this.#tails = new LogTails(source, this.#ref.namespace, (event) => this.#show(event), {
       ...(logs || {}),
       live: logs !== false,
@@ -167,18 +180,17 @@ class Tracker {
     };
   }
 
-  /** The watches: the resource; its revisions, pods and Events when it has pods; its Events. */
+  /** The watches of {@link watchesFor}. */
   #subscribe(type: ResourceType, strategy: PodStrategy | undefined): void {
     const watches = sharedWatches(this.#source);
     const namespace = this.#ref.namespace;
-    const listen = (input: 'resource' | 'revision' | 'pod' | 'event', optional = false): WatchListener => ({
+    const listen = (input: WatchName, optional = false): WatchListener => ({
       event: (change: WatchEvent) => this.#feed({ type: input, change }),
       notice: (notice) => {
-        if (notice.type === 'listed') {
-          if (input === 'resource') void this.#feed({ type: 'listed' });
-        } else this.#watchNotice(notice);
+        if (notice.type === 'listed') void this.#feed({ type: 'listed', watch: input });
+        else this.#watchNotice(notice);
       },
-      error: (error) => (optional ? this.#optionalWatchFailed(error) : this.#fail(error)),
+      error: (error) => (optional ? this.#optionalWatchFailed(input, error) : this.#fail(error)),
     });
     this.#unsubscribes.push(watches.subscribe(type, namespace, listen('resource')));
     if (strategy?.revisions) {
@@ -258,18 +270,25 @@ class Tracker {
     }
   }
 
-  /** Reads the failing containers' last lines (showing what was not shown yet) and their pods' Warning events, then says it failed. */
+  /**
+   * Reads the failing containers' last lines (showing what was not shown yet),
+   * their pods' Warning events and the object the failure waits for, then
+   * says it failed.
+   */
   async #report(failure: PlannedFailure): Promise<void> {
     const budget = failure.event.reason === FailureReason.Timeout ? TIMEOUT_REPORT_READ_MS : REPORT_READ_MS;
     const signal = AbortSignal.any([this.#stopped.signal, AbortSignal.timeout(budget)]);
     const pods = failure.containers.map((c) => c.pod);
-    const [logs, warnings] = await Promise.all([
+    const [logs, warnings, explanation] = await Promise.all([
       this.#tails.lastWords(failure.containers, signal),
       reportWarnings(this.#source, this.#ref.namespace, failure.warnings, pods, signal),
+      explainFailure(this.#source, this.#ref.namespace, failure.cause, signal),
     ]);
+    const hint = explanation?.hint ?? failure.event.hint;
     await this.#queue.push({
       ...failure.event,
-      report: { warnings: warnings.slice(-REPORT_WARNINGS), logs },
+      ...(hint ? { hint } : {}),
+      report: { warnings: warnings.slice(-REPORT_WARNINGS), logs, findings: explanation?.findings ?? [] },
     });
   }
 
@@ -295,7 +314,8 @@ class Tracker {
   }
 
   /** A watch the track can do without failed (not allowed to watch ControllerRevisions): said once, tracked on. */
-  #optionalWatchFailed(error: unknown): void {
+  #optionalWatchFailed(watch: WatchName, error: unknown): void {
+    void this.#feed({ type: 'listed', watch });
     const reason = (error as Error).message;
     void this.#show({ type: 'notice', message: `${reason}; every pod of the resource is judged as current` });
   }

@@ -72,6 +72,12 @@ export interface FailureReport {
    * logs were not followed.
    */
   logs: ContainerLines[];
+  /**
+   * What kubedog found by reading one object further, one line each: the
+   * ConfigMap a pod waits for does not exist, an imagePullSecret is
+   * missing, no node is big enough (`docs/readiness.md`, Explained failures).
+   */
+  findings: string[];
 }
 
 export interface DeletedEvent extends Base {

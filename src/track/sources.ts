@@ -33,6 +33,11 @@ export interface TrackSource extends WatchSource, LogSource {
     kind: KindLike,
     options: { namespace?: string; fieldSelector?: string; signal?: AbortSignal },
   ): Promise<{ items: KubeObject[] }>;
+  /**
+   * Reads one object (`KubeClient.get`); optional: a failure report uses it
+   * to look one object further (the ConfigMap a pod waits for).
+   */
+  get?(kind: KindLike, ref: ObjectRef, options?: RequestOptions): Promise<KubeObject>;
   /** A kind spelling (`deploy`) to its REST type; see {@link KubeClient.resolveType}. */
   resolveType(kind: KindLike, options?: RequestOptions): Promise<ResourceType>;
 }

@@ -1,5 +1,5 @@
 import type { KubeClient } from '../kube/client.js';
-import { BUILTIN_RESOURCES, groupOf } from '../kube/resources.js';
+import { groupOf, isKubernetesGroup } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { RULES } from '../status/index.js';
 import type { TrackTarget } from './driver.js';
@@ -99,13 +99,6 @@ export const TRACKABLE_KINDS = [
   'Ingress',
   'PersistentVolumeClaim',
 ] as const;
-
-/** Kubernetes' own API groups: the rest belong to custom resources. */
-const isKubernetesGroup = (group: string) =>
-  BUILTIN_GROUPS.has(group) ||
-  group.endsWith('.k8s.io') ||
-  ['policy', 'autoscaling', 'extensions'].includes(group);
-const BUILTIN_GROUPS = new Set(BUILTIN_RESOURCES.map((t) => t.group));
 
 /**
  * Whether an object from a manifest is worth tracking: a kind with a

@@ -152,4 +152,115 @@ const cases: Case[] = [
   },
 ];
 
+/** The word lists of the fallback, for kinds nobody described (the Go kubedog's generic tracker). */
+const words: Case[] = [
+  { name: 'status.status "Healthy"', object: widget({ status: 'Healthy' }), state: 'ready' },
+  { name: 'status.currentPhase "Completed"', object: widget({ currentPhase: 'Completed' }), state: 'ready' },
+  { name: 'status.health "green"', object: widget({ health: 'green' }), state: 'ready' },
+  {
+    name: 'status.state "In Progress", however it is spelled',
+    object: widget({ state: 'IN_PROGRESS' }),
+    state: 'progressing',
+  },
+  { name: 'status.state "reconciling"', object: widget({ state: 'reconciling' }), state: 'progressing' },
+  {
+    name: 'status.currentStatus "CrashLoopBackOff": failed',
+    object: widget({ currentStatus: 'CrashLoopBackOff' }),
+    state: 'failed',
+    reason: 'PhaseFailed',
+  },
+  {
+    name: 'status.health "degraded" fails even with a ready phase beside it',
+    object: widget({ phase: 'Running', health: 'degraded' }),
+    state: 'failed',
+  },
+  {
+    name: 'a condition named by a ready word (Healthy=True) is ready',
+    object: widget({ conditions: [{ type: 'Healthy', status: 'True' }] }),
+    state: 'ready',
+  },
+  {
+    name: 'every readiness condition must be True: Ready=True with Synced=False waits',
+    object: widget({
+      conditions: [
+        { type: 'Ready', status: 'True' },
+        { type: 'Synced', status: 'False', reason: 'Syncing' },
+      ],
+    }),
+    state: 'progressing',
+    reason: 'Syncing',
+  },
+  {
+    name: 'a condition named by a failure word (Degraded=True) fails',
+    object: widget({
+      conditions: [
+        { type: 'Ready', status: 'True' },
+        { type: 'Degraded', status: 'True', reason: 'NoQuorum', message: '1 of 3 members' },
+      ],
+    }),
+    state: 'failed',
+    reason: 'NoQuorum',
+  },
+  {
+    name: 'Ready=False for a failure reason (ReconcileError) fails',
+    object: widget({
+      conditions: [
+        { type: 'Ready', status: 'False', reason: 'ReconcileError', message: 'bucket name taken' },
+      ],
+    }),
+    state: 'failed',
+    reason: 'ReconcileError',
+    message: 'widget "w": Ready is False: ReconcileError: bucket name taken',
+  },
+  {
+    name: 'Ready=False waiting on a dependency is not a failure',
+    object: widget({ conditions: [{ type: 'Ready', status: 'False', reason: 'DependencyNotReady' }] }),
+    state: 'progressing',
+  },
+  {
+    name: 'a condition out of date (its observedGeneration behind) waits for the controller',
+    object: widget(
+      { conditions: [{ type: 'Ready', status: 'True', observedGeneration: 1 }] },
+      { generation: 2 },
+    ),
+    state: 'progressing',
+    reason: 'SpecNotObserved',
+    message: 'Waiting for widget spec update to be observed... (condition Ready is older)',
+  },
+  {
+    name: 'an empty status is no status: it exists',
+    object: widget({}),
+    state: 'ready',
+    reason: 'Exists',
+    message: 'widget "w" exists (it reports no status)',
+  },
+  {
+    name: 'a status with nothing else to read, whose controller observed the spec: ready',
+    object: widget({ observedGeneration: 4, replicas: 3 }, { generation: 4 }),
+    state: 'ready',
+    reason: 'Observed',
+  },
+  {
+    name: 'a custom resource whose status says nothing kubedog can read waits, and says how to describe it',
+    object: widget({ lastSync: '2026-06-01T11:00:00Z', endpoint: 'db:5432' }),
+    state: 'progressing',
+    reason: 'UnknownStatus',
+    message: 'widget "w": no readiness signal in its status (status.lastSync, status.endpoint)',
+    hint: /--rules/,
+  },
+  {
+    name: "one of Kubernetes' own kinds without a rule (a HorizontalPodAutoscaler) exists",
+    object: object('autoscaling/v2', 'HorizontalPodAutoscaler', { currentReplicas: 2, desiredReplicas: 2 }),
+    state: 'ready',
+    reason: 'Exists',
+  },
+  {
+    name: 'a status word kubedog does not know waits',
+    object: widget({ phase: 'Hibernating' }),
+    state: 'progressing',
+    message: 'widget "w" is Hibernating',
+  },
+];
+
 describe('verdicts of any other kind', () => runCases(cases));
+describe('the status words of any other kind', () => runCases(words));

@@ -34,7 +34,7 @@ const cases: Case[] = [
       },
     ]),
     state: 'failed',
-    reason: 'IssuanceFailed',
+    reason: 'Failed',
     hint: /CertificateRequest/,
   },
   {
@@ -146,7 +146,7 @@ const cases: Case[] = [
       { type: 'Synced', status: 'False', reason: 'ErrUnsealFailed', message: 'no key could decrypt secret' },
     ]),
     state: 'failed',
-    reason: 'UnsealFailed',
+    reason: 'ErrUnsealFailed',
   },
 ];
 

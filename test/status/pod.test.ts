@@ -8,6 +8,16 @@ const readinessEvent = event({
   message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
 });
 
+/** The kubelet's Event for failed pulls of the image, last two minutes ago. */
+const pullEvent = (o: { count: number; fieldPath: string }) =>
+  event({
+    reason: 'Failed',
+    message: 'Failed to pull image "registry.local/web:v2": not found',
+    last: ago(120),
+    first: ago(600),
+    ...o,
+  });
+
 const cases: Case[] = [
   {
     name: 'running and ready',
@@ -161,6 +171,28 @@ const cases: Case[] = [
     object: pod({ containers: [{ waiting: { reason: 'ImagePullBackOff' } }] }),
     state: 'failed',
     reason: 'ImagePullBackOff',
+  },
+  {
+    name: 'ErrImagePull alone is one failure, within the allowance',
+    object: pod({ containers: [{ waiting: { reason: 'ErrImagePull' } }] }),
+    state: 'progressing',
+    reason: 'ErrImagePull',
+  },
+  {
+    name: 'ErrImagePull after eight failed pulls (the Events count them, however old): failed',
+    object: pod({ containers: [{ waiting: { reason: 'ErrImagePull' } }] }),
+    context: {
+      trackingSince: new Date(Date.parse(ago(1))),
+      events: [
+        pullEvent({ count: 8, fieldPath: 'spec.containers{app0}' }),
+        // Another container's pulls, and the kubelet's "Error: ErrImagePull" echo, are not this container's.
+        pullEvent({ count: 5, fieldPath: 'spec.containers{sidecar}' }),
+        event({ reason: 'Failed', message: 'Error: ErrImagePull', count: 8, last: ago(120) }),
+      ],
+    },
+    state: 'failed',
+    reason: 'ErrImagePull',
+    message: /\(8 failures, 1 allowed\)$/,
   },
   {
     name: 'CreateContainerError counts against the allowance',

@@ -116,6 +116,25 @@ describe('verdict properties', () => {
     const failureSignal = fc.oneof(
       fc.record({ phase: fc.constantFrom('Failed', 'failed', 'Error', 'Degraded', 'Lost') }),
       fc.record({ state: fc.constantFrom('Failed', 'ERROR', 'degraded') }),
+      fc
+        .constantFrom('status', 'currentStatus', 'health', 'currentPhase')
+        .chain((field) =>
+          fc.record({ [field]: fc.constantFrom('Aborted', 'rejected', 'CrashLoopBackOff', 'Terminated') }),
+        ),
+      fc.record({
+        conditions: fc.tuple(
+          fc.record({
+            type: fc.constantFrom('Ready', 'Available', 'Synced', 'Healthy'),
+            status: fc.constant('False'),
+            reason: fc.constantFrom('ReconcileError', 'InstallFailed', 'InvalidSpec', 'Denied'),
+          }),
+        ),
+      }),
+      fc.record({
+        conditions: fc.tuple(
+          fc.record({ type: fc.constantFrom('Failed', 'Degraded', 'Error'), status: fc.constant('True') }),
+        ),
+      }),
       fc.constant({
         conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }],
       }),

@@ -88,7 +88,7 @@ spec:
       track(cluster.client, 'job', 'once'),
     ]);
     assert.equal(ending(pull ?? []), 'failed ImagePullBackOff');
-    assert.match(ending(crash ?? []) ?? '', /^failed (Error|CrashLoopBackOff)$/);
+    assert.match(ending(crash ?? []) ?? '', /^failed (Error|CrashLoopBackOff|Restarted)$/);
     assert.ok(lines(crash ?? []).includes('panic: boom'));
     assert.equal(ending(oom ?? []), 'failed OOMKilled');
     assert.equal(ending(once ?? []), 'failed BackoffLimitExceeded');

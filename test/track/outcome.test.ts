@@ -22,7 +22,13 @@ const progressing = (name: string): TrackEvent => ({
 });
 const failing = (name: string, reason = 'ImagePullBackOff'): TrackEvent[] => [
   { ...base(name), type: 'status', verdict: { state: 'failed', reason, message: `${reason}!` } },
-  { ...base(name), type: 'failed', reason, message: `${reason}!`, report: { warnings: [], logs: [] } },
+  {
+    ...base(name),
+    type: 'failed',
+    reason,
+    message: `${reason}!`,
+    report: { warnings: [], logs: [], findings: [] },
+  },
 ];
 const ready = (name: string): TrackEvent[] => [
   { ...base(name), type: 'status', verdict: { state: 'ready', reason: 'Ready', message: 'rolled out' } },
@@ -35,7 +41,7 @@ const timedOut = (name: string): TrackEvent[] => [
     type: 'failed',
     reason: 'Timeout',
     message: 'not ready after 5m',
-    report: { warnings: [], logs: [] },
+    report: { warnings: [], logs: [], findings: [] },
   },
 ];
 

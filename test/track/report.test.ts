@@ -110,4 +110,41 @@ describe('failure reports', () => {
     ]);
     assert.ok(!events.some((e) => e.type === 'event'), 'an Event from an hour ago is not announced');
   });
+
+  test('a missing ConfigMap, past its grace window: the report says it does not exist, and the hint what to create', async () => {
+    await using cluster = await startFakeCluster();
+    await cluster.client.create('Deployment', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: {
+            containers: [
+              { name: 'app', image: 'web:v1', envFrom: [{ configMapRef: { name: 'web-config' } }] },
+            ],
+          },
+        },
+      },
+    });
+    const events = await collect(
+      trackResource(
+        cluster.client,
+        { kind: 'deployment', name: 'web' },
+        { logs: false, timeout: 10_000, configGraceMs: 0 },
+      ),
+    );
+    const failed = events.at(-1) as FailedEvent;
+    assert.equal(failed.reason, 'CreateContainerConfigError');
+    assert.deepEqual(failed.report.findings, [
+      'ConfigMap "web-config" does not exist in namespace "default"',
+    ]);
+    assert.equal(
+      failed.hint,
+      'create the ConfigMap "web-config" in namespace "default", or fix the pod\'s reference to it',
+    );
+  });
 });

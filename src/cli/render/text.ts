@@ -109,7 +109,7 @@ export function renderEvent(event: TrackEvent, context: TextContext): Line[] {
   }
 }
 
-/** The block printed when a resource fails or times out: the failure, its hint, and its report. */
+/** The block printed when a resource fails or times out: the failure, what was found one lookup further, its hint, and its report. */
 export function renderReport(failure: FailedEvent, context: TextContext): Line[] {
   const { paint } = context;
   const { report } = failure;
@@ -119,6 +119,7 @@ export function renderReport(failure: FailedEvent, context: TextContext): Line[]
       `✗ ${resourceName(failure.resource, context.namespaces)}: ${reasoned(failure.reason, failure.message)}`,
     ),
   ];
+  for (const finding of report.findings) lines.push(`  found: ${finding}`);
   if (failure.hint) lines.push(`  hint: ${failure.hint}`);
   if (report.warnings.length > 0) {
     lines.push('  Warning events:');

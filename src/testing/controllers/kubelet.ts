@@ -1,3 +1,4 @@
+import { parseQuantity } from '../../kube/quantity.js';
 import type { KubeObject } from '../../kube/types.js';
 import { type ContainerBehaviour, ms, type PodBehaviour } from './behaviour.js';
 import { get, type Runtime, setCondition, str, timestamp, typeOf } from './runtime.js';
@@ -671,28 +672,9 @@ function podRequests(pod: KubeObject): { cpu: number; memory: number } {
   );
 }
 
-/** Kubernetes CPU quantities: "500m", "2", "0.5". */
-export function parseCpu(text: string): number {
-  return text.endsWith('m') ? Number(text.slice(0, -1)) / 1000 : Number(text) || 0;
-}
-
-/** Kubernetes memory quantities: "128Mi", "1Gi", "500M", bytes. */
-export function parseMemory(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T|k)?$/.exec(text);
-  if (!m) return 0;
-  const units: Record<string, number> = {
-    Ki: 2 ** 10,
-    Mi: 2 ** 20,
-    Gi: 2 ** 30,
-    Ti: 2 ** 40,
-    k: 1e3,
-    K: 1e3,
-    M: 1e6,
-    G: 1e9,
-    T: 1e12,
-  };
-  return Number(m[1]) * (m[2] ? (units[m[2]] ?? 1) : 1);
-}
+/** CPU cores and memory bytes of a quantity; 0 when it is none. */
+export const parseCpu = (text: string): number => parseQuantity(text) ?? 0;
+export const parseMemory = (text: string): number => parseQuantity(text) ?? 0;
 
 /** The n-th (from 1) line a `logEvery` container writes. */
 function lineAt(logLine: string | string[] | undefined, n: number): string {

@@ -4,7 +4,7 @@ import { computeVerdict } from '../../status/index.js';
 import { FailureReason } from '../../status/reasons.js';
 import type { CustomRule } from '../../status/rules.js';
 import { ProblemTally } from '../../status/tally.js';
-import type { Verdict, VerdictContext, VerdictOptions } from '../../status/types.js';
+import type { Problem, Verdict, VerdictContext, VerdictOptions } from '../../status/types.js';
 import type { FailedEvent, ReportedWarning, TrackEvent, TrackEventInit } from '../events.js';
 import { describeResource, type ResourceRef } from '../resource-ref.js';
 import type { PodStrategy } from '../strategies/index.js';
@@ -21,15 +21,21 @@ import { PodAnnouncer } from './pod-announcer.js';
 import type { PodEntry } from './pods.js';
 import { RevisionTracker } from './revisions.js';
 
+/** The watches a tracker reads: the resource, its revisions, its pods, the Events of its namespace. */
+export type WatchName = 'resource' | 'revision' | 'pod' | 'event';
+
 /** What the model is told: a change on one of the watches, the clock moving, or a log line shown. */
 export type ModelInput =
-  | { type: 'resource' | 'revision' | 'pod' | 'event'; change: WatchEvent }
+  | { type: WatchName; change: WatchEvent }
   /** Time passed: time-based verdicts, the timeout and the no-activity timeout are judged again. */
   | { type: 'tick' }
   /** The driver showed something of its own (log lines, a notice): the track is not idle. */
   | { type: 'activity' }
-  /** The resource's watch has its first list in: a resource not seen by now does not exist. */
-  | { type: 'listed' };
+  /**
+   * A watch has its first list in (or was given up, when it is optional).
+   * The resource's: a resource not seen by now does not exist.
+   */
+  | { type: 'listed'; watch: WatchName };
 
 /** A failure to report: the driver reads the containers' last lines, then emits the `failed` event. */
 export interface PlannedFailure {
@@ -37,6 +43,8 @@ export interface PlannedFailure {
   warnings: ReportedWarning[];
   /** Containers whose last lines go in the report, and where to read them, in order of preference. */
   containers: { pod: string; container: string; sources: ('previous' | 'current')[] }[];
+  /** The pod problem the failure comes from (or the worst one, at a timeout): the report looks one object further. */
+  cause?: Problem;
 }
 
 /** What the model asks of its driver, in order. */
@@ -64,6 +72,12 @@ export interface ModelOptions {
   deadline?: { at: number; timeoutMs: number };
   /** When the track started: Events and log lines from before it are history. */
   startedAt: Date;
+  /**
+   * The watches whose first list the resource's first verdict waits for: a
+   * Deployment judged before its pods are listed would look ready while
+   * they crash (a track started late). @default none
+   */
+  lists?: readonly WatchName[];
 }
 
 /**
@@ -99,6 +113,10 @@ export class TrackModel {
   #lastActivity: number;
   /** The resource's watch has its first list in (until then, "not seen" is not "does not exist"). */
   #listed = false;
+  /** Watches whose first list is not in yet: the resource is not judged before they are. */
+  readonly #unlisted: Set<WatchName>;
+  /** The resource was announced (`added`): from then on it is judged. */
+  #seen = false;
   #done = false;
   #now = new Date(0);
   #out: ModelAction[] = [];
@@ -108,6 +126,7 @@ export class TrackModel {
     this.#options = options;
     this.#since = options.startedAt.getTime() - 1000;
     this.#lastActivity = options.startedAt.getTime();
+    this.#unlisted = new Set(options.lists);
     if (strategy) {
       const logs = options.logs === false ? undefined : new LogPlan(options.logs);
       this.#revisions = new RevisionTracker(ref, strategy);
@@ -166,7 +185,9 @@ export class TrackModel {
         this.#lastActivity = now.getTime();
         break;
       case 'listed':
-        this.#listed = true;
+        if (input.watch === 'resource') this.#listed = true;
+        this.#unlisted.delete(input.watch);
+        this.#firstSightOnceListed();
         break;
     }
     return this.#out;
@@ -178,11 +199,10 @@ export class TrackModel {
       this.#onDeleted();
       return;
     }
-    const first = this.#object === undefined;
     this.#object = object;
     this.#revisions?.setResource(object);
-    if (first) {
-      this.#firstSight(object);
+    if (!this.#seen) {
+      this.#firstSightOnceListed();
       return;
     }
     this.#revisionsChanged();
@@ -190,9 +210,18 @@ export class TrackModel {
     this.#judge();
   }
 
+  /** The resource is there and every watch it is judged by has listed: it is seen for the first time. */
+  #firstSightOnceListed(): void {
+    if (this.#object && !this.#seen && this.#unlisted.size === 0) this.#firstSight(this.#object);
+  }
+
   /** The resource is seen for the first time: `added`, then what the other watches brought before it. */
   #firstSight(object: KubeObject): void {
+    this.#seen = true;
     this.#pods?.setStanding(false);
+    // A resource made just before the track (apply, then track) has no failures from before it.
+    const created = Date.parse(object.metadata.creationTimestamp ?? '');
+    if (created < this.#since - 1000) this.#tally.startTracking();
     this.#judge();
     if (this.#done) return;
     this.#flushEvents({ kind: this.#ref.kind, name: this.#ref.name, uid: object.metadata.uid }, true);
@@ -203,7 +232,7 @@ export class TrackModel {
   }
 
   #revisionsChanged(): void {
-    if (!this.#object) return;
+    if (!this.#seen) return;
     this.#announceRevisions();
     this.#pods?.setStanding(true);
   }
@@ -218,8 +247,9 @@ export class TrackModel {
   }
 
   #onDeleted(): void {
-    if (!this.#object) return;
     this.#object = undefined;
+    // Gone before it was judged: not announced, so nothing to say (the timeout says it does not exist).
+    if (!this.#seen) return;
     this.#emit({ type: 'deleted' });
     if (this.#options.until === 'ready')
       this.#fail(
@@ -246,8 +276,10 @@ export class TrackModel {
     // resource's own Events too: verdicts read them, and a Pod's pod is the resource).
     const own =
       whose === 'resource' || (typeof whose === 'object' && whose.uid === this.#object?.metadata.uid);
-    this.#events.file(event, whose === undefined || own || isWarning(event));
-    if (whose === undefined) return;
+    // Until the resource is seen, everything is kept: its first sight announces what came before.
+    const unseen = whose === undefined || !this.#seen;
+    this.#events.file(event, unseen || own || isWarning(event));
+    if (unseen) return;
     this.#announceEvent(event);
     if (whose === 'revision' || whose === 'resource') this.#tallyControllerEvent(event);
     else this.#pods?.eventChanged(whose);
@@ -348,7 +380,7 @@ export class TrackModel {
   }
 
   #judge(): void {
-    if (!this.#object || this.#done) return;
+    if (!this.#object || !this.#seen || this.#done) return;
     const object = this.#object;
     const verdict = computeVerdict(object, {
       ...this.#baseContext(),
@@ -394,6 +426,7 @@ export class TrackModel {
         event,
         warnings: this.#reportWarnings(),
         containers: this.#pods?.failingContainers(REPORT_CONTAINERS) ?? [],
+        ...withCause(this.#tally.causeOf(reason)),
       },
     });
   }
@@ -417,6 +450,8 @@ export class TrackModel {
     this.#out.push({ type: 'end' });
   }
 }
+
+const withCause = (cause: Problem | undefined) => (cause ? { cause } : {});
 
 /** Whether a verdict says something new: its state, message or progress moved. */
 function moved(before: Verdict, after: Verdict): boolean {

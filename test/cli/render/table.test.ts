@@ -106,7 +106,7 @@ describe('status table', () => {
       resource: web,
       reason: 'ProgressDeadlineExceeded',
       message: 'x'.repeat(300),
-      report: { warnings: [], logs: [] },
+      report: { warnings: [], logs: [], findings: [] },
     });
     for (const width of [40, 80, 200]) {
       for (const line of renderTable(rows.rows, { paint: painter(false), width }))

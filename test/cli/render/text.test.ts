@@ -38,7 +38,7 @@ describe('text rendering', () => {
         reason: 'ImagePullBackOff',
         message: 'image not found',
         hint: 'check the tag',
-        report: { warnings: [], logs: [] },
+        report: { warnings: [], logs: [], findings: [] },
       }),
       ['err deploy/web ✗ failed: ImagePullBackOff: image not found', 'err            hint: check the tag'],
     );
@@ -144,12 +144,14 @@ describe('text rendering', () => {
             { involvedObject: 'Pod/web-x', reason: 'BackOff', message: 'Back-off restarting', count: 4 },
           ],
           logs: [{ pod: 'web-x', container: 'app', previous: true, lines: ['panic: boom'] }],
+          findings: ['ConfigMap "web-config" does not exist in namespace "default"'],
         },
       },
       plain,
     ).map((l) => `${l.to} ${l.text}`);
     assert.deepEqual(lines, [
       'err ✗ deploy/web: CrashLoopBackOff: container app keeps crashing',
+      'err   found: ConfigMap "web-config" does not exist in namespace "default"',
       'err   hint: see the previous instance',
       'err   Warning events:',
       'err     Pod/web-x BackOff: Back-off restarting (×4)',

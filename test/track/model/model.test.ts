@@ -11,6 +11,7 @@ import {
   deployment,
   describe,
   event,
+  listed,
   modified,
   type PodState,
   pod,
@@ -91,6 +92,39 @@ suite('the tracker model: a Deployment', () => {
           'pod added web-v1-a Running',
           'event Normal Scheduled Pod/web-v1-a',
           'follow web-v1-a/app',
+        ],
+      ],
+    ]);
+  });
+
+  test('started late: the resource is judged only once its pods are listed, so an available Deployment whose pod crashes is not ready', () => {
+    const lists = ['resource', 'revision', 'pod', 'event'] as const;
+    const crashed = pod('web-v1-a', {
+      phase: 'Running',
+      ready: true,
+      restarts: 6,
+      last: { exitCode: 1, reason: 'Error', containerID: 'cri://crash-6' },
+    });
+    const available = deployment({ replicas: 1, updated: 1, total: 1, ready: 1, available: 1 });
+    const createdMinutesAgo = {
+      ...available,
+      metadata: { ...available.metadata, creationTimestamp: at(-300).toISOString() },
+    };
+    play(modelFor('Deployment', { lists }), [
+      // The Deployment's status says available: its pod is up, between two crashes.
+      [0, added('resource', createdMinutesAgo), []],
+      [0, listed('resource'), []],
+      [0, added('revision', replicaSet('web-v1')), []],
+      [0, listed('revision'), []],
+      [0, listed('event'), []],
+      [0, added('pod', crashed), []],
+      [
+        0,
+        listed('pod'),
+        [
+          'added failed: container app restarted 6 times (last: terminated (exit code 1, Error)) (6 failures before tracking started, 1 allowed)',
+          'fail Restarted: container app restarted 6 times (last: terminated (exit code 1, Error)) (6 failures before tracking started, 1 allowed)',
+          'end',
         ],
       ],
     ]);
@@ -346,7 +380,7 @@ suite('the tracker model: the clock, deletion and modes', () => {
 
   test('the timeout of a resource that never came: it does not exist once its watch has listed', () => {
     play(modelFor('Deployment', { deadline: { at: at(5).getTime(), timeoutMs: 5000 } }), [
-      [1, { type: 'listed' }, []],
+      [1, listed('resource'), []],
       [5, tick, ['fail Timeout: not ready after 5s: deployment/web does not exist', 'end']],
     ]);
   });

@@ -3,8 +3,8 @@
  * Deployment, its ReplicaSets and pods, StatefulSets, DaemonSets, Jobs and
  * Events, built from the few fields a scenario is about.
  */
-import type { KubeObject, WatchEvent } from '../../../src/kube/types.js';
-import type { ModelAction, ModelInput } from '../../../src/track/model/model.js';
+import type { KubeObject } from '../../../src/kube/types.js';
+import type { ModelAction, ModelInput, WatchName } from '../../../src/track/model/model.js';
 
 /** The start of every scenario's clock. */
 export const T0 = Date.parse('2026-12-01T10:00:00Z');
@@ -194,7 +194,7 @@ export function event(
   };
 }
 
-type Watched = ModelInput & { change: WatchEvent };
+type Watched = { type: WatchName };
 
 /** Inputs, as the watches deliver them. */
 export const added = (type: Watched['type'], object: KubeObject): ModelInput => ({
@@ -210,6 +210,7 @@ export const deleted = (type: Watched['type'], object: KubeObject): ModelInput =
   change: { type: 'DELETED', object },
 });
 export const tick: ModelInput = { type: 'tick' };
+export const listed = (watch: WatchName): ModelInput => ({ type: 'listed', watch });
 
 /** One line per action, as the scenario tables write them. */
 export function describe(action: ModelAction): string {
