@@ -42,6 +42,8 @@ export interface TrackOptions extends VerdictOptions {
    * Milliseconds the track may take. Then it ends — with `failed`, reason
    * `Timeout`, saying what it was still waiting for, unless the resource is
    * ready (following, a ready resource just ends). No exception is thrown.
+   * Events a slow consumer has not taken by then, beyond the 1,000 already
+   * buffered, give way: the deadline is kept.
    * @default no timeout
    * @example { timeout: 5 * 60_000 }
    */
@@ -79,6 +81,9 @@ export interface TrackTarget {
 }
 
 const builtin = (kind: string) => findBuiltinResource(kind) as ResourceType;
+
+const isTimeout = (action: ModelAction) =>
+  action.type === 'fail' && action.failure.event.reason === FailureReason.Timeout;
 
 /** The watches a tracker reads: the resource; its revisions and pods when it has pods; the Events. */
 function watchesFor(strategy: PodStrategy | undefined): WatchName[] {
@@ -226,6 +231,9 @@ class Tracker {
   #feed(input: ModelInput): Promise<void> | undefined {
     const actions = this.#model.step(input, this.#now());
     if (actions.length === 0) return this.#draining;
+    // The deadline is kept: what is still waiting to be delivered (the 10,000 pods of a
+    // first sight, to a slow consumer) gives way to the timeout, which ends the track.
+    if (actions.some(isTimeout)) this.#actions.length = 0;
     this.#actions.push(...actions);
     this.#draining ??= this.#drain();
     return this.#draining;

@@ -71,6 +71,28 @@ describe('the tracker driver, on a source in memory', () => {
     assert.ok(late < 500, `the timeout came ${Math.round(late)} ms late`);
   });
 
+  test('a slow consumer does not hold the timeout back: what it has not taken yet gives way', async () => {
+    const source = new FakeSource();
+    rollout(source, 5000, { phase: 'Running' });
+    const deadline = performance.now() + 1500;
+    let pods = 0;
+    let afterDeadline = 0;
+    let last: TrackEvent | undefined;
+    const track = trackResource(source, { kind: 'deploy', name: 'web' }, { timeout: 1500, logs: false });
+    for await (const event of track) {
+      if (event.type === 'pod') pods++;
+      if (performance.now() > deadline) afterDeadline++;
+      last = event;
+      // A consumer that takes a millisecond per event: 5,000 pod events would take five seconds.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    assert.equal(last?.type === 'failed' && last.reason, 'Timeout');
+    assert.ok(pods < 5000, `${pods} pod events delivered`);
+    // Past the deadline, only what was already handed to the iteration (its buffer of 1,000,
+    // and what was on its way into it) comes, then the failure.
+    assert.ok(afterDeadline <= 1010, `${afterDeadline} events after the deadline`);
+  });
+
   test('an abort ends the iteration with its reason and lets go of every watch', async () => {
     const source = new FakeSource();
     rollout(source, 2);

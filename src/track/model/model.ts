@@ -202,6 +202,8 @@ export class TrackModel {
     this.#object = object;
     this.#revisions?.setResource(object);
     if (!this.#seen) {
+      // Its pods are judged as they come, so that its first sight has only to announce them.
+      this.#pods?.setStanding();
       this.#firstSightOnceListed();
       return;
     }
@@ -218,7 +220,7 @@ export class TrackModel {
   /** The resource is seen for the first time: `added`, then what the other watches brought before it. */
   #firstSight(object: KubeObject): void {
     this.#seen = true;
-    this.#pods?.setStanding(false);
+    this.#pods?.setStanding();
     // A resource made just before the track (apply, then track) has no failures from before it.
     const created = Date.parse(object.metadata.creationTimestamp ?? '');
     if (created < this.#since - 1000) this.#tally.startTracking();
@@ -232,9 +234,9 @@ export class TrackModel {
   }
 
   #revisionsChanged(): void {
-    if (!this.#seen) return;
-    this.#announceRevisions();
-    this.#pods?.setStanding(true);
+    if (!this.#object) return;
+    if (this.#seen) this.#announceRevisions();
+    this.#pods?.setStanding();
   }
 
   /** New revisions of the resource: announced, and their Events are the resource's now. */
@@ -279,6 +281,8 @@ export class TrackModel {
     // Until the resource is seen, everything is kept: its first sight announces what came before.
     const unseen = whose === undefined || !this.#seen;
     this.#events.file(event, unseen || own || isWarning(event));
+    // Before the first sight, a pod's Events may still change what it is judged to be (its failed pulls).
+    if (!this.#seen && typeof whose === 'object') this.#pods?.eventChanged(whose);
     if (unseen) return;
     this.#announceEvent(event);
     if (whose === 'revision' || whose === 'resource') this.#tallyControllerEvent(event);

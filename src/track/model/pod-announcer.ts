@@ -50,6 +50,8 @@ export class PodAnnouncer {
   #owners = new Set<string>();
   #current: string | undefined;
   #self: string | undefined;
+  /** Until the resource is announced, its pods are judged (its first verdict needs them) but not announced. */
+  #quiet = true;
 
   constructor(
     strategy: PodStrategy,
@@ -100,7 +102,14 @@ export class PodAnnouncer {
       return;
     }
     const { entry, before } = this.#book.upsert(pod, this.#classify);
-    this.#announce(entry, before);
+    this.#standingChanged(entry, before);
+  }
+
+  /** A pod changed, or its standing did: announced and judged, or only judged while quiet. */
+  #standingChanged(entry: PodEntry, before: Standing): void {
+    if (!this.#quiet) this.#announce(entry, before);
+    else if (entry.belongs) this.#judge(entry, false);
+    else if (before.belongs) this.#tally.delete(`pod/${entry.name}`);
   }
 
   #gone(name: string): void {
@@ -114,11 +123,10 @@ export class PodAnnouncer {
 
   /**
    * Takes the owners and current revision the strategy gives now and
-   * classifies again the pods they concern. With `announce`, pods whose
-   * standing changed are announced; without, only the tally is updated (the
-   * resource's first verdict needs it before anything is said).
+   * classifies again the pods they concern: those whose standing changed
+   * are announced (only judged, while quiet).
    */
-  setStanding(announce: boolean): void {
+  setStanding(): void {
     const owners = this.#revisions.owners();
     const current = this.#revisions.current();
     const ownersMoved = [...owners]
@@ -135,20 +143,23 @@ export class PodAnnouncer {
     for (const { entry, before } of this.#book.reclassify(
       { owners: ownersMoved, revisions, all },
       this.#classify,
-    )) {
-      if (announce) this.#announce(entry, before);
-      else this.#judge(entry, false);
-    }
+    ))
+      this.#standingChanged(entry, before);
   }
 
-  /** Announces every pod of the resource (at the resource's first sight). */
+  /**
+   * Announces every pod of the resource (at the resource's first sight),
+   * with the problems {@link setStanding} found: they are judged already.
+   */
   announceAll(): void {
-    for (const entry of this.#book.belonging()) this.#announce(entry, { belongs: false, current: false });
+    this.#quiet = false;
+    for (const entry of this.#book.belonging())
+      this.#announce(entry, { belongs: false, current: false }, true);
   }
 
   /** A Warning Event about one of the pods came: its problems may have changed. */
   eventChanged(entry: PodEntry): void {
-    if (entry.current) this.#judge(entry, true);
+    if (entry.current) this.#judge(entry, !this.#quiet);
   }
 
   /** A pod by uid; by name only for what carries no uid (a pod of the same name may be a new one). */
@@ -189,8 +200,8 @@ export class PodAnnouncer {
     return found;
   }
 
-  /** Says what changed about a pod, follows its logs, and judges it if it is current. */
-  #announce(entry: PodEntry, before: Standing): void {
+  /** Says what changed about a pod, follows its logs, and judges it if it is current (unless `judged`). */
+  #announce(entry: PodEntry, before: Standing, judged = false): void {
     if (!entry.belongs) {
       if (before.belongs) this.#tally.delete(`pod/${entry.name}`);
       return;
@@ -208,7 +219,8 @@ export class PodAnnouncer {
     // Current pods: followed from their start. Pods of an old revision: from now until they go.
     for (const action of this.#logs?.update(entry.pod, entry.current ? undefined : this.#hooks.since) ?? [])
       this.#hooks.act(action);
-    this.#judge(entry, true);
+    if (!judged) this.#judge(entry, true);
+    else for (const problem of entry.problems) this.#report(entry, problem);
   }
 
   /** Keeps the tally of a pod's problems (current pods only) and reports new ones. */
