@@ -245,7 +245,7 @@ function readinessFinding(c: ContainerView, pod: KubeObject, context: VerdictCon
     message: `container ${c.name} is running but its readiness probe keeps failing`,
     hint: `the readiness probe failed for longer than its budget (${window / 1000}s): check the probe's path and port and the app's health endpoint`,
     ...(since ? { since } : {}),
-    graceMs: window,
+    graceMs: context.readinessProbeGraceMs?.[c.name] ?? window,
   };
 }
 

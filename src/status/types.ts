@@ -65,6 +65,12 @@ export interface VerdictOptions {
   unschedulableGraceMs?: number;
   /** How long CreateContainerConfigError (missing ConfigMap/Secret) and mount failures may last. @default 60000 */
   configGraceMs?: number;
+  /**
+   * Per container, how long its readiness probe may keep failing before it
+   * counts (werf's `ignore-readiness-probe-fails-for-CONTAINER`), instead of
+   * the probe's own budget.
+   */
+  readinessProbeGraceMs?: Record<string, number>;
 }
 
 /** What {@link computeVerdict} judges an object with, besides the object. */

@@ -102,6 +102,7 @@ function verdictOptionsOf(options: TrackOptions): ModelOptions['verdict'] {
     ignoreReadinessProbeFailures,
     unschedulableGraceMs,
     configGraceMs,
+    readinessProbeGraceMs,
     rules,
   } = options;
   return {
@@ -109,6 +110,7 @@ function verdictOptionsOf(options: TrackOptions): ModelOptions['verdict'] {
     ...(ignoreReadinessProbeFailures !== undefined ? { ignoreReadinessProbeFailures } : {}),
     ...(unschedulableGraceMs !== undefined ? { unschedulableGraceMs } : {}),
     ...(configGraceMs !== undefined ? { configGraceMs } : {}),
+    ...(readinessProbeGraceMs !== undefined ? { readinessProbeGraceMs } : {}),
     ...(rules !== undefined ? { rules } : {}),
   };
 }

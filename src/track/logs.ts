@@ -8,6 +8,12 @@ import type { LogSource } from './sources.js';
 export interface LogOptions extends ContainerFilter {
   /** Only lines that match. */
   include?: RegExp;
+  /** No lines that match. */
+  exclude?: RegExp;
+  /** Per container, only lines that match: instead of `include` for that container. */
+  includeFor?: Record<string, RegExp>;
+  /** Per container, no lines that match: instead of `exclude` for that container. */
+  excludeFor?: Record<string, RegExp>;
   /**
    * Only lines at or after this time, or of the last this many milliseconds.
    * @default from the container's start
@@ -17,6 +23,13 @@ export interface LogOptions extends ContainerFilter {
   tailLines?: number;
   /** Log streams open at once; more wait in line. @default 50 */
   maxStreams?: number;
+}
+
+/** Whether a log line of a container passes the include and exclude expressions. */
+function lineWanted(options: LogOptions, container: string, line: string): boolean {
+  const include = options.includeFor?.[container] ?? options.include;
+  const exclude = options.excludeFor?.[container] ?? options.exclude;
+  return (include?.test(line) ?? true) && !(exclude?.test(line) ?? false);
 }
 
 /** How many last lines a failure report (and a crashed container's last words) holds. */
@@ -143,7 +156,7 @@ export class LogTails {
     if (!this.#live) return;
     const recent = this.#recent.get(`${pod}/${container}`) ?? [];
     const fresh = lines.filter(
-      (line) => !recent.includes(line) && (this.#options.include?.test(line) ?? true),
+      (line) => !recent.includes(line) && lineWanted(this.#options, container, line),
     );
     if (fresh.length === 0) return;
     this.#remember(pod, container, fresh);
@@ -252,7 +265,7 @@ export class LogTails {
       for (const line of batch) {
         // The server rounds sinceTime down to the second: the rest is cut here.
         if (tail.from && Date.parse(line.time) < tail.from.getTime()) continue;
-        if (this.#options.include && !this.#options.include.test(line.text)) continue;
+        if (!lineWanted(this.#options, tail.container, line.text)) continue;
         lines.push(line.text);
       }
       if (lines.length === 0) continue;

@@ -5,7 +5,7 @@ import { eventWeight, type MultitrackEvent, type TrackEvent } from './events.js'
 import type { LogOptions } from './logs.js';
 import { MultitrackOutcome } from './outcome.js';
 import { AsyncQueue } from './queue.js';
-import { resourceRef } from './resource-ref.js';
+import { type ResourceRef, resourceRef } from './resource-ref.js';
 import type { TrackSource } from './sources.js';
 import type { MultitrackSpec } from './specs.js';
 
@@ -58,9 +58,12 @@ async function* run(
   signal.throwIfAborted();
   const startedAt = Date.now();
   const types = await Promise.all(specs.map((spec) => source.resolveType(spec.kind, { signal })));
+  const resources = specs.map((spec, i) =>
+    resourceRef(types[i] as ResourceType, spec.namespace ?? source.namespace, spec.name),
+  );
   const outcome = new MultitrackOutcome(
     specs.map((spec, i) => ({
-      resource: resourceRef(types[i] as ResourceType, spec.namespace ?? source.namespace, spec.name),
+      resource: resources[i] as ResourceRef,
       failMode: spec.failMode ?? 'fail-whole-deploy',
       blocking: (spec.trackTerminationMode ?? 'wait-until-ready') === 'wait-until-ready',
     })),
@@ -69,8 +72,9 @@ async function* run(
   const merged = new Merge(outcome, options);
   const deadline = options.timeout === undefined ? undefined : startedAt + options.timeout;
   for (const [index, spec] of specs.entries()) {
+    for (const message of spec.warnings ?? []) merged.notice(resources[index] as ResourceRef, message);
     const target = { ...spec, kind: types[index] as ResourceType };
-    void merged.run(index, driveTrack(source, target, merged.optionsFor(spec, deadline)));
+    void merged.run(index, spec, driveTrack(source, target, merged.optionsFor(spec, deadline)));
   }
   merged.endIfOver();
   yield* merged.events();
@@ -111,12 +115,16 @@ class Merge {
         ? { failuresAllowedPerReplica: spec.failuresAllowedPerReplica }
         : {}),
       ...(spec.noActivityTimeout !== undefined ? { noActivityTimeout: spec.noActivityTimeout } : {}),
+      ...(spec.readinessProbeGraceMs !== undefined
+        ? { readinessProbeGraceMs: spec.readinessProbeGraceMs }
+        : {}),
     };
   }
 
-  async run(index: number, track: AsyncGenerator<TrackEvent>): Promise<void> {
+  async run(index: number, spec: MultitrackSpec, track: AsyncGenerator<TrackEvent>): Promise<void> {
     try {
       for await (const event of track) {
+        if (event.type === 'event' && spec.events === false) continue;
         await this.#queue.push(event);
         if (this.#outcome.observe(index, event, Date.now())) return this.#end();
       }
@@ -126,6 +134,12 @@ class Merge {
       this.#queue.fail(error);
       this.#controller.abort();
     }
+  }
+
+  /** Says something about a resource before its track starts (what was wrong with its annotations). */
+  notice(resource: ResourceRef, message: string): void {
+    const time = (this.#options.now?.() ?? new Date()).toISOString();
+    void this.#queue.push({ type: 'notice', time, resource, message });
   }
 
   /** Ends at once when there is nothing to wait for (no specs). */

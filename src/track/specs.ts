@@ -2,6 +2,7 @@ import type { KubeClient } from '../kube/client.js';
 import { groupOf, isKubernetesGroup } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { RULES } from '../status/index.js';
+import { readAnnotations } from './annotations.js';
 import type { TrackTarget } from './driver.js';
 import type { LogOptions } from './logs.js';
 import type { FailMode } from './outcome.js';
@@ -18,40 +19,26 @@ export interface MultitrackSpec extends TrackTarget {
   noActivityTimeout?: number;
   /** Its logs: `false` for none, or options that refine the multitrack's. */
   logs?: boolean | LogOptions;
-}
-
-const ANNOTATION_PREFIXES = ['kubedog.io/', 'werf.io/'];
-
-const list = (value: string | undefined) =>
-  value
-    ? value
-        .split(',')
-        .map((c) => c.trim())
-        .filter(Boolean)
-    : undefined;
-
-/** The logs a resource's annotations ask for (`skip-logs`, `show-logs-only-for-containers`, …). */
-function logsFromAnnotations(
-  annotation: (key: string) => string | undefined,
-): boolean | LogOptions | undefined {
-  if (annotation('skip-logs') === 'true') return false;
-  const logs: LogOptions = {};
-  const only = list(annotation('show-logs-only-for-containers'));
-  if (only) logs.containers = only;
-  const skip = list(annotation('skip-logs-for-containers'));
-  if (skip) logs.excludeContainers = skip;
-  const regex = annotation('log-regex');
-  if (regex) logs.include = new RegExp(regex);
-  return Object.keys(logs).length > 0 ? logs : undefined;
+  /** Its Kubernetes Events shown (werf's `show-service-messages`). @default true */
+  events?: boolean;
+  /** Per container, how long its readiness probe may fail before it counts, in milliseconds. */
+  readinessProbeGraceMs?: Record<string, number>;
+  /** What was wrong with the annotations it was read from: `multitrack` shows each as a notice. */
+  warnings?: string[];
 }
 
 /**
- * Reads a spec from an object and its `kubedog.io/*` annotations (the same
- * keys under `werf.io/` work too, so charts written for werf work unchanged):
+ * Reads a spec from an object and its tracking annotations, werf's and the
+ * Go kubedog's, with werf's values (`werf.io/KEY` or `kubedog.io/KEY`):
  * `fail-mode`, `track-termination-mode`, `failures-allowed-per-replica`,
- * `no-activity-timeout` (seconds), `skip-logs`, `show-logs-only-for-containers`,
- * `skip-logs-for-containers`, `log-regex`. The namespace is the object's, or
- * `defaultNamespace`, or (neither) the tracker's source's.
+ * `no-activity-timeout` (a duration like `8m30s`, or seconds), `skip-logs`,
+ * `show-logs-only-for-containers`, `skip-logs-for-containers`, `log-regex`,
+ * `log-regex-skip`, `log-regex-for-CONTAINER`, `log-regex-skip-for-CONTAINER`,
+ * `ignore-readiness-probe-fails-for-CONTAINER`, `show-service-messages`
+ * (docs/migrating-from-kubedog.md). A value that is not allowed goes into
+ * the spec's `warnings`, which `multitrack` shows as notices. The namespace
+ * is the object's, or `defaultNamespace`, or (neither) the tracker's source's.
+ * @throws {InvalidInputError} a log regular expression that does not compile, naming the annotation and the object
  * @example
  * import { specFromObject } from 'kubedog';
  *
@@ -61,32 +48,15 @@ function logsFromAnnotations(
  * // prints: failMode: 'hope-until-end'
  */
 export function specFromObject(object: KubeObject, defaultNamespace?: string): MultitrackSpec {
-  const annotation = (key: string) => {
-    for (const prefix of ANNOTATION_PREFIXES) {
-      const value = object.metadata.annotations?.[`${prefix}${key}`];
-      if (value !== undefined) return value;
-    }
-    return undefined;
-  };
   const namespace = object.metadata.namespace ?? defaultNamespace;
-  const spec: MultitrackSpec = {
+  const { warnings, ...tracking } = readAnnotations(object);
+  return {
     kind: object.kind ?? '',
     name: object.metadata.name ?? '',
     ...(namespace ? { namespace } : {}),
+    ...tracking,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
-  const failMode = annotation('fail-mode');
-  if (failMode === 'fail-whole-deploy' || failMode === 'ignore' || failMode === 'hope-until-end')
-    spec.failMode = failMode;
-  const termination = annotation('track-termination-mode');
-  if (termination === 'wait-until-ready' || termination === 'non-blocking')
-    spec.trackTerminationMode = termination;
-  const allowed = annotation('failures-allowed-per-replica');
-  if (allowed !== undefined && /^\d+$/.test(allowed)) spec.failuresAllowedPerReplica = Number(allowed);
-  const logs = logsFromAnnotations(annotation);
-  if (logs !== undefined) spec.logs = logs;
-  const idle = annotation('no-activity-timeout');
-  if (idle && /^\d+$/.test(idle)) spec.noActivityTimeout = Number(idle) * 1000;
-  return spec;
 }
 
 /** Kinds `--all` and `-l` pick up: what can become ready or fail. */

@@ -78,6 +78,31 @@ describe('bad input: one clear line and the right exit code', () => {
     }
   });
 
+  test("an annotation's invalid regular expression is a usage error naming the annotation and the object", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubedog-bad-'));
+    const file = join(dir, 'app.yaml');
+    writeFileSync(
+      file,
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n    werf.io/log-regex: "(unclosed"\n',
+    );
+    await using cluster = await startFakeCluster();
+    const run = await runCli([
+      'rollout',
+      'track',
+      '-f',
+      file,
+      '-n',
+      'shop',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
+    assert.equal(run.code, 64, run.stderr);
+    assertOneLine(
+      run.stderr,
+      /^kubedog: deployment\/web: annotation werf.io\/log-regex: invalid regular expression "\(unclosed": Unterminated group$/,
+    );
+  });
+
   test('an invalid manifest names the file, the document and the line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubedog-bad-'));
     const file = join(dir, 'app.yaml');

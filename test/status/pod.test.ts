@@ -262,6 +262,36 @@ const cases: Case[] = [
     hint: /budget \(30s\)/,
   },
   {
+    name: "past the probe's window, within the container's own grace (werf's ignore-readiness-probe-fails-for-app0: 2m): progressing",
+    object: pod({
+      containers: [
+        {
+          ready: false,
+          running: { startedAt: ago(45) },
+          readinessProbe: { periodSeconds: 10, failureThreshold: 3 },
+        },
+      ],
+    }),
+    context: { events: [readinessEvent], readinessProbeGraceMs: { app0: 120_000 } },
+    state: 'progressing',
+    reason: 'ReadinessProbeFailing',
+  },
+  {
+    name: "past the container's own grace: failed",
+    object: pod({
+      containers: [
+        {
+          ready: false,
+          running: { startedAt: ago(130) },
+          readinessProbe: { periodSeconds: 10, failureThreshold: 3 },
+        },
+      ],
+    }),
+    context: { events: [readinessEvent], readinessProbeGraceMs: { app0: 120_000 } },
+    state: 'failed',
+    reason: 'ReadinessProbeFailing',
+  },
+  {
     name: 'a startup probe adds its budget to the window',
     object: pod({
       containers: [

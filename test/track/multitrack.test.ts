@@ -253,6 +253,35 @@ describe('multitrack', () => {
     );
   });
 
+  test("werf's annotations with werf's values: a bad value is a notice on the resource, Events hidden, a container's own log filter", async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', {
+      logs: ['job 1 done', 'GET /healthz', 'job 2 done'],
+      readyAfter: '300ms',
+    });
+    const web = deployment('web', {
+      'werf.io/fail-mode': 'Ignore',
+      'werf.io/show-service-messages': 'false',
+      'werf.io/log-regex-for-app': '^job',
+      'werf.io/track-termination-mode': 'WaitUntilResourceReady',
+    });
+    await cluster.client.create('Deployment', web);
+    const events: MultitrackEvent[] = [];
+    for await (const event of multitrack(cluster.client, [specFromObject(web)], { timeout: 20_000 }))
+      events.push(event);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'notice').map((e) => (e.type === 'notice' ? e.message : '')),
+      [
+        'deployment/web in default: annotation werf.io/fail-mode is "Ignore", not one of FailWholeDeployProcessImmediately, IgnoreAndContinueDeployProcess, HopeUntilEndOfDeployProcess, fail-whole-deploy, ignore, hope-until-end: ignored',
+      ],
+    );
+    assert.equal(events.filter((e) => e.type === 'event').length, 0, 'show-service-messages: false');
+    const lines = events.flatMap((e) => (e.type === 'log' ? e.lines : []));
+    assert.deepEqual(lines, ['job 1 done', 'job 2 done']);
+    const last = events.at(-1);
+    assert.equal(last?.type === 'summary' && last.summary.outcome, 'ready');
+  });
+
   test('annotations become spec fields', () => {
     const spec = specFromObject(
       deployment('x', {
