@@ -41,6 +41,7 @@ export type {
   TrackEvent,
 } from './track/events.js';
 export { type FeedCallbacks, feed, STOP } from './track/feed.js';
+export { parseMultitrackSpecs } from './track/go-specs.js';
 export { type HelmRelease, readHelmRelease } from './track/helm.js';
 export { multitrack } from './track/multitrack.js';
 export type { FailMode } from './track/outcome.js';

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { parseDuration, parseSince } from '../kube/duration.js';
 import { InvalidInputError } from '../kube/errors.js';
 import type { FailMode } from '../track/outcome.js';
+import type { MultitrackSpec } from '../track/specs.js';
 
 /** Every flag of every command (one table: kubectl takes global flags anywhere). */
 export const OPTIONS = {
@@ -118,6 +119,8 @@ export interface TrackArgs {
   requestTimeout?: number;
   /** Print one line per API request on stderr (never a header, body or credential). */
   debug: boolean;
+  /** Specs given whole (`kubedog multitrack`'s MultitrackSpecs). */
+  specs: MultitrackSpec[];
 }
 
 const FAIL_MODES: readonly FailMode[] = ['fail-whole-deploy', 'ignore', 'hope-until-end'];
@@ -132,7 +135,12 @@ const duration = (flag: string, text: string | undefined) => {
 };
 
 /** Turns parsed flags into {@link TrackArgs}; every bad value names its flag. */
-export function trackArgs(mode: 'rollout' | 'follow', values: ParsedValues, words: string[]): TrackArgs {
+export function trackArgs(
+  mode: 'rollout' | 'follow',
+  values: ParsedValues,
+  words: string[],
+  specs: MultitrackSpec[] = [],
+): TrackArgs {
   const command = mode === 'rollout' ? 'kubedog rollout track' : 'kubedog follow';
   const output = values.output ?? 'text';
   if (output !== 'text' && output !== 'json')
@@ -171,6 +179,7 @@ export function trackArgs(mode: 'rollout' | 'follow', values: ParsedValues, word
     noColor: values['no-color'] ?? false,
     quiet: values.quiet ?? false,
     debug: values.debug ?? false,
+    specs,
     ...(values.selector !== undefined ? { selector: values.selector } : {}),
     ...(values['helm-release'] !== undefined ? { helmRelease: values['helm-release'] } : {}),
     ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
@@ -192,7 +201,11 @@ export function trackArgs(mode: 'rollout' | 'follow', values: ParsedValues, word
   const idle = duration('no-activity-timeout', values['no-activity-timeout']);
   if (idle !== undefined) args.noActivityTimeout = idle;
   const sources =
-    args.targets.length + args.files.length + (args.selector !== undefined ? 1 : 0) + (args.all ? 1 : 0);
+    args.targets.length +
+    args.files.length +
+    args.specs.length +
+    (args.selector !== undefined ? 1 : 0) +
+    (args.all ? 1 : 0);
   if (sources === 0 && args.helmRelease === undefined)
     throw new InvalidInputError(
       `${command}: nothing to track: give KIND NAME, -f FILE, -l SELECTOR, --all or --helm-release NAME`,

@@ -64,6 +64,7 @@ export const MAIN_HELP = `kubedog — track Kubernetes resources while they roll
 Usage:
   kubedog rollout track KIND NAME   wait until ready; fail fast and say why
   kubedog follow KIND NAME          tail -f for a resource: status, events, logs
+  kubedog multitrack < specs.json   the Go kubedog's multitrack: MultitrackSpecs JSON
   kubedog demo                      a rollout on a built-in simulated cluster
   kubedog completion bash|zsh       shell completion script
   kubedog version                   print the version
@@ -116,6 +117,26 @@ Examples:
   kubedog follow deploy web
   kubedog follow -l app=web --logs-since 1h -c app
   kubedog follow job/migrate -o json
+
+${TRACK_FLAGS}
+
+${KUBE_FLAGS}
+
+${EXIT_CODES}
+`;
+
+export const MULTITRACK_HELP = `kubedog multitrack — the Go kubedog's multitrack: MultitrackSpecs JSON on stdin
+
+Usage:
+  echo '{"Deployments":[{"ResourceName":"web","Namespace":"shop"}]}' | kubedog multitrack [flags]
+
+Reads the Go kubedog's MultitrackSpecs document — Deployments, StatefulSets,
+DaemonSets, Jobs, Canaries (Flagger) and Generics, every spec field — and
+tracks it as rollout track does, with the Go command's defaults: no timeout
+unless --timeout, one failure allowed per resource (AllowFailuresCount; none
+for Canaries), Kubernetes Events only with ShowServiceMessages. Field names
+match ignoring case; malformed JSON, an unknown field or a value of the wrong
+type is a usage error (exit 64) saying where (docs/migrating-from-kubedog.md).
 
 ${TRACK_FLAGS}
 

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { isKubedogError } from '../kube/errors.js';
+import type { MultitrackSpec } from '../track/specs.js';
 import { type ParsedValues, parseCommandLine, trackArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
-import { COMPLETION_HELP, DEMO_HELP, FOLLOW_HELP, MAIN_HELP, ROLLOUT_HELP } from './help.js';
+import { COMPLETION_HELP, DEMO_HELP, FOLLOW_HELP, MAIN_HELP, MULTITRACK_HELP, ROLLOUT_HELP } from './help.js';
 import { terminalSafe } from './render/safe.js';
 
 const HELPS: Record<string, string> = {
   rollout: ROLLOUT_HELP,
   follow: FOLLOW_HELP,
+  multitrack: MULTITRACK_HELP,
   demo: DEMO_HELP,
   completion: COMPLETION_HELP,
 };
@@ -61,6 +63,8 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'follow':
       return runTrack('follow', values, rest);
+    case 'multitrack':
+      return runMultitrack(values, rest);
     case 'demo': {
       if (rest.length > 0) throw new UsageError(`kubedog demo: unexpected argument "${rest[0]}"`);
       const { demo } = await import('./commands/demo.js');
@@ -83,8 +87,13 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
-async function runTrack(mode: 'rollout' | 'follow', values: ParsedValues, words: string[]): Promise<number> {
-  const args = trackArgs(mode, values, words);
+async function runTrack(
+  mode: 'rollout' | 'follow',
+  values: ParsedValues,
+  words: string[],
+  specs: MultitrackSpec[] = [],
+): Promise<number> {
+  const args = trackArgs(mode, values, words, specs);
   const { track } = await import('./commands/track.js');
   return track(args, {
     stdout: process.stdout,
@@ -93,6 +102,20 @@ async function runTrack(mode: 'rollout' | 'follow', values: ParsedValues, words:
     stdin: () => readFileSync(0, 'utf8'),
     signal: interruptSignal(),
   });
+}
+
+/**
+ * The Go kubedog's `multitrack`: MultitrackSpecs JSON on stdin, tracked as
+ * `rollout track` tracks, with the Go command's default of no timeout.
+ */
+async function runMultitrack(values: ParsedValues, words: string[]): Promise<number> {
+  if (words.length > 0)
+    throw new UsageError(`kubedog multitrack: unexpected argument "${words[0]}" (the specs come on stdin)`);
+  const { parseMultitrackSpecs } = await import('../track/go-specs.js');
+  const specs = parseMultitrackSpecs(readFileSync(0, 'utf8'), 'stdin');
+  if (specs.length === 0)
+    throw new UsageError('kubedog multitrack: the MultitrackSpecs on stdin name no resource');
+  return runTrack('rollout', { ...values, timeout: values.timeout ?? '0' }, [], specs);
 }
 
 /** Runs the CLI; every user error is one line on stderr and an exit code, never a stack trace. */

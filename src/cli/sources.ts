@@ -55,6 +55,7 @@ export async function collectSpecs(
 ): Promise<MultitrackSpec[]> {
   const namespace = args.namespace ?? client.namespace;
   const specs: MultitrackSpec[] = args.targets.map((t) => ({ ...t, namespace }));
+  for (const spec of args.specs) specs.push({ ...spec, namespace: spec.namespace ?? namespace });
   for (const object of options.manifests) specs.push(specFromManifest(object, namespace));
   if (args.selector !== undefined || args.all) {
     const found = await specsFromCluster(client, {

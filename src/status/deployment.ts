@@ -1,7 +1,7 @@
 import type { KubeObject } from '../kube/types.js';
 import { bool, condition, describeCondition, name, num } from './fields.js';
 import { generic } from './generic.js';
-import { podsVerdict } from './pod.js';
+import { failuresAllowed, podsVerdict } from './pod.js';
 import { Reason } from './reasons.js';
 import type { Verdict, VerdictContext } from './types.js';
 import { failed, progressing, ready } from './verdict.js';
@@ -47,7 +47,7 @@ export function deployment(object: KubeObject, context: VerdictContext): Verdict
   if (replicaFailure) {
     // Quota and admission errors: the ReplicaSet controller retries, so it
     // counts against the allowance like a failing pod would.
-    const allowed = (context.failuresAllowedPerReplica ?? 1) * Math.max(1, desired);
+    const allowed = failuresAllowed(context, desired);
     const message = `deployment "${deploymentName}" cannot create pods: ${describeCondition(replicaFailure)}`;
     const hint = 'check ResourceQuota and LimitRange objects and admission webhooks named in the message';
     if (allowed <= 1 || pods.failure) return failed(Reason.ReplicaFailure, message, { hint, progress });

@@ -4,7 +4,7 @@ import { condition, field, list, name, num, record, str } from './fields.js';
 import { generic } from './generic.js';
 import { FailureReason, Reason } from './reasons.js';
 import { type PodsJudgement, ProblemTally } from './tally.js';
-import type { Problem, Verdict, VerdictContext } from './types.js';
+import type { Problem, Verdict, VerdictContext, VerdictOptions } from './types.js';
 import { failed, progressing, ready } from './verdict.js';
 
 /**
@@ -402,6 +402,11 @@ function tallyOf(pods: KubeObject[], context: VerdictContext, options: PodProble
   return tally;
 }
 
+/** The failures a resource of `replicas` tolerates: `failuresAllowed`, else per replica × replicas. */
+export function failuresAllowed(context: VerdictOptions, replicas: number): number {
+  return context.failuresAllowed ?? (context.failuresAllowedPerReplica ?? 1) * Math.max(1, replicas);
+}
+
 /**
  * What the problems of a controller's current pods come to: a failure once
  * they exceed what `failuresAllowedPerReplica` × replicas allows (or a
@@ -414,8 +419,7 @@ export function podsVerdict(
   options: PodProblemOptions = {},
 ): PodsJudgement {
   const tally = context.tally ?? tallyOf(context.pods ?? [], context, options);
-  const allowed = (context.failuresAllowedPerReplica ?? 1) * Math.max(1, replicas);
-  return tally.judge(allowed, context.now);
+  return tally.judge(failuresAllowed(context, replicas), context.now);
 }
 
 /**
@@ -439,7 +443,7 @@ export function podVerdict(pod: KubeObject, context: VerdictContext): Verdict {
       { hint: cause?.hint },
     );
   }
-  const { failure, worst } = tally.judge(context.failuresAllowedPerReplica ?? 1, context.now);
+  const { failure, worst } = tally.judge(failuresAllowed(context, 1), context.now);
   return failure ?? pendingPodVerdict(pod, phase, worst);
 }
 

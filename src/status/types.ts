@@ -59,6 +59,11 @@ export interface Problem {
 export interface VerdictOptions {
   /** Failures tolerated per replica before a resource fails (kubedog's default). @default 1 */
   failuresAllowedPerReplica?: number;
+  /**
+   * Failures tolerated by the whole resource, whatever its replicas (the Go
+   * kubedog's `AllowFailuresCount`); instead of `failuresAllowedPerReplica`.
+   */
+  failuresAllowed?: number;
   /** Do not fail on readiness probe failures. @default false */
   ignoreReadinessProbeFailures?: boolean;
   /** How long a pod may stay unschedulable before it fails. @default 30000 */

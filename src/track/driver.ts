@@ -99,6 +99,7 @@ function watchesFor(strategy: PodStrategy | undefined): WatchName[] {
 function verdictOptionsOf(options: TrackOptions): ModelOptions['verdict'] {
   const {
     failuresAllowedPerReplica,
+    failuresAllowed,
     ignoreReadinessProbeFailures,
     unschedulableGraceMs,
     configGraceMs,
@@ -107,6 +108,7 @@ function verdictOptionsOf(options: TrackOptions): ModelOptions['verdict'] {
   } = options;
   return {
     ...(failuresAllowedPerReplica !== undefined ? { failuresAllowedPerReplica } : {}),
+    ...(failuresAllowed !== undefined ? { failuresAllowed } : {}),
     ...(ignoreReadinessProbeFailures !== undefined ? { ignoreReadinessProbeFailures } : {}),
     ...(unschedulableGraceMs !== undefined ? { unschedulableGraceMs } : {}),
     ...(configGraceMs !== undefined ? { configGraceMs } : {}),

@@ -114,6 +114,7 @@ class Merge {
       ...(spec.failuresAllowedPerReplica !== undefined
         ? { failuresAllowedPerReplica: spec.failuresAllowedPerReplica }
         : {}),
+      ...(spec.failuresAllowed !== undefined ? { failuresAllowed: spec.failuresAllowed } : {}),
       ...(spec.noActivityTimeout !== undefined ? { noActivityTimeout: spec.noActivityTimeout } : {}),
       ...(spec.readinessProbeGraceMs !== undefined
         ? { readinessProbeGraceMs: spec.readinessProbeGraceMs }

@@ -15,6 +15,8 @@ export interface MultitrackSpec extends TrackTarget {
   trackTerminationMode?: 'wait-until-ready' | 'non-blocking';
   /** Failures tolerated per replica before it fails. @default the multitrack's, else 1 */
   failuresAllowedPerReplica?: number;
+  /** Failures tolerated by the whole resource (the Go kubedog's `AllowFailuresCount`), instead of per replica. */
+  failuresAllowed?: number;
   /** Fail when nothing happens for this many milliseconds. @default the multitrack's, else 4 minutes */
   noActivityTimeout?: number;
   /** Its logs: `false` for none, or options that refine the multitrack's. */

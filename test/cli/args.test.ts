@@ -93,6 +93,7 @@ describe('command line', () => {
       noColor: true,
       quiet: true,
       debug: false,
+      specs: [],
       failMode: 'hope-until-end',
       failuresAllowedPerReplica: 3,
       noActivityTimeout: 600_000,

@@ -218,6 +218,41 @@ describe('kubedog rollout track', () => {
     assert.match(table.stderr, /^deploy\/api +0\/1 +1 +0 +0 +progressing +Waiting for deployment "api"/m);
   });
 
+  test("multitrack: the Go kubedog's MultitrackSpecs on stdin; a failure allowed by AllowFailuresCount, Events only with ShowServiceMessages", async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { logs: ['listening'], readyAfter: '300ms' });
+    cluster.behave('api-*', 'app', { pullFails: true });
+    const specs = {
+      Deployments: [
+        { ResourceName: 'web', Namespace: 'default', ShowServiceMessages: true },
+        { ResourceName: 'api', Namespace: 'default', FailMode: 'IgnoreAndContinueDeployProcess' },
+      ],
+    };
+    const running = runCli(['multitrack', '--kubeconfig', cluster.kubeconfigPath], {
+      input: JSON.stringify(specs),
+    });
+    // Created once the track has begun, as after `kubectl apply`: their Events are news.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const name of ['web', 'api'])
+      await cluster.client.create('Deployment', deployment(name, { replicas: 1 }));
+    const run = await running;
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /deploy\/web .*ScalingReplicaSet/, 'web shows its Events');
+    assert.doesNotMatch(run.stderr, /deploy\/api [·!] /, 'api shows none');
+    assert.match(run.stderr, /deploy\/api.*ImagePullBackOff/);
+  });
+
+  test('multitrack: malformed JSON or an unknown field is a usage error saying where', async () => {
+    const malformed = await runCli(['multitrack'], { input: '{"Deployments": [}' });
+    assert.equal(malformed.code, 64, malformed.stderr);
+    assert.match(malformed.stderr, /^kubedog: invalid MultitrackSpecs JSON from stdin: line 1, column 18: /);
+    const unknown = await runCli(['multitrack'], {
+      input: '{"Deployments": [{"ResourceName": "web", "Skiplogz": true}]}',
+    });
+    assert.equal(unknown.code, 64, unknown.stderr);
+    assert.match(unknown.stderr, /Deployments\[0\]\.Skiplogz: unknown field/);
+  });
+
   test('-c and --exclude-container choose whose logs are followed', async () => {
     await using cluster = await startFakeCluster();
     for (const name of ['one', 'two']) {

@@ -1,6 +1,6 @@
 import { OPTIONS } from '../args.js';
 
-const COMMANDS = ['rollout', 'follow', 'demo', 'completion', 'version', 'help'];
+const COMMANDS = ['rollout', 'follow', 'multitrack', 'demo', 'completion', 'version', 'help'];
 const KINDS = [
   'deployment',
   'statefulset',
