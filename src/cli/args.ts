@@ -14,7 +14,7 @@ export const OPTIONS = {
   selector: { type: 'string', short: 'l' },
   all: { type: 'boolean' },
   'helm-release': { type: 'string' },
-  timeout: { type: 'string' },
+  timeout: { type: 'string', short: 't' },
   'logs-since': { type: 'string' },
   'no-logs': { type: 'boolean' },
   'raw-logs': { type: 'boolean' },
@@ -31,21 +31,78 @@ export const OPTIONS = {
   record: { type: 'string' },
   'request-timeout': { type: 'string' },
   debug: { type: 'boolean' },
+  // The Go kubedog's spellings (withGoAliases).
+  'kube-context': { type: 'string' },
+  'kube-config': { type: 'string' },
+  'kube-config-base64': { type: 'string' },
+  'status-progress-period': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
 
 export type ParsedValues = ReturnType<typeof parseCommandLine>['values'];
 
+/**
+ * `--status-progress-period -1`, `-t -1` (the Go kubedog's "off" and
+ * "never"): a negative number after a flag that takes a value is its value,
+ * as Go's flag parsing reads it (parseArgs would take it for a flag).
+ */
+function negativeValues(argv: string[]): string[] {
+  const takesValue = (arg: string) =>
+    Object.entries(OPTIONS).some(
+      ([name, o]) => o.type === 'string' && (arg === `--${name}` || ('short' in o && arg === `-${o.short}`)),
+    );
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (next !== undefined && /^-\d+$/.test(next) && takesValue(arg)) {
+      // `--flag=-1`, `-t-1`: the value attached, as parseArgs takes it.
+      out.push(arg.startsWith('--') ? `${arg}=${next}` : `${arg}${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 /** Parses the command line; a bad flag is an {@link InvalidInputError} with parseArgs' first sentence. */
 export function parseCommandLine(argv: string[]) {
   try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    return parseArgs({ args: negativeValues(argv), options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     // "Unknown option '--x'. To specify a positional argument …": the first sentence says it.
     const message = (error as Error).message.split('\n')[0]?.split('. ')[0] ?? String(error);
     throw new InvalidInputError(message, 'command line');
   }
+}
+
+/**
+ * The Go kubedog's flags and variables as kubedog's: `--kube-context` and
+ * `KUBEDOG_KUBE_CONTEXT` (`--context`), `--kube-config` and
+ * `KUBEDOG_KUBE_CONFIG` (`--kubeconfig`), `KUBEDOG_KUBE_CONFIG_BASE64`
+ * (`--kube-config-base64`), `--status-progress-period SECONDS` (-1: off;
+ * `--status-every`), `KUBEDOG_NO_COLOR` (`--no-color`). kubedog's own flag wins.
+ */
+export function withGoAliases(values: ParsedValues, env: NodeJS.ProcessEnv): ParsedValues {
+  const out = { ...values };
+  const set = (value: string | undefined) => (value === '' ? undefined : value);
+  out.context ??= set(values['kube-context']) ?? set(env.KUBEDOG_KUBE_CONTEXT);
+  out.kubeconfig ??= set(values['kube-config']) ?? set(env.KUBEDOG_KUBE_CONFIG);
+  out['kube-config-base64'] ??= set(env.KUBEDOG_KUBE_CONFIG_BASE64);
+  const period = values['status-progress-period'];
+  if (period !== undefined && out['status-every'] === undefined) {
+    if (!/^-?\d+$/.test(period))
+      throw new InvalidInputError(
+        `--status-progress-period: "${period}" is not a number of seconds (-1: off)`,
+        'status-progress-period',
+      );
+    if (Number(period) > 0) out['status-every'] = period;
+  }
+  // -t -1: the Go kubedog's "wait for ever".
+  if (values.timeout === '-1') out.timeout = '0';
+  const noColor = env.KUBEDOG_NO_COLOR;
+  if (noColor !== undefined && !['', '0', 'false'].includes(noColor)) out['no-color'] = true;
+  return out;
 }
 
 /** A resource named on the command line. */
@@ -121,6 +178,8 @@ export interface TrackArgs {
   debug: boolean;
   /** Specs given whole (`kubedog multitrack`'s MultitrackSpecs). */
   specs: MultitrackSpec[];
+  /** A kubeconfig given whole, base64-encoded (the Go kubedog's `--kube-config-base64`). */
+  kubeconfigBase64?: string;
 }
 
 const FAIL_MODES: readonly FailMode[] = ['fail-whole-deploy', 'ignore', 'hope-until-end'];
@@ -162,7 +221,10 @@ export function trackArgs(
     try {
       logsSince = parseSince(values['logs-since']);
     } catch (error) {
-      throw new InvalidInputError(`--logs-since: ${(error as Error).message} (or "all")`, 'logs-since');
+      throw new InvalidInputError(
+        `--logs-since: ${(error as Error).message} (or "now", "all")`,
+        'logs-since',
+      );
     }
   }
   const args: TrackArgs = {
@@ -185,6 +247,7 @@ export function trackArgs(
     ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
     ...(values.context !== undefined ? { context: values.context } : {}),
     ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
+    ...(values['kube-config-base64'] !== undefined ? { kubeconfigBase64: values['kube-config-base64'] } : {}),
     ...(logsSince !== undefined ? { logsSince } : {}),
     ...(failMode !== undefined ? { failMode: failMode as FailMode } : {}),
     ...(allowed !== undefined ? { failuresAllowedPerReplica: Number(allowed) } : {}),
@@ -209,6 +272,11 @@ export function trackArgs(
   if (sources === 0 && args.helmRelease === undefined)
     throw new InvalidInputError(
       `${command}: nothing to track: give KIND NAME, -f FILE, -l SELECTOR, --all or --helm-release NAME`,
+      'command line',
+    );
+  if (args.kubeconfig !== undefined && args.kubeconfigBase64 !== undefined)
+    throw new InvalidInputError(
+      `${command}: --kubeconfig and --kube-config-base64 exclude each other`,
       'command line',
     );
   if (args.selector !== undefined && args.all)

@@ -14,7 +14,10 @@ const KUBE_FLAGS = `Cluster flags (as kubectl's):
       --context NAME       kubeconfig context (default: current-context)
       --kubeconfig FILE    kubeconfig file (default: $KUBECONFIG, then ~/.kube/config,
                            then the pod's service account)
-  -A, --all-namespaces     with -l or --all: every namespace`;
+  -A, --all-namespaces     with -l or --all: every namespace
+  The Go kubedog's spellings work too: --kube-context, --kube-config,
+  --kube-config-base64 B64, KUBEDOG_KUBE_CONTEXT, KUBEDOG_KUBE_CONFIG,
+  KUBEDOG_KUBE_CONFIG_BASE64, KUBEDOG_NO_COLOR, --status-progress-period SECONDS.`;
 
 const TRACK_FLAGS = `What to track (any mix; duplicates are tracked once):
   KIND NAME [NAME…]        kubectl's spellings: deployment, deploy, deployments,
@@ -38,10 +41,10 @@ Output:
   -c, --container NAME     follow only this container's logs; repeatable
       --exclude-container NAME
                            do not follow this container's logs; repeatable
-      --logs-since WHEN    a duration (10m), an RFC 3339 time, or all (default)
+      --logs-since WHEN    a duration (10m), an RFC 3339 time, now, or all (default)
 
 Verdicts:
-      --timeout DUR        end after DUR (90s, 5m, 1h30m; 0 = never): what is not
+  -t, --timeout DUR        end after DUR (90s, 5m, 1h30m, or seconds; 0 = never): what is not
                            ready then fails, reason Timeout
       --no-activity-timeout DUR
                            fail when nothing happens for DUR (default 4m)

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { isKubedogError } from '../kube/errors.js';
 import type { MultitrackSpec } from '../track/specs.js';
-import { type ParsedValues, parseCommandLine, trackArgs } from './args.js';
+import { type ParsedValues, parseCommandLine, trackArgs, withGoAliases } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { COMPLETION_HELP, DEMO_HELP, FOLLOW_HELP, MAIN_HELP, MULTITRACK_HELP, ROLLOUT_HELP } from './help.js';
 import { terminalSafe } from './render/safe.js';
@@ -93,7 +93,7 @@ async function runTrack(
   words: string[],
   specs: MultitrackSpec[] = [],
 ): Promise<number> {
-  const args = trackArgs(mode, values, words, specs);
+  const args = trackArgs(mode, withGoAliases(values, process.env), words, specs);
   const { track } = await import('./commands/track.js');
   return track(args, {
     stdout: process.stdout,

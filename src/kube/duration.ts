@@ -21,12 +21,14 @@ export function parseDuration(text: string): number {
 
 /**
  * Parses a "since" as `--logs-since` takes it: a duration back from now
- * (`10m`), an RFC 3339 time (`2026-11-26T10:00:00Z`), or `all` (undefined:
- * from the start).
+ * (`10m`), an RFC 3339 time (`2026-11-26T10:00:00Z`), `now`, or `all`
+ * (undefined: from the start).
  */
 export function parseSince(text: string): number | Date | undefined {
   const trimmed = text.trim();
   if (trimmed === 'all') return undefined;
+  // The Go kubedog's default: only what is written from now on.
+  if (trimmed === 'now') return new Date();
   if (/^\d{4}-\d{2}-\d{2}T/.test(trimmed)) {
     const time = new Date(trimmed);
     if (!/(Z|[+-]\d{2}:\d{2})$/i.test(trimmed) || Number.isNaN(time.getTime())) {

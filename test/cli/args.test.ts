@@ -1,11 +1,65 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseCommandLine, parseTargets, trackArgs } from '../../src/cli/args.js';
+import { parseCommandLine, parseTargets, trackArgs, withGoAliases } from '../../src/cli/args.js';
 
 const parse = (mode: 'rollout' | 'follow', argv: string[]) => {
   const { values, positionals } = parseCommandLine(argv);
   return trackArgs(mode, values, positionals);
 };
+
+const parseGo = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+  const { values, positionals } = parseCommandLine(argv);
+  return trackArgs('rollout', withGoAliases(values, env), positionals);
+};
+
+describe("the Go kubedog's flags and variables", () => {
+  test('-t seconds (0 = never), --kube-context, --kube-config, --logs-since now', () => {
+    const args = parseGo([
+      'deploy/web',
+      '-t',
+      '30',
+      '--kube-context',
+      'prod',
+      '--kube-config',
+      '/k',
+      '--logs-since',
+      'now',
+    ]);
+    assert.equal(args.timeout, 30_000);
+    assert.equal(args.context, 'prod');
+    assert.equal(args.kubeconfig, '/k');
+    assert.ok(args.logsSince instanceof Date && Math.abs(args.logsSince.getTime() - Date.now()) < 5000);
+    assert.equal(parseGo(['deploy/web', '-t', '0']).timeout, undefined);
+    assert.equal(parseGo(['deploy/web', '-t', '-1']).timeout, undefined, 'the Go "wait for ever"');
+  });
+
+  test("KUBEDOG_KUBE_* variables, KUBEDOG_NO_COLOR, --status-progress-period; kubedog's own flags win", () => {
+    const env = {
+      KUBEDOG_KUBE_CONTEXT: 'staging',
+      KUBEDOG_KUBE_CONFIG: '/from-env',
+      KUBEDOG_NO_COLOR: '1',
+    };
+    const args = parseGo(['deploy/web', '--status-progress-period', '10'], env);
+    assert.deepEqual(
+      [args.context, args.kubeconfig, args.noColor, args.statusEvery],
+      ['staging', '/from-env', true, 10_000],
+    );
+    assert.equal(parseGo(['deploy/web', '--context', 'mine'], env).context, 'mine');
+    assert.equal(parseGo(['deploy/web', '--status-progress-period', '-1']).statusEvery, undefined);
+    assert.equal(
+      parseGo(['deploy/web'], { KUBEDOG_KUBE_CONFIG_BASE64: 'YXBpVmVyc2lvbjogdjE=' }).kubeconfigBase64,
+      'YXBpVmVyc2lvbjogdjE=',
+    );
+    assert.throws(
+      () => parseGo(['deploy/web', '--status-progress-period', 'often']),
+      /--status-progress-period: "often" is not a number of seconds/,
+    );
+    assert.throws(
+      () => parseGo(['deploy/web', '--kubeconfig', '/k', '--kube-config-base64', 'eA==']),
+      /--kubeconfig and --kube-config-base64 exclude each other/,
+    );
+  });
+});
 
 describe('command line', () => {
   test('targets: KIND NAME…, KIND/NAME…', () => {

@@ -242,6 +242,17 @@ describe('kubedog rollout track', () => {
     assert.match(run.stderr, /deploy\/api.*ImagePullBackOff/);
   });
 
+  test("the Go kubedog's KUBEDOG_KUBE_CONFIG_BASE64 and -t seconds reach the cluster", async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { readyAfter: '200ms' });
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+    const run = await runCli(['rollout', 'track', 'deployment', 'web', '-t', '20'], {
+      env: { KUBEDOG_KUBE_CONFIG_BASE64: Buffer.from(cluster.kubeconfig).toString('base64') },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /deploy\/web.*successfully rolled out/);
+  });
+
   test('multitrack: malformed JSON or an unknown field is a usage error saying where', async () => {
     const malformed = await runCli(['multitrack'], { input: '{"Deployments": [}' });
     assert.equal(malformed.code, 64, malformed.stderr);

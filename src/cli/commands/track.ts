@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { anySignal } from '../../kube/cancellable.js';
 import { KubeClient } from '../../kube/client.js';
-import { loadKubeConfig } from '../../kube/config.js';
+import { kubeConfigFromString, loadKubeConfig } from '../../kube/config.js';
 import { InvalidInputError } from '../../kube/errors.js';
 import type { ResourceType } from '../../kube/resources.js';
 import type { KubeObject } from '../../kube/types.js';
@@ -48,12 +48,21 @@ export async function track(args: TrackArgs, io: CommandIO): Promise<number> {
 
 function newClient(args: TrackArgs, io: CommandIO): KubeClient {
   const env = io.env;
-  const config = loadKubeConfig({
-    env,
-    ...(args.kubeconfig !== undefined ? { kubeconfig: args.kubeconfig } : {}),
+  const chosen = {
     ...(args.context !== undefined ? { context: args.context } : {}),
     ...(args.namespace !== undefined ? { namespace: args.namespace } : {}),
-  });
+  };
+  const config =
+    args.kubeconfigBase64 !== undefined
+      ? kubeConfigFromString(Buffer.from(args.kubeconfigBase64, 'base64').toString('utf8'), {
+          ...chosen,
+          source: '--kube-config-base64',
+        })
+      : loadKubeConfig({
+          env,
+          ...(args.kubeconfig !== undefined ? { kubeconfig: args.kubeconfig } : {}),
+          ...chosen,
+        });
   const warn = (text: string) => io.stderr.write(`kubedog: warning: ${text}\n`);
   if (config.cluster.insecureSkipTlsVerify)
     warn(
