@@ -19,7 +19,13 @@ export const OPTIONS = {
   'no-logs': { type: 'boolean' },
   'raw-logs': { type: 'boolean' },
   container: { type: 'string', short: 'c', multiple: true },
-  'exclude-container': { type: 'string', multiple: true },
+  'exclude-container': { type: 'string', short: 'E', multiple: true },
+  // stern's log selection.
+  include: { type: 'string', short: 'i', multiple: true },
+  exclude: { type: 'string', short: 'e', multiple: true },
+  highlight: { type: 'string', short: 'H', multiple: true },
+  tail: { type: 'string' },
+  since: { type: 'string' },
   output: { type: 'string', short: 'o' },
   'status-every': { type: 'string' },
   'no-color': { type: 'boolean' },
@@ -161,8 +167,15 @@ export interface TrackArgs {
   logs: boolean;
   /** Log lines as the containers wrote them, escape sequences included (their colours). */
   rawLogs: boolean;
-  containers: string[];
-  excludeContainers: string[];
+  /** `-c`: container names or patterns, matched whole. */
+  containers: RegExp[];
+  excludeContainers: RegExp[];
+  /** stern's `--include`, `--exclude`, `--highlight`: lines that match any of them. */
+  include?: RegExp;
+  exclude?: RegExp;
+  highlight?: RegExp;
+  /** Only the last N lines of each container (stern's and kubectl's `--tail`). */
+  tail?: number;
   output: 'text' | 'json';
   statusEvery?: number;
   noColor: boolean;
@@ -183,6 +196,16 @@ export interface TrackArgs {
 }
 
 const FAIL_MODES: readonly FailMode[] = ['fail-whole-deploy', 'ignore', 'hope-until-end'];
+
+/** A flag's regular expression (`source`), or a usage error naming the flag and what was given. */
+const pattern = (flag: string, source: string, given: string) => {
+  try {
+    return new RegExp(source);
+  } catch (error) {
+    const why = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
+    throw new InvalidInputError(`--${flag}: invalid regular expression "${given}": ${why}`, flag);
+  }
+};
 
 const duration = (flag: string, text: string | undefined) => {
   if (text === undefined) return undefined;
@@ -217,9 +240,10 @@ export function trackArgs(
       'failures-allowed-per-replica',
     );
   let logsSince: number | Date | undefined;
-  if (values['logs-since'] !== undefined) {
+  const since = values['logs-since'] ?? values.since;
+  if (since !== undefined) {
     try {
-      logsSince = parseSince(values['logs-since']);
+      logsSince = parseSince(since);
     } catch (error) {
       throw new InvalidInputError(
         `--logs-since: ${(error as Error).message} (or "now", "all")`,
@@ -235,8 +259,10 @@ export function trackArgs(
     allNamespaces: values['all-namespaces'] ?? false,
     logs: !values['no-logs'],
     rawLogs: values['raw-logs'] === true,
-    containers: values.container ?? [],
-    excludeContainers: values['exclude-container'] ?? [],
+    containers: (values.container ?? []).map((c) => pattern('container', `^(?:${c})$`, c)),
+    excludeContainers: (values['exclude-container'] ?? []).map((c) =>
+      pattern('exclude-container', `^(?:${c})$`, c),
+    ),
     output,
     noColor: values['no-color'] ?? false,
     quiet: values.quiet ?? false,
@@ -257,6 +283,16 @@ export function trackArgs(
   // rollout track has a default timeout (5m, like kubectl rollout status in CI); follow has none.
   const timeout = duration('timeout', values.timeout ?? (mode === 'rollout' ? '5m' : undefined));
   if (timeout !== undefined && timeout > 0) args.timeout = timeout;
+  for (const flag of ['include', 'exclude', 'highlight'] as const) {
+    const given = values[flag];
+    if (given && given.length > 0)
+      args[flag] = pattern(flag, given.map((g) => `(?:${g})`).join('|'), given.join(' '));
+  }
+  if (values.tail !== undefined) {
+    if (!/^\d+$/.test(values.tail))
+      throw new InvalidInputError(`--tail: "${values.tail}" is not a whole number`, 'tail');
+    args.tail = Number(values.tail);
+  }
   const statusEvery = duration('status-every', values['status-every']);
   if (statusEvery !== undefined) args.statusEvery = statusEvery;
   const requestTimeout = duration('request-timeout', values['request-timeout']);

@@ -38,10 +38,16 @@ Output:
       --no-logs            do not follow pod logs
       --raw-logs           log lines as written, escape sequences and all (by
                            default control characters are shown escaped: \x1b)
-  -c, --container NAME     follow only this container's logs; repeatable
-      --exclude-container NAME
-                           do not follow this container's logs; repeatable
-      --logs-since WHEN    a duration (10m), an RFC 3339 time, now, or all (default)
+  -c, --container NAME     follow only these containers' logs: a name or a regular
+                           expression matching the whole name; repeatable
+  -E, --exclude-container NAME
+                           do not follow these containers' logs; repeatable
+  -i, --include RE         only log lines that match (any of them; repeatable)
+  -e, --exclude RE         no log lines that match (repeatable)
+  -H, --highlight RE       paint what matches in log lines (repeatable)
+      --tail N             only the last N lines of each container
+      --logs-since WHEN    a duration (10m), an RFC 3339 time, now, or all (default);
+                           also --since
 
 Verdicts:
   -t, --timeout DUR        end after DUR (90s, 5m, 1h30m, or seconds; 0 = never): what is not

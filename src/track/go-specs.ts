@@ -286,6 +286,7 @@ class SpecReader {
     const idle = this.duration(s.NoActivityTimeout, `${where}.NoActivityTimeout`);
     if (idle !== undefined) spec.noActivityTimeout = idle;
     spec.events = !this.flag(s.HideEvents, `${where}.HideEvents`);
+    // Checked only: a generic spec shows its Events unless HideEvents (the Go generic tracker).
     this.flag(s.ShowServiceMessages, `${where}.ShowServiceMessages`);
     const ignored = (['Timeout', 'StatusProgressPeriod'] as const).filter(
       (f) => this.duration(s[f], `${where}.${f}`) !== undefined,

@@ -61,6 +61,54 @@ describe("the Go kubedog's flags and variables", () => {
   });
 });
 
+describe("stern's log selection", () => {
+  test('-i, -e and -H are regular expressions, any of them; -c and -E match whole names or patterns; --tail; --since', () => {
+    const args = parse('follow', [
+      'deploy/web',
+      '-i',
+      'ERROR',
+      '-i',
+      'WARN',
+      '-e',
+      'healthz',
+      '-H',
+      'user=\\w+',
+      '-c',
+      'app|worker-.*',
+      '-E',
+      'istio-proxy',
+      '--tail',
+      '50',
+      '--since',
+      '10m',
+    ]);
+    assert.deepEqual(
+      [args.include, args.exclude, args.highlight],
+      [/(?:ERROR)|(?:WARN)/, /(?:healthz)/, /(?:user=\w+)/],
+    );
+    const [only] = args.containers;
+    assert.ok(only?.test('app') && only.test('worker-7') && !only.test('app-proxy'), 'matched whole');
+    assert.ok(args.excludeContainers[0]?.test('istio-proxy'));
+    assert.equal(args.tail, 50);
+    assert.equal(args.logsSince, 600_000);
+  });
+
+  test('a bad regular expression or --tail names its flag', () => {
+    assert.throws(
+      () => parse('follow', ['deploy/web', '-i', '(x']),
+      /^InvalidInputError: --include: invalid regular expression "\(x": Unterminated group$/,
+    );
+    assert.throws(
+      () => parse('follow', ['deploy/web', '-c', '[a']),
+      /^InvalidInputError: --container: invalid regular expression "\[a"/,
+    );
+    assert.throws(
+      () => parse('follow', ['deploy/web', '--tail', 'some']),
+      /--tail: "some" is not a whole number/,
+    );
+  });
+});
+
 describe('command line', () => {
   test('targets: KIND NAME…, KIND/NAME…', () => {
     assert.deepEqual(parseTargets(['deploy', 'a', 'b'], 'cmd'), [
@@ -140,8 +188,8 @@ describe('command line', () => {
       logsSince: new Date('2026-11-26T10:00:00Z'),
       logs: false,
       rawLogs: true,
-      containers: ['app'],
-      excludeContainers: ['istio-proxy'],
+      containers: [/^(?:app)$/],
+      excludeContainers: [/^(?:istio-proxy)$/],
       output: 'json',
       statusEvery: 30_000,
       noColor: true,

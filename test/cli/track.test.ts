@@ -3,6 +3,7 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { styleText } from 'node:util';
 import { startFakeCluster } from '../../src/testing/cluster.js';
 import { replayFixture } from '../../src/testing/replay.js';
 import type { SummaryEvent } from '../../src/track/events.js';
@@ -295,6 +296,28 @@ describe('kubedog rollout track', () => {
     assert.equal(without.code, 0, without.stderr);
     assert.match(without.stdout, /app │ from app/);
     assert.doesNotMatch(without.stdout, /from proxy/);
+  });
+
+  test("stern's -i, -e and -H on the lines followed; --tail", async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', {
+      logs: ['boot', 'ERROR db down user=ann', 'GET /healthz ERROR', 'WARN slow', 'ok'],
+      readyAfter: '300ms',
+    });
+    const running = runCli(
+      ['rollout', 'track', 'deploy/web', '-i', 'ERROR', '-i', 'WARN', '-e', 'healthz', '-H', 'user=\\w+'],
+      { env: { KUBECONFIG: cluster.kubeconfigPath, FORCE_COLOR: '1' } },
+    );
+    // Created once the track has begun: its pod's lines are followed from its start.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+    const run = await running;
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.split('\n').filter((l) => l.includes('│'));
+    assert.equal(lines.length, 2, run.stdout);
+    const painted = styleText(['bold', 'red'], 'user=ann', { validateStream: false });
+    assert.ok(lines[0]?.endsWith(`ERROR db down ${painted}`), JSON.stringify(lines[0]));
+    assert.match(lines[1] ?? '', /WARN slow$/);
   });
 
   test('--rules: a custom kind judged by the user’s rule', async () => {

@@ -42,7 +42,11 @@ export class TrackView {
     const colors = !args.noColor && colorEnabled(io.stdout, io.env) && colorEnabled(io.stderr, io.env);
     this.#paint = painter(colors);
     const namespaces = args.allNamespaces || new Set(resources.map((r) => r.namespace)).size > 1;
-    this.#context = { paint: this.#paint, namespaces };
+    this.#context = {
+      paint: this.#paint,
+      namespaces,
+      ...(args.highlight ? { highlight: args.highlight } : {}),
+    };
     this.#pinned = !this.#json && !args.quiet && io.stderr.isTTY === true && colors;
     this.#screen = this.#pinned
       ? new PinnedScreen(io)

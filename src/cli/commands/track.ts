@@ -160,6 +160,9 @@ function trackOptions(
     ...(args.logsSince !== undefined ? { since: args.logsSince } : {}),
     ...(args.containers.length > 0 ? { containers: args.containers } : {}),
     ...(args.excludeContainers.length > 0 ? { excludeContainers: args.excludeContainers } : {}),
+    ...(args.include ? { include: args.include } : {}),
+    ...(args.exclude ? { exclude: args.exclude } : {}),
+    ...(args.tail !== undefined ? { tailLines: args.tail } : {}),
   };
   return {
     until: args.mode === 'follow' ? ('never' as const) : ('ready' as const),

@@ -17,6 +17,16 @@ export interface TextContext {
   paint: Paint;
   /** Show the namespace in resource names (when tracking across namespaces). */
   namespaces?: boolean;
+  /** What to highlight in log lines (stern's `--highlight`). */
+  highlight?: RegExp;
+}
+
+/** A log line with what `highlight` matches painted (nothing changes without colors). */
+function highlighted(line: string, context: TextContext): string {
+  const { highlight, paint } = context;
+  if (!highlight) return line;
+  const global = new RegExp(highlight.source, 'g');
+  return line.replace(global, (match) => (match ? paint(['bold', 'red'], match) : match));
 }
 
 const SHORT_KINDS: Record<string, string> = {
@@ -102,7 +112,7 @@ export function renderEvent(event: TrackEvent, context: TextContext): Line[] {
     }
     case 'log': {
       const label = paint(colorFor(`${event.pod}/${event.container}`), `${event.pod} ${event.container}`);
-      return event.lines.map((line) => ({ to: 'out', text: `${label} │ ${line}` }));
+      return event.lines.map((line) => ({ to: 'out', text: `${label} │ ${highlighted(line, context)}` }));
     }
     case 'notice':
       return [err(paint('yellow', `! ${event.message}`))];

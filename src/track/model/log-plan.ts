@@ -22,11 +22,14 @@ export type LogAction =
 
 /** Which containers' logs are wanted. */
 export interface ContainerFilter {
-  /** Only these containers. @default all */
-  containers?: string[];
-  /** Not these containers. */
-  excludeContainers?: string[];
+  /** Only these containers: names, or patterns (a RegExp matches the whole name as it says). @default all */
+  containers?: (string | RegExp)[];
+  /** Not these containers: names or patterns. */
+  excludeContainers?: (string | RegExp)[];
 }
+
+const names = (list: (string | RegExp)[], container: string) =>
+  list.some((p) => (typeof p === 'string' ? p === container : p.test(container)));
 
 /**
  * Decides which container instances to follow, from pod statuses alone:
@@ -44,8 +47,8 @@ export class LogPlan {
   }
 
   wanted(container: string): boolean {
-    if (this.#filter.containers && !this.#filter.containers.includes(container)) return false;
-    return !this.#filter.excludeContainers?.includes(container);
+    if (this.#filter.containers && !names(this.#filter.containers, container)) return false;
+    return !(this.#filter.excludeContainers && names(this.#filter.excludeContainers, container));
   }
 
   /**

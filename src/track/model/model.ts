@@ -429,7 +429,8 @@ export class TrackModel {
       failure: {
         event,
         warnings: this.#reportWarnings(),
-        containers: this.#pods?.failingContainers(REPORT_CONTAINERS) ?? [],
+        // A timeout waits for what is slow, not for what failed: no one else's lines.
+        containers: this.#pods?.failingContainers(REPORT_CONTAINERS, reason !== FailureReason.Timeout) ?? [],
         ...withCause(this.#tally.causeOf(reason)),
       },
     });

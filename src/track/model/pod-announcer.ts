@@ -175,10 +175,15 @@ export class PodAnnouncer {
 
   /**
    * The containers of current pods whose last lines a failure report
-   * needs — failing, crashed or exited with an error — and where to read
+   * needs — failing, crashed or exited with an error (with `anyCurrent`,
+   * when the current pods show no problem at all, every container of
+   * theirs) — and where to read
    * them: a restarted container's previous instance first.
    */
-  failingContainers(max: number): { pod: string; container: string; sources: ('previous' | 'current')[] }[] {
+  failingContainers(
+    max: number,
+    anyCurrent = false,
+  ): { pod: string; container: string; sources: ('previous' | 'current')[] }[] {
     const found: { pod: string; container: string; sources: ('previous' | 'current')[] }[] = [];
     for (const entry of this.#book.current()) {
       const failing = new Set(entry.problems.map((p) => p.container).filter((c) => c !== undefined));
@@ -197,6 +202,23 @@ export class PodAnnouncer {
         });
       }
     }
+    const lookWell = ![...this.#book.current()].some((entry) => entry.problems.length > 0);
+    return found.length > 0 || !anyCurrent || !lookWell ? found : this.#currentContainers(max);
+  }
+
+  /**
+   * Every container of the current pods: the resource failed while its pods
+   * look well here (a Job's status can come before its pod's exit, on
+   * another watch), and their last lines still say why.
+   */
+  #currentContainers(max: number): { pod: string; container: string; sources: 'current'[] }[] {
+    const found: { pod: string; container: string; sources: 'current'[] }[] = [];
+    for (const entry of this.#book.current())
+      for (const container of containersOf(entry.pod)) {
+        if (found.length >= max) return found;
+        if (!this.#logs || this.#logs.wanted(container))
+          found.push({ pod: entry.name, container, sources: ['current'] });
+      }
     return found;
   }
 

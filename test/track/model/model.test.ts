@@ -634,6 +634,32 @@ suite('the tracker model: other kinds', () => {
     );
   });
 
+  test("Job: failed before its pod's exit came (another watch): the report still reads its pod's lines", () => {
+    const job = (conditions: Record<string, unknown>[] = []) => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'web', namespace: 'default', uid: 'uid-web' },
+      spec: { backoffLimit: 0 },
+      status: { startTime: '2026-12-01T10:00:00Z', active: 1, conditions },
+    });
+    const model = modelFor('Job');
+    play(model, [
+      [
+        0,
+        added('resource', job()),
+        ['added progressing: job "web" is running: 1 active, 0 succeeded, 0 failed'],
+      ],
+      [1, added('pod', pod('web-a', { owner: 'Job/web', phase: 'Pending' })), ['pod added web-a Pending']],
+    ]);
+    const failedJob = job([{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }]);
+    const fail = model.step(modified('resource', failedJob), at(2)).find((a) => a.type === 'fail');
+    assert.ok(fail?.type === 'fail');
+    assert.deepEqual(
+      fail.failure.containers.map((c) => `${c.pod}/${c.container} ${c.sources.join(',')}`),
+      ['web-a/app current'],
+    );
+  });
+
   test('a bare Pod is its own pod: its phases, logs and errors', () => {
     play(modelFor('Pod', { verdict: { failuresAllowedPerReplica: 0 } }), [
       [
