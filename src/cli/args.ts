@@ -227,6 +227,89 @@ export function trackArgs(
   const output = values.output ?? 'text';
   if (output !== 'text' && output !== 'json')
     throw new InvalidInputError(`--output: "${output}" is not one of text, json`, 'output');
+  const args: TrackArgs = {
+    mode,
+    targets: parseTargets(words, command),
+    files: values.filename ?? [],
+    all: values.all ?? false,
+    allNamespaces: values['all-namespaces'] ?? false,
+    output,
+    noColor: values['no-color'] ?? false,
+    quiet: values.quiet ?? false,
+    debug: values.debug ?? false,
+    specs,
+    ...logSelection(values),
+    ...verdictFlags(values),
+    ...(values.selector !== undefined ? { selector: values.selector } : {}),
+    ...(values['helm-release'] !== undefined ? { helmRelease: values['helm-release'] } : {}),
+    ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
+    ...(values.context !== undefined ? { context: values.context } : {}),
+    ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
+    ...(values['kube-config-base64'] !== undefined ? { kubeconfigBase64: values['kube-config-base64'] } : {}),
+    ...(values.rules !== undefined ? { rules: values.rules } : {}),
+    ...(values.record !== undefined ? { record: values.record } : {}),
+  };
+  // rollout track has a default timeout (5m, like kubectl rollout status in CI); follow has none.
+  const timeout = duration('timeout', values.timeout ?? (mode === 'rollout' ? '5m' : undefined));
+  if (timeout !== undefined && timeout > 0) args.timeout = timeout;
+  const statusEvery = duration('status-every', values['status-every']);
+  if (statusEvery !== undefined) args.statusEvery = statusEvery;
+  const requestTimeout = duration('request-timeout', values['request-timeout']);
+  if (requestTimeout !== undefined) args.requestTimeout = requestTimeout;
+  checkTogether(args, command);
+  return args;
+}
+
+/** Which log lines: `--no-logs`, `--raw-logs`, `-c`/`-E` (whole-name patterns), stern's `-i`/`-e`/`-H`, `--tail`, `--since`. */
+function logSelection(values: ParsedValues) {
+  const selection: Pick<
+    TrackArgs,
+    | 'logs'
+    | 'rawLogs'
+    | 'containers'
+    | 'excludeContainers'
+    | 'include'
+    | 'exclude'
+    | 'highlight'
+    | 'tail'
+    | 'logsSince'
+  > = {
+    logs: !values['no-logs'],
+    rawLogs: values['raw-logs'] === true,
+    containers: (values.container ?? []).map((c) => pattern('container', `^(?:${c})$`, c)),
+    excludeContainers: (values['exclude-container'] ?? []).map((c) =>
+      pattern('exclude-container', `^(?:${c})$`, c),
+    ),
+  };
+  for (const flag of ['include', 'exclude', 'highlight'] as const) {
+    const given = values[flag];
+    if (given && given.length > 0)
+      selection[flag] = pattern(flag, given.map((g) => `(?:${g})`).join('|'), given.join(' '));
+  }
+  if (values.tail !== undefined) {
+    if (!/^\d+$/.test(values.tail))
+      throw new InvalidInputError(`--tail: "${values.tail}" is not a whole number`, 'tail');
+    selection.tail = Number(values.tail);
+  }
+  const since = values['logs-since'] ?? values.since;
+  if (since !== undefined) {
+    try {
+      const logsSince = parseSince(since);
+      if (logsSince !== undefined) selection.logsSince = logsSince;
+    } catch (error) {
+      throw new InvalidInputError(
+        `--logs-since: ${(error as Error).message} (or "now", "all")`,
+        'logs-since',
+      );
+    }
+  }
+  return selection;
+}
+
+/** How failures count: `--fail-mode`, `--failures-allowed-per-replica`, `--no-activity-timeout`. */
+function verdictFlags(
+  values: ParsedValues,
+): Pick<TrackArgs, 'failMode' | 'failuresAllowedPerReplica' | 'noActivityTimeout'> {
   const failMode = values['fail-mode'];
   if (failMode !== undefined && !FAIL_MODES.includes(failMode as FailMode))
     throw new InvalidInputError(
@@ -239,66 +322,16 @@ export function trackArgs(
       `--failures-allowed-per-replica: "${allowed}" is not a whole number`,
       'failures-allowed-per-replica',
     );
-  let logsSince: number | Date | undefined;
-  const since = values['logs-since'] ?? values.since;
-  if (since !== undefined) {
-    try {
-      logsSince = parseSince(since);
-    } catch (error) {
-      throw new InvalidInputError(
-        `--logs-since: ${(error as Error).message} (or "now", "all")`,
-        'logs-since',
-      );
-    }
-  }
-  const args: TrackArgs = {
-    mode,
-    targets: parseTargets(words, command),
-    files: values.filename ?? [],
-    all: values.all ?? false,
-    allNamespaces: values['all-namespaces'] ?? false,
-    logs: !values['no-logs'],
-    rawLogs: values['raw-logs'] === true,
-    containers: (values.container ?? []).map((c) => pattern('container', `^(?:${c})$`, c)),
-    excludeContainers: (values['exclude-container'] ?? []).map((c) =>
-      pattern('exclude-container', `^(?:${c})$`, c),
-    ),
-    output,
-    noColor: values['no-color'] ?? false,
-    quiet: values.quiet ?? false,
-    debug: values.debug ?? false,
-    specs,
-    ...(values.selector !== undefined ? { selector: values.selector } : {}),
-    ...(values['helm-release'] !== undefined ? { helmRelease: values['helm-release'] } : {}),
-    ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
-    ...(values.context !== undefined ? { context: values.context } : {}),
-    ...(values.kubeconfig !== undefined ? { kubeconfig: values.kubeconfig } : {}),
-    ...(values['kube-config-base64'] !== undefined ? { kubeconfigBase64: values['kube-config-base64'] } : {}),
-    ...(logsSince !== undefined ? { logsSince } : {}),
+  const idle = duration('no-activity-timeout', values['no-activity-timeout']);
+  return {
     ...(failMode !== undefined ? { failMode: failMode as FailMode } : {}),
     ...(allowed !== undefined ? { failuresAllowedPerReplica: Number(allowed) } : {}),
-    ...(values.rules !== undefined ? { rules: values.rules } : {}),
-    ...(values.record !== undefined ? { record: values.record } : {}),
+    ...(idle !== undefined ? { noActivityTimeout: idle } : {}),
   };
-  // rollout track has a default timeout (5m, like kubectl rollout status in CI); follow has none.
-  const timeout = duration('timeout', values.timeout ?? (mode === 'rollout' ? '5m' : undefined));
-  if (timeout !== undefined && timeout > 0) args.timeout = timeout;
-  for (const flag of ['include', 'exclude', 'highlight'] as const) {
-    const given = values[flag];
-    if (given && given.length > 0)
-      args[flag] = pattern(flag, given.map((g) => `(?:${g})`).join('|'), given.join(' '));
-  }
-  if (values.tail !== undefined) {
-    if (!/^\d+$/.test(values.tail))
-      throw new InvalidInputError(`--tail: "${values.tail}" is not a whole number`, 'tail');
-    args.tail = Number(values.tail);
-  }
-  const statusEvery = duration('status-every', values['status-every']);
-  if (statusEvery !== undefined) args.statusEvery = statusEvery;
-  const requestTimeout = duration('request-timeout', values['request-timeout']);
-  if (requestTimeout !== undefined) args.requestTimeout = requestTimeout;
-  const idle = duration('no-activity-timeout', values['no-activity-timeout']);
-  if (idle !== undefined) args.noActivityTimeout = idle;
+}
+
+/** Flags that need or exclude each other, and that there is something to track. */
+function checkTogether(args: TrackArgs, command: string): void {
   const sources =
     args.targets.length +
     args.files.length +
@@ -319,5 +352,4 @@ export function trackArgs(
     throw new InvalidInputError(`${command}: -l and --all exclude each other`, 'command line');
   if (args.allNamespaces && args.selector === undefined && !args.all)
     throw new InvalidInputError(`${command}: -A works with -l or --all`, 'all-namespaces');
-  return args;
 }
