@@ -106,9 +106,13 @@ export function withGoAliases(values: ParsedValues, env: NodeJS.ProcessEnv): Par
   }
   // -t -1: the Go kubedog's "wait for ever".
   if (values.timeout === '-1') out.timeout = '0';
-  const noColor = env.KUBEDOG_NO_COLOR;
-  if (noColor !== undefined && !['', '0', 'false'].includes(noColor)) out['no-color'] = true;
+  if (envFlag(env.KUBEDOG_NO_COLOR)) out['no-color'] = true;
   return out;
+}
+
+/** A yes/no environment variable: set, and not empty, "0" or "false". */
+export function envFlag(value: string | undefined): boolean {
+  return value !== undefined && !['', '0', 'false'].includes(value);
 }
 
 /** A resource named on the command line. */

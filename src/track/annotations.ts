@@ -16,18 +16,28 @@ import type { FailMode } from './outcome.js';
 
 const PREFIXES = ['kubedog.io/', 'werf.io/'];
 
-const FAIL_MODES: Readonly<Record<string, FailMode>> = {
+/** werf's and the Go kubedog's fail modes, by their values. */
+export const GO_FAIL_MODES: Readonly<Record<string, FailMode>> = {
   FailWholeDeployProcessImmediately: 'fail-whole-deploy',
   IgnoreAndContinueDeployProcess: 'ignore',
   HopeUntilEndOfDeployProcess: 'hope-until-end',
+};
+
+/** werf's and the Go kubedog's track termination modes, by their values. */
+export const GO_TERMINATION_MODES: Readonly<Record<string, 'wait-until-ready' | 'non-blocking'>> = {
+  WaitUntilResourceReady: 'wait-until-ready',
+  NonBlocking: 'non-blocking',
+};
+
+const FAIL_MODES: Readonly<Record<string, FailMode>> = {
+  ...GO_FAIL_MODES,
   'fail-whole-deploy': 'fail-whole-deploy',
   ignore: 'ignore',
   'hope-until-end': 'hope-until-end',
 };
 
 const TERMINATION_MODES: Readonly<Record<string, 'wait-until-ready' | 'non-blocking'>> = {
-  WaitUntilResourceReady: 'wait-until-ready',
-  NonBlocking: 'non-blocking',
+  ...GO_TERMINATION_MODES,
   'wait-until-ready': 'wait-until-ready',
   'non-blocking': 'non-blocking',
 };

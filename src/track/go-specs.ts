@@ -1,8 +1,8 @@
 import { parseDocument } from 'yaml';
 import { parseDuration } from '../kube/duration.js';
 import { InvalidInputError } from '../kube/errors.js';
+import { GO_FAIL_MODES, GO_TERMINATION_MODES } from './annotations.js';
 import type { LogOptions } from './logs.js';
-import type { FailMode } from './outcome.js';
 import type { MultitrackSpec } from './specs.js';
 
 /**
@@ -52,16 +52,6 @@ const GENERIC_FIELDS = [
   'HideEvents',
   'StatusProgressPeriod',
 ] as const;
-
-const FAIL_MODES: Readonly<Record<string, FailMode>> = {
-  FailWholeDeployProcessImmediately: 'fail-whole-deploy',
-  IgnoreAndContinueDeployProcess: 'ignore',
-  HopeUntilEndOfDeployProcess: 'hope-until-end',
-};
-const TERMINATION_MODES: Readonly<Record<string, 'wait-until-ready' | 'non-blocking'>> = {
-  WaitUntilResourceReady: 'wait-until-ready',
-  NonBlocking: 'non-blocking',
-};
 
 /**
  * Reads a `MultitrackSpecs` document into multitrack specs, with the Go
@@ -237,11 +227,11 @@ class SpecReader {
   }
 
   #modes(s: Json, where: string): Pick<MultitrackSpec, 'failMode' | 'trackTerminationMode'> {
-    const failMode = this.choice(s.FailMode, `${where}.FailMode`, FAIL_MODES);
+    const failMode = this.choice(s.FailMode, `${where}.FailMode`, GO_FAIL_MODES);
     const termination = this.choice(
       s.TrackTerminationMode,
       `${where}.TrackTerminationMode`,
-      TERMINATION_MODES,
+      GO_TERMINATION_MODES,
     );
     return {
       ...(failMode ? { failMode } : {}),

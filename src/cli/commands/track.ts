@@ -11,7 +11,7 @@ import type { LogOptions } from '../../track/logs.js';
 import { multitrack } from '../../track/multitrack.js';
 import { type ResourceRef, resourceRef } from '../../track/resource-ref.js';
 import type { MultitrackSpec } from '../../track/specs.js';
-import type { TrackArgs } from '../args.js';
+import { envFlag, type TrackArgs } from '../args.js';
 import { EXIT } from '../exit-codes.js';
 import { drained } from '../render/screen.js';
 import { collectSpecs, readManifests } from '../sources.js';
@@ -72,8 +72,7 @@ function newClient(args: TrackArgs, io: CommandIO): KubeClient {
     warn(
       'NODE_TLS_REJECT_UNAUTHORIZED=0 is ignored: kubedog verifies TLS unless the kubeconfig says insecure-skip-tls-verify',
     );
-  const debug =
-    args.debug || (env.KUBEDOG_DEBUG !== undefined && !['', '0', 'false'].includes(env.KUBEDOG_DEBUG));
+  const debug = args.debug || envFlag(env.KUBEDOG_DEBUG);
   try {
     return new KubeClient(config, {
       ...(args.record !== undefined ? { record: args.record } : {}),
