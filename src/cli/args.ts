@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseDuration, parseSince } from '../kube/duration.js';
 import { InvalidInputError } from '../kube/errors.js';
+import { whyNotRegExp } from '../track/annotations.js';
 import type { FailMode } from '../track/outcome.js';
 import type { MultitrackSpec } from '../track/specs.js';
 
@@ -206,7 +207,7 @@ const pattern = (flag: string, source: string, given: string) => {
   try {
     return new RegExp(source);
   } catch (error) {
-    const why = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
+    const why = whyNotRegExp(error);
     throw new InvalidInputError(`--${flag}: invalid regular expression "${given}": ${why}`, flag);
   }
 };

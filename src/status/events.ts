@@ -1,7 +1,7 @@
 import type { KubeObject } from '../kube/types.js';
 import { num, str } from './fields.js';
 import { FailureReason } from './reasons.js';
-import type { FailureClass, Problem, VerdictContext } from './types.js';
+import type { FailureClass, Problem, VerdictContext, VerdictOptions } from './types.js';
 
 /**
  * Classification of Warning events (reasons from the kubelet, scheduler,
@@ -18,8 +18,10 @@ interface EventRule {
   graceMs?: (context: VerdictContext) => number;
 }
 
-const GRACE_CONFIG = (c: VerdictContext) => c.configGraceMs ?? 60_000;
-const GRACE_SCHEDULING = (c: VerdictContext) => c.unschedulableGraceMs ?? 30_000;
+/** How long a missing ConfigMap/Secret or a mount failure may last (`configGraceMs`, 60 s). */
+export const configGraceMs = (c: VerdictOptions) => c.configGraceMs ?? 60_000;
+/** How long a pod may stay unschedulable (`unschedulableGraceMs`, 30 s). */
+export const unschedulableGraceMs = (c: VerdictOptions) => c.unschedulableGraceMs ?? 30_000;
 
 const RULES: Record<string, EventRule> = {
   [FailureReason.FailedCreate]: {
@@ -29,17 +31,17 @@ const RULES: Record<string, EventRule> = {
   [FailureReason.FailedScheduling]: {
     class: 'fatal-after-grace',
     hint: "check the pod's resource requests against the nodes' capacity, its nodeSelector/affinity, and taints and tolerations",
-    graceMs: GRACE_SCHEDULING,
+    graceMs: unschedulableGraceMs,
   },
   [FailureReason.FailedMount]: {
     class: 'fatal-after-grace',
     hint: 'a volume cannot be mounted: check that its PersistentVolumeClaim, ConfigMap or Secret exists',
-    graceMs: GRACE_CONFIG,
+    graceMs: configGraceMs,
   },
   [FailureReason.FailedAttachVolume]: {
     class: 'fatal-after-grace',
     hint: 'the volume cannot be attached to the node: check the PersistentVolume and the storage driver',
-    graceMs: GRACE_CONFIG,
+    graceMs: configGraceMs,
   },
   [FailureReason.BackoffLimitExceeded]: {
     class: 'fatal-now',

@@ -1,5 +1,12 @@
 import type { KubeObject } from '../kube/types.js';
-import { classifyEvent, eventContainer, eventCount, redactCredentials } from './events.js';
+import {
+  classifyEvent,
+  configGraceMs,
+  eventContainer,
+  eventCount,
+  redactCredentials,
+  unschedulableGraceMs,
+} from './events.js';
 import { condition, field, list, name, num, record, str } from './fields.js';
 import { generic } from './generic.js';
 import { FailureReason, Reason } from './reasons.js';
@@ -15,9 +22,6 @@ import { failed, progressing, ready } from './verdict.js';
  * (pkg/kubelet/images/types.go, pkg/kubelet/kuberuntime); see
  * https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-states.
  */
-
-const DEFAULT_UNSCHEDULABLE_GRACE_MS = 30_000;
-const DEFAULT_CONFIG_GRACE_MS = 60_000;
 
 interface ContainerView {
   name: string;
@@ -178,7 +182,7 @@ const WAITING: Readonly<Record<string, (w: WaitingCase) => WaitingFinding>> = {
         ? `create the ${missing[1]?.toLowerCase() === 'secret' ? 'Secret' : 'ConfigMap'} "${missing[2]}" or fix the reference to it`
         : 'a ConfigMap, Secret or key the container refers to is missing',
       ...(since ? { since } : {}),
-      graceMs: w.context.configGraceMs ?? DEFAULT_CONFIG_GRACE_MS,
+      graceMs: configGraceMs(w.context),
     };
   },
   [FailureReason.CreateContainerError]: startFailure,
@@ -294,7 +298,7 @@ function podFindings(pod: KubeObject, context: VerdictContext): Finding[] {
       message: `pod ${podName} cannot be scheduled: ${scheduled.message ?? ''}`.trim(),
       hint: "check the pod's resource requests against the nodes' capacity, its nodeSelector/affinity, and taints and tolerations",
       ...(since ? { since } : {}),
-      graceMs: context.unschedulableGraceMs ?? DEFAULT_UNSCHEDULABLE_GRACE_MS,
+      graceMs: unschedulableGraceMs(context),
     });
   }
   if (str(pod, 'status', 'phase') === 'Failed' && str(pod, 'status', 'reason') === FailureReason.Evicted) {

@@ -219,7 +219,7 @@ class AnnotationReader {
     try {
       return new RegExp(value);
     } catch (error) {
-      const why = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
+      const why = whyNotRegExp(error);
       const full = this.#find(key)?.full ?? key;
       throw new InvalidInputError(
         `${this.#where()}: annotation ${full}: invalid regular expression "${value}": ${why}`,
@@ -254,6 +254,11 @@ class AnnotationReader {
         );
     }
   }
+}
+
+/** Why a pattern does not compile, without the pattern again (`Unterminated group`). */
+export function whyNotRegExp(error: unknown): string {
+  return (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '');
 }
 
 /** Levenshtein distance, for keys of a few dozen letters. */

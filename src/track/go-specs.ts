@@ -1,7 +1,7 @@
 import { parseDocument } from 'yaml';
 import { parseDuration } from '../kube/duration.js';
 import { InvalidInputError } from '../kube/errors.js';
-import { GO_FAIL_MODES, GO_TERMINATION_MODES } from './annotations.js';
+import { GO_FAIL_MODES, GO_TERMINATION_MODES, whyNotRegExp } from './annotations.js';
 import type { LogOptions } from './logs.js';
 import type { MultitrackSpec } from './specs.js';
 
@@ -171,10 +171,7 @@ class SpecReader {
     try {
       return new RegExp(text);
     } catch (error) {
-      this.fail(
-        where,
-        `invalid regular expression "${text}": ${(error as Error).message.replace(/^.*: /, '')}`,
-      );
+      this.fail(where, `invalid regular expression "${text}": ${whyNotRegExp(error)}`);
     }
   }
 

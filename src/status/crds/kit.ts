@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../kube/types.js';
+import { configGraceMs } from '../events.js';
 import { type Condition, conditions, describeCondition, field, str } from '../fields.js';
 import { describeObject, generic } from '../generic.js';
 import { Reason } from '../reasons.js';
@@ -12,9 +13,6 @@ import { isFailureReason } from '../words.js';
  * its project's words; kinds that need more (Argo Rollouts, Gateway API,
  * KubeVirt) have a function of their own.
  */
-
-/** How long a failure the controller may still recover from is given (`configGraceMs`). */
-const DEFAULT_GRACE_MS = 60_000;
 
 /** How one condition counts, when it is not the plain readiness of {@link ConditionsRule.ready}. */
 export type ConditionCheck = (c: Condition) => 'failed' | 'waits' | 'grace' | undefined;
@@ -90,7 +88,7 @@ function judgeCheck(
 export function lastedBeyondGrace(c: Condition, context: VerdictContext): number | undefined {
   const since = Date.parse(c.lastTransitionTime ?? '');
   const lasted = Number.isNaN(since) ? 0 : context.now.getTime() - since;
-  return lasted > (context.configGraceMs ?? DEFAULT_GRACE_MS) ? lasted : undefined;
+  return lasted > configGraceMs(context) ? lasted : undefined;
 }
 
 export interface StateRule {
