@@ -26,6 +26,7 @@ export { parseManifests } from './kube/manifests.js';
 export type { KubeObject, WatchEvent } from './kube/types.js';
 export {
   computeVerdict,
+  deletionVerdict,
   FailureReason,
   parseRules,
   type Verdict,

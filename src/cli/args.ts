@@ -16,6 +16,7 @@ export const OPTIONS = {
   all: { type: 'boolean' },
   'helm-release': { type: 'string' },
   timeout: { type: 'string', short: 't' },
+  for: { type: 'string' },
   'logs-since': { type: 'string' },
   'no-logs': { type: 'boolean' },
   'raw-logs': { type: 'boolean' },
@@ -155,12 +156,19 @@ export function parseTargets(words: string[], command: string): NamedTarget[] {
   return rest.map((name) => ({ kind: first, name }));
 }
 
-/** What `rollout track` and `follow` were asked to do, validated. */
+/** What `wait --for` takes (kubectl's `delete` and `create`; `ready` is a rollout's readiness). */
+export const WAIT_FOR = { delete: 'deleted', create: 'exists', ready: 'ready' } as const;
+
+/** What `rollout track`, `follow` and `wait` were asked to do, validated. */
 export interface TrackArgs {
-  mode: 'rollout' | 'follow';
+  mode: 'rollout' | 'follow' | 'wait';
+  /** What the track waits for (`wait --for`; `ready` for `rollout track`, `never` for `follow`). */
+  until: 'ready' | 'never' | 'deleted' | 'exists';
   targets: NamedTarget[];
   files: string[];
   selector?: string;
+  /** `KIND -l SELECTOR`, `KIND --all` (kubectl's `wait pod -l app=web`): these kinds, not the trackable ones. */
+  kinds?: string[];
   all: boolean;
   helmRelease?: string;
   namespace?: string;
@@ -221,20 +229,33 @@ const duration = (flag: string, text: string | undefined) => {
   }
 };
 
+const COMMANDS = {
+  rollout: 'kubedog rollout track',
+  follow: 'kubedog follow',
+  wait: 'kubedog wait',
+} as const;
+
+/**
+ * Default timeouts: `rollout track` 5m (kubectl rollout status in CI),
+ * `wait` 30s (kubectl wait's), `follow` none.
+ */
+const DEFAULT_TIMEOUT = { rollout: '5m', wait: '30s', follow: undefined } as const;
+
 /** Turns parsed flags into {@link TrackArgs}; every bad value names its flag. */
 export function trackArgs(
-  mode: 'rollout' | 'follow',
+  mode: TrackArgs['mode'],
   values: ParsedValues,
   words: string[],
   specs: MultitrackSpec[] = [],
 ): TrackArgs {
-  const command = mode === 'rollout' ? 'kubedog rollout track' : 'kubedog follow';
+  const command = COMMANDS[mode];
   const output = values.output ?? 'text';
   if (output !== 'text' && output !== 'json')
     throw new InvalidInputError(`--output: "${output}" is not one of text, json`, 'output');
   const args: TrackArgs = {
     mode,
-    targets: parseTargets(words, command),
+    until: untilOf(mode, values.for),
+    ...targetsOf(words, values, command),
     files: values.filename ?? [],
     all: values.all ?? false,
     allNamespaces: values['all-namespaces'] ?? false,
@@ -254,8 +275,7 @@ export function trackArgs(
     ...(values.rules !== undefined ? { rules: values.rules } : {}),
     ...(values.record !== undefined ? { record: values.record } : {}),
   };
-  // rollout track has a default timeout (5m, like kubectl rollout status in CI); follow has none.
-  const timeout = duration('timeout', values.timeout ?? (mode === 'rollout' ? '5m' : undefined));
+  const timeout = duration('timeout', values.timeout ?? DEFAULT_TIMEOUT[mode]);
   if (timeout !== undefined && timeout > 0) args.timeout = timeout;
   const statusEvery = duration('status-every', values['status-every']);
   if (statusEvery !== undefined) args.statusEvery = statusEvery;
@@ -263,6 +283,34 @@ export function trackArgs(
   if (requestTimeout !== undefined) args.requestTimeout = requestTimeout;
   checkTogether(args, command);
   return args;
+}
+
+/** `KIND NAME…`, `KIND/NAME…`, or with `-l`/`--all` one bare `KIND[,KIND…]` to list. */
+function targetsOf(
+  words: string[],
+  values: ParsedValues,
+  command: string,
+): Pick<TrackArgs, 'targets' | 'kinds'> {
+  const [only] = words;
+  const listing = values.selector !== undefined || values.all === true;
+  if (listing && words.length === 1 && only !== undefined && !only.includes('/'))
+    return { targets: [], kinds: only.split(',').filter((kind) => kind !== '') };
+  return { targets: parseTargets(words, command) };
+}
+
+/** `wait --for=delete|create|ready`; the other commands' own. */
+function untilOf(mode: TrackArgs['mode'], wanted: string | undefined): TrackArgs['until'] {
+  if (mode !== 'wait') {
+    if (wanted !== undefined)
+      throw new InvalidInputError(`${COMMANDS[mode]}: --for is a flag of kubedog wait`, 'for');
+    return mode === 'follow' ? 'never' : 'ready';
+  }
+  const allowed = Object.keys(WAIT_FOR).join(', ');
+  if (wanted === undefined)
+    throw new InvalidInputError(`kubedog wait: missing --for (one of ${allowed})`, 'for');
+  if (!Object.hasOwn(WAIT_FOR, wanted))
+    throw new InvalidInputError(`--for: "${wanted}" is not one of ${allowed}`, 'for');
+  return WAIT_FOR[wanted as keyof typeof WAIT_FOR];
 }
 
 /** Which log lines: `--no-logs`, `--raw-logs`, `-c`/`-E` (whole-name patterns), stern's `-i`/`-e`/`-H`, `--tail`, `--since`. */
@@ -357,4 +405,10 @@ function checkTogether(args: TrackArgs, command: string): void {
     throw new InvalidInputError(`${command}: -l and --all exclude each other`, 'command line');
   if (args.allNamespaces && args.selector === undefined && !args.all)
     throw new InvalidInputError(`${command}: -A works with -l or --all`, 'all-namespaces');
+  // A selector lists what exists already: there is nothing to wait for the creation of.
+  if (args.until === 'exists' && (args.selector !== undefined || args.all || args.helmRelease !== undefined))
+    throw new InvalidInputError(
+      `${command}: --for=create waits for named resources (KIND/NAME or -f FILE), not -l, --all or --helm-release`,
+      'for',
+    );
 }

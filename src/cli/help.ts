@@ -1,7 +1,8 @@
 /** Help texts: plain strings, so `--help` loads nothing else. */
 
 const EXIT_CODES = `Exit codes:
-  0    ready (rollout track), or follow ended normally (Ctrl-C or deletion)
+  0    ready (rollout track), what wait waited for, or follow ended normally
+       (Ctrl-C or deletion)
   1    a tracked resource failed
   2    timeout
   3    kubeconfig, API, connection or authentication error
@@ -46,8 +47,9 @@ Output:
   -e, --exclude RE         no log lines that match (repeatable)
   -H, --highlight RE       paint what matches in log lines (repeatable)
       --tail N             only the last N lines of each container
-      --logs-since WHEN    a duration (10m), an RFC 3339 time, now, or all (default);
-                           also --since
+      --logs-since WHEN    a duration (10m), an RFC 3339 time, now, or all (default: from
+                           the container's start, or from the track's start for one
+                           already running then); also --since
 
 Verdicts:
   -t, --timeout DUR        end after DUR (90s, 5m, 1h30m, or seconds; 0 = never): what is not
@@ -73,9 +75,11 @@ export const MAIN_HELP = `kubedog — track Kubernetes resources while they roll
 Usage:
   kubedog rollout track KIND NAME   wait until ready; fail fast and say why
   kubedog follow KIND NAME          tail -f for a resource: status, events, logs
+  kubedog wait --for=delete KIND/NAME
+                                    kubectl wait, saying why it is not done yet
   kubedog multitrack < specs.json   the Go kubedog's multitrack: MultitrackSpecs JSON
   kubedog demo                      a rollout on a built-in simulated cluster
-  kubedog completion bash|zsh       shell completion script
+  kubedog completion bash|zsh|fish  shell completion script
   kubedog version                   print the version
   kubedog help [COMMAND]            help for a command
 
@@ -134,6 +138,44 @@ ${KUBE_FLAGS}
 ${EXIT_CODES}
 `;
 
+export const WAIT_HELP = `kubedog wait — wait for deletion, creation or readiness, saying why it is not done
+
+Usage:
+  kubedog wait --for=delete|create|ready KIND/NAME [KIND/NAME…] [flags]
+  kubedog wait --for=delete KIND -l SELECTOR | KIND --all [flags]
+  kubedog wait --for=delete|create|ready -f FILE|DIR|- [flags]
+
+kubectl wait's verbs. --for=delete ends as soon as every resource is gone (at
+once when it does not exist, or when nothing matches -l), and meanwhile says
+why it is not gone yet: not being deleted at all, the finalizers still pending
+(and what removes Kubernetes' own), the dependents of a foreground deletion
+left, a namespace's remaining content, a pod's running containers and grace
+period. --for=create ends once every named resource exists. --for=ready is
+rollout track without logs. Default --timeout 30s, as kubectl's (0 = never,
+where kubectl's 0 checks once); a timeout says what it still waited for.
+
+Examples:
+  kubectl delete ns preview --wait=false && kubedog wait --for=delete ns/preview --timeout 5m
+  kubedog wait --for=delete pod -l app=web -n shop
+  kubedog wait --for=create secret/db-credentials --timeout 2m
+  kubedog wait --for=ready -f k8s/ -o json
+
+Flags:
+      --for WHAT           delete, create or ready (required)
+  -l, --selector SEL       with one KIND (pod -l app=web): those with these labels;
+                           alone, every trackable resource with them
+      --all                with one KIND: every one in the namespace
+  -f, --filename PATH      manifests: a file, a directory or - for stdin
+  -t, --timeout DUR        give up after DUR (default 30s; 0 = never): exit 2
+  -o, --output FORMAT      text (default) or json: one TrackEvent per line on stdout
+  -q, --quiet              only the final line (and a failure report)
+      --no-color           no colors
+
+${KUBE_FLAGS}
+
+${EXIT_CODES}
+`;
+
 export const MULTITRACK_HELP = `kubedog multitrack — the Go kubedog's multitrack: MultitrackSpecs JSON on stdin
 
 Usage:
@@ -170,4 +212,5 @@ export const COMPLETION_HELP = `kubedog completion — shell completion
 Usage:
   kubedog completion bash   add to ~/.bashrc:  source <(kubedog completion bash)
   kubedog completion zsh    add to ~/.zshrc:   source <(kubedog completion zsh)
+  kubedog completion fish   add to ~/.config/fish/config.fish:  kubedog completion fish | source
 `;

@@ -2,14 +2,23 @@
 import { readFileSync } from 'node:fs';
 import { isKubedogError } from '../kube/errors.js';
 import type { MultitrackSpec } from '../track/specs.js';
-import { type ParsedValues, parseCommandLine, trackArgs, withGoAliases } from './args.js';
+import { type ParsedValues, parseCommandLine, type TrackArgs, trackArgs, withGoAliases } from './args.js';
 import { EXIT } from './exit-codes.js';
-import { COMPLETION_HELP, DEMO_HELP, FOLLOW_HELP, MAIN_HELP, MULTITRACK_HELP, ROLLOUT_HELP } from './help.js';
+import {
+  COMPLETION_HELP,
+  DEMO_HELP,
+  FOLLOW_HELP,
+  MAIN_HELP,
+  MULTITRACK_HELP,
+  ROLLOUT_HELP,
+  WAIT_HELP,
+} from './help.js';
 import { terminalSafe } from './render/safe.js';
 
 const HELPS: Record<string, string> = {
   rollout: ROLLOUT_HELP,
   follow: FOLLOW_HELP,
+  wait: WAIT_HELP,
   multitrack: MULTITRACK_HELP,
   demo: DEMO_HELP,
   completion: COMPLETION_HELP,
@@ -63,6 +72,8 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'follow':
       return runTrack('follow', values, rest);
+    case 'wait':
+      return runTrack('wait', values, rest);
     case 'multitrack':
       return runMultitrack(values, rest);
     case 'demo': {
@@ -78,7 +89,7 @@ async function run(argv: string[]): Promise<number> {
     case 'completion': {
       const { completion } = await import('./commands/completion.js');
       const script = completion(rest[0]);
-      if (script === undefined) throw new UsageError('kubedog completion: give a shell: bash or zsh');
+      if (script === undefined) throw new UsageError('kubedog completion: give a shell: bash, zsh or fish');
       process.stdout.write(script);
       return EXIT.ok;
     }
@@ -88,7 +99,7 @@ async function run(argv: string[]): Promise<number> {
 }
 
 async function runTrack(
-  mode: 'rollout' | 'follow',
+  mode: TrackArgs['mode'],
   values: ParsedValues,
   words: string[],
   specs: MultitrackSpec[] = [],

@@ -61,12 +61,15 @@ export async function collectSpecs(
     const found = await specsFromCluster(client, {
       namespace: args.allNamespaces ? '' : namespace,
       ...(args.selector !== undefined ? { labelSelector: args.selector } : {}),
+      ...(args.kinds ? { kinds: args.kinds } : {}),
       signal: options.signal,
     });
-    if (found.length === 0) {
+    // Waiting for deletions, nothing left to match is what was waited for.
+    if (found.length === 0 && args.until !== 'deleted') {
       const where = args.allNamespaces ? 'any namespace' : `namespace "${namespace}"`;
       const what = args.selector !== undefined ? ` match -l ${args.selector}` : ' exist';
-      throw new InvalidInputError(`no trackable resources in ${where}${what}`, 'selector');
+      const kinds = args.kinds ? args.kinds.join(',') : 'trackable resources';
+      throw new InvalidInputError(`no ${kinds} in ${where}${what}`, 'selector');
     }
     specs.push(...found);
   }

@@ -22,11 +22,11 @@ export function parseDuration(text: string): number {
 /**
  * Parses a "since" as `--logs-since` takes it: a duration back from now
  * (`10m`), an RFC 3339 time (`2026-11-26T10:00:00Z`), `now`, or `all`
- * (undefined: from the start).
+ * (the epoch: everything a container wrote).
  */
-export function parseSince(text: string): number | Date | undefined {
+export function parseSince(text: string): number | Date {
   const trimmed = text.trim();
-  if (trimmed === 'all') return undefined;
+  if (trimmed === 'all') return new Date(0);
   // The Go kubedog's default: only what is written from now on.
   if (trimmed === 'now') return new Date();
   if (/^\d{4}-\d{2}-\d{2}T/.test(trimmed)) {

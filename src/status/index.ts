@@ -55,6 +55,7 @@ export function computeVerdict(object: KubeObject, context: VerdictContext): Ver
   return (kindRule ?? byConditions)(safe, context);
 }
 
+export { type Dependents, deletionVerdict } from './deletion.js';
 export { classifyEvent, eventTime, redactCredentials } from './events.js';
 export { JOB_POD_PROBLEMS } from './job.js';
 export {

@@ -91,6 +91,13 @@ export const Reason = {
   UnknownStatus: 'UnknownStatus',
   /** The resource does not exist (yet). */
   NotFound: 'NotFound',
+  // Waiting for a deletion (`until: 'deleted'`).
+  /** It exists, and nobody asked to delete it. */
+  NotDeleting: 'NotDeleting',
+  /** Its deletion waits for finalizers (or a Namespace's content). */
+  FinalizersPending: 'FinalizersPending',
+  /** Its deletion waits for its dependents (foreground deletion). */
+  DependentsPending: 'DependentsPending',
 } as const;
 
 export type KnownReason = (typeof Reason)[keyof typeof Reason];

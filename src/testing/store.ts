@@ -228,11 +228,27 @@ export class ObjectStore {
     return this.#commitIfChanged(type, next, current);
   }
 
+  /**
+   * Deletes an object; one with finalizers is only marked (its
+   * deletionTimestamp set), as the API server does, and goes once an update
+   * removes the last of them.
+   */
   delete(type: ResourceType, namespace: string | undefined, name: string): KubeObject {
     const current = this.#require(type, namespace, name);
-    this.#bucket(type).delete(objectKey(current.metadata.namespace, name));
-    const gone = structuredClone(current);
-    return this.#commit(type, 'DELETED', gone, current);
+    if (hasFinalizers(current)) {
+      if (current.metadata.deletionTimestamp) return structuredClone(current);
+      const marked = structuredClone(current);
+      marked.metadata.deletionTimestamp = this.#now()
+        .toISOString()
+        .replace(/\.\d+Z$/, 'Z');
+      return this.#commit(type, 'MODIFIED', marked, current);
+    }
+    return this.#remove(type, current);
+  }
+
+  #remove(type: ResourceType, current: KubeObject): KubeObject {
+    this.#bucket(type).delete(objectKey(current.metadata.namespace, current.metadata.name ?? ''));
+    return this.#commit(type, 'DELETED', structuredClone(current), current);
   }
 
   /** The objects of a type whose controller (ownerReference with `controller: true`) has this uid. */
@@ -324,6 +340,11 @@ export class ObjectStore {
   #commitIfChanged(type: ResourceType, next: KubeObject, current: KubeObject): KubeObject {
     next.metadata.resourceVersion = current.metadata.resourceVersion;
     if (isDeepStrictEqual(next, current)) return structuredClone(current);
+    // The last finalizer of an object being deleted was removed: it goes.
+    if (current.metadata.deletionTimestamp && hasFinalizers(current) && !hasFinalizers(next)) {
+      this.#commit(type, 'MODIFIED', next, current);
+      return this.#remove(type, next);
+    }
     return this.#commit(type, 'MODIFIED', next, current);
   }
 
@@ -384,6 +405,8 @@ function specChanged(a: KubeObject, b: KubeObject): boolean {
   const strip = ({ metadata: _m, status: _s, ...rest }: KubeObject) => rest;
   return !isDeepStrictEqual(strip(a), strip(b));
 }
+
+const hasFinalizers = (object: KubeObject) => ((object.metadata.finalizers as unknown[]) ?? []).length > 0;
 
 /** RFC 7386: null deletes, objects merge recursively, everything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {

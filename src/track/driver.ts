@@ -14,6 +14,7 @@ import {
   type PlannedFailure,
   REPORT_WARNINGS,
   TrackModel,
+  type Until,
   type WatchName,
 } from './model/model.js';
 import { AsyncQueue } from './queue.js';
@@ -32,10 +33,13 @@ const TIMEOUT_REPORT_READ_MS = 500;
 export interface TrackOptions extends VerdictOptions {
   /**
    * `'ready'`: a rollout, which ends with `ready` or `failed`; `'never'`:
-   * follow until `break`, abort or deletion.
+   * follow until `break`, abort or deletion; `'deleted'`: wait until the
+   * resource is gone (at once when it does not exist), with `status`
+   * events saying why it is not yet — finalizers, dependents, terminating
+   * pods; `'exists'`: wait until it exists (`added`).
    * @default 'ready'
    */
-  until?: 'ready' | 'never';
+  until?: Until;
   /** Ends the track at once: the iteration throws the signal's reason. */
   signal?: AbortSignal | undefined;
   /**
@@ -50,7 +54,10 @@ export interface TrackOptions extends VerdictOptions {
   timeout?: number;
   /** Clock for verdicts and event times (tests). @default () => new Date() */
   now?: () => Date;
-  /** Follow the logs of the resource's pods: `false`, or which and how. @default true */
+  /**
+   * Follow the logs of the resource's pods: `false`, or which and how.
+   * @default true (false when `until` is `deleted` or `exists`)
+   */
   logs?: boolean | LogOptions;
   /**
    * In a rollout, fail (reason `NoActivity`) when nothing at all happens for
@@ -85,8 +92,15 @@ const builtin = (kind: string) => findBuiltinResource(kind) as ResourceType;
 const isTimeout = (action: ModelAction) =>
   action.type === 'fail' && action.failure.event.reason === FailureReason.Timeout;
 
-/** The watches a tracker reads: the resource; its revisions and pods when it has pods; the Events. */
-function watchesFor(strategy: PodStrategy | undefined): WatchName[] {
+/** Logs are followed unless the track waits only for a deletion or a creation. */
+export const logsByDefault = (until: Until | undefined): boolean => until !== 'deleted' && until !== 'exists';
+
+/**
+ * The watches a tracker reads: the resource; its revisions and pods when it
+ * has pods; the Events. Waiting for its creation, only the resource.
+ */
+function watchesFor(strategy: PodStrategy | undefined, until: Until): WatchName[] {
+  if (until === 'exists') return ['resource'];
   return [
     'resource',
     ...(strategy?.revisions ? ['revision' as const] : []),
@@ -160,15 +174,18 @@ class Tracker {
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
     this.#ref = resourceRef(type, target.namespace ?? source.namespace, target.name);
-    const strategy = podStrategyFor(type);
-    const logs = options.logs === false ? false : typeof options.logs === 'object' ? options.logs : {};
-    const lists = watchesFor(strategy);
+    const until = options.until ?? 'ready';
+    // Waiting for its creation, its pods do not matter.
+    const strategy = until === 'exists' ? undefined : podStrategyFor(type);
+    const wanted = options.logs ?? logsByDefault(until);
+    const logs = wanted === false ? false : typeof wanted === 'object' ? wanted : {};
+    const lists = watchesFor(strategy, until);
     this.#model = new TrackModel(this.#ref, strategy, { ...this.#modelOptions(logs), lists });
     this.#tails = new LogTails(source, this.#ref.namespace, (event) => this.#show(event), {
       ...(logs || {}),
       live: logs !== false,
     });
-    this.#subscribe(type, strategy);
+    this.#subscribe(type, strategy, lists);
     options.signal?.addEventListener('abort', this.#onAbort, { once: true });
     this.#arm();
   }
@@ -190,7 +207,7 @@ class Tracker {
   }
 
   /** The watches of {@link watchesFor}. */
-  #subscribe(type: ResourceType, strategy: PodStrategy | undefined): void {
+  #subscribe(type: ResourceType, strategy: PodStrategy | undefined, names: WatchName[]): void {
     const watches = sharedWatches(this.#source);
     const namespace = this.#ref.namespace;
     const listen = (input: WatchName, optional = false): WatchListener => ({
@@ -201,17 +218,26 @@ class Tracker {
       },
       error: (error) => (optional ? this.#optionalWatchFailed(input, error) : this.#fail(error)),
     });
-    this.#unsubscribes.push(watches.subscribe(type, namespace, listen('resource')));
-    if (strategy?.revisions) {
-      const revisions = builtin(strategy.revisions.kind);
-      this.#unsubscribes.push(
-        watches.subscribe(revisions, namespace, listen('revision', strategy.revisions.optional)),
-      );
-    }
-    if (strategy && !strategy.self)
-      this.#unsubscribes.push(watches.subscribe(builtin('Pod'), namespace, listen('pod')));
-    // Events of cluster-scoped objects live in "default".
-    this.#unsubscribes.push(watches.subscribe(builtin('Event'), namespace || 'default', listen('event')));
+    const subscribe = (name: WatchName) => {
+      switch (name) {
+        case 'resource':
+          return watches.subscribe(type, namespace, listen('resource'));
+        case 'revision': {
+          const revisions = strategy?.revisions as NonNullable<PodStrategy['revisions']>;
+          return watches.subscribe(
+            builtin(revisions.kind),
+            namespace,
+            listen('revision', revisions.optional),
+          );
+        }
+        case 'pod':
+          return watches.subscribe(builtin('Pod'), namespace, listen('pod'));
+        case 'event':
+          // Events of cluster-scoped objects live in "default".
+          return watches.subscribe(builtin('Event'), namespace || 'default', listen('event'));
+      }
+    };
+    for (const name of names) this.#unsubscribes.push(subscribe(name));
   }
 
   async *events(): AsyncGenerator<TrackEvent, void, undefined> {

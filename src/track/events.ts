@@ -80,8 +80,11 @@ export interface FailureReport {
   findings: string[];
 }
 
+/** The resource was deleted; waiting for its deletion, also: it did not exist to begin with. */
 export interface DeletedEvent extends Base {
   type: 'deleted';
+  /** `deployment/web was deleted`, `deployment/web does not exist`. */
+  message: string;
 }
 
 /** A Kubernetes Event about the resource (or one of its pods), once per new occurrence. */
@@ -187,9 +190,10 @@ export interface SummaryEntry {
  * - `ready`: every resource waited for is ready (failures that did not count are in `failed`);
  * - `failed`: a failure counted (fail mode `fail-whole-deploy`, or `hope-until-end` once nothing else was left);
  * - `timeout`: the timeout ran out first;
- * - `deleted`: following, every resource was deleted.
+ * - `deleted`: following, or waiting for deletions (`until: 'deleted'`), every resource was deleted;
+ * - `exists`: waiting for creations (`until: 'exists'`), every resource exists.
  */
-export type Outcome = 'ready' | 'failed' | 'timeout' | 'deleted';
+export type Outcome = 'ready' | 'failed' | 'timeout' | 'deleted' | 'exists';
 
 /** How every resource of a multitrack ended. */
 export interface MultitrackSummary {
@@ -197,7 +201,10 @@ export interface MultitrackSummary {
   outcome: Outcome;
   /** From the start of the track to its end. */
   elapsedMs: number;
-  /** Resources that became ready. */
+  /**
+   * Resources that became ready — or, waiting for deletions or creations,
+   * that are gone (reason `Deleted`) or exist (reason `Exists`).
+   */
   ready: SummaryEntry[];
   /** Failed resources; `ignored` when their fail mode made the failure not count. */
   failed: (SummaryEntry & { ignored: boolean })[];

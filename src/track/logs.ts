@@ -15,8 +15,10 @@ export interface LogOptions extends ContainerFilter {
   /** Per container, no lines that match: instead of `exclude` for that container. */
   excludeFor?: Record<string, RegExp>;
   /**
-   * Only lines at or after this time, or of the last this many milliseconds.
-   * @default from the container's start
+   * Only lines at or after this time, or of the last this many milliseconds
+   * (`new Date(0)`: everything the container wrote).
+   * @default from the container's start; for a container already running
+   * when the track began, from then (its history is not replayed)
    */
   since?: Date | number;
   /** Only the last N lines of each container. */
@@ -83,7 +85,15 @@ export class LogTails {
   /** Starts following a container instance (or puts it in line). */
   follow(request: ContainerTail): void {
     if (!this.#live || this.#controller.signal.aborted) return;
-    const tail: Tail = { ...request, queuedAt: Date.now(), controller: new AbortController() };
+    const { history, ...rest } = request;
+    // What a container wrote before the track is history, unless `since` asks for it.
+    const from = rest.from ?? (this.#options.since === undefined ? history : undefined);
+    const tail: Tail = {
+      ...rest,
+      ...(from ? { from } : {}),
+      queuedAt: Date.now(),
+      controller: new AbortController(),
+    };
     this.#unanswered.add(tail);
     this.#waiting.push(tail);
     this.#startWaiting();
@@ -177,7 +187,10 @@ export class LogTails {
    */
   async settle(maxMs = 500): Promise<void> {
     const deadline = Date.now() + maxMs;
-    const pending = () => [...this.#unanswered].some((tail) => tail.queuedAt > Date.now() - SETTLE_WINDOW_MS);
+    // A stream from a given time (an old revision, a container that ran before the track) has no
+    // first lines to wait for.
+    const pending = () =>
+      [...this.#unanswered].some((tail) => !tail.from && tail.queuedAt > Date.now() - SETTLE_WINDOW_MS);
     while (pending() && Date.now() < deadline && !this.#controller.signal.aborted)
       await new Promise((resolve) => setTimeout(resolve, 10));
   }

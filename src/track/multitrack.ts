@@ -1,6 +1,6 @@
 import { cancellable } from '../kube/cancellable.js';
 import type { ResourceType } from '../kube/resources.js';
-import { type DriverOptions, driveTrack, type TrackOptions } from './driver.js';
+import { type DriverOptions, driveTrack, logsByDefault, type TrackOptions } from './driver.js';
 import { eventWeight, type MultitrackEvent, type TrackEvent } from './events.js';
 import type { LogOptions } from './logs.js';
 import { MultitrackOutcome } from './outcome.js';
@@ -20,7 +20,9 @@ import type { MultitrackSpec } from './specs.js';
  * error: every resource not ready by then ends with `failed`, reason
  * `Timeout`, saying what it was still waiting for, and the summary's outcome
  * is `timeout`. Following (`until: 'never'`), failures end nothing: the track
- * ends when every resource was deleted, or at the timeout. `break` closes
+ * ends when every resource was deleted, or at the timeout. Waiting for
+ * deletion (`until: 'deleted'`) or creation (`'exists'`), the track ends
+ * once every resource is gone (or exists). `break` closes
  * every stream; an abort of `signal` also does, and the iteration throws
  * the signal's reason.
  *
@@ -67,7 +69,7 @@ async function* run(
       failMode: spec.failMode ?? 'fail-whole-deploy',
       blocking: (spec.trackTerminationMode ?? 'wait-until-ready') === 'wait-until-ready',
     })),
-    { follow: options.until === 'never', startedAt },
+    { until: options.until ?? 'ready', startedAt },
   );
   const merged = new Merge(outcome, options);
   const deadline = options.timeout === undefined ? undefined : startedAt + options.timeout;
@@ -106,11 +108,11 @@ class Merge {
     return {
       ...options,
       signal: this.#controller.signal,
-      until: options.until === 'never' ? 'never' : 'ready',
+      until: options.until ?? 'ready',
       // hope-until-end: a failure may still turn into ready; the tracker goes on.
       failureEnds: spec.failMode !== 'hope-until-end',
       ...(deadline !== undefined ? { deadline } : {}),
-      logs: mergeLogs(options.logs, spec.logs),
+      logs: mergeLogs(options.logs ?? logsByDefault(options.until), spec.logs),
       ...(spec.failuresAllowedPerReplica !== undefined
         ? { failuresAllowedPerReplica: spec.failuresAllowedPerReplica }
         : {}),

@@ -1,5 +1,6 @@
 import { FailureReason, Reason } from '../status/reasons.js';
 import type { MultitrackSummary, Outcome, SummaryEntry, TrackEvent } from './events.js';
+import type { Until } from './model/model.js';
 import { describeResource, type ResourceRef } from './resource-ref.js';
 
 /**
@@ -20,6 +21,7 @@ export interface OutcomeResource {
   blocking: boolean;
 }
 
+/** `ready`: it reached what the track waits for (ready, deleted, created). */
 type Status = 'pending' | 'hoping' | 'ready' | 'failed';
 
 interface State extends OutcomeResource {
@@ -39,16 +41,18 @@ interface State extends OutcomeResource {
  * events and when its tracker ends, it says when the whole track is over and
  * sums it up. In a rollout, the track ends at the first failure that counts,
  * or once no resource waited for is pending; following (`follow`), failures
- * end nothing and the track ends when every tracker has.
+ * end nothing and the track ends when every tracker has. Waiting for
+ * deletions or creations, a resource is done once it is gone, or exists.
  */
 export class MultitrackOutcome {
   readonly #states: State[];
+  readonly #until: Until;
   readonly #follow: boolean;
   readonly #startedAt: number;
   #fatal = false;
   #over = false;
 
-  constructor(resources: OutcomeResource[], options: { follow: boolean; startedAt: number }) {
+  constructor(resources: OutcomeResource[], options: { until: Until; startedAt: number }) {
     this.#states = resources.map((r) => ({
       ...r,
       status: 'pending',
@@ -58,7 +62,8 @@ export class MultitrackOutcome {
       deleted: false,
       endedAt: undefined,
     }));
-    this.#follow = options.follow;
+    this.#until = options.until;
+    this.#follow = options.until === 'never';
     this.#startedAt = options.startedAt;
   }
 
@@ -78,6 +83,8 @@ export class MultitrackOutcome {
         // Following, a resource is what its verdict says now.
         if (this.#follow)
           state.status = event.verdict.state === 'progressing' ? 'pending' : event.verdict.state;
+        if (this.#until === 'exists')
+          this.#reached(state, Reason.Exists, `${describeResource(state.resource)} exists`, now);
         break;
       case 'ready':
         this.#end(state, 'ready', now);
@@ -88,6 +95,7 @@ export class MultitrackOutcome {
         break;
       case 'deleted':
         state.deleted = true;
+        if (this.#until === 'deleted') this.#reached(state, FailureReason.Deleted, event.message, now);
         break;
     }
     this.#resolveHopes(now);
@@ -141,6 +149,12 @@ export class MultitrackOutcome {
     return this.#states.some((other) => other !== state && other.blocking && other.status === 'pending');
   }
 
+  /** It is what the track waits for, other than ready (deleted, or exists): its verdict says so. */
+  #reached(state: State, reason: string, message: string, now: number): void {
+    state.verdict = { state: 'ready', reason, message };
+    this.#end(state, 'ready', now);
+  }
+
   #end(state: State, status: 'ready' | 'failed', now: number): void {
     state.status = status;
     state.endedAt = now;
@@ -188,6 +202,7 @@ export class MultitrackOutcome {
     if (this.#fatal) return 'failed';
     if (this.#states.some((s) => s.failure?.reason === FailureReason.Timeout && s.status === 'failed'))
       return 'timeout';
+    if (this.#until === 'deleted' || this.#until === 'exists') return this.#until;
     // Following, the track ends when every resource was deleted, or at the timeout with them ready.
     return this.#follow && this.#states.every((s) => s.deleted) ? 'deleted' : 'ready';
   }

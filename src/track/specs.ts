@@ -1,5 +1,5 @@
 import type { KubeClient } from '../kube/client.js';
-import { groupOf, isKubernetesGroup } from '../kube/resources.js';
+import { groupOf, isKubernetesGroup, type ResourceType } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { RULES } from '../status/index.js';
 import { readAnnotations } from './annotations.js';
@@ -107,7 +107,8 @@ export function specFromManifest(object: KubeObject, defaultNamespace?: string):
  * Job, Service, Ingress, PersistentVolumeClaim) in a namespace (the
  * client's by default; `''`: all namespaces), optionally only those
  * matching a label selector, with their annotations — what
- * `kubedog rollout track -l` and `--all` track.
+ * `kubedog rollout track -l` and `--all` track. `kinds` lists other kinds
+ * instead (kubectl's spellings: `pods`, `deploy`; `kubedog wait pod -l …`).
  * @throws {InvalidInputError} a malformed label selector
  * @example
  * import { multitrack, specsFromCluster } from 'kubedog';
@@ -120,18 +121,30 @@ export function specFromManifest(object: KubeObject, defaultNamespace?: string):
  */
 export async function specsFromCluster(
   client: KubeClient,
-  options: { namespace?: string; labelSelector?: string; signal?: AbortSignal } = {},
+  options: {
+    namespace?: string;
+    labelSelector?: string;
+    kinds?: readonly string[];
+    signal?: AbortSignal;
+  } = {},
 ): Promise<MultitrackSpec[]> {
+  const { signal } = options;
+  const types = await Promise.all(
+    (options.kinds ?? TRACKABLE_KINDS).map((kind) => client.resolveType(kind, { signal })),
+  );
   const lists = await Promise.all(
-    TRACKABLE_KINDS.map((kind) =>
-      client.list(kind, {
+    types.map((type) =>
+      client.list(type, {
         ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
         ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
-        signal: options.signal,
+        signal,
       }),
     ),
   );
-  return lists.flatMap((list, i) =>
-    list.items.map((object) => specFromObject({ ...object, kind: TRACKABLE_KINDS[i] })),
-  );
+  return lists.flatMap((list, i) => {
+    const { kind, group } = types[i] as ResourceType;
+    // A custom kind carries its group, as specFromManifest's: two groups may serve the same kind.
+    const spelled = isKubernetesGroup(group) ? kind : `${kind}.${group}`;
+    return list.items.map((object) => ({ ...specFromObject({ ...object, kind }), kind: spelled }));
+  });
 }

@@ -176,6 +176,7 @@ describe('command line', () => {
     ]);
     assert.deepEqual(args, {
       mode: 'rollout',
+      until: 'ready',
       targets: [],
       files: ['a.yaml', 'b/'],
       selector: 'app=web',

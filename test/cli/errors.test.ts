@@ -68,7 +68,7 @@ describe('bad input: one clear line and the right exit code', () => {
       [['rollout', 'undo', 'deploy/web'], /^kubedog rollout: unknown subcommand "undo"$/],
       [['rollout', 'track', '-l', 'a=b', '--all'], /-l and --all exclude each other$/],
       [['explode'], /^kubedog: unknown command "explode"$/],
-      [['completion', 'fish'], /^kubedog completion: give a shell: bash or zsh$/],
+      [['completion', 'powershell'], /^kubedog completion: give a shell: bash, zsh or fish$/],
     ];
     const runs = await Promise.all(cases.map(([args]) => runCli(args)));
     for (const [i, run] of runs.entries()) {

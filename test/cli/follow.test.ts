@@ -23,7 +23,7 @@ describe('kubedog follow', () => {
     });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /│ GET \/healthz 200 #3$/m);
-    assert.match(run.stderr, /^deploy\/web - deleted$/m);
+    assert.match(run.stderr, /^deploy\/web - deployment "web" was deleted$/m);
     assert.match(run.stderr, /^✓ every tracked resource was deleted; followed for \d+\.\ds$/m);
   });
 

@@ -31,7 +31,7 @@ describe('kubedog CLI', () => {
     }
   });
 
-  test('completion scripts for bash and zsh', async () => {
+  test('completion scripts for bash, zsh and fish: commands, flags, and the values of --for', async () => {
     const bash = await runCli(['completion', 'bash']);
     assert.equal(bash.code, 0);
     assert.match(bash.stdout, /complete -F _kubedog kubedog/);
@@ -41,6 +41,12 @@ describe('kubedog CLI', () => {
     const zsh = await runCli(['completion', 'zsh']);
     assert.equal(zsh.code, 0);
     assert.match(zsh.stdout, /^#compdef kubedog/);
+    assert.match(zsh.stdout, /--for\) compadd delete create ready;/);
+    const fish = await runCli(['completion', 'fish']);
+    assert.equal(fish.code, 0);
+    assert.match(fish.stdout, /^complete -c kubedog -n __fish_use_subcommand -a 'rollout follow wait /m);
+    assert.match(fish.stdout, /^complete -c kubedog -l for -x -a 'delete create ready'$/m);
+    assert.match(fish.stdout, /^complete -c kubedog -l filename -s f -r -F$/m);
   });
 
   test('demo: a rollout, a crash with its report, a rollback and a Job, on the simulated cluster', async () => {

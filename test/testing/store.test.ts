@@ -37,6 +37,28 @@ describe('ObjectStore', () => {
     assert.equal(store.resourceVersion, rvs[2]);
   });
 
+  test('an object with finalizers is only marked when deleted, and goes once the last finalizer is removed', () => {
+    const store = new ObjectStore({ now: () => new Date('2026-12-01T10:00:00.250Z') });
+    const changes: string[] = [];
+    store.subscribe((change) => changes.push(change.type));
+    store.create(configMaps, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'b', namespace: 'default', finalizers: ['example.com/a', 'example.com/b'] },
+    });
+    const marked = store.delete(configMaps, 'default', 'b');
+    assert.equal(marked.metadata.deletionTimestamp, '2026-12-01T10:00:00Z');
+    assert.equal(
+      store.delete(configMaps, 'default', 'b').metadata.resourceVersion,
+      marked.metadata.resourceVersion,
+    );
+    store.patch(configMaps, 'default', 'b', { metadata: { finalizers: ['example.com/b'] } });
+    assert.ok(store.get(configMaps, 'default', 'b'), 'one finalizer left: still there');
+    store.patch(configMaps, 'default', 'b', { metadata: { finalizers: null } });
+    assert.equal(store.get(configMaps, 'default', 'b'), undefined);
+    assert.deepEqual(changes, ['ADDED', 'MODIFIED', 'MODIFIED', 'MODIFIED', 'DELETED']);
+  });
+
   test('a no-op patch changes nothing and commits nothing', () => {
     const store = new ObjectStore();
     const a = store.create(pods, podManifest('a', { labels: { x: 'y' } }));

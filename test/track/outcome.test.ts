@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { TrackEvent } from '../../src/track/events.js';
+import type { Until } from '../../src/track/model/model.js';
 import { type FailMode, MultitrackOutcome, type OutcomeResource } from '../../src/track/outcome.js';
 
 const resource = (
@@ -34,7 +35,11 @@ const ready = (name: string): TrackEvent[] => [
   { ...base(name), type: 'status', verdict: { state: 'ready', reason: 'Ready', message: 'rolled out' } },
   { ...base(name), type: 'ready', message: 'rolled out' },
 ];
-const deleted = (name: string): TrackEvent => ({ ...base(name), type: 'deleted' });
+const deleted = (name: string): TrackEvent => ({
+  ...base(name),
+  type: 'deleted',
+  message: `deployment/${name} was deleted`,
+});
 const timedOut = (name: string): TrackEvent[] => [
   {
     ...base(name),
@@ -49,8 +54,8 @@ const timedOut = (name: string): TrackEvent[] => [
 type Step = { index: number; events: TrackEvent[]; end?: boolean };
 
 /** Plays steps; returns after which step (1-based) the track was over, and the summary. */
-function play(resources: OutcomeResource[], steps: Step[], follow = false) {
-  const outcome = new MultitrackOutcome(resources, { follow, startedAt: 0 });
+function play(resources: OutcomeResource[], steps: Step[], until: Until = 'ready') {
+  const outcome = new MultitrackOutcome(resources, { until, startedAt: 0 });
   let overAfter: number | undefined;
   for (const [n, step] of steps.entries()) {
     for (const event of step.events) if (outcome.observe(step.index, event, n + 1)) overAfter ??= n + 1;
@@ -325,7 +330,10 @@ describe('multitrack outcome: hope-until-end, against every end of the others', 
         fc.boolean(),
         (specs, follow) => {
           const resources = specs.map(([mode, blocking], i) => resource(`r${i}`, mode, blocking));
-          const outcome = new MultitrackOutcome(resources, { follow, startedAt: 0 });
+          const outcome = new MultitrackOutcome(resources, {
+            until: follow ? 'never' : 'ready',
+            startedAt: 0,
+          });
           specs.forEach(([, , ending], i) => {
             const name = `r${i}`;
             const events = {
@@ -358,7 +366,7 @@ describe('multitrack outcome: following', () => {
           { index: 0, events: [deleted('a')], end: true },
           { index: 1, events: [deleted('b')], end: true },
         ],
-        true,
+        'never',
       ),
       { overAfter: 4, outcome: 'deleted', ready: ['b'], failed: ['a ImagePullBackOff'], pending: [] },
     );
@@ -369,7 +377,7 @@ describe('multitrack outcome: following', () => {
       play(
         [resource('a')],
         [{ index: 0, events: [...failing('a'), progressing('a'), deleted('a')], end: true }],
-        true,
+        'never',
       ),
       { overAfter: 1, outcome: 'deleted', ready: [], failed: [], pending: ['a'] },
     );
@@ -383,9 +391,61 @@ describe('multitrack outcome: following', () => {
           { index: 0, events: ready('a'), end: true },
           { index: 1, events: [...ready('b'), deleted('b')], end: true },
         ],
-        true,
+        'never',
       ),
       { overAfter: 2, outcome: 'ready', ready: ['a', 'b'], failed: [], pending: [] },
+    );
+  });
+});
+
+describe('multitrack outcome: waiting for deletions and creations', () => {
+  const added = (name: string): TrackEvent => ({
+    ...base(name),
+    type: 'added',
+    ready: false,
+    verdict: { state: 'progressing', reason: 'UpdatingReplicas', message: 'rolling out' },
+  });
+
+  test('until deleted: over once every resource is gone; their entries say Deleted', () => {
+    const outcome = new MultitrackOutcome([resource('a'), resource('b')], { until: 'deleted', startedAt: 0 });
+    assert.equal(outcome.observe(0, deleted('a'), 1), false);
+    assert.equal(outcome.observe(1, deleted('b'), 2), true);
+    const summary = outcome.summary(3);
+    assert.equal(summary.outcome, 'deleted');
+    assert.deepEqual(
+      summary.ready.map((e) => [e.resource.name, e.reason, e.message, e.elapsedMs]),
+      [
+        ['a', 'Deleted', 'deployment/a was deleted', 1],
+        ['b', 'Deleted', 'deployment/b was deleted', 2],
+      ],
+    );
+  });
+
+  test('until deleted: a resource still there at the timeout makes the outcome timeout', () => {
+    assert.deepEqual(
+      play(
+        [resource('a'), resource('b')],
+        [
+          { index: 0, events: [deleted('a')], end: true },
+          { index: 1, events: [progressing('b'), ...timedOut('b')], end: true },
+        ],
+        'deleted',
+      ),
+      { overAfter: 2, outcome: 'timeout', ready: ['a'], failed: ['b Timeout'], pending: [] },
+    );
+  });
+
+  test('until exists: over once every resource was seen, whatever its readiness', () => {
+    assert.deepEqual(
+      play(
+        [resource('a'), resource('b')],
+        [
+          { index: 0, events: [added('a')], end: true },
+          { index: 1, events: [added('b')], end: true },
+        ],
+        'exists',
+      ),
+      { overAfter: 2, outcome: 'exists', ready: ['a', 'b'], failed: [], pending: [] },
     );
   });
 });

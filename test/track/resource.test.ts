@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { findBuiltinResource, type ResourceType } from '../../src/kube/resources.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { startFakeCluster } from '../../src/testing/cluster.js';
 import type { TrackEvent } from '../../src/track/events.js';
 import { trackDeployment, trackResource } from '../../src/track/resource.js';
-import { waitFor } from '../helpers.js';
+import { podManifest, waitFor } from '../helpers.js';
 
 const deployment = (name: string, replicas = 2): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -271,5 +272,78 @@ describe('trackResource', () => {
     assert.ok(most <= 4, `${most} watches for 20 deployments (deployments, replicasets, pods, events)`);
     const requests = cluster.stats.watchRequests - before;
     assert.ok(requests >= 1 && requests <= 8, `${requests} watch requests for 20 trackers`);
+  });
+
+  test("until 'deleted': a pod deleted while tracked says it is terminating, then the track ends deleted, without logs", async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('p', 'app', { logEvery: '20ms' });
+    await cluster.client.create('Pod', podManifest('p'));
+    const pods = findBuiltinResource('Pod') as ResourceType;
+    const phase = () => (cluster.store.get(pods, 'default', 'p')?.status as { phase?: string })?.phase;
+    await waitFor(() => phase() === 'Running', 'the pod to run');
+    const events: TrackEvent[] = [];
+    for await (const event of trackResource(
+      cluster.client,
+      { kind: 'pod', name: 'p' },
+      { until: 'deleted', timeout: 10_000 },
+    )) {
+      events.push(event);
+      if (event.type === 'added') await cluster.client.delete('Pod', { name: 'p' });
+    }
+    const said = events.map((e) =>
+      e.type === 'added' || e.type === 'status'
+        ? `${e.type} ${e.verdict.reason}: ${e.verdict.message}`
+        : e.type === 'deleted'
+          ? `deleted: ${e.message}`
+          : e.type,
+    );
+    assert.equal(said[0], 'added NotDeleting: pod "p" exists and is not being deleted');
+    assert.ok(
+      said.some((line) =>
+        /^status Terminating: pod "p" is terminating: .*its grace period ends in (29|30)s$/.test(line),
+      ),
+      said.join('\n'),
+    );
+    assert.equal(said.at(-1), 'deleted: pod "p" was deleted');
+    assert.ok(!said.includes('log'), 'no log lines unless asked for');
+  });
+
+  test("until 'exists': only the resource is watched, and the track ends when it comes", async () => {
+    await using cluster = await startFakeCluster();
+    const track = collect(
+      trackResource(cluster.client, { kind: 'cm', name: 'settings' }, { until: 'exists', timeout: 10_000 }),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    await cluster.client.create('ConfigMap', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'settings', namespace: 'default' },
+    });
+    const events = await track;
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['added'],
+    );
+    await waitFor(() => cluster.stats.openWatches === 0, 'its one watch to close');
+  });
+
+  test('ready at first sight: its pods and their new lines are shown, not their history (unless since asks)', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { logs: ['booted'], logEvery: '100ms', logLine: 'tick #{n}' });
+    await cluster.client.create('Deployment', deployment('web', 1));
+    await collect(trackDeployment(cluster.client, { name: 'web' }, { timeout: 10_000 }));
+    // Its container has been running for a while: what it wrote then is history.
+    await new Promise((r) => setTimeout(r, 1500));
+    const lines = (events: TrackEvent[]) => events.flatMap((e) => (e.type === 'log' ? e.lines : []));
+    const again = await collect(trackDeployment(cluster.client, { name: 'web' }, { timeout: 10_000 }));
+    assert.deepEqual(
+      again.filter((e) => e.type === 'added' || e.type === 'pod' || e.type === 'ready').map((e) => e.type),
+      ['added', 'pod', 'ready'],
+    );
+    assert.ok(!lines(again).includes('booted'), lines(again).join('\n'));
+    const all = await collect(
+      trackDeployment(cluster.client, { name: 'web' }, { timeout: 10_000, logs: { since: new Date(0) } }),
+    );
+    assert.equal(lines(all)[0], 'booted');
   });
 });

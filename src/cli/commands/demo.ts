@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../../kube/client.js';
 import type { KubeObject } from '../../kube/types.js';
 import { startFakeCluster } from '../../testing/cluster.js';
@@ -85,6 +86,9 @@ export async function demo(io: DemoIO): Promise<number> {
   );
   const second = await run('rollout track deployment web -n shop --failures-allowed-per-replica 0');
 
+  // A person reads the report first: what happened before the next track (older than its one
+  // second of slack for coarse timestamps) is history there, not news.
+  await sleep(1100);
   say('kubectl rollout undo: back to registry.local/web:v1');
   await updateTemplate(client, V1);
   const third = await run('rollout track deployment web -n shop');

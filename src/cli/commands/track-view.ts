@@ -1,9 +1,9 @@
-import { FailureReason } from '../../status/reasons.js';
 import type { MultitrackEvent, MultitrackSummary, SummaryEntry, TrackEvent } from '../../track/events.js';
 import { type ResourceRef, resourceKey } from '../../track/resource-ref.js';
 import type { TrackArgs } from '../args.js';
 import { colorEnabled, type Paint, painter } from '../colors.js';
 import { EXIT } from '../exit-codes.js';
+import { finalLine } from '../render/final-line.js';
 import { jsonForTerminal, safeForTerminal } from '../render/safe.js';
 import { PinnedScreen, PlainScreen, type Screen } from '../render/screen.js';
 import { renderTable, StatusRows } from '../render/table.js';
@@ -14,6 +14,7 @@ import type { CommandIO } from './track.js';
 const EXIT_FOR: Record<MultitrackSummary['outcome'], number> = {
   ready: EXIT.ok,
   deleted: EXIT.ok,
+  exists: EXIT.ok,
   failed: EXIT.failed,
   timeout: EXIT.timeout,
 };
@@ -82,48 +83,11 @@ export class TrackView {
   /** The last line, from the summary; returns the exit code. */
   finish(received: MultitrackSummary): number {
     const summary = safeForTerminal(received);
-    const elapsed = formatElapsed(summary.elapsedMs);
-    const total = summary.ready.length + summary.failed.length + summary.pending.length;
     const names = (entries: SummaryEntry[]) =>
       entries.map((e) => resourceName(e.resource, this.#context.namespaces)).join(', ');
-    const counted = summary.failed.filter((f) => !f.ignored);
-    switch (summary.outcome) {
-      case 'failed':
-        this.#final(
-          false,
-          total === 1
-            ? `${names(counted)} failed after ${elapsed}: ${counted[0]?.reason}`
-            : `${counted.length} of ${total} resources failed after ${elapsed}: ${names(counted)}`,
-        );
-        break;
-      case 'timeout': {
-        const late = summary.failed.filter((f) => f.reason === FailureReason.Timeout);
-        this.#final(
-          false,
-          `timed out after ${formatElapsed(this.#args.timeout ?? summary.elapsedMs)}: ${names(late)} not ready`,
-        );
-        break;
-      }
-      case 'deleted':
-        this.#final(true, `every tracked resource was deleted; followed for ${elapsed}`);
-        break;
-      case 'ready': {
-        const ignored =
-          summary.failed.length > 0 ? `; failed, ignored (fail-mode ignore): ${names(summary.failed)}` : '';
-        const ready =
-          total === 1
-            ? `${names(summary.ready)} ready`
-            : `${summary.ready.length} of ${total} resources ready`;
-        // Following, the track ends at the timeout: what is ready then, not when it became ready.
-        this.#final(
-          true,
-          this.#args.mode === 'follow'
-            ? `followed for ${elapsed}: ${ready}${ignored}`
-            : `${ready} after ${elapsed}${ignored}`,
-        );
-      }
-    }
-    return EXIT_FOR[summary.outcome];
+    const code = EXIT_FOR[summary.outcome];
+    this.#final(code === EXIT.ok, finalLine(summary, { args: this.#args, names }));
+    return code;
   }
 
   /** Ctrl-C ended the track: following, that is how it ends; in a rollout, it was interrupted. */

@@ -30,7 +30,7 @@ export interface CommandIO {
 }
 
 /**
- * `kubedog rollout track` and `kubedog follow`: collect what to track, run
+ * `kubedog rollout track`, `follow` and `wait`: collect what to track, run
  * one multitrack, render its events, and turn its summary into an exit code.
  */
 export async function track(args: TrackArgs, io: CommandIO): Promise<number> {
@@ -164,8 +164,9 @@ function trackOptions(
     ...(args.tail !== undefined ? { tailLines: args.tail } : {}),
   };
   return {
-    until: args.mode === 'follow' ? ('never' as const) : ('ready' as const),
-    logs: args.logs ? logs : false,
+    until: args.until,
+    // kubectl wait says when, not what the containers print.
+    logs: args.logs && args.mode !== 'wait' ? logs : false,
     ...(signal ? { signal } : {}),
     ...(timeout !== undefined ? { timeout } : {}),
     ...(rules ? { rules } : {}),

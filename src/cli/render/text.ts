@@ -79,7 +79,7 @@ export function renderEvent(event: TrackEvent, context: TextContext): Line[] {
     case 'failed':
       return [err(paint('red', `✗ failed: ${reasoned(event.reason, event.message)}`)), ...hint(event.hint)];
     case 'deleted':
-      return [err(paint('yellow', '- deleted'))];
+      return [err(paint('yellow', `- ${event.message}`))];
     case 'replicaset':
       return [err(`replicaset ${event.replicaSet}${event.new ? ' (new revision)' : ''}`)];
     case 'pod': {

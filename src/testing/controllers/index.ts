@@ -70,8 +70,9 @@ export class ControlPlane {
 
   /**
    * Deletes a pod as the API server does: a pod on a node gets a
-   * deletionTimestamp and is removed once its containers stopped; a pod that
-   * never reached a node is removed at once.
+   * deletionTimestamp — when its 30 s grace period ends — and is removed
+   * once its containers stopped; a pod that never reached a node is removed
+   * at once.
    */
   deletePod(namespace: string, name: string): KubeObject | undefined {
     const { store, clock } = this.#runtime;
@@ -88,7 +89,7 @@ export class ControlPlane {
       return store.delete(pods, namespace, name);
     }
     return store.patch(pods, namespace, name, {
-      metadata: { deletionTimestamp: timestamp(clock), deletionGracePeriodSeconds: 30 },
+      metadata: { deletionTimestamp: timestamp(clock, 30_000), deletionGracePeriodSeconds: 30 },
     });
   }
 

@@ -43,9 +43,9 @@ export function typeOf(kind: string): ResourceType {
   return type;
 }
 
-/** RFC 3339 with second precision, as metav1.Time serializes. */
-export function timestamp(clock: Clock): string {
-  return new Date(clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+/** The clock's time (plus `laterMs`) in RFC 3339 with second precision, as metav1.Time serializes. */
+export function timestamp(clock: Clock, laterMs = 0): string {
+  return new Date(clock.now() + laterMs).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 export function controllerRef(owner: KubeObject): OwnerReference {

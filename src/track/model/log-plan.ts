@@ -9,6 +9,11 @@ export interface ContainerTail {
   containerId: string;
   /** Only lines from then on (a pod of an old revision: what it says now, not its history). */
   from?: Date;
+  /**
+   * The instance was running before the track began (then): its lines from
+   * before are history, left out unless the log options ask for a `since`.
+   */
+  history?: Date;
 }
 
 /** What to do with log streams. */
@@ -53,9 +58,10 @@ export class LogPlan {
 
   /**
    * The log streams a pod's status calls for now. With `from` (a pod of an
-   * old revision), only lines from then on and no previous instance.
+   * old revision), only lines from then on and no previous instance; an
+   * instance that started before `trackStart` is marked as having history.
    */
-  update(pod: KubeObject, from?: Date): LogAction[] {
+  update(pod: KubeObject, from?: Date, trackStart?: Date): LogAction[] {
     const name = pod.metadata.name ?? '';
     const actions: LogAction[] = [];
     for (const container of containerStatuses(pod)) {
@@ -66,9 +72,19 @@ export class LogPlan {
       const id = container.containerID;
       if (!id || !(container.state?.running || container.state?.terminated)) continue;
       if (!this.#first(`${name}/${container.name}/${id}`)) continue;
+      const started = Date.parse(
+        container.state.running?.startedAt ?? container.state.terminated?.startedAt ?? '',
+      );
+      const history = !from && trackStart && started < trackStart.getTime() ? trackStart : undefined;
       actions.push({
         type: 'follow',
-        tail: { pod: name, container: container.name, containerId: id, ...(from ? { from } : {}) },
+        tail: {
+          pod: name,
+          container: container.name,
+          containerId: id,
+          ...(from ? { from } : {}),
+          ...(history ? { history } : {}),
+        },
       });
     }
     return actions;

@@ -1,5 +1,6 @@
 import { formatDuration } from '../../kube/duration.js';
 import type { KubeObject, WatchEvent } from '../../kube/types.js';
+import { deletionVerdict } from '../../status/deletion.js';
 import { computeVerdict } from '../../status/index.js';
 import { FailureReason } from '../../status/reasons.js';
 import type { CustomRule } from '../../status/rules.js';
@@ -23,6 +24,13 @@ import { RevisionTracker } from './revisions.js';
 
 /** The watches a tracker reads: the resource, its revisions, its pods, the Events of its namespace. */
 export type WatchName = 'resource' | 'revision' | 'pod' | 'event';
+
+/**
+ * What a track waits for: `ready` (a rollout, which ends `ready` or
+ * `failed`), `never` (following, until deleted), `deleted` (its deletion:
+ * gone already ends it at once) or `exists` (its creation).
+ */
+export type Until = 'ready' | 'never' | 'deleted' | 'exists';
 
 /** What the model is told: a change on one of the watches, the clock moving, or a log line shown. */
 export type ModelInput =
@@ -60,8 +68,8 @@ export type ModelAction =
 export interface ModelOptions {
   /** What verdicts are judged with. */
   verdict: VerdictOptions & { rules?: readonly CustomRule[] };
-  /** `ready`: a rollout, which ends with `ready` or `failed`; `never`: follow until deleted. */
-  until: 'ready' | 'never';
+  /** What the track waits for. */
+  until: Until;
   /** In a rollout, a failure ends the track; false: it goes on, and may still end ready. */
   failureEnds: boolean;
   /** Whose logs to follow; false: none. */
@@ -110,11 +118,18 @@ export class TrackModel {
   readonly #pods: PodAnnouncer | undefined;
   #object: KubeObject | undefined;
   #verdict: Verdict | undefined;
+  /** The state whose consequences (`ready`, `failed`) were drawn last: each is drawn once per change. */
+  #actedOn: Verdict['state'] | undefined;
   #lastActivity: number;
   /** The resource's watch has its first list in (until then, "not seen" is not "does not exist"). */
   #listed = false;
   /** Watches whose first list is not in yet: the resource is not judged before they are. */
   readonly #unlisted: Set<WatchName>;
+  /** `deployment "web"`, as verdict messages name it. */
+  get #said(): string {
+    return `${this.#ref.kind.toLowerCase()} "${this.#ref.name}"`;
+  }
+
   /** The resource was announced (`added`): from then on it is judged. */
   #seen = false;
   #done = false;
@@ -186,6 +201,9 @@ export class TrackModel {
         break;
       case 'listed':
         if (input.watch === 'resource') this.#listed = true;
+        // Waiting for a deletion, a resource not there once listed is gone already.
+        if (input.watch === 'resource' && !this.#object && this.#options.until === 'deleted')
+          this.#gone('does not exist');
         this.#unlisted.delete(input.watch);
         this.#firstSightOnceListed();
         break;
@@ -224,8 +242,9 @@ export class TrackModel {
     // A resource made just before the track (apply, then track) has no failures from before it.
     const created = Date.parse(object.metadata.creationTimestamp ?? '');
     if (created < this.#since - 1000) this.#tally.startTracking();
-    this.#judge();
-    if (this.#done) return;
+    // Announced first; what its verdict means waits for its Events and pods, so that a
+    // resource ready at first sight still shows them and the lines of its containers.
+    this.#judge({ act: false });
     this.#flushEvents({ kind: this.#ref.kind, name: this.#ref.name, uid: object.metadata.uid }, true);
     this.#announceRevisions();
     this.#pods?.observeSelf(object);
@@ -250,15 +269,25 @@ export class TrackModel {
 
   #onDeleted(): void {
     this.#object = undefined;
+    if (this.#options.until === 'deleted') {
+      this.#gone('was deleted');
+      return;
+    }
     // Gone before it was judged: not announced, so nothing to say (the timeout says it does not exist).
     if (!this.#seen) return;
-    this.#emit({ type: 'deleted' });
+    this.#emit({ type: 'deleted', message: `${this.#said} was deleted` });
     if (this.#options.until === 'ready')
       this.#fail(
         FailureReason.Deleted,
         `${describeResource(this.#ref)} was deleted before it became ready`,
         undefined,
       );
+    this.#end();
+  }
+
+  /** Waiting for its deletion: it is gone, and the track is over. */
+  #gone(how: 'was deleted' | 'does not exist'): void {
+    this.#emit({ type: 'deleted', message: `${this.#said} ${how}` });
     this.#end();
   }
 
@@ -353,16 +382,20 @@ export class TrackModel {
   }
 
   #timedOut(timeoutMs: number): void {
-    if (this.#verdict?.state !== 'ready') {
+    const { until } = this.#options;
+    if (this.#verdict?.state !== 'ready' || until === 'deleted') {
       const waiting =
         this.#verdict?.message ??
         (this.#listed
           ? `${describeResource(this.#ref)} does not exist`
           : `no answer from the API server about ${describeResource(this.#ref)} yet`);
+      const what = until === 'deleted' ? 'deleted' : until === 'exists' ? 'created' : 'ready';
+      const slow = until === 'deleted' ? 'deletion' : until === 'exists' ? 'creation' : 'rollout';
       this.#fail(
         FailureReason.Timeout,
-        `not ready after ${formatDuration(timeoutMs)}: ${waiting}`,
-        'raise the timeout if the rollout is just slow, or look at the status and events above',
+        `not ${what} after ${formatDuration(timeoutMs)}: ${waiting}`,
+        (until === 'deleted' ? this.#verdict?.hint : undefined) ??
+          `raise the timeout if the ${slow} is just slow, or look at the status and events above`,
       );
     }
     this.#end();
@@ -383,22 +416,42 @@ export class TrackModel {
     return { ...this.#options.verdict, now: this.#now, trackingSince: new Date(this.#since) };
   }
 
-  #judge(): void {
+  #judge({ act } = { act: true }): void {
     if (!this.#object || !this.#seen || this.#done) return;
-    const object = this.#object;
-    const verdict = computeVerdict(object, {
-      ...this.#baseContext(),
-      events: this.#events.about({ kind: this.#ref.kind, name: this.#ref.name, uid: object.metadata.uid }),
-      ...(this.#pods ? { tally: this.#tally, ...this.#revisions?.verdictContext() } : {}),
-    });
+    const verdict = this.#verdictOf(this.#object);
     const before = this.#verdict;
     this.#verdict = verdict;
     if (!before) this.#emit({ type: 'added', ready: verdict.state === 'ready', verdict });
     else if (moved(before, verdict))
       this.#emit({ type: 'status', verdict, ...(verdict.progress ? { progress: verdict.progress } : {}) });
-    else return;
-    if (verdict.state === 'ready' && before?.state !== 'ready') this.#becameReady(verdict);
-    if (verdict.state === 'failed' && before?.state !== 'failed') this.#becameFailed(verdict);
+    if (act) this.#act(verdict);
+  }
+
+  /** Its readiness; waiting for its deletion, why it is not gone yet. */
+  #verdictOf(object: KubeObject): Verdict {
+    if (this.#options.until === 'deleted')
+      return deletionVerdict(object, this.#now, {
+        owned: [...(this.#revisions?.owned() ?? [])],
+        pods: this.#pods?.pods() ?? [],
+      });
+    return computeVerdict(object, {
+      ...this.#baseContext(),
+      events: this.#events.about({ kind: this.#ref.kind, name: this.#ref.name, uid: object.metadata.uid }),
+      ...(this.#pods ? { tally: this.#tally, ...this.#revisions?.verdictContext() } : {}),
+    });
+  }
+
+  /** What a verdict means for the track, drawn once each time its state changes. */
+  #act(verdict: Verdict): void {
+    // Waiting for its creation, it exists: that is the end, whatever its verdict.
+    if (this.#options.until === 'exists') {
+      this.#end();
+      return;
+    }
+    if (verdict.state === this.#actedOn) return;
+    this.#actedOn = verdict.state;
+    if (verdict.state === 'ready') this.#becameReady(verdict);
+    if (verdict.state === 'failed') this.#becameFailed(verdict);
   }
 
   #becameReady(verdict: Verdict): void {

@@ -157,6 +157,11 @@ export class PodAnnouncer {
       this.#announce(entry, { belongs: false, current: false }, true);
   }
 
+  /** The resource's pods, as they are now. */
+  pods(): KubeObject[] {
+    return [...this.#book.belonging()].map((entry) => entry.pod);
+  }
+
   /** A Warning Event about one of the pods came: its problems may have changed. */
   eventChanged(entry: PodEntry): void {
     if (entry.current) this.#judge(entry, !this.#quiet);
@@ -238,8 +243,10 @@ export class PodAnnouncer {
       entry.announced = phase;
       this.#hooks.emit(this.#podEvent(entry, 'phase'));
     }
-    // Current pods: followed from their start. Pods of an old revision: from now until they go.
-    for (const action of this.#logs?.update(entry.pod, entry.current ? undefined : this.#hooks.since) ?? [])
+    // Current pods: followed from their start (from the track's, when they ran before it). Pods of
+    // an old revision: from now until they go.
+    const since = this.#hooks.since;
+    for (const action of this.#logs?.update(entry.pod, entry.current ? undefined : since, since) ?? [])
       this.#hooks.act(action);
     if (!judged) this.#judge(entry, true);
     else for (const problem of entry.problems) this.#report(entry, problem);

@@ -28,7 +28,7 @@ export interface ContainerStatus {
   /** The runtime's container ID: a new one means the container was restarted. */
   containerID?: string;
   restartCount?: number;
-  state?: { running?: unknown; terminated?: { exitCode?: number } };
+  state?: { running?: { startedAt?: string }; terminated?: { exitCode?: number; startedAt?: string } };
   lastState?: { terminated?: { containerID?: string } };
 }
 

@@ -42,7 +42,9 @@ describe('text rendering', () => {
       }),
       ['err deploy/web ✗ failed: ImagePullBackOff: image not found', 'err            hint: check the tag'],
     );
-    assert.deepEqual(render({ type: 'deleted', time, resource }), ['err deploy/web - deleted']);
+    assert.deepEqual(render({ type: 'deleted', time, resource, message: 'deployment "web" was deleted' }), [
+      'err deploy/web - deployment "web" was deleted',
+    ]);
     assert.deepEqual(render({ type: 'replicaset', time, resource, replicaSet: 'web-7f9c4', new: true }), [
       'err deploy/web replicaset web-7f9c4 (new revision)',
     ]);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe as suite, test } from 'node:test';
 import { findBuiltinResource, type ResourceType } from '../../../src/kube/resources.js';
+import type { KubeObject } from '../../../src/kube/types.js';
 import type { ModelInput, ModelOptions } from '../../../src/track/model/model.js';
 import { TrackModel } from '../../../src/track/model/model.js';
 import { podStrategyFor } from '../../../src/track/strategies/index.js';
@@ -123,7 +124,38 @@ suite('the tracker model: a Deployment', () => {
         listed('pod'),
         [
           'added failed: container app restarted 6 times (last: terminated (exit code 1, Error)) (6 failures before tracking started, 1 allowed)',
+          // Its pods are shown before what the verdict means: the report then names them.
+          'replicaset web-v1 new',
+          'pod added web-v1-a Running',
+          'previous web-v1-a/app',
+          'follow web-v1-a/app',
+          'pod-error web-v1-a app Restarted ×6',
           'fail Restarted: container app restarted 6 times (last: terminated (exit code 1, Error)) (6 failures before tracking started, 1 allowed)',
+          'end',
+        ],
+      ],
+    ]);
+  });
+
+  test('ready at first sight: its pods are announced and their logs followed (without their history) before the track ends ready', () => {
+    const lists = ['resource', 'revision', 'pod'] as const;
+    const available = deployment({ replicas: 1, updated: 1, total: 1, ready: 1, available: 1 });
+    play(modelFor('Deployment', { lists }), [
+      [0, added('resource', available), []],
+      [0, listed('resource'), []],
+      [0, added('revision', replicaSet('web-v1')), []],
+      [0, listed('revision'), []],
+      [0, added('pod', pod('web-v1-a', { phase: 'Running', ready: true, started: -3600 })), []],
+      [
+        0,
+        listed('pod'),
+        [
+          'added ready: deployment "web" successfully rolled out',
+          'replicaset web-v1 new',
+          'pod added web-v1-a Running',
+          'follow web-v1-a/app (ran before the track)',
+          'settle',
+          'ready',
           'end',
         ],
       ],
@@ -431,7 +463,11 @@ suite('the tracker model: the clock, deletion and modes', () => {
       [
         1,
         deleted('resource', deployment()),
-        ['deleted', 'fail Deleted: deployment/web was deleted before it became ready', 'end'],
+        [
+          'deleted: deployment "web" was deleted',
+          'fail Deleted: deployment/web was deleted before it became ready',
+          'end',
+        ],
       ],
     ]);
   });
@@ -450,7 +486,7 @@ suite('the tracker model: the clock, deletion and modes', () => {
           'fail Error: container app terminated (exit code 1, Error) (1 failures, 0 allowed)',
         ],
       ],
-      [2, deleted('resource', deployment()), ['deleted', 'end']],
+      [2, deleted('resource', deployment()), ['deleted: deployment "web" was deleted', 'end']],
     ]);
   });
 
@@ -490,6 +526,113 @@ suite('the tracker model: the clock, deletion and modes', () => {
           'end',
         ],
       ],
+    ]);
+  });
+});
+
+suite('the tracker model: waiting for a deletion or a creation', () => {
+  const deleting = (object: KubeObject, finalizers: string[]): KubeObject => ({
+    ...object,
+    metadata: { ...object.metadata, deletionTimestamp: at(-2).toISOString(), finalizers },
+  });
+  const lists = ['resource', 'revision', 'pod', 'event'] as const;
+
+  test('until deleted: a resource not there once listed is gone already', () => {
+    play(modelFor('Deployment', { until: 'deleted', lists }), [
+      [0, listed('resource'), ['deleted: deployment "web" does not exist', 'end']],
+    ]);
+  });
+
+  test('until deleted: it says why it is not gone (not being deleted, a finalizer), then ends when it is', () => {
+    const model = modelFor('Deployment', { until: 'deleted', lists, logs: false });
+    for (const input of lists.map(listed).slice(1)) model.step(input, at(0));
+    play(model, [
+      [0, added('resource', deployment()), []],
+      [0, listed('resource'), ['added progressing: deployment "web" exists and is not being deleted']],
+      [
+        1,
+        modified('resource', deleting(deployment(), ['example.com/cleanup'])),
+        [
+          'status progressing: deployment "web" is being deleted; waiting for its finalizer: example.com/cleanup',
+        ],
+      ],
+      [2, deleted('resource', deployment()), ['deleted: deployment "web" was deleted', 'end']],
+    ]);
+  });
+
+  test('until deleted, foreground deletion: what is left of its dependents, as they go', () => {
+    const model = modelFor('Deployment', { until: 'deleted', lists, logs: false });
+    const foreground = deleting(deployment(), ['foregroundDeletion']);
+    const terminating = pod('web-v1-a', running);
+    terminating.metadata.deletionTimestamp = at(30).toISOString();
+    play(model, [
+      [0, added('resource', foreground), []],
+      [0, added('revision', replicaSet('web-v1')), []],
+      [0, added('pod', terminating), []],
+      ...lists.map((watch): Step => [0, listed(watch), []]).slice(0, 3),
+      [
+        0,
+        listed('event'),
+        [
+          'added progressing: deployment "web": deleting its dependents first (foreground deletion): 1 ReplicaSet, 1 pod (1 terminating) left',
+          'replicaset web-v1 new',
+          'pod added web-v1-a Running',
+        ],
+      ],
+      [
+        1,
+        deleted('pod', terminating),
+        [
+          'pod deleted web-v1-a Running',
+          'unfollow web-v1-a',
+          'status progressing: deployment "web": deleting its dependents first (foreground deletion): 1 ReplicaSet left',
+        ],
+      ],
+    ]);
+  });
+
+  test('until deleted, at the timeout: not deleted, why, and what to do about it', () => {
+    const model = modelFor('Deployment', {
+      until: 'deleted',
+      lists,
+      deadline: { at: at(30).getTime(), timeoutMs: 30_000 },
+    });
+    for (const input of [
+      added('resource', deleting(deployment(), ['example.com/cleanup'])),
+      ...lists.map(listed),
+    ])
+      model.step(input, at(0));
+    const [fail, end] = model.step(tick, at(30));
+    assert.equal(end?.type, 'end');
+    assert.ok(fail?.type === 'fail');
+    assert.equal(
+      fail.failure.event.message,
+      'not deleted after 30s: deployment "web" is being deleted; waiting for its finalizer: example.com/cleanup',
+    );
+    assert.match(fail.failure.event.hint ?? '', /removed by the controller that added it/);
+  });
+
+  test('until exists: nothing while it does not exist; it comes, and the track ends', () => {
+    play(modelFor('Deployment', { until: 'exists', lists: ['resource'] }), [
+      [0, listed('resource'), []],
+      [
+        3,
+        added('resource', deployment()),
+        [`added progressing: ${waiting('0 out of 2 new replicas have been updated...')}`, 'end'],
+      ],
+    ]);
+  });
+
+  test('until exists, at the timeout: not created', () => {
+    const model = modelFor('Deployment', {
+      until: 'exists',
+      lists: ['resource'],
+      deadline: { at: at(30).getTime(), timeoutMs: 30_000 },
+    });
+    model.step(listed('resource'), at(0));
+    assert.deepEqual(model.step(tick, at(30)).map(describe), [
+      'fail Timeout: not created after 30s: deployment/web does not exist',
+      'end',
     ]);
   });
 });

@@ -108,6 +108,8 @@ export interface PodState {
   unschedulableSince?: number;
   restartPolicy?: string;
   uid?: string;
+  /** When its running container started (seconds from T0). @default 0 */
+  started?: number;
 }
 
 /** A pod with one container, `app`. */
@@ -119,7 +121,7 @@ export function pod(name: string, o: PodState = {}): KubeObject {
       ? { terminated: { ...o.terminated, containerID: o.containerID ?? `cri://${name}-1` } }
       : o.phase === 'Pending' || o.phase === undefined
         ? { waiting: { reason: 'ContainerCreating' } }
-        : { running: { startedAt: stamp(0) } };
+        : { running: { startedAt: stamp(o.started ?? 0) } };
   const started = 'running' in state || 'terminated' in state;
   return {
     apiVersion: 'v1',
@@ -218,7 +220,7 @@ export function describe(action: ModelAction): string {
     case 'emit':
       return describeEvent(action.event);
     case 'follow':
-      return `follow ${action.tail.pod}/${action.tail.container}${action.tail.from ? ' from now' : ''}`;
+      return `follow ${action.tail.pod}/${action.tail.container}${action.tail.from ? ' from now' : action.tail.history ? ' (ran before the track)' : ''}`;
     case 'previous':
       return `previous ${action.pod}/${action.container}`;
     case 'unfollow':
@@ -240,7 +242,7 @@ function describeEvent(event: import('../../../src/track/events.js').TrackEvent)
     case 'ready':
       return 'ready';
     case 'deleted':
-      return 'deleted';
+      return `deleted: ${event.message}`;
     case 'event':
       return `event ${event.eventType} ${event.reason} ${event.involvedObject}`;
     case 'replicaset':

@@ -1,0 +1,61 @@
+import { FailureReason } from '../../status/reasons.js';
+import type { MultitrackSummary, SummaryEntry } from '../../track/events.js';
+import type { TrackArgs } from '../args.js';
+import { formatElapsed } from './text.js';
+
+/** What the last line needs to know of the command line, and how it names resources. */
+export interface FinalLineContext {
+  args: Pick<TrackArgs, 'mode' | 'until' | 'timeout'>;
+  names: (entries: SummaryEntry[]) => string;
+}
+
+const NOT_DONE: Record<TrackArgs['until'], string> = {
+  ready: 'not ready',
+  never: 'not ready',
+  deleted: 'not deleted',
+  exists: 'not created',
+};
+
+/** The last line of a track, from its summary (without its ✓ or ✗). */
+export function finalLine(summary: MultitrackSummary, context: FinalLineContext): string {
+  const { args, names } = context;
+  const elapsed = formatElapsed(summary.elapsedMs);
+  const total = summary.ready.length + summary.failed.length + summary.pending.length;
+  switch (summary.outcome) {
+    case 'failed': {
+      const counted = summary.failed.filter((f) => !f.ignored);
+      return total === 1
+        ? `${names(counted)} failed after ${elapsed}: ${counted[0]?.reason}`
+        : `${counted.length} of ${total} resources failed after ${elapsed}: ${names(counted)}`;
+    }
+    case 'timeout': {
+      const late = summary.failed.filter((f) => f.reason === FailureReason.Timeout);
+      const after = formatElapsed(args.timeout ?? summary.elapsedMs);
+      return `timed out after ${after}: ${names(late)} ${NOT_DONE[args.until]}`;
+    }
+    case 'deleted':
+      if (args.until === 'never') return `every tracked resource was deleted; followed for ${elapsed}`;
+      if (total === 0) return 'nothing matches: nothing left to wait for';
+      return `${total === 1 ? `${names(summary.ready)} is` : `all ${total} resources are`} gone (waited ${elapsed})`;
+    case 'exists':
+      return `${total === 1 ? `${names(summary.ready)} exists` : `all ${total} resources exist`} (waited ${elapsed})`;
+    case 'ready':
+      return readyLine(summary, context, elapsed, total);
+  }
+}
+
+function readyLine(
+  summary: MultitrackSummary,
+  { args, names }: FinalLineContext,
+  elapsed: string,
+  total: number,
+) {
+  const ignored =
+    summary.failed.length > 0 ? `; failed, ignored (fail-mode ignore): ${names(summary.failed)}` : '';
+  const ready =
+    total === 1 ? `${names(summary.ready)} ready` : `${summary.ready.length} of ${total} resources ready`;
+  // Following, the track ends at the timeout: what is ready then, not when it became ready.
+  return args.mode === 'follow'
+    ? `followed for ${elapsed}: ${ready}${ignored}`
+    : `${ready} after ${elapsed}${ignored}`;
+}

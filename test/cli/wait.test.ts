@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { KubeObject } from '../../src/kube/types.js';
+import { startFakeCluster } from '../../src/testing/cluster.js';
+import { podManifest } from '../helpers.js';
+import { deployment, runCli } from './helpers.js';
+
+const configMap = (name: string, finalizers: string[] = []): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: 'default', ...(finalizers.length > 0 ? { finalizers } : {}) },
+  data: { a: 'b' },
+});
+
+describe('kubedog wait --for=delete', () => {
+  test('a resource already gone: done at once, exit 0', async () => {
+    await using cluster = await startFakeCluster();
+    const run = await runCli(['wait', '--for=delete', 'deploy/web', '--kubeconfig', cluster.kubeconfigPath]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /^deploy\/web - deployment "web" does not exist$/m);
+    assert.match(run.stderr, /^✓ deploy\/web is gone \(waited \d+\.\ds\)$/m);
+  });
+
+  test('deleted while waiting: the pending finalizer is named, then it goes; exit 0', async () => {
+    await using cluster = await startFakeCluster();
+    await cluster.client.create('ConfigMap', configMap('settings', ['example.com/backup']));
+    let deleted = false;
+    let released = false;
+    const run = await runCli(
+      ['wait', '--for=delete', 'cm/settings', '--kubeconfig', cluster.kubeconfigPath],
+      {
+        onStderr: (stderr) => {
+          if (!deleted && stderr.includes('is not being deleted')) {
+            deleted = true;
+            void cluster.client.delete('ConfigMap', { name: 'settings' });
+          }
+          if (!released && stderr.includes('waiting for its finalizer')) {
+            released = true;
+            void cluster.client.patch('ConfigMap', { name: 'settings' }, { metadata: { finalizers: null } });
+          }
+        },
+      },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /^configmap\/settings • configmap "settings" exists and is not being deleted$/m);
+    assert.match(
+      run.stderr,
+      /^configmap\/settings … configmap "settings" is being deleted; waiting for its finalizer: example\.com\/backup$/m,
+    );
+    assert.match(run.stderr, /^configmap\/settings - configmap "settings" was deleted$/m);
+    assert.match(run.stderr, /^✓ configmap\/settings is gone \(waited \d+\.\ds\)$/m);
+  });
+
+  test('never deleted: exit 2 at the timeout, saying what it waited for and what to do', async () => {
+    await using cluster = await startFakeCluster();
+    await cluster.client.create('ConfigMap', configMap('settings', ['example.com/backup']));
+    await cluster.client.delete('ConfigMap', { name: 'settings' });
+    const run = await runCli([
+      'wait',
+      '--for=delete',
+      'cm/settings',
+      '--timeout',
+      '1s',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(
+      run.stderr,
+      /^✗ configmap\/settings: Timeout: not deleted after 1s: configmap "settings" is being deleted; waiting for its finalizer: example\.com\/backup$/m,
+    );
+    assert.match(run.stderr, /hint: a finalizer is removed by the controller that added it/);
+    assert.match(run.stderr, /^✗ timed out after 1\.0s: configmap\/settings not deleted$/m);
+  });
+
+  test('KIND -l SELECTOR: every match, each gone in turn; nothing matching is nothing to wait for', async () => {
+    await using cluster = await startFakeCluster();
+    for (const name of ['a', 'b'])
+      await cluster.client.create('Pod', podManifest(name, { labels: { app: 'web' } }));
+    let deleting = false;
+    const kubeconfig = ['--kubeconfig', cluster.kubeconfigPath];
+    const run = await runCli(['wait', '--for=delete', 'pod', '-l', 'app=web', '-o', 'json', ...kubeconfig], {
+      onStdout: (stdout) => {
+        if (deleting || stdout.split('\n').filter((l) => l.includes('"added"')).length < 2) return;
+        deleting = true;
+        for (const name of ['a', 'b']) void cluster.client.delete('Pod', { name });
+      },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const summary = events.at(-1);
+    assert.equal(summary.type, 'summary');
+    assert.equal(summary.summary.outcome, 'deleted');
+    assert.deepEqual(
+      summary.summary.ready.map((e: { resource: { name: string } }) => e.resource.name).sort(),
+      ['a', 'b'],
+    );
+    const none = await runCli(['wait', '--for=delete', 'pod', '-l', 'app=web', ...kubeconfig]);
+    assert.equal(none.code, 0, none.stderr);
+    assert.match(none.stderr, /^✓ nothing matches: nothing left to wait for$/m);
+  });
+});
+
+describe('kubedog wait --for=create and --for=ready', () => {
+  test('create: waits until it exists, whatever its readiness; a timeout says it was not created', async () => {
+    await using cluster = await startFakeCluster();
+    const kubeconfig = ['--kubeconfig', cluster.kubeconfigPath];
+    let created = false;
+    const run = await runCli(['wait', '--for=create', 'deploy/web', ...kubeconfig], {
+      onSpawn: () =>
+        setTimeout(() => {
+          created = true;
+          void cluster.client.create('Deployment', deployment('web'));
+        }, 1000),
+    });
+    assert.ok(created);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /^✓ deploy\/web exists \(waited \d+\.\ds\)$/m);
+    const late = await runCli(['wait', '--for=create', 'deploy/api', '--timeout', '1s', ...kubeconfig]);
+    assert.equal(late.code, 2, late.stderr);
+    assert.match(late.stderr, /Timeout: not created after 1s: deployment\/api does not exist$/m);
+    assert.match(late.stderr, /^✗ timed out after 1\.0s: deploy\/api not created$/m);
+  });
+
+  test('ready: a rollout without its logs', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { logEvery: '50ms', logLine: 'serving' });
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+    const run = await runCli(['wait', '--for=ready', 'deploy/web', '--kubeconfig', cluster.kubeconfigPath]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, '', 'no log lines');
+    assert.match(run.stderr, /^✓ deploy\/web ready after \d+\.\ds$/m);
+  });
+
+  test('bad input is a usage error naming the flag and its values', async () => {
+    const cases: [string[], RegExp][] = [
+      [['wait', 'deploy/web'], /^kubedog wait: missing --for \(one of delete, create, ready\)$/m],
+      [
+        ['wait', '--for=condition=Available', 'deploy/web'],
+        /^kubedog: --for: "condition=Available" is not one of delete, create, ready$/m,
+      ],
+      [
+        ['rollout', 'track', '--for=delete', 'deploy/web'],
+        /^kubedog rollout track: --for is a flag of kubedog wait$/m,
+      ],
+      [['wait', '--for=create', 'pod', '-l', 'app=web'], /--for=create waits for named resources/],
+      [['wait', '--for=delete'], /^kubedog wait: nothing to track/m],
+    ];
+    for (const [args, pattern] of cases) {
+      const run = await runCli(args);
+      assert.equal(run.code, 64, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, pattern);
+    }
+  });
+});
