@@ -123,4 +123,54 @@ describe('the CLI against a real control plane', () => {
     const ticks = [...run.stdout.matchAll(/tick (\d+)/g)].map((m) => Number(m[1]));
     assert.deepEqual(ticks.slice(0, 5), [1, 2, 3, 4, 5], run.stdout);
   });
+
+  test('wait --for=delete: the finalizer is named until it is removed, then exit 0', async () => {
+    const ns = await namespace(cluster.client, 'cli-wait-finalizer');
+    await cluster.client.create('ConfigMap', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'settings', namespace: ns, finalizers: ['example.com/backup'] },
+    });
+    const ref = { name: 'settings', namespace: ns };
+    let deleted = false;
+    let released = false;
+    const run = await kubedog(['wait', '--for=delete', 'configmap/settings', '-n', ns], {
+      onStderr: (text) => {
+        if (!deleted && text.includes('is not being deleted')) {
+          deleted = true;
+          void cluster.client.delete('ConfigMap', ref);
+        }
+        if (!released && text.includes('waiting for its finalizer: example.com/backup')) {
+          released = true;
+          void cluster.client.patch('ConfigMap', ref, { metadata: { finalizers: null } });
+        }
+      },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(released, run.stderr);
+    assert.match(run.stderr, /^configmap\/settings - configmap "settings" was deleted$/m);
+    assert.match(run.stderr, /^✓ configmap\/settings is gone/m);
+  });
+
+  test('wait --for=delete of a Deployment deleted in the foreground: its dependents go first, then it', async () => {
+    const ns = await namespace(cluster.client, 'cli-wait-foreground');
+    await cluster.client.create('Deployment', workload('Deployment', 'web', ns, { spec: { replicas: 2 } }));
+    const ready = await kubedog(['wait', '--for=ready', 'deploy/web', '-n', ns, '--timeout', '60s']);
+    assert.equal(ready.code, 0, ready.stderr);
+    let deleted = false;
+    const run = await kubedog(['wait', '--for=delete', 'deploy/web', '-n', ns, '--timeout', '60s'], {
+      onStderr: (text) => {
+        if (deleted || !text.includes('is not being deleted')) return;
+        deleted = true;
+        void cluster.client.delete(
+          'Deployment',
+          { name: 'web', namespace: ns },
+          { propagationPolicy: 'Foreground' },
+        );
+      },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /deleting its dependents first \(foreground deletion\)/);
+    assert.match(run.stderr, /^✓ deploy\/web is gone/m);
+  });
 });

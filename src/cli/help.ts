@@ -49,7 +49,7 @@ Output:
       --tail N             only the last N lines of each container
       --logs-since WHEN    a duration (10m), an RFC 3339 time, now, or all (default: from
                            the container's start, or from the track's start for one
-                           already running then); also --since
+                           running a minute before it); also --since
 
 Verdicts:
   -t, --timeout DUR        end after DUR (90s, 5m, 1h30m, or seconds; 0 = never): what is not

@@ -455,15 +455,23 @@ export class KubeClient {
   }
 
   /**
-   * Deletes an object (the server's default propagation: a Deployment's
-   * ReplicaSets and pods go in the background).
+   * Deletes an object. `propagationPolicy`: what happens to its dependents
+   * — `Background` (the server's default for most kinds: a Deployment's
+   * ReplicaSets and pods go after it), `Foreground` (they go first, and the
+   * object waits for them) or `Orphan` (they stay).
    * @throws {KubeApiError} 404 when it does not exist
    * @example
    * await client.create('ConfigMap', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'scratch' } });
    * await client.delete('ConfigMap', { name: 'scratch' });
    */
-  async delete(kind: KindLike, ref: ObjectRef, options: RequestOptions = {}): Promise<void> {
-    await this.requestJson('DELETE', await this.#objectPath(kind, ref, options), options);
+  async delete(
+    kind: KindLike,
+    ref: ObjectRef,
+    options: RequestOptions & { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' } = {},
+  ): Promise<void> {
+    const path = await this.#objectPath(kind, ref, options);
+    const policy = options.propagationPolicy;
+    await this.requestJson('DELETE', policy ? `${path}?propagationPolicy=${policy}` : path, options);
   }
 
   /** The path of an object (or, without a name, of its collection in a namespace). */

@@ -17,8 +17,9 @@ export interface LogOptions extends ContainerFilter {
   /**
    * Only lines at or after this time, or of the last this many milliseconds
    * (`new Date(0)`: everything the container wrote).
-   * @default from the container's start; for a container already running
-   * when the track began, from then (its history is not replayed)
+   * @default from the container's start; for a container that started more
+   * than a minute before the track, from the track's start (its history is
+   * not replayed)
    */
   since?: Date | number;
   /** Only the last N lines of each container. */

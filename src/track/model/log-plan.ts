@@ -10,8 +10,8 @@ export interface ContainerTail {
   /** Only lines from then on (a pod of an old revision: what it says now, not its history). */
   from?: Date;
   /**
-   * The instance was running before the track began (then): its lines from
-   * before are history, left out unless the log options ask for a `since`.
+   * The instance was running long before the track began (then): its lines
+   * from before are history, left out unless the log options ask for a `since`.
    */
   history?: Date;
 }
@@ -32,6 +32,14 @@ export interface ContainerFilter {
   /** Not these containers: names or patterns. */
   excludeContainers?: (string | RegExp)[];
 }
+
+/**
+ * A container that started more than this before the track ran before it:
+ * its lines from before the track are history (the pods of an unchanged
+ * Deployment). One that started within it is most likely what the track
+ * was started for (apply, then track) and is followed from its start.
+ */
+export const HISTORY_MS = 60_000;
 
 const names = (list: (string | RegExp)[], container: string) =>
   list.some((p) => (typeof p === 'string' ? p === container : p.test(container)));
@@ -59,7 +67,8 @@ export class LogPlan {
   /**
    * The log streams a pod's status calls for now. With `from` (a pod of an
    * old revision), only lines from then on and no previous instance; an
-   * instance that started before `trackStart` is marked as having history.
+   * instance that started {@link HISTORY_MS} before `trackStart` is marked
+   * as having history.
    */
   update(pod: KubeObject, from?: Date, trackStart?: Date): LogAction[] {
     const name = pod.metadata.name ?? '';
@@ -75,7 +84,8 @@ export class LogPlan {
       const started = Date.parse(
         container.state.running?.startedAt ?? container.state.terminated?.startedAt ?? '',
       );
-      const history = !from && trackStart && started < trackStart.getTime() ? trackStart : undefined;
+      const ranBefore = trackStart && started < trackStart.getTime() - HISTORY_MS;
+      const history = !from && ranBefore ? trackStart : undefined;
       actions.push({
         type: 'follow',
         tail: {
