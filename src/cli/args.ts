@@ -44,6 +44,8 @@ export const OPTIONS = {
   'kube-config': { type: 'string' },
   'kube-config-base64': { type: 'string' },
   'status-progress-period': { type: 'string' },
+  'output-prefix': { type: 'string' },
+  'terminal-width': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -89,7 +91,8 @@ export function parseCommandLine(argv: string[]) {
  * `KUBEDOG_KUBE_CONTEXT` (`--context`), `--kube-config` and
  * `KUBEDOG_KUBE_CONFIG` (`--kubeconfig`), `KUBEDOG_KUBE_CONFIG_BASE64`
  * (`--kube-config-base64`), `--status-progress-period SECONDS` (-1: off;
- * `--status-every`), `KUBEDOG_NO_COLOR` (`--no-color`). kubedog's own flag wins.
+ * `--status-every`), `KUBEDOG_NO_COLOR` (`--no-color`), `KUBEDOG_TERMINAL_WIDTH`
+ * (`--terminal-width`). kubedog's own flag wins.
  */
 export function withGoAliases(values: ParsedValues, env: NodeJS.ProcessEnv): ParsedValues {
   const out = { ...values };
@@ -109,6 +112,7 @@ export function withGoAliases(values: ParsedValues, env: NodeJS.ProcessEnv): Par
   // -t -1: the Go kubedog's "wait for ever".
   if (values.timeout === '-1') out.timeout = '0';
   if (envFlag(env.KUBEDOG_NO_COLOR)) out['no-color'] = true;
+  out['terminal-width'] ??= set(env.KUBEDOG_TERMINAL_WIDTH);
   return out;
 }
 
@@ -206,6 +210,10 @@ export interface TrackArgs {
   specs: MultitrackSpec[];
   /** A kubeconfig given whole, base64-encoded (the Go kubedog's `--kube-config-base64`). */
   kubeconfigBase64?: string;
+  /** Put before every line of text output (the Go kubedog's `--output-prefix`). */
+  outputPrefix?: string;
+  /** The width the status table is drawn for (`--terminal-width`, `KUBEDOG_TERMINAL_WIDTH`). */
+  terminalWidth?: number;
 }
 
 const FAIL_MODES: readonly FailMode[] = ['fail-whole-deploy', 'ignore', 'hope-until-end'];
@@ -275,6 +283,7 @@ export function trackArgs(
     ...(values.rules !== undefined ? { rules: values.rules } : {}),
     ...(values.record !== undefined ? { record: values.record } : {}),
   };
+  Object.assign(args, outputFlags(values));
   const timeout = duration('timeout', values.timeout ?? DEFAULT_TIMEOUT[mode]);
   if (timeout !== undefined && timeout > 0) args.timeout = timeout;
   const statusEvery = duration('status-every', values['status-every']);
@@ -283,6 +292,26 @@ export function trackArgs(
   if (requestTimeout !== undefined) args.requestTimeout = requestTimeout;
   checkTogether(args, command);
   return args;
+}
+
+/** `--output-prefix` (text only) and `--terminal-width` (a whole number of columns). */
+function outputFlags(values: ParsedValues): Pick<TrackArgs, 'outputPrefix' | 'terminalWidth'> {
+  const prefix = values['output-prefix'];
+  if (prefix !== undefined && values.output === 'json')
+    throw new InvalidInputError(
+      '--output-prefix is for text output: -o json lines stay JSON',
+      'output-prefix',
+    );
+  const width = values['terminal-width'];
+  if (width !== undefined && !/^[1-9]\d*$/.test(width))
+    throw new InvalidInputError(
+      `--terminal-width (or KUBEDOG_TERMINAL_WIDTH): "${width}" is not a number of columns`,
+      'terminal-width',
+    );
+  return {
+    ...(prefix !== undefined && prefix !== '' ? { outputPrefix: prefix } : {}),
+    ...(width !== undefined ? { terminalWidth: Number(width) } : {}),
+  };
 }
 
 /** `KIND NAME…`, `KIND/NAME…`, or with `-l`/`--all` one bare `KIND[,KIND…]` to list. */

@@ -18,7 +18,8 @@ const KUBE_FLAGS = `Cluster flags (as kubectl's):
   -A, --all-namespaces     with -l or --all: every namespace
   The Go kubedog's spellings work too: --kube-context, --kube-config,
   --kube-config-base64 B64, KUBEDOG_KUBE_CONTEXT, KUBEDOG_KUBE_CONFIG,
-  KUBEDOG_KUBE_CONFIG_BASE64, KUBEDOG_NO_COLOR, --status-progress-period SECONDS.`;
+  KUBEDOG_KUBE_CONFIG_BASE64, KUBEDOG_NO_COLOR, KUBEDOG_TERMINAL_WIDTH,
+  --status-progress-period SECONDS, --output-prefix STR.`;
 
 const TRACK_FLAGS = `What to track (any mix; duplicates are tracked once):
   KIND NAME [NAME…]        kubectl's spellings: deployment, deploy, deployments,
@@ -36,6 +37,9 @@ Output:
       --no-color           no colors (NO_COLOR and FORCE_COLOR work too)
       --status-every DUR   print the status table every DUR when stderr is not a
                            terminal (on a terminal it stays pinned below the output)
+      --terminal-width N   draw the status table N columns wide (also
+                           KUBEDOG_TERMINAL_WIDTH)
+      --output-prefix STR  start every line of text output with STR
       --no-logs            do not follow pod logs
       --raw-logs           log lines as written, escape sequences and all (by
                            default control characters are shown escaped: \x1b)

@@ -61,6 +61,25 @@ describe("the Go kubedog's flags and variables", () => {
   });
 });
 
+describe("the Go kubedog's output flags", () => {
+  test('--output-prefix for text; KUBEDOG_TERMINAL_WIDTH or --terminal-width a number of columns', () => {
+    assert.equal(parseGo(['deploy/web', '--output-prefix', '[deploy] ']).outputPrefix, '[deploy] ');
+    assert.throws(
+      () => parseGo(['deploy/web', '--output-prefix', '>', '-o', 'json']),
+      /--output-prefix is for text output: -o json lines stay JSON/,
+    );
+    assert.equal(parseGo(['deploy/web'], { KUBEDOG_TERMINAL_WIDTH: '100' }).terminalWidth, 100);
+    assert.equal(
+      parseGo(['deploy/web', '--terminal-width', '80'], { KUBEDOG_TERMINAL_WIDTH: '100' }).terminalWidth,
+      80,
+    );
+    assert.throws(
+      () => parseGo(['deploy/web'], { KUBEDOG_TERMINAL_WIDTH: 'wide' }),
+      /--terminal-width \(or KUBEDOG_TERMINAL_WIDTH\): "wide" is not a number of columns/,
+    );
+  });
+});
+
 describe("stern's log selection", () => {
   test('-i, -e and -H are regular expressions, any of them; -c and -E match whole names or patterns; --tail; --since', () => {
     const args = parse('follow', [

@@ -254,6 +254,32 @@ describe('kubedog rollout track', () => {
     assert.match(run.stderr, /deploy\/web.*successfully rolled out/);
   });
 
+  test("the Go kubedog's --output-prefix: every line kubedog writes, log lines included, starts with it", async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { logs: ['listening'], readyAfter: '300ms' });
+    const running = runCli([
+      'rollout',
+      'track',
+      'deploy/web',
+      '--output-prefix',
+      '[web] ',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
+    await new Promise((r) => setTimeout(r, 1500));
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+    const run = await running;
+    assert.equal(run.code, 0, run.stderr);
+    const lines = (text: string) => text.split('\n').filter((line) => line !== '');
+    assert.ok(
+      lines(run.stdout).some((line) => line.endsWith('│ listening')),
+      run.stdout,
+    );
+    for (const line of [...lines(run.stdout), ...lines(run.stderr)])
+      assert.ok(line.startsWith('[web] '), line);
+    assert.match(run.stderr, /^\[web\] ✓ deploy\/web ready after/m);
+  });
+
   test('multitrack: malformed JSON or an unknown field is a usage error saying where', async () => {
     const malformed = await runCli(['multitrack'], { input: '{"Deployments": [}' });
     assert.equal(malformed.code, 64, malformed.stderr);

@@ -5,7 +5,7 @@ import { colorEnabled, type Paint, painter } from '../colors.js';
 import { EXIT } from '../exit-codes.js';
 import { finalLine } from '../render/final-line.js';
 import { jsonForTerminal, safeForTerminal } from '../render/safe.js';
-import { PinnedScreen, PlainScreen, type Screen } from '../render/screen.js';
+import { PinnedScreen, PlainScreen, prefixedStreams, type Screen, type Streams } from '../render/screen.js';
 import { renderTable, StatusRows } from '../render/table.js';
 import { formatElapsed, renderEvent, renderReport, resourceName, type TextContext } from '../render/text.js';
 import type { CommandIO } from './track.js';
@@ -26,7 +26,8 @@ const EXIT_FOR: Record<MultitrackSummary['outcome'], number> = {
  */
 export class TrackView {
   readonly #args: TrackArgs;
-  readonly #io: CommandIO;
+  /** Where text goes: the command's streams, each line prefixed when `--output-prefix` asks. */
+  readonly #out: Streams;
   readonly #json: boolean;
   readonly #paint: Paint;
   readonly #context: TextContext;
@@ -38,7 +39,7 @@ export class TrackView {
 
   constructor(args: TrackArgs, io: CommandIO, resources: ResourceRef[]) {
     this.#args = args;
-    this.#io = io;
+    this.#out = args.outputPrefix !== undefined ? prefixedStreams(io, args.outputPrefix) : io;
     this.#json = args.output === 'json';
     const colors = !args.noColor && colorEnabled(io.stdout, io.env) && colorEnabled(io.stderr, io.env);
     this.#paint = painter(colors);
@@ -48,10 +49,16 @@ export class TrackView {
       namespaces,
       ...(args.highlight ? { highlight: args.highlight } : {}),
     };
-    this.#pinned = !this.#json && !args.quiet && io.stderr.isTTY === true && colors;
+    // A prefix on every line leaves no room for a table redrawn in place.
+    this.#pinned =
+      !this.#json && !args.quiet && args.outputPrefix === undefined && io.stderr.isTTY === true && colors;
     this.#screen = this.#pinned
-      ? new PinnedScreen(io)
-      : new PlainScreen(io, this.#json || args.quiet ? undefined : args.statusEvery);
+      ? new PinnedScreen(io, args.terminalWidth)
+      : new PlainScreen(
+          this.#out,
+          this.#json || args.quiet ? undefined : args.statusEvery,
+          args.terminalWidth,
+        );
     this.#rows = new StatusRows(resources);
     if (this.#pinned) this.#screen.table(this.#drawTable);
   }
@@ -99,11 +106,11 @@ export class TrackView {
 
   #final(ok: boolean, text: string): void {
     if (!this.#json)
-      this.#io.stderr.write(`${this.#paint(ok ? 'green' : 'red', `${ok ? '✓' : '✗'} ${text}`)}\n`);
+      this.#out.stderr.write(`${this.#paint(ok ? 'green' : 'red', `${ok ? '✓' : '✗'} ${text}`)}\n`);
   }
 
   #printJson(value: unknown): void {
-    this.#io.stdout.write(`${jsonForTerminal(value)}\n`);
+    this.#out.stdout.write(`${jsonForTerminal(value)}\n`);
   }
 
   #repeated(event: TrackEvent): boolean {

@@ -48,11 +48,14 @@ const send = (streams: Streams, lines: Line[]) => {
 export class PlainScreen implements Screen {
   readonly #streams: Streams;
   readonly #timer: NodeJS.Timeout | undefined;
+  /** The width the table is drawn for (`KUBEDOG_TERMINAL_WIDTH`); none: as wide as it is. */
+  readonly #width: number | undefined;
   #draw: ((width: number | undefined) => string[]) | undefined;
   #changed = false;
 
-  constructor(streams: Streams, statusEvery?: number) {
+  constructor(streams: Streams, statusEvery?: number, width?: number) {
     this.#streams = streams;
+    this.#width = width;
     if (statusEvery !== undefined && statusEvery > 0) {
       this.#timer = setInterval(() => this.#print(), statusEvery);
       this.#timer.unref();
@@ -71,7 +74,7 @@ export class PlainScreen implements Screen {
   #print(): void {
     if (!this.#draw || !this.#changed) return;
     this.#changed = false;
-    this.#streams.stderr.write(`${this.#draw(undefined).join('\n')}\n`);
+    this.#streams.stderr.write(`${this.#draw(this.#width).join('\n')}\n`);
   }
 
   close(): void {
@@ -88,12 +91,15 @@ export class PlainScreen implements Screen {
  */
 export class PinnedScreen implements Screen {
   readonly #streams: Streams & { stderr: NodeJS.WriteStream };
+  /** The terminal's width as given (`KUBEDOG_TERMINAL_WIDTH`), instead of the one it reports. */
+  readonly #width: number | undefined;
   #draw: ((width: number | undefined) => string[]) | undefined;
   /** Terminal lines the drawn table covers. */
   #height = 0;
 
-  constructor(streams: Streams & { stderr: NodeJS.WriteStream }) {
+  constructor(streams: Streams & { stderr: NodeJS.WriteStream }, width?: number) {
     this.#streams = streams;
+    this.#width = width;
   }
 
   #erase(): void {
@@ -104,7 +110,7 @@ export class PinnedScreen implements Screen {
   #render(): void {
     if (!this.#draw) return;
     // One column short of the width: a full line would wrap on some terminals.
-    const columns = this.#streams.stderr.columns;
+    const columns = this.#width ?? this.#streams.stderr.columns;
     const lines = this.#draw(columns ? columns - 1 : undefined);
     this.#streams.stderr.write(`${lines.join('\n')}\n`);
     this.#height = lines.length;
@@ -127,4 +133,32 @@ export class PinnedScreen implements Screen {
     // The last table stays where it is, above the final verdict.
     this.#height = 0;
   }
+}
+
+/**
+ * Streams whose every line starts with `prefix` (the Go kubedog's
+ * `--output-prefix`: telling kubedog's lines apart in a CI log that mixes
+ * several tools).
+ */
+export function prefixedStreams(streams: Streams, prefix: string): Streams {
+  const wrap = (stream: NodeJS.WritableStream): NodeJS.WritableStream => {
+    let atLineStart = true;
+    const prefixed = Object.create(stream) as NodeJS.WritableStream;
+    prefixed.write = ((text: string) => {
+      const lines = text.split('\n');
+      const last = lines.pop() as string;
+      let out = '';
+      for (const line of lines) {
+        out += `${atLineStart ? prefix : ''}${line}\n`;
+        atLineStart = true;
+      }
+      if (last !== '') {
+        out += `${atLineStart ? prefix : ''}${last}`;
+        atLineStart = false;
+      }
+      return stream.write(out);
+    }) as NodeJS.WritableStream['write'];
+    return prefixed;
+  };
+  return { stdout: wrap(streams.stdout), stderr: wrap(streams.stderr) };
 }
