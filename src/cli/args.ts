@@ -2,8 +2,10 @@ import { parseArgs } from 'node:util';
 import { parseDuration, parseSince } from '../kube/duration.js';
 import { InvalidInputError } from '../kube/errors.js';
 import { whyNotRegExp } from '../track/annotations.js';
+import type { ContainerState } from '../track/model/log-plan.js';
 import type { FailMode } from '../track/outcome.js';
 import type { MultitrackSpec } from '../track/specs.js';
+import { TIMESTAMP_FORMATS, type TimestampFormat, timestampFormatter } from './render/timestamps.js';
 
 /** Every flag of every command (one table: kubectl takes global flags anywhere). */
 export const OPTIONS = {
@@ -27,6 +29,13 @@ export const OPTIONS = {
   exclude: { type: 'string', short: 'e', multiple: true },
   highlight: { type: 'string', short: 'H', multiple: true },
   tail: { type: 'string' },
+  timestamps: { type: 'boolean' },
+  'max-log-requests': { type: 'string' },
+  'container-state': { type: 'string', multiple: true },
+  'exclude-pod': { type: 'string', multiple: true },
+  node: { type: 'string' },
+  'timestamp-format': { type: 'string' },
+  timezone: { type: 'string' },
   since: { type: 'string' },
   output: { type: 'string', short: 'o' },
   'status-every': { type: 'string' },
@@ -75,10 +84,17 @@ function negativeValues(argv: string[]): string[] {
   return out;
 }
 
+/** stern's `--timestamps=short`: a flag that may take a value, as `--timestamps --timestamp-format short`. */
+const optionalValues = (argv: string[]) =>
+  argv.flatMap((arg) =>
+    arg.startsWith('--timestamps=') ? ['--timestamps', `--timestamp-format=${arg.slice(13)}`] : [arg],
+  );
+
 /** Parses the command line; a bad flag is an {@link InvalidInputError} with parseArgs' first sentence. */
 export function parseCommandLine(argv: string[]) {
   try {
-    return parseArgs({ args: negativeValues(argv), options: OPTIONS, allowPositionals: true, strict: true });
+    const args = negativeValues(optionalValues(argv));
+    return parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     // "Unknown option '--x'. To specify a positional argument …": the first sentence says it.
     const message = (error as Error).message.split('\n')[0]?.split('. ')[0] ?? String(error);
@@ -193,6 +209,13 @@ export interface TrackArgs {
   highlight?: RegExp;
   /** Only the last N lines of each container (stern's and kubectl's `--tail`). */
   tail?: number;
+  /** stern's stream choices: at most this many log streams at once; only these states, nodes, pods. */
+  maxLogRequests?: number;
+  containerStates?: ContainerState[];
+  excludePods?: RegExp[];
+  node?: string;
+  /** Put each log line's time before it (stern's `--timestamps[=short]`, in `--timezone`). */
+  timestamps?: { format: TimestampFormat; zone?: string };
   output: 'text' | 'json';
   statusEvery?: number;
   noColor: boolean;
@@ -273,6 +296,8 @@ export function trackArgs(
     debug: values.debug ?? false,
     specs,
     ...logSelection(values),
+    ...logTimestamps(values),
+    ...logStreams(values),
     ...verdictFlags(values),
     ...(values.selector !== undefined ? { selector: values.selector } : {}),
     ...(values['helm-release'] !== undefined ? { helmRelease: values['helm-release'] } : {}),
@@ -340,6 +365,48 @@ function untilOf(mode: TrackArgs['mode'], wanted: string | undefined): TrackArgs
   if (!Object.hasOwn(WAIT_FOR, wanted))
     throw new InvalidInputError(`--for: "${wanted}" is not one of ${allowed}`, 'for');
   return WAIT_FOR[wanted as keyof typeof WAIT_FOR];
+}
+
+const CONTAINER_STATES: readonly ContainerState[] = ['running', 'waiting', 'terminated'];
+
+/** stern's `--max-log-requests`, `--container-state` (a list, or `all`), `--exclude-pod`, `--node`. */
+function logStreams(
+  values: ParsedValues,
+): Pick<TrackArgs, 'maxLogRequests' | 'containerStates' | 'excludePods' | 'node'> {
+  const max = values['max-log-requests'];
+  if (max !== undefined && !/^[1-9]\d*$/.test(max))
+    throw new InvalidInputError(`--max-log-requests: "${max}" is not a number above 0`, 'max-log-requests');
+  const states = (values['container-state'] ?? []).flatMap((list) => list.split(',')).filter((s) => s !== '');
+  for (const state of states)
+    if (state !== 'all' && !CONTAINER_STATES.includes(state as ContainerState))
+      throw new InvalidInputError(
+        `--container-state: "${state}" is not one of ${CONTAINER_STATES.join(', ')}, all`,
+        'container-state',
+      );
+  const excludePods = (values['exclude-pod'] ?? []).map((p) => pattern('exclude-pod', p, p));
+  return {
+    ...(max !== undefined ? { maxLogRequests: Number(max) } : {}),
+    ...(states.length > 0 && !states.includes('all') ? { containerStates: states as ContainerState[] } : {}),
+    ...(excludePods.length > 0 ? { excludePods } : {}),
+    ...(values.node !== undefined ? { node: values.node } : {}),
+  };
+}
+
+/** stern's `--timestamps[=default|short]` and `--timezone` (checked here: a bad zone is a usage error). */
+function logTimestamps(values: ParsedValues): Pick<TrackArgs, 'timestamps'> {
+  const format = values['timestamp-format'] ?? 'default';
+  if (!TIMESTAMP_FORMATS.includes(format as TimestampFormat))
+    throw new InvalidInputError(
+      `--timestamps: "${format}" is not one of ${TIMESTAMP_FORMATS.join(', ')}`,
+      'timestamps',
+    );
+  const zone = values.timezone;
+  if (zone !== undefined) timestampFormatter('default', zone);
+  if (!values.timestamps) {
+    if (zone !== undefined) throw new InvalidInputError('--timezone goes with --timestamps', 'timezone');
+    return {};
+  }
+  return { timestamps: { format: format as TimestampFormat, ...(zone !== undefined ? { zone } : {}) } };
 }
 
 /** Which log lines: `--no-logs`, `--raw-logs`, `-c`/`-E` (whole-name patterns), stern's `-i`/`-e`/`-H`, `--tail`, `--since`. */

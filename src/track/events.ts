@@ -144,6 +144,8 @@ export interface LogEvent extends Base {
   pod: string;
   container: string;
   lines: string[];
+  /** When the container wrote each line (RFC 3339 with nanoseconds, the runtime's stamp), one per line. */
+  times: string[];
 }
 
 /** What the tracker itself did: watch reconnecting/resumed/re-listed, stream caps. */

@@ -1,4 +1,4 @@
-import type { LogNotice } from '../kube/logs.js';
+import type { LogLine, LogNotice } from '../kube/logs.js';
 import type { ContainerLines, TrackEventInit } from './events.js';
 import type { ContainerFilter, ContainerTail } from './model/log-plan.js';
 import type { PlannedFailure } from './model/model.js';
@@ -127,25 +127,28 @@ export class LogTails {
    */
   async lastWords(containers: PlannedFailure['containers'], signal: AbortSignal): Promise<ContainerLines[]> {
     const found = await Promise.all(containers.map((c) => this.#lastWordsOf(c, signal)));
-    const logs = found.filter((entry): entry is ContainerLines => entry !== undefined);
-    for (const entry of logs) await this.#showFresh(entry.pod, entry.container, entry.lines);
-    return logs;
+    const read = found.filter((entry) => entry !== undefined);
+    for (const { entry, lines } of read) if (lines) await this.#showFresh(entry.pod, entry.container, lines);
+    return read.map(({ entry }) => entry);
   }
 
+  /** A container's last lines for a report, and those read from the API (to show the ones not shown yet). */
   async #lastWordsOf(
     { pod, container, sources }: PlannedFailure['containers'][number],
     signal: AbortSignal,
-  ): Promise<ContainerLines | undefined> {
+  ): Promise<{ entry: ContainerLines; lines?: LogLine[] } | undefined> {
     for (const source of sources) {
       try {
         const lines = await this.#lastLines(pod, container, source === 'previous', signal);
-        if (lines.length > 0) return { pod, container, previous: source === 'previous', lines };
+        const previous = source === 'previous';
+        if (lines.length > 0)
+          return { entry: { pod, container, previous, lines: lines.map((l) => l.text) }, lines };
       } catch {
         // Gone (pod deleted, no previous instance, never started) or too slow: try the next source.
       }
     }
     const seen = this.#recent.get(`${pod}/${container}`)?.slice(-LAST_LINES);
-    return seen?.length ? { pod, container, previous: false, lines: seen } : undefined;
+    return seen?.length ? { entry: { pod, container, previous: false, lines: seen } } : undefined;
   }
 
   /** The last lines of a container (its previous instance with `previous`), read to the end. */
@@ -154,24 +157,30 @@ export class LogTails {
     container: string,
     previous: boolean,
     signal: AbortSignal,
-  ): Promise<string[]> {
-    const lines: string[] = [];
+  ): Promise<LogLine[]> {
+    const lines: LogLine[] = [];
     const options = { container, previous, tailLines: LAST_LINES, signal };
     for await (const batch of this.#source.logBatches({ namespace: this.#namespace, name: pod }, options))
-      for (const line of batch) lines.push(line.text);
+      lines.push(...batch);
     return lines;
   }
 
   /** Shows the lines of a container not shown yet (and that pass the filter), when following logs. */
-  async #showFresh(pod: string, container: string, lines: string[]): Promise<void> {
+  async #showFresh(pod: string, container: string, lines: LogLine[]): Promise<void> {
     if (!this.#live) return;
     const recent = this.#recent.get(`${pod}/${container}`) ?? [];
     const fresh = lines.filter(
-      (line) => !recent.includes(line) && lineWanted(this.#options, container, line),
+      (line) => !recent.includes(line.text) && lineWanted(this.#options, container, line.text),
     );
     if (fresh.length === 0) return;
-    this.#remember(pod, container, fresh);
-    await this.#emit({ type: 'log', pod, container, lines: fresh });
+    await this.#show(pod, container, fresh);
+  }
+
+  /** A log event of these lines, each with its time; remembered for the failure report. */
+  async #show(pod: string, container: string, lines: LogLine[]): Promise<void> {
+    const texts = lines.map((line) => line.text);
+    this.#remember(pod, container, texts);
+    await this.#emit({ type: 'log', pod, container, lines: texts, times: lines.map((line) => line.time) });
   }
 
   /** Keeps the last 50 lines delivered per container. */
@@ -275,16 +284,12 @@ export class LogTails {
     // One log event per network chunk: a fast log is not a million events.
     for await (const batch of stream) {
       this.#unanswered.delete(tail);
-      const lines: string[] = [];
-      for (const line of batch) {
-        // The server rounds sinceTime down to the second: the rest is cut here.
-        if (tail.from && Date.parse(line.time) < tail.from.getTime()) continue;
-        if (!lineWanted(this.#options, tail.container, line.text)) continue;
-        lines.push(line.text);
-      }
-      if (lines.length === 0) continue;
-      this.#remember(tail.pod, tail.container, lines);
-      await this.#emit({ type: 'log', pod: tail.pod, container: tail.container, lines });
+      // The server rounds sinceTime down to the second: the rest is cut here.
+      const from = tail.from?.getTime() ?? Number.NEGATIVE_INFINITY;
+      const lines = batch.filter(
+        (line) => !(Date.parse(line.time) < from) && lineWanted(this.#options, tail.container, line.text),
+      );
+      if (lines.length > 0) await this.#show(tail.pod, tail.container, lines);
     }
   }
 }

@@ -80,6 +80,62 @@ describe("the Go kubedog's output flags", () => {
   });
 });
 
+describe("stern's choice of streams", () => {
+  test('--max-log-requests, --container-state (lists, all), --exclude-pod, --node; bad values are usage errors', () => {
+    const args = parse('follow', [
+      'deploy/web',
+      '--max-log-requests',
+      '10',
+      '--container-state',
+      'running,terminated',
+      '--exclude-pod',
+      'canary-.*',
+      '--node',
+      'node-2',
+    ]);
+    assert.deepEqual(
+      [args.maxLogRequests, args.containerStates, args.excludePods?.map(String), args.node],
+      [10, ['running', 'terminated'], ['/canary-.*/'], 'node-2'],
+    );
+    assert.equal(parse('follow', ['deploy/web', '--container-state', 'all']).containerStates, undefined);
+    assert.throws(
+      () => parse('follow', ['deploy/web', '--max-log-requests', '0']),
+      /--max-log-requests: "0" is not a number above 0/,
+    );
+    assert.throws(
+      () => parse('follow', ['deploy/web', '--container-state', 'sleeping']),
+      /--container-state: "sleeping" is not one of running, waiting, terminated, all/,
+    );
+    assert.throws(
+      () => parse('follow', ['deploy/web', '--exclude-pod', '(']),
+      /--exclude-pod: invalid regular expression "\("/,
+    );
+  });
+});
+
+describe("stern's --timestamps and --timezone", () => {
+  test('--timestamps, --timestamps=short, --timezone; a bad format or zone, or a zone alone, is a usage error', () => {
+    assert.deepEqual(parse('follow', ['deploy/web', '--timestamps']).timestamps, { format: 'default' });
+    assert.deepEqual(parse('follow', ['deploy/web', '--timestamps=short', '--timezone', 'UTC']).timestamps, {
+      format: 'short',
+      zone: 'UTC',
+    });
+    assert.equal(parse('follow', ['deploy/web']).timestamps, undefined);
+    assert.throws(
+      () => parse('follow', ['deploy/web', '--timestamps=long']),
+      /--timestamps: "long" is not one of default, short/,
+    );
+    assert.throws(
+      () => parse('follow', ['deploy/web', '--timezone', 'UTC']),
+      /--timezone goes with --timestamps/,
+    );
+    assert.throws(
+      () => parse('follow', ['deploy/web', '--timestamps', '--timezone', 'Nowhere/Land']),
+      /unknown time zone "Nowhere\/Land"/,
+    );
+  });
+});
+
 describe("stern's log selection", () => {
   test('-i, -e and -H are regular expressions, any of them; -c and -E match whole names or patterns; --tail; --since', () => {
     const args = parse('follow', [

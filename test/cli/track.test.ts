@@ -280,6 +280,37 @@ describe('kubedog rollout track', () => {
     assert.match(run.stderr, /^\[web\] ✓ deploy\/web ready after/m);
   });
 
+  test("stern's --timestamps: each log line's own time in text; in -o json every log event carries its lines' times", async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { logs: ['listening', 'ready to serve'], readyAfter: '300ms' });
+    const kubeconfig = ['--kubeconfig', cluster.kubeconfigPath];
+    const text = runCli([
+      'rollout',
+      'track',
+      'deploy/web',
+      '--timestamps=short',
+      '--timezone',
+      'UTC',
+      ...kubeconfig,
+    ]);
+    const json = runCli(['rollout', 'track', 'deploy/web', '-o', 'json', ...kubeconfig]);
+    await new Promise((r) => setTimeout(r, 1500));
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+    const [stamped, events] = await Promise.all([text, json]);
+    assert.equal(stamped.code, 0, stamped.stderr);
+    assert.match(stamped.stdout, /^web-\S+ app │ \d\d-\d\d \d\d:\d\d:\d\d listening$/m);
+    const logs = events.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((e) => e.type === 'log');
+    assert.ok(logs.length > 0, events.stdout);
+    for (const log of logs) {
+      assert.equal(log.times.length, log.lines.length);
+      for (const time of log.times) assert.match(time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    }
+  });
+
   test('multitrack: malformed JSON or an unknown field is a usage error saying where', async () => {
     const malformed = await runCli(['multitrack'], { input: '{"Deployments": [}' });
     assert.equal(malformed.code, 64, malformed.stderr);

@@ -8,6 +8,7 @@ import { jsonForTerminal, safeForTerminal } from '../render/safe.js';
 import { PinnedScreen, PlainScreen, prefixedStreams, type Screen, type Streams } from '../render/screen.js';
 import { renderTable, StatusRows } from '../render/table.js';
 import { formatElapsed, renderEvent, renderReport, resourceName, type TextContext } from '../render/text.js';
+import { timestampFormatter } from '../render/timestamps.js';
 import type { CommandIO } from './track.js';
 
 /** Exit codes of the outcomes of a track. */
@@ -48,6 +49,9 @@ export class TrackView {
       paint: this.#paint,
       namespaces,
       ...(args.highlight ? { highlight: args.highlight } : {}),
+      ...(args.timestamps
+        ? { timestamp: timestampFormatter(args.timestamps.format, args.timestamps.zone) }
+        : {}),
     };
     // A prefix on every line leaves no room for a table redrawn in place.
     this.#pinned =

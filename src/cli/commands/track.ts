@@ -162,6 +162,10 @@ function trackOptions(
     ...(args.include ? { include: args.include } : {}),
     ...(args.exclude ? { exclude: args.exclude } : {}),
     ...(args.tail !== undefined ? { tailLines: args.tail } : {}),
+    ...(args.maxLogRequests !== undefined ? { maxStreams: args.maxLogRequests } : {}),
+    ...(args.containerStates ? { states: args.containerStates } : {}),
+    ...(args.excludePods ? { excludePods: args.excludePods } : {}),
+    ...(args.node !== undefined ? { node: args.node } : {}),
   };
   return {
     until: args.until,

@@ -19,6 +19,8 @@ export interface TextContext {
   namespaces?: boolean;
   /** What to highlight in log lines (stern's `--highlight`). */
   highlight?: RegExp;
+  /** Each log line's time, as put before it (stern's `--timestamps`). */
+  timestamp?: (time: string) => string;
 }
 
 /** A log line with what `highlight` matches painted (nothing changes without colors). */
@@ -112,7 +114,11 @@ export function renderEvent(event: TrackEvent, context: TextContext): Line[] {
     }
     case 'log': {
       const label = paint(colorFor(`${event.pod}/${event.container}`), `${event.pod} ${event.container}`);
-      return event.lines.map((line) => ({ to: 'out', text: `${label} │ ${highlighted(line, context)}` }));
+      const stamp = (i: number) => (context.timestamp ? `${context.timestamp(event.times[i] ?? '')} ` : '');
+      return event.lines.map((line, i) => ({
+        to: 'out',
+        text: `${label} │ ${stamp(i)}${highlighted(line, context)}`,
+      }));
     }
     case 'notice':
       return [err(paint('yellow', `! ${event.message}`))];

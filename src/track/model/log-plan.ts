@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../kube/types.js';
-import { containerStatuses } from './pods.js';
+import { type ContainerStatus, containerStatuses, ephemeralStatuses } from './pods.js';
 
 /** One container instance to follow. */
 export interface ContainerTail {
@@ -25,13 +25,29 @@ export type LogAction =
   /** The pod is gone: stop following it. */
   | { type: 'unfollow'; pod: string };
 
+/** A container instance's state, as stern's `--container-state` names it. */
+export type ContainerState = 'running' | 'waiting' | 'terminated';
+
 /** Which containers' logs are wanted. */
 export interface ContainerFilter {
   /** Only these containers: names, or patterns (a RegExp matches the whole name as it says). @default all */
   containers?: (string | RegExp)[];
   /** Not these containers: names or patterns. */
   excludeContainers?: (string | RegExp)[];
+  /** Not the pods whose name one of these matches (stern's `--exclude-pod`). */
+  excludePods?: RegExp[];
+  /** Only the pods on this node (stern's `--node`). */
+  node?: string;
+  /**
+   * Only container instances in these states (stern's `--container-state`):
+   * `running`, `terminated`, and `waiting` — the last lines of the crashed
+   * instance of a container waiting to restart. @default all of them
+   */
+  states?: ContainerState[];
 }
+
+const stateOf = (container: ContainerStatus): ContainerState =>
+  container.state?.running ? 'running' : container.state?.terminated ? 'terminated' : 'waiting';
 
 /**
  * A container that started more than this before the track ran before it:
@@ -73,16 +89,19 @@ export class LogPlan {
   update(pod: KubeObject, from?: Date, trackStart?: Date): LogAction[] {
     const name = pod.metadata.name ?? '';
     const actions: LogAction[] = [];
-    for (const container of containerStatuses(pod)) {
+    if (!this.#podWanted(pod)) return actions;
+    for (const container of [...containerStatuses(pod), ...ephemeralStatuses(pod)]) {
       if (!this.wanted(container.name)) continue;
       const previous = container.lastState?.terminated?.containerID;
-      if (!from && previous && this.#first(`${name}/${container.name}/${previous}`))
+      const withPrevious = !from && this.#inState('waiting');
+      if (withPrevious && previous && this.#first(`${name}/${container.name}/${previous}`))
         actions.push({ type: 'previous', pod: name, container: container.name });
       const id = container.containerID;
-      if (!id || !(container.state?.running || container.state?.terminated)) continue;
+      const state = stateOf(container);
+      if (!id || state === 'waiting' || !this.#inState(state)) continue;
       if (!this.#first(`${name}/${container.name}/${id}`)) continue;
       const started = Date.parse(
-        container.state.running?.startedAt ?? container.state.terminated?.startedAt ?? '',
+        container.state?.running?.startedAt ?? container.state?.terminated?.startedAt ?? '',
       );
       const ranBefore = trackStart && started < trackStart.getTime() - HISTORY_MS;
       const history = !from && ranBefore ? trackStart : undefined;
@@ -98,6 +117,17 @@ export class LogPlan {
       });
     }
     return actions;
+  }
+
+  #podWanted(pod: KubeObject): boolean {
+    const { node, excludePods } = this.#filter;
+    if (node !== undefined && (pod.spec as { nodeName?: string } | undefined)?.nodeName !== node)
+      return false;
+    return !excludePods?.some((pattern) => pattern.test(pod.metadata.name ?? ''));
+  }
+
+  #inState(state: ContainerState): boolean {
+    return this.#filter.states?.includes(state) ?? true;
   }
 
   /** Whether this instance is asked for the first time (and marks it). */

@@ -40,6 +40,18 @@ export function containerStatuses(pod: KubeObject): ContainerStatus[] {
   return [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])];
 }
 
+/**
+ * The statuses of a pod's ephemeral containers (`kubectl debug`): their
+ * logs are followed like any, but they are not judged — a debugging
+ * session does not fail a workload.
+ */
+export function ephemeralStatuses(pod: KubeObject): ContainerStatus[] {
+  return (
+    (pod.status as { ephemeralContainerStatuses?: ContainerStatus[] } | undefined)
+      ?.ephemeralContainerStatuses ?? []
+  );
+}
+
 /** How the tracker classifies a pod: whether it is the resource's, and whether it is current. */
 export type PodClassifier = (
   pod: KubeObject,

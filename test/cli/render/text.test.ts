@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { painter } from '../../../src/cli/colors.js';
 import { formatElapsed, renderEvent, renderReport, resourceName } from '../../../src/cli/render/text.js';
+import { timestampFormatter } from '../../../src/cli/render/timestamps.js';
 import type { TrackEvent } from '../../../src/track/events.js';
 
 const resource = { kind: 'Deployment', namespace: 'shop', name: 'web' };
 const time = '2026-11-26T10:00:00.000Z';
+const times = ['2026-11-26T10:00:00.123456789Z', '2026-11-26T10:00:01.5Z'];
 const plain = { paint: painter(false) };
 const render = (event: TrackEvent) => renderEvent(event, plain).map((l) => `${l.to} ${l.text}`);
 const verdict = {
@@ -15,6 +17,36 @@ const verdict = {
 };
 
 describe('text rendering', () => {
+  test("--timestamps: each log line's own time before it, in the format and zone asked for", () => {
+    const log: TrackEvent = {
+      type: 'log',
+      time,
+      resource,
+      pod: 'web-x',
+      container: 'app',
+      lines: ['one', 'two'],
+      times,
+    };
+    const stamped = (format: 'default' | 'short', zone: string) =>
+      renderEvent(log, { ...plain, timestamp: timestampFormatter(format, zone) }).map((l) => l.text);
+    assert.deepEqual(stamped('default', 'UTC'), [
+      'web-x app │ 2026-11-26T10:00:00.123456789Z one',
+      'web-x app │ 2026-11-26T10:00:01.500000000Z two',
+    ]);
+    assert.deepEqual(stamped('default', 'Asia/Kolkata'), [
+      'web-x app │ 2026-11-26T15:30:00.123456789+05:30 one',
+      'web-x app │ 2026-11-26T15:30:01.500000000+05:30 two',
+    ]);
+    assert.deepEqual(stamped('short', 'UTC'), [
+      'web-x app │ 11-26 10:00:00 one',
+      'web-x app │ 11-26 10:00:01 two',
+    ]);
+    assert.throws(
+      () => timestampFormatter('default', 'Mars/Olympus'),
+      /--timezone: unknown time zone "Mars\/Olympus"/,
+    );
+  });
+
   test('each event type: source prefix, symbol, and where it goes', () => {
     assert.deepEqual(render({ type: 'added', time, resource, ready: false, verdict }), [
       'err deploy/web • Waiting: 1 of 3 updated replicas are available...',
@@ -107,7 +139,7 @@ describe('text rendering', () => {
       ['err deploy/web · Normal Pulled Pod/web-x: ok'],
     );
     assert.deepEqual(
-      render({ type: 'log', time, resource, pod: 'web-x', container: 'app', lines: ['one', 'two'] }),
+      render({ type: 'log', time, resource, pod: 'web-x', container: 'app', lines: ['one', 'two'], times }),
       ['out web-x app │ one', 'out web-x app │ two'],
     );
     assert.deepEqual(render({ type: 'notice', time, resource, message: 'watch of pods resumed' }), [
