@@ -15,12 +15,14 @@ export const OPTIONS = {
   'all-namespaces': { type: 'boolean', short: 'A' },
   filename: { type: 'string', short: 'f', multiple: true },
   selector: { type: 'string', short: 'l' },
+  'field-selector': { type: 'string' },
   all: { type: 'boolean' },
   'helm-release': { type: 'string' },
   timeout: { type: 'string', short: 't' },
   for: { type: 'string' },
   'logs-since': { type: 'string' },
   'no-logs': { type: 'boolean' },
+  'no-follow': { type: 'boolean' },
   'raw-logs': { type: 'boolean' },
   container: { type: 'string', short: 'c', multiple: true },
   'exclude-container': { type: 'string', short: 'E', multiple: true },
@@ -182,11 +184,13 @@ export const WAIT_FOR = { delete: 'deleted', create: 'exists', ready: 'ready' } 
 /** What `rollout track`, `follow` and `wait` were asked to do, validated. */
 export interface TrackArgs {
   mode: 'rollout' | 'follow' | 'wait';
-  /** What the track waits for (`wait --for`; `ready` for `rollout track`, `never` for `follow`). */
-  until: 'ready' | 'never' | 'deleted' | 'exists';
+  /** What the track waits for (`wait --for`; `ready` for `rollout track`, `never` for `follow`, `once` with `--no-follow`). */
+  until: 'ready' | 'never' | 'deleted' | 'exists' | 'once';
   targets: NamedTarget[];
   files: string[];
   selector?: string;
+  /** With `-l` or `--all`: only what matches this field selector (kubectl's `--field-selector`). */
+  fieldSelector?: string;
   /** `KIND -l SELECTOR`, `KIND --all` (kubectl's `wait pod -l app=web`): these kinds, not the trackable ones. */
   kinds?: string[];
   all: boolean;
@@ -285,7 +289,7 @@ export function trackArgs(
     throw new InvalidInputError(`--output: "${output}" is not one of text, json`, 'output');
   const args: TrackArgs = {
     mode,
-    until: untilOf(mode, values.for),
+    until: untilOf(mode, values.for, values['no-follow'] === true),
     ...targetsOf(words, values, command),
     files: values.filename ?? [],
     all: values.all ?? false,
@@ -300,6 +304,7 @@ export function trackArgs(
     ...logStreams(values),
     ...verdictFlags(values),
     ...(values.selector !== undefined ? { selector: values.selector } : {}),
+    ...(values['field-selector'] !== undefined ? { fieldSelector: values['field-selector'] } : {}),
     ...(values['helm-release'] !== undefined ? { helmRelease: values['helm-release'] } : {}),
     ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
     ...(values.context !== undefined ? { context: values.context } : {}),
@@ -353,11 +358,13 @@ function targetsOf(
 }
 
 /** `wait --for=delete|create|ready`; the other commands' own. */
-function untilOf(mode: TrackArgs['mode'], wanted: string | undefined): TrackArgs['until'] {
+function untilOf(mode: TrackArgs['mode'], wanted: string | undefined, noFollow: boolean): TrackArgs['until'] {
+  if (noFollow && mode !== 'follow')
+    throw new InvalidInputError(`${COMMANDS[mode]}: --no-follow is a flag of kubedog follow`, 'no-follow');
   if (mode !== 'wait') {
     if (wanted !== undefined)
       throw new InvalidInputError(`${COMMANDS[mode]}: --for is a flag of kubedog wait`, 'for');
-    return mode === 'follow' ? 'never' : 'ready';
+    return mode === 'follow' ? (noFollow ? 'once' : 'never') : 'ready';
   }
   const allowed = Object.keys(WAIT_FOR).join(', ');
   if (wanted === undefined)
@@ -499,6 +506,13 @@ function checkTogether(args: TrackArgs, command: string): void {
     );
   if (args.selector !== undefined && args.all)
     throw new InvalidInputError(`${command}: -l and --all exclude each other`, 'command line');
+  if (args.fieldSelector !== undefined && args.selector === undefined && !args.all)
+    throw new InvalidInputError(`${command}: --field-selector works with -l or --all`, 'field-selector');
+  if (args.helmRelease !== undefined && args.namespace?.includes(','))
+    throw new InvalidInputError(
+      `${command}: --helm-release reads one namespace, not ${args.namespace}`,
+      'namespace',
+    );
   if (args.allNamespaces && args.selector === undefined && !args.all)
     throw new InvalidInputError(`${command}: -A works with -l or --all`, 'all-namespaces');
   // A selector lists what exists already: there is nothing to wait for the creation of.

@@ -11,7 +11,7 @@ const EXIT_CODES = `Exit codes:
   141  the reader of the output went away (kubedog … | head)`;
 
 const KUBE_FLAGS = `Cluster flags (as kubectl's):
-  -n, --namespace NS       namespace (default: the context's)
+  -n, --namespace NS       namespace (default: the context's); a,b: each of them
       --context NAME       kubeconfig context (default: current-context)
       --kubeconfig FILE    kubeconfig file (default: $KUBECONFIG, then ~/.kube/config,
                            then the pod's service account)
@@ -27,8 +27,10 @@ const TRACK_FLAGS = `What to track (any mix; duplicates are tracked once):
                            kind the server serves (custom resources too)
   -f, --filename PATH      manifests: a YAML/JSON file (multi-document), a directory
                            of them, or - for stdin; repeatable
-  -l, --selector SEL       every trackable resource with these labels
+  -l, --selector SEL       every trackable resource with these labels (KIND -l SEL:
+                           every KIND with them)
       --all                every trackable resource in the namespace
+      --field-selector SEL with -l or --all: only what matches it (metadata.name=web)
       --helm-release NAME  everything in the newest revision of a Helm 3 release
 
 Output:
@@ -51,6 +53,15 @@ Output:
   -e, --exclude RE         no log lines that match (repeatable)
   -H, --highlight RE       paint what matches in log lines (repeatable)
       --tail N             only the last N lines of each container
+      --timestamps[=short] each log line's time before it (RFC 3339 with nanoseconds,
+                           or short: 12-02 07:38:02), in --timezone ZONE (default Local)
+      --max-log-requests N at most N log streams open at once (default 50)
+      --container-state S  only containers running, waiting (the crashed instance's last
+                           lines) or terminated; a list, or all (default)
+      --exclude-pod RE     no logs of pods whose name matches (repeatable)
+      --node NAME          only the logs of pods on this node
+      --no-follow          follow: what there is now (status, pods, events, the logs so
+                           far), then exit
       --logs-since WHEN    a duration (10m), an RFC 3339 time, now, or all (default: from
                            the container's start, or from the track's start for one
                            running a minute before it); also --since

@@ -43,6 +43,30 @@ export function readManifests(args: TrackArgs, stdin: () => string): KubeObject[
   );
 }
 
+/** `-l` and `--all` in one namespace (`''`: all of them). */
+async function listed(
+  client: KubeClient,
+  args: TrackArgs,
+  namespace: string,
+  signal: AbortSignal | undefined,
+): Promise<MultitrackSpec[]> {
+  const found = await specsFromCluster(client, {
+    namespace,
+    ...(args.selector !== undefined ? { labelSelector: args.selector } : {}),
+    ...(args.fieldSelector !== undefined ? { fieldSelector: args.fieldSelector } : {}),
+    ...(args.kinds ? { kinds: args.kinds } : {}),
+    signal,
+  });
+  // Waiting for deletions, nothing left to match is what was waited for.
+  if (found.length === 0 && args.until !== 'deleted') {
+    const where = namespace === '' ? 'any namespace' : `namespace "${namespace}"`;
+    const what = args.selector !== undefined ? ` match -l ${args.selector}` : ' exist';
+    const kinds = args.kinds ? args.kinds.join(',') : 'trackable resources';
+    throw new InvalidInputError(`no ${kinds} in ${where}${what}`, 'selector');
+  }
+  return found;
+}
+
 /**
  * Everything the command line asks to track, as multitrack specs whose kind
  * is the resolved type (unknown kinds fail here, before anything is
@@ -53,26 +77,19 @@ export async function collectSpecs(
   args: TrackArgs,
   options: { manifests: KubeObject[]; signal?: AbortSignal },
 ): Promise<MultitrackSpec[]> {
-  const namespace = args.namespace ?? client.namespace;
-  const specs: MultitrackSpec[] = args.targets.map((t) => ({ ...t, namespace }));
+  // `-n a,b`: each namespace (stern's several namespaces).
+  const namespaces = args.namespace?.split(',').filter((n) => n !== '') ?? [client.namespace];
+  const namespace = namespaces[0] ?? client.namespace;
+  const specs: MultitrackSpec[] = namespaces.flatMap((ns) =>
+    args.targets.map((t) => ({ ...t, namespace: ns })),
+  );
   for (const spec of args.specs) specs.push({ ...spec, namespace: spec.namespace ?? namespace });
-  for (const object of options.manifests) specs.push(specFromManifest(object, namespace));
-  if (args.selector !== undefined || args.all) {
-    const found = await specsFromCluster(client, {
-      namespace: args.allNamespaces ? '' : namespace,
-      ...(args.selector !== undefined ? { labelSelector: args.selector } : {}),
-      ...(args.kinds ? { kinds: args.kinds } : {}),
-      signal: options.signal,
-    });
-    // Waiting for deletions, nothing left to match is what was waited for.
-    if (found.length === 0 && args.until !== 'deleted') {
-      const where = args.allNamespaces ? 'any namespace' : `namespace "${namespace}"`;
-      const what = args.selector !== undefined ? ` match -l ${args.selector}` : ' exist';
-      const kinds = args.kinds ? args.kinds.join(',') : 'trackable resources';
-      throw new InvalidInputError(`no ${kinds} in ${where}${what}`, 'selector');
-    }
-    specs.push(...found);
-  }
+  for (const object of options.manifests)
+    for (const ns of object.metadata.namespace ? [namespace] : namespaces)
+      specs.push(specFromManifest(object, ns));
+  if (args.selector !== undefined || args.all)
+    for (const ns of args.allNamespaces ? [''] : namespaces)
+      specs.push(...(await listed(client, args, ns, options.signal)));
   if (args.helmRelease !== undefined) {
     const release = await readHelmRelease(client, args.helmRelease, { namespace, signal: options.signal });
     for (const object of release.objects)

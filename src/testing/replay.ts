@@ -275,6 +275,8 @@ class Replay {
     // Asked more often than recorded (a reconnect, a status check): a finished answer is given again.
     const exchange =
       queue && queue.length > 1 ? queue.shift() : queue?.[0]?.ended ? queue[0] : queue?.shift();
+    if (!exchange && this.#quietWatch(method, path, query))
+      return this.#holdOpen(response, method, path, query);
     if (!exchange) return this.#notRecorded(response, method, path, query);
     // The first request that matches sets the timeline: it happens now, as it did at its recorded time.
     if (this.#startedAt === undefined) this.#begin(exchange.t);
@@ -347,6 +349,26 @@ class Replay {
       if (ready !== '') response.write(shiftTimestamps(ready, shift));
     }
     if (carry !== '') response.write(shiftTimestamps(carry, shift));
+  }
+
+  /**
+   * A watch the recorded client never got to open, of a collection whose
+   * list was recorded (it ended before the watch request went out): what
+   * the recording says of it is that nothing happened.
+   */
+  #quietWatch(method: string, path: string, query: string): boolean {
+    if (!query.split('&').includes('watch=true')) return false;
+    return this.#recording.exchanges.some(
+      (e) => e.method === method && e.path === path && !e.query.split('&').includes('watch=true'),
+    );
+  }
+
+  /** Holds a quiet watch open, with no event, until the recording is over (then as {@link ReplayOptions.whenOver} says). */
+  #holdOpen(response: ServerResponse, method: string, path: string, query: string): void {
+    if (this.#over && this.#whenOver === 'fail') return this.#notRecorded(response, method, path, query);
+    this.#open.set(response, describe(method, path, query));
+    response.on('close', () => this.#open.delete(response));
+    response.writeHead(200, { 'content-type': 'application/json' });
   }
 
   #notRecorded(response: ServerResponse, method: string, path: string, query: string): void {

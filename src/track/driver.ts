@@ -36,7 +36,9 @@ export interface TrackOptions extends VerdictOptions {
    * follow until `break`, abort or deletion; `'deleted'`: wait until the
    * resource is gone (at once when it does not exist), with `status`
    * events saying why it is not yet — finalizers, dependents, terminating
-   * pods; `'exists'`: wait until it exists (`added`).
+   * pods; `'exists'`: wait until it exists (`added`); `'once'`: what there
+   * is now — the resource, its pods, their Events and the logs they have so
+   * far (read to their end, not followed) — then the end (`follow --no-follow`).
    * @default 'ready'
    */
   until?: Until;
@@ -92,7 +94,7 @@ const builtin = (kind: string) => findBuiltinResource(kind) as ResourceType;
 const isTimeout = (action: ModelAction) =>
   action.type === 'fail' && action.failure.event.reason === FailureReason.Timeout;
 
-/** Logs are followed unless the track waits only for a deletion or a creation. */
+/** Logs are followed unless the track waits only for a deletion or a creation (once: read, not followed). */
 export const logsByDefault = (until: Until | undefined): boolean => until !== 'deleted' && until !== 'exists';
 
 /**
@@ -178,7 +180,8 @@ class Tracker {
     // Waiting for its creation, its pods do not matter.
     const strategy = until === 'exists' ? undefined : podStrategyFor(type);
     const wanted = options.logs ?? logsByDefault(until);
-    const logs = wanted === false ? false : typeof wanted === 'object' ? wanted : {};
+    const chosen = wanted === false ? false : typeof wanted === 'object' ? wanted : {};
+    const logs = chosen && until === 'once' ? { ...chosen, follow: false } : chosen;
     const lists = watchesFor(strategy, until);
     this.#model = new TrackModel(this.#ref, strategy, { ...this.#modelOptions(logs), lists });
     this.#tails = new LogTails(source, this.#ref.namespace, (event) => this.#show(event), {
@@ -299,6 +302,8 @@ class Tracker {
         return undefined;
       case 'settle':
         return this.#tails.settle();
+      case 'drain':
+        return this.#tails.drain();
       case 'fail':
         return this.#report(action.failure);
       case 'end':

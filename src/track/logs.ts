@@ -26,6 +26,8 @@ export interface LogOptions extends ContainerFilter {
   tailLines?: number;
   /** Log streams open at once; more wait in line. @default 50 */
   maxStreams?: number;
+  /** Keep the streams open for new lines; false: read what there is, to its end. @default true */
+  follow?: boolean;
 }
 
 /** Whether a log line of a container passes the include and exclude expressions. */
@@ -205,6 +207,12 @@ export class LogTails {
       await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
+  /** Waits until every stream, open or in line, has read to its end (streams that do not follow end by themselves). */
+  async drain(): Promise<void> {
+    while ((this.#active > 0 || this.#waiting.length > 0) && !this.#controller.signal.aborted)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+
   stop(): void {
     this.#controller.abort();
     this.#waiting.length = 0;
@@ -274,7 +282,7 @@ export class LogTails {
       { namespace: this.#namespace, name: tail.pod },
       {
         container: tail.container,
-        follow: true,
+        follow: this.#options.follow ?? true,
         signal,
         onNotice,
         ...this.#since(tail),

@@ -63,7 +63,8 @@ export class MultitrackOutcome {
       endedAt: undefined,
     }));
     this.#until = options.until;
-    this.#follow = options.until === 'never';
+    // What there is now (`once`) is shown as following shows it.
+    this.#follow = options.until === 'never' || options.until === 'once';
     this.#startedAt = options.startedAt;
   }
 

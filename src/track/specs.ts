@@ -108,7 +108,8 @@ export function specFromManifest(object: KubeObject, defaultNamespace?: string):
  * client's by default; `''`: all namespaces), optionally only those
  * matching a label selector, with their annotations — what
  * `kubedog rollout track -l` and `--all` track. `kinds` lists other kinds
- * instead (kubectl's spellings: `pods`, `deploy`; `kubedog wait pod -l …`).
+ * instead (kubectl's spellings: `pods`, `deploy`; `kubedog wait pod -l …`);
+ * `fieldSelector` narrows them as kubectl's `--field-selector` does.
  * @throws {InvalidInputError} a malformed label selector
  * @example
  * import { multitrack, specsFromCluster } from 'kubedog';
@@ -124,6 +125,7 @@ export async function specsFromCluster(
   options: {
     namespace?: string;
     labelSelector?: string;
+    fieldSelector?: string;
     kinds?: readonly string[];
     signal?: AbortSignal;
   } = {},
@@ -137,6 +139,7 @@ export async function specsFromCluster(
       client.list(type, {
         ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
         ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
+        ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}),
         signal,
       }),
     ),

@@ -141,4 +141,22 @@ describe('kubedog follow', () => {
     assert.doesNotMatch(stderr, /EPIPE|\n\s+at /, 'no stack trace');
     await waitFor(() => cluster.stats.openWatches === 0, 'the server to see every watch closed');
   });
+
+  test('--no-follow: the status, pods, Events and the log lines there are now, then exit 0', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { logs: ['booted', 'serving'] });
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+    const kubeconfig = ['--kubeconfig', cluster.kubeconfigPath];
+    const ready = await runCli(['rollout', 'track', 'deploy/web', ...kubeconfig]);
+    assert.equal(ready.code, 0, ready.stderr);
+    const started = Date.now();
+    const run = await runCli(['follow', 'deploy/web', '--no-follow', ...kubeconfig]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(Date.now() - started < 10_000, 'it does not wait for more');
+    assert.match(run.stdout, /│ booted\n.*│ serving$/m);
+    assert.match(run.stderr, /^deploy\/web \+ pod web-\S+ \[app\] Running$/m);
+    const misuse = await runCli(['rollout', 'track', 'deploy/web', '--no-follow', ...kubeconfig]);
+    assert.equal(misuse.code, 64);
+    assert.match(misuse.stderr, /--no-follow is a flag of kubedog follow/);
+  });
 });

@@ -80,6 +80,36 @@ describe('what rollout track tracks', () => {
     );
   });
 
+  test('-n a,b: the named resources and -l in each namespace; --field-selector narrows -l', async () => {
+    await using cluster = await startFakeCluster({ namespaces: ['default', 'shop', 'staging'] });
+    for (const namespace of ['shop', 'staging'])
+      for (const name of ['web', 'api'])
+        await cluster.client.create('Service', {
+          ...service(name, { app: 'shop' }),
+          metadata: { name, namespace, labels: { app: 'shop' } },
+        });
+    const kubeconfig = ['--kubeconfig', cluster.kubeconfigPath];
+    const named = await runCli(['rollout', 'track', 'svc/web', '-n', 'shop,staging', ...kubeconfig]);
+    assert.equal(named.code, 0, named.stderr);
+    assert.deepEqual(tracked(named.stderr), ['shop/svc/web', 'staging/svc/web']);
+    const selected = await runCli([
+      'rollout',
+      'track',
+      '-l',
+      'app=shop',
+      '--field-selector',
+      'metadata.name=api',
+      '-n',
+      'shop,staging',
+      ...kubeconfig,
+    ]);
+    assert.equal(selected.code, 0, selected.stderr);
+    assert.deepEqual(tracked(selected.stderr), ['shop/svc/api', 'staging/svc/api']);
+    const alone = await runCli(['rollout', 'track', 'svc/web', '--field-selector', 'metadata.name=api']);
+    assert.equal(alone.code, 64);
+    assert.match(alone.stderr, /--field-selector works with -l or --all/);
+  });
+
   test('--helm-release: the newest revision’s manifest, with kubedog.io annotations', async () => {
     await using cluster = await startFakeCluster();
     cluster.behave('worker-*', 'app', { pullFails: true });

@@ -161,6 +161,35 @@ describe('record and replay', () => {
     await assert.rejects(replayFixture(bad), /recording .*bad\.ndjson: line 1 is not JSON/);
   });
 
+  test('a watch the recorded client never got to open, after a recorded list: held open with nothing to say, until the end', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubedog-rec-'));
+    const file = join(dir, 'list-only.ndjson');
+    const list = { kind: 'ConfigMapList', apiVersion: 'v1', metadata: { resourceVersion: '7' }, items: [] };
+    const path = '/api/v1/namespaces/default/configmaps';
+    const lines = [
+      { kubedog: 'recording', version: 1, server: 'https://x', startedAt: new Date().toISOString() },
+      { event: 'request', id: 1, t: 0, method: 'GET', path, query: 'limit=500' },
+      { event: 'response', id: 1, t: 5, status: 200, headers: { 'content-type': 'application/json' } },
+      { event: 'chunk', id: 1, t: 5, data: JSON.stringify(list) },
+      { event: 'end', id: 1, t: 5 },
+    ];
+    writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    await using replay = await replayFixture(file);
+    const started = Date.now();
+    const response = await fetch(`${replay.url}${path}?limit=500`);
+    assert.equal(response.status, 200);
+    await response.text();
+    const watch = await fetch(`${replay.url}${path}?watch=true&resourceVersion=7`);
+    assert.equal(watch.status, 200, 'held, not a 404');
+    // Nothing comes until the recording is over; then the watch ends as any watch still open does.
+    const said = await watch.text();
+    assert.ok(Date.now() - started >= 500, 'held until the recording was over');
+    assert.match(said, /"type":"ERROR".*the recording .*list-only\.ndjson is over/);
+    const stray = await fetch(`${replay.url}/api/v1/namespaces/default/secrets?watch=true`);
+    assert.equal(stray.status, 404, 'a watch of a collection never listed is still not recorded');
+    await stray.text();
+  });
+
   test('a replay that no longer matches the code fails within a second of the end of its recording, naming what was waited for', async () => {
     // Tracked under another name: the recording never shows it. Without an end, this waited for the caller's abort.
     await using replay = await replayScenario('deployment-invalid-image-name', { speed: 10 });

@@ -50,7 +50,8 @@ function newClient(args: TrackArgs, io: CommandIO): KubeClient {
   const env = io.env;
   const chosen = {
     ...(args.context !== undefined ? { context: args.context } : {}),
-    ...(args.namespace !== undefined ? { namespace: args.namespace } : {}),
+    // `-n a,b`: the client's default is the first; the specs name each.
+    ...(args.namespace !== undefined ? { namespace: args.namespace.split(',')[0] ?? args.namespace } : {}),
   };
   const config =
     args.kubeconfigBase64 !== undefined

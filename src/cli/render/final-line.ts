@@ -12,6 +12,7 @@ export interface FinalLineContext {
 const NOT_DONE: Record<TrackArgs['until'], string> = {
   ready: 'not ready',
   never: 'not ready',
+  once: 'not ready',
   deleted: 'not deleted',
   exists: 'not created',
 };

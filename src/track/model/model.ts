@@ -28,9 +28,11 @@ export type WatchName = 'resource' | 'revision' | 'pod' | 'event';
 /**
  * What a track waits for: `ready` (a rollout, which ends `ready` or
  * `failed`), `never` (following, until deleted), `deleted` (its deletion:
- * gone already ends it at once) or `exists` (its creation).
+ * gone already ends it at once), `exists` (its creation), or `once` (what
+ * there is now — the resource, its pods, their Events and the logs they
+ * have — then the end).
  */
-export type Until = 'ready' | 'never' | 'deleted' | 'exists';
+export type Until = 'ready' | 'never' | 'deleted' | 'exists' | 'once';
 
 /** What the model is told: a change on one of the watches, the clock moving, or a log line shown. */
 export type ModelInput =
@@ -61,6 +63,8 @@ export type ModelAction =
   | LogAction
   /** Before `ready` ends a rollout: let the streams of containers that just started answer. */
   | { type: 'settle' }
+  /** Before a track of what there is now (`once`) ends: let every log stream read to its end. */
+  | { type: 'drain' }
   | { type: 'fail'; failure: PlannedFailure }
   /** The track is over: close every stream. */
   | { type: 'end' };
@@ -201,9 +205,10 @@ export class TrackModel {
         break;
       case 'listed':
         if (input.watch === 'resource') this.#listed = true;
-        // Waiting for a deletion, a resource not there once listed is gone already.
+        // Waiting for a deletion, a resource not there once listed is gone already; once, there is nothing.
         if (input.watch === 'resource' && !this.#object && this.#options.until === 'deleted')
           this.#gone('does not exist');
+        if (input.watch === 'resource' && !this.#object && this.#options.until === 'once') this.#end();
         this.#unlisted.delete(input.watch);
         this.#firstSightOnceListed();
         break;
@@ -443,8 +448,9 @@ export class TrackModel {
 
   /** What a verdict means for the track, drawn once each time its state changes. */
   #act(verdict: Verdict): void {
-    // Waiting for its creation, it exists: that is the end, whatever its verdict.
-    if (this.#options.until === 'exists') {
+    // Waiting for its creation, it exists: that is the end, whatever its verdict; once, its logs first.
+    if (this.#options.until === 'exists' || this.#options.until === 'once') {
+      if (this.#options.until === 'once') this.#out.push({ type: 'drain' });
       this.#end();
       return;
     }

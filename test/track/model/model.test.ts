@@ -612,6 +612,30 @@ suite('the tracker model: waiting for a deletion or a creation', () => {
     assert.match(fail.failure.event.hint ?? '', /removed by the controller that added it/);
   });
 
+  test('once (follow --no-follow): what there is now, its pods and logs read to their end, then the end', () => {
+    const lists = ['resource', 'revision', 'pod'] as const;
+    play(modelFor('Deployment', { until: 'once', lists }), [
+      [0, added('resource', deployment({ updated: 2, total: 2 })), []],
+      [0, added('revision', replicaSet('web-v1')), []],
+      [0, added('pod', pod('web-v1-a', running)), []],
+      [0, listed('resource'), []],
+      [0, listed('revision'), []],
+      [
+        0,
+        listed('pod'),
+        [
+          `added progressing: ${waiting('0 of 2 updated replicas are available...')}`,
+          'replicaset web-v1 new',
+          'pod added web-v1-a Running',
+          'follow web-v1-a/app',
+          'drain',
+          'end',
+        ],
+      ],
+    ]);
+    play(modelFor('Deployment', { until: 'once', lists }), [[0, listed('resource'), ['end']]]);
+  });
+
   test('until exists: nothing while it does not exist; it comes, and the track ends', () => {
     play(modelFor('Deployment', { until: 'exists', lists: ['resource'] }), [
       [0, listed('resource'), []],

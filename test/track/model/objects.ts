@@ -227,6 +227,8 @@ export function describe(action: ModelAction): string {
       return `unfollow ${action.pod}`;
     case 'fail':
       return `fail ${action.failure.event.reason}: ${action.failure.event.message}`;
+    case 'drain':
+      return 'drain';
     case 'settle':
     case 'end':
       return action.type;
