@@ -34,13 +34,19 @@ function readManifestSources(path: string, stdin: () => string): { source: strin
   });
 }
 
-/** The trackable objects of every `-f` manifest, read and checked before the cluster is contacted. */
+/**
+ * The trackable objects of every `-f` manifest, read and checked before the
+ * cluster is contacted — their annotations too (a pattern that does not
+ * compile is a usage error without a kubeconfig).
+ */
 export function readManifests(args: TrackArgs, stdin: () => string): KubeObject[] {
-  return args.files.flatMap((path) =>
+  const objects = args.files.flatMap((path) =>
     readManifestSources(path, stdin).flatMap(({ source, text }) =>
       parseManifests(text, source).filter(isTrackable),
     ),
   );
+  for (const object of objects) specFromManifest(object);
+  return objects;
 }
 
 /** `-l` and `--all` in one namespace (`''`: all of them). */

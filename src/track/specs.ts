@@ -1,5 +1,5 @@
 import type { KubeClient } from '../kube/client.js';
-import { groupOf, isKubernetesGroup, type ResourceType } from '../kube/resources.js';
+import { findBuiltinResource, groupOf, isKubernetesGroup, type ResourceType } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { RULES } from '../status/index.js';
 import { readAnnotations } from './annotations.js';
@@ -97,10 +97,17 @@ export function isTrackable(object: KubeObject): boolean {
  */
 export function specFromManifest(object: KubeObject, defaultNamespace?: string): MultitrackSpec {
   const spec = specFromObject(object, defaultNamespace);
-  const group = groupOf(object);
-  if (!isKubernetesGroup(group)) spec.kind = `${spec.kind}.${group}`;
+  spec.kind = spelledKind(spec.kind as string, groupOf(object));
   return spec;
 }
+
+/**
+ * A kind as a spec names it: with its group (`Certificate.cert-manager.io`,
+ * `Gateway.gateway.networking.k8s.io`) unless it is one of the kinds
+ * kubedog knows in that group — two groups may serve the same kind.
+ */
+const spelledKind = (kind: string, group: string) =>
+  group === '' || findBuiltinResource(`${kind}.${group}`) ? kind : `${kind}.${group}`;
 
 /**
  * Specs for every trackable resource (Deployment, StatefulSet, DaemonSet,
@@ -146,8 +153,7 @@ export async function specsFromCluster(
   );
   return lists.flatMap((list, i) => {
     const { kind, group } = types[i] as ResourceType;
-    // A custom kind carries its group, as specFromManifest's: two groups may serve the same kind.
-    const spelled = isKubernetesGroup(group) ? kind : `${kind}.${group}`;
+    const spelled = spelledKind(kind, group);
     return list.items.map((object) => ({ ...specFromObject({ ...object, kind }), kind: spelled }));
   });
 }

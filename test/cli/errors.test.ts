@@ -78,23 +78,20 @@ describe('bad input: one clear line and the right exit code', () => {
     }
   });
 
-  test("an annotation's invalid regular expression is a usage error naming the annotation and the object", async () => {
+  test("an annotation's invalid regular expression is a usage error naming the annotation and the object, before any kubeconfig is read", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubedog-bad-'));
     const file = join(dir, 'app.yaml');
     writeFileSync(
       file,
       'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n    werf.io/log-regex: "(unclosed"\n',
     );
-    await using cluster = await startFakeCluster();
     const run = await runCli([
       'rollout',
       'track',
       '-f',
       file,
-      '-n',
-      'shop',
       '--kubeconfig',
-      cluster.kubeconfigPath,
+      join(dir, 'no-such-kubeconfig'),
     ]);
     assert.equal(run.code, 64, run.stderr);
     assertOneLine(
