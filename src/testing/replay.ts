@@ -365,7 +365,10 @@ class Replay {
 
   /** Holds a quiet watch open, with no event, until the recording is over (then as {@link ReplayOptions.whenOver} says). */
   #holdOpen(response: ServerResponse, method: string, path: string, query: string): void {
-    if (this.#over && this.#whenOver === 'fail') return this.#notRecorded(response, method, path, query);
+    if (this.#over && this.#whenOver === 'fail') {
+      this.#notRecorded(response, method, path, query);
+      return;
+    }
     this.#open.set(response, describe(method, path, query));
     response.on('close', () => this.#open.delete(response));
     response.writeHead(200, { 'content-type': 'application/json' });

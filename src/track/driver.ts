@@ -97,6 +97,14 @@ const isTimeout = (action: ModelAction) =>
 /** Logs are followed unless the track waits only for a deletion or a creation (once: read, not followed). */
 export const logsByDefault = (until: Until | undefined): boolean => until !== 'deleted' && until !== 'exists';
 
+/** Which logs a tracker follows: as asked, or {@link logsByDefault}; shown once, read to their end. */
+function logsOf(options: TrackOptions, until: Until): false | LogOptions {
+  const wanted = options.logs ?? logsByDefault(until);
+  if (wanted === false) return false;
+  const chosen = typeof wanted === 'object' ? wanted : {};
+  return until === 'once' ? { ...chosen, follow: false } : chosen;
+}
+
 /**
  * The watches a tracker reads: the resource; its revisions and pods when it
  * has pods; the Events. Waiting for its creation, only the resource.
@@ -179,9 +187,7 @@ class Tracker {
     const until = options.until ?? 'ready';
     // Waiting for its creation, its pods do not matter.
     const strategy = until === 'exists' ? undefined : podStrategyFor(type);
-    const wanted = options.logs ?? logsByDefault(until);
-    const chosen = wanted === false ? false : typeof wanted === 'object' ? wanted : {};
-    const logs = chosen && until === 'once' ? { ...chosen, follow: false } : chosen;
+    const logs = logsOf(options, until);
     const lists = watchesFor(strategy, until);
     this.#model = new TrackModel(this.#ref, strategy, { ...this.#modelOptions(logs), lists });
     this.#tails = new LogTails(source, this.#ref.namespace, (event) => this.#show(event), {

@@ -98,6 +98,15 @@ export interface ModelOptions {
  * most, for a judgement that costs microseconds.
  */
 export const REJUDGE_MS = 250;
+/** How a timeout says what was not reached, and what may just be slow. */
+const GOALS: Record<Until, { what: string; slow: string }> = {
+  ready: { what: 'ready', slow: 'rollout' },
+  never: { what: 'ready', slow: 'rollout' },
+  once: { what: 'ready', slow: 'rollout' },
+  deleted: { what: 'deleted', slow: 'deletion' },
+  exists: { what: 'created', slow: 'creation' },
+};
+
 /** Warning Events and containers a failure report holds at most. */
 export const REPORT_WARNINGS = 20;
 const REPORT_CONTAINERS = 10;
@@ -129,11 +138,6 @@ export class TrackModel {
   #listed = false;
   /** Watches whose first list is not in yet: the resource is not judged before they are. */
   readonly #unlisted: Set<WatchName>;
-  /** `deployment "web"`, as verdict messages name it. */
-  get #said(): string {
-    return `${this.#ref.kind.toLowerCase()} "${this.#ref.name}"`;
-  }
-
   /** The resource was announced (`added`): from then on it is judged. */
   #seen = false;
   #done = false;
@@ -158,6 +162,11 @@ export class TrackModel {
         since: new Date(this.#since),
       });
     }
+  }
+
+  /** `deployment "web"`, as verdict messages name it. */
+  get #said(): string {
+    return `${this.#ref.kind.toLowerCase()} "${this.#ref.name}"`;
   }
 
   /** The track has ended: every further input is ignored. */
@@ -204,16 +213,21 @@ export class TrackModel {
         this.#lastActivity = now.getTime();
         break;
       case 'listed':
-        if (input.watch === 'resource') this.#listed = true;
-        // Waiting for a deletion, a resource not there once listed is gone already; once, there is nothing.
-        if (input.watch === 'resource' && !this.#object && this.#options.until === 'deleted')
-          this.#gone('does not exist');
-        if (input.watch === 'resource' && !this.#object && this.#options.until === 'once') this.#end();
-        this.#unlisted.delete(input.watch);
-        this.#firstSightOnceListed();
+        this.#onListed(input.watch);
         break;
     }
     return this.#out;
+  }
+
+  #onListed(watch: WatchName): void {
+    if (watch === 'resource') {
+      this.#listed = true;
+      // Waiting for a deletion, a resource not there once listed is gone already; shown once, there is nothing.
+      if (!this.#object && this.#options.until === 'deleted') this.#gone('does not exist');
+      if (!this.#object && this.#options.until === 'once') this.#end();
+    }
+    this.#unlisted.delete(watch);
+    this.#firstSightOnceListed();
   }
 
   #onResource({ type, object }: WatchEvent): void {
@@ -394,8 +408,7 @@ export class TrackModel {
         (this.#listed
           ? `${describeResource(this.#ref)} does not exist`
           : `no answer from the API server about ${describeResource(this.#ref)} yet`);
-      const what = until === 'deleted' ? 'deleted' : until === 'exists' ? 'created' : 'ready';
-      const slow = until === 'deleted' ? 'deletion' : until === 'exists' ? 'creation' : 'rollout';
+      const { what, slow } = GOALS[until];
       this.#fail(
         FailureReason.Timeout,
         `not ${what} after ${formatDuration(timeoutMs)}: ${waiting}`,
