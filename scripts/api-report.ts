@@ -14,6 +14,7 @@ import ts from 'typescript';
 export const ENTRY_POINTS = [
   { module: 'kubedog', source: 'src/index.ts', report: 'api/kubedog.api.md' },
   { module: 'kubedog/testing', source: 'src/testing/index.ts', report: 'api/kubedog-testing.api.md' },
+  { module: 'kubedog/report', source: 'src/report/index.ts', report: 'api/kubedog-report.api.md' },
 ] as const;
 
 const FORMAT = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../kube/duration.js';
 import { InvalidInputError } from '../kube/errors.js';
+import { type CiSystem, detectCi } from '../report/ci.js';
 import type { ContainerState } from '../track/model/log-plan.js';
 import type { FailMode } from '../track/outcome.js';
 import type { MultitrackSpec } from '../track/specs.js';
@@ -56,6 +57,9 @@ export const OPTIONS = {
   'kube-config-base64': { type: 'string' },
   'status-progress-period': { type: 'string' },
   'output-prefix': { type: 'string' },
+  ci: { type: 'string' },
+  junit: { type: 'string' },
+  report: { type: 'string' },
   'terminal-width': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -241,6 +245,12 @@ export interface TrackArgs {
   outputPrefix?: string;
   /** The width the status table is drawn for (`--terminal-width`, `KUBEDOG_TERMINAL_WIDTH`). */
   terminalWidth?: number;
+  /** The CI system spoken to (`--ci`, else detected from the environment). */
+  ci?: CiSystem;
+  /** Write a JUnit XML report here (`--junit`). */
+  junit?: string;
+  /** Write the Markdown report here (`--report`). */
+  report?: string;
 }
 
 const FAIL_MODES: readonly FailMode[] = ['fail-whole-deploy', 'ignore', 'hope-until-end'];
@@ -266,12 +276,13 @@ const COMMANDS = {
  */
 const DEFAULT_TIMEOUT = { rollout: '5m', wait: '30s', follow: undefined } as const;
 
-/** Turns parsed flags into {@link TrackArgs}; every bad value names its flag. */
+/** Turns parsed flags into {@link TrackArgs}; every bad value names its flag. `env`: where CI is detected. */
 export function trackArgs(
   mode: TrackArgs['mode'],
   values: ParsedValues,
   words: string[],
   specs: MultitrackSpec[] = [],
+  env: NodeJS.ProcessEnv = {},
 ): TrackArgs {
   const command = COMMANDS[mode];
   const output = values.output ?? 'text';
@@ -301,7 +312,7 @@ export function trackArgs(
     ...(values.rules !== undefined ? { rules: values.rules } : {}),
     ...(values.record !== undefined ? { record: values.record } : {}),
   };
-  Object.assign(args, outputFlags(values));
+  Object.assign(args, outputFlags(values), ciFlags(values, env));
   const timeout = duration('timeout', values.timeout ?? DEFAULT_TIMEOUT[mode]);
   if (timeout !== undefined && timeout > 0) args.timeout = timeout;
   const statusEvery = duration('status-every', values['status-every']);
@@ -310,6 +321,21 @@ export function trackArgs(
   if (requestTimeout !== undefined) args.requestTimeout = requestTimeout;
   checkTogether(args, command);
   return args;
+}
+
+const CI_SYSTEMS = ['github', 'gitlab', 'none'] as const;
+
+/** `--ci github|gitlab|none` (default: detected from the environment), `--junit FILE`, `--report FILE.md`. */
+function ciFlags(values: ParsedValues, env: NodeJS.ProcessEnv): Pick<TrackArgs, 'ci' | 'junit' | 'report'> {
+  const asked = values.ci;
+  if (asked !== undefined && !CI_SYSTEMS.includes(asked as (typeof CI_SYSTEMS)[number]))
+    throw new InvalidInputError(`--ci: "${asked}" is not one of ${CI_SYSTEMS.join(', ')}`, 'ci');
+  const ci = asked === undefined ? detectCi(env) : asked === 'none' ? undefined : (asked as CiSystem);
+  return {
+    ...(ci ? { ci } : {}),
+    ...(values.junit !== undefined ? { junit: values.junit } : {}),
+    ...(values.report !== undefined ? { report: values.report } : {}),
+  };
 }
 
 /** `--output-prefix` (text only) and `--terminal-width` (a whole number of columns). */

@@ -42,6 +42,11 @@ Output:
       --terminal-width N   draw the status table N columns wide (also
                            KUBEDOG_TERMINAL_WIDTH)
       --output-prefix STR  start every line of text output with STR
+      --ci SYSTEM          github, gitlab or none (default: from GITHUB_ACTIONS,
+                           GITLAB_CI): annotations (::error, ::warning), log tails
+                           in collapsible sections, GitHub's job summary
+      --report FILE.md     write the run as Markdown (the job summary's text)
+      --junit FILE         write the run as JUnit XML: a test case per resource
       --no-logs            do not follow pod logs
       --raw-logs           log lines as written, escape sequences and all (by
                            default control characters are shown escaped: \x1b)

@@ -104,7 +104,7 @@ async function runTrack(
   words: string[],
   specs: MultitrackSpec[] = [],
 ): Promise<number> {
-  const args = trackArgs(mode, withGoAliases(values, process.env), words, specs);
+  const args = trackArgs(mode, withGoAliases(values, process.env), words, specs, process.env);
   const { track } = await import('./commands/track.js');
   return track(args, {
     stdout: process.stdout,

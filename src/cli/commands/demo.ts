@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeClient } from '../../kube/client.js';
 import type { KubeObject } from '../../kube/types.js';
+import { formatElapsed } from '../../report/names.js';
 import { startFakeCluster } from '../../testing/cluster.js';
 import { parseCommandLine, trackArgs } from '../args.js';
 import { colorEnabled, painter } from '../colors.js';
 import { EXIT } from '../exit-codes.js';
-import { formatElapsed } from '../render/text.js';
 import { track } from './track.js';
 
 /**

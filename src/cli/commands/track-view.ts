@@ -1,3 +1,4 @@
+import { formatElapsed, resourceName } from '../../report/names.js';
 import type { MultitrackEvent, MultitrackSummary, SummaryEntry, TrackEvent } from '../../track/events.js';
 import { type ResourceRef, resourceKey } from '../../track/resource-ref.js';
 import type { TrackArgs } from '../args.js';
@@ -7,8 +8,9 @@ import { finalLine } from '../render/final-line.js';
 import { jsonForTerminal, safeForTerminal } from '../render/safe.js';
 import { PinnedScreen, PlainScreen, prefixedStreams, type Screen, type Streams } from '../render/screen.js';
 import { renderTable, StatusRows } from '../render/table.js';
-import { formatElapsed, renderEvent, renderReport, resourceName, type TextContext } from '../render/text.js';
+import { renderEvent, renderReport, type TextContext } from '../render/text.js';
 import { timestampFormatter } from '../render/timestamps.js';
+import type { CiOutput } from './ci-output.js';
 import type { CommandIO } from './track.js';
 
 /** Exit codes of the outcomes of a track. */
@@ -38,7 +40,10 @@ export class TrackView {
   /** Progress counts can move while the message stays the same: the table shows those, the log does not. */
   readonly #shownStatus = new Map<string, string>();
 
-  constructor(args: TrackArgs, io: CommandIO, resources: ResourceRef[]) {
+  readonly #ci: CiOutput;
+
+  constructor(args: TrackArgs, io: CommandIO, resources: ResourceRef[], ci: CiOutput) {
+    this.#ci = ci;
     this.#args = args;
     this.#out = args.outputPrefix !== undefined ? prefixedStreams(io, args.outputPrefix) : io;
     this.#json = args.output === 'json';
@@ -52,6 +57,7 @@ export class TrackView {
       ...(args.timestamps
         ? { timestamp: timestampFormatter(args.timestamps.format, args.timestamps.zone) }
         : {}),
+      ...(ci.system ? { section: (title: string, lines: string[]) => ci.section(title, lines) } : {}),
     };
     // A prefix on every line leaves no room for a table redrawn in place.
     this.#pinned =
@@ -73,6 +79,8 @@ export class TrackView {
   show(received: MultitrackEvent): void {
     // JSON escapes control characters itself; text is made safe for a terminal, whatever the cluster sent.
     const event = this.#json ? received : safeForTerminal(received, this.#args.rawLogs);
+    const annotations = this.#ci.observe(received);
+    if (annotations.length > 0) this.#screen.write(annotations.map((text) => ({ to: 'err', text })));
     if (event.type === 'summary') {
       if (this.#json) this.#printJson(event);
       return;
@@ -97,8 +105,18 @@ export class TrackView {
     const names = (entries: SummaryEntry[]) =>
       entries.map((e) => resourceName(e.resource, this.#context.namespaces)).join(', ');
     const code = EXIT_FOR[summary.outcome];
+    this.#writeReports();
     this.#final(code === EXIT.ok, finalLine(summary, { args: this.#args, names }));
     return code;
+  }
+
+  /** The CI reports; one that cannot be written is a warning: the track's exit code stands. */
+  #writeReports(): void {
+    try {
+      this.#ci.finish();
+    } catch (error) {
+      this.#out.stderr.write(`kubedog: warning: ${(error as Error).message}\n`);
+    }
   }
 
   /** Ctrl-C ended the track: following, that is how it ends; in a rollout, it was interrupted. */

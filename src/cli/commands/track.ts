@@ -15,6 +15,7 @@ import { envFlag, type TrackArgs } from '../args.js';
 import { EXIT } from '../exit-codes.js';
 import { drained } from '../render/screen.js';
 import { collectSpecs, readManifests } from '../sources.js';
+import { CiOutput } from './ci-output.js';
 import { TrackView } from './track-view.js';
 
 export interface CommandIO {
@@ -37,9 +38,10 @@ export async function track(args: TrackArgs, io: CommandIO): Promise<number> {
   // Everything local is checked before the cluster is contacted.
   const manifests = readManifests(args, io.stdin);
   const rules = args.rules !== undefined ? parseRules(readRules(args.rules), args.rules) : undefined;
+  const ci = new CiOutput(args, io.env);
   const client = io.client ?? newClient(args, io);
   try {
-    return await run(args, io, client, manifests, rules);
+    return await run(args, io, client, { manifests, rules, ci });
   } finally {
     // Flushes a recording; the demo's client belongs to the demo.
     if (!io.client) await client.close();
@@ -90,14 +92,13 @@ async function run(
   args: TrackArgs,
   io: CommandIO,
   client: KubeClient,
-  manifests: KubeObject[],
-  rules: CustomRule[] | undefined,
+  { manifests, rules, ci }: { manifests: KubeObject[]; rules: CustomRule[] | undefined; ci: CiOutput },
 ): Promise<number> {
   const started = performance.now();
   const specs = await lookUp(client, args, io, manifests);
   if (!specs) return timedOutLookingUp(args, io);
   for (const spec of specs) if (args.failMode && !spec.failMode) spec.failMode = args.failMode;
-  const view = new TrackView(args, io, specs.map(specRef));
+  const view = new TrackView(args, io, specs.map(specRef), ci);
   // One deadline for the whole run: the lookups' whole seconds are taken from the track's time (a
   // fraction of one is not, so the usual few milliseconds do not make "not ready after 4.997s").
   const lookups = Math.floor((performance.now() - started) / 1000) * 1000;

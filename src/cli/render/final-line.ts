@@ -1,7 +1,7 @@
+import { formatElapsed } from '../../report/names.js';
 import { FailureReason } from '../../status/reasons.js';
 import type { MultitrackSummary, SummaryEntry } from '../../track/events.js';
 import type { TrackArgs } from '../args.js';
-import { formatElapsed } from './text.js';
 
 /** What the last line needs to know of the command line, and how it names resources. */
 export interface FinalLineContext {

@@ -1,8 +1,8 @@
+import { resourceName } from '../../report/names.js';
 import type { Progress, VerdictState } from '../../status/types.js';
 import type { TrackEvent } from '../../track/events.js';
 import { type ResourceRef, resourceKey } from '../../track/resource-ref.js';
 import type { Paint } from '../colors.js';
-import { resourceName } from './text.js';
 
 /** One row of the status table: what is known of one resource now. */
 export interface StatusRow {

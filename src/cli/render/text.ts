@@ -1,4 +1,5 @@
-import type { FailedEvent, ResourceRef, TrackEvent } from '../../track/events.js';
+import { reasoned, resourceName } from '../../report/names.js';
+import type { FailedEvent, TrackEvent } from '../../track/events.js';
 import { colorFor, type Paint } from '../colors.js';
 
 /**
@@ -21,6 +22,8 @@ export interface TextContext {
   highlight?: RegExp;
   /** Each log line's time, as put before it (stern's `--timestamps`). */
   timestamp?: (time: string) => string;
+  /** Puts a failure report's log tails in a collapsible section of a CI log. */
+  section?: (title: string, lines: string[]) => string[];
 }
 
 /** A log line with what `highlight` matches painted (nothing changes without colors). */
@@ -30,35 +33,6 @@ function highlighted(line: string, context: TextContext): string {
   const global = new RegExp(highlight.source, 'g');
   return line.replace(global, (match) => (match ? paint(['bold', 'red'], match) : match));
 }
-
-const SHORT_KINDS: Record<string, string> = {
-  Deployment: 'deploy',
-  StatefulSet: 'sts',
-  DaemonSet: 'ds',
-  ReplicaSet: 'rs',
-  Job: 'job',
-  Pod: 'po',
-  Service: 'svc',
-  Ingress: 'ing',
-  PersistentVolumeClaim: 'pvc',
-};
-
-/** `deploy/web`, or `shop/deploy/web` across namespaces. */
-export function resourceName(resource: ResourceRef, namespaces = false): string {
-  const name = `${SHORT_KINDS[resource.kind] ?? resource.kind.toLowerCase()}/${resource.name}`;
-  return namespaces && resource.namespace ? `${resource.namespace}/${name}` : name;
-}
-
-/** `4.2s`, `2m03s`: how long a track took. */
-export function formatElapsed(ms: number): string {
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
-}
-
-/** `Reason: message`, or just the message when it already says the reason. */
-const reasoned = (reason: string, message: string) =>
-  message.includes(reason) ? message : `${reason}: ${message}`;
 
 /** The lines of one track event (pure: no I/O, no clock). */
 export function renderEvent(event: TrackEvent, context: TextContext): Line[] {
@@ -144,8 +118,9 @@ export function renderReport(failure: FailedEvent, context: TextContext): Line[]
   }
   for (const log of report.logs) {
     const which = log.previous ? ' (the crashed instance)' : '';
-    lines.push(`  Last ${log.lines.length} log lines of ${log.pod} ${log.container}${which}:`);
-    for (const line of log.lines) lines.push(`    ${paint('dim', '│')} ${line}`);
+    const title = `Last ${log.lines.length} log lines of ${log.pod} ${log.container}${which}`;
+    const tail = log.lines.map((line) => `    ${paint('dim', '│')} ${line}`);
+    lines.push(...(context.section ? context.section(title, tail) : [`  ${title}:`, ...tail]));
   }
   return lines.map((text) => ({ to: 'err', text }));
 }

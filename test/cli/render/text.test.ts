@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { painter } from '../../../src/cli/colors.js';
-import { formatElapsed, renderEvent, renderReport, resourceName } from '../../../src/cli/render/text.js';
+import { renderEvent, renderReport } from '../../../src/cli/render/text.js';
 import { timestampFormatter } from '../../../src/cli/render/timestamps.js';
+import { formatElapsed, resourceName } from '../../../src/report/names.js';
 import type { TrackEvent } from '../../../src/track/events.js';
 
 const resource = { kind: 'Deployment', namespace: 'shop', name: 'web' };
