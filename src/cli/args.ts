@@ -59,6 +59,7 @@ export const OPTIONS = {
   'output-prefix': { type: 'string' },
   ci: { type: 'string' },
   junit: { type: 'string' },
+  timeline: { type: 'boolean' },
   report: { type: 'string' },
   'terminal-width': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -251,6 +252,8 @@ export interface TrackArgs {
   junit?: string;
   /** Write the Markdown report here (`--report`). */
   report?: string;
+  /** Draw the rollout timeline at the end of the text output (`--timeline`). */
+  timeline: boolean;
 }
 
 const FAIL_MODES: readonly FailMode[] = ['fail-whole-deploy', 'ignore', 'hope-until-end'];
@@ -298,6 +301,7 @@ export function trackArgs(
     output,
     noColor: values['no-color'] ?? false,
     quiet: values.quiet ?? false,
+    timeline: values.timeline ?? false,
     debug: values.debug ?? false,
     specs,
     ...logFlags(values),

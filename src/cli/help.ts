@@ -47,6 +47,8 @@ Output:
                            in collapsible sections, GitHub's job summary
       --report FILE.md     write the run as Markdown (the job summary's text)
       --junit FILE         write the run as JUnit XML: a test case per resource
+      --timeline           at the end, each pod's steps (created, scheduled, pulled,
+                           started, running, failing) as a text Gantt chart
       --no-logs            do not follow pod logs
       --raw-logs           log lines as written, escape sequences and all (by
                            default control characters are shown escaped: \x1b)

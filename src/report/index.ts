@@ -6,6 +6,7 @@
  * tool embedding kubedog to write the same.
  */
 export { type CiSystem, ciSection, detectCi, GithubAnnotations } from './ci.js';
+export { ganttChart } from './gantt.js';
 export { junitReport } from './junit.js';
 export { markdownReport } from './markdown.js';
 export { type ResourceResult, type RunReport, RunReporter } from './run-report.js';

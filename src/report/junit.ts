@@ -77,6 +77,7 @@ function testCase(result: ResourceResult): string[] {
  *   startedAt: '2026-12-02T10:00:00Z',
  *   elapsedMs: 4200,
  *   resources: [{ resource: { kind: 'Deployment', namespace: 'shop', name: 'web' }, result: 'ready', reason: 'Ready', message: 'rolled out', elapsedMs: 4200 }],
+ *   timeline: [],
  * });
  * console.log(xml.split('\n')[2]);
  * // prints:   <testsuite name="kubedog" tests="1" failures="0" errors="0" skipped="0" time="4.200" timestamp="2026-12-02T10:00:00Z">

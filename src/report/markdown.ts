@@ -1,5 +1,6 @@
 import { terminalSafe } from '../cli/render/safe.js';
 import type { FailureReport } from '../track/events.js';
+import { ganttChart } from './gantt.js';
 import { formatElapsed, reasoned, resourceName } from './names.js';
 import type { ResourceResult, RunReport } from './run-report.js';
 
@@ -93,11 +94,18 @@ function reportSections(report: FailureReport | undefined): string[] {
   return lines;
 }
 
+/** The timeline as a text Gantt chart, folded (the same as `--timeline` draws). */
+function timelineSection(report: RunReport): string[] {
+  if (!report.timeline.some((resource) => resource.pods.length > 0)) return [];
+  return ['', ...details('Rollout timeline', codeBlock(ganttChart(report.timeline, report.elapsedMs)))];
+}
+
 /**
  * A run as a Markdown report (GitHub's job summary, GitLab's `--report`):
  * a headline, a table of every resource (result, reason, time), then for
  * each failure its message, hint, findings, and in collapsible sections its
- * Warning events and last log lines. Text from the cluster is made inert.
+ * Warning events and last log lines, and the rollout timeline (folded).
+ * Text from the cluster is made inert.
  * @example
  * import { markdownReport } from 'kubedog/report';
  *
@@ -106,6 +114,7 @@ function reportSections(report: FailureReport | undefined): string[] {
  *   startedAt: '2026-12-02T10:00:00Z',
  *   elapsedMs: 4200,
  *   resources: [{ resource: { kind: 'Deployment', namespace: 'shop', name: 'web' }, result: 'ready', reason: 'Ready', message: 'deployment "web" successfully rolled out', elapsedMs: 4200 }],
+ *   timeline: [],
  * });
  * console.log(markdown.split('\n')[0]);
  * // prints: ## ✓ kubedog: deploy/web ready
@@ -125,6 +134,7 @@ export function markdownReport(report: RunReport): string {
     '| --- | --- | --- | --- | --- |',
     ...rows,
     ...failures.flatMap((failure) => ['', ...failureSection(failure)]),
+    ...timelineSection(report),
   ];
   return `${lines.join('\n')}\n`;
 }

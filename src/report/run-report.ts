@@ -5,6 +5,7 @@ import type {
   MultitrackSummary,
   Outcome,
   ResourceRef,
+  ResourceTimeline,
   SummaryEntry,
 } from '../track/events.js';
 
@@ -40,6 +41,8 @@ export interface RunReport {
   elapsedMs: number;
   /** Every resource, failures first. */
   resources: ResourceResult[];
+  /** The rollout timeline: each resource's pods' steps, and its end. */
+  timeline: ResourceTimeline[];
 }
 
 const key = (r: ResourceRef) => `${r.kind}/${r.namespace}/${r.name}`;
@@ -98,6 +101,7 @@ export class RunReporter {
         ...summary.pending.map((e) => result(e, 'pending')),
         ...summary.ready.map((e) => result(e, 'ready')),
       ],
+      timeline: summary.timeline,
     };
   }
 }

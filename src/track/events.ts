@@ -197,6 +197,21 @@ export interface SummaryEntry {
  */
 export type Outcome = 'ready' | 'failed' | 'timeout' | 'deleted' | 'exists';
 
+/** A step of a pod's start, as the rollout timeline marks it. */
+export type PodStep = 'created' | 'scheduled' | 'pulled' | 'started' | 'running' | 'failing' | 'deleted';
+
+/**
+ * When each of a resource's pods reached each step (the first time,
+ * milliseconds from the start of the track, as kubedog saw it), and when
+ * the resource became ready or failed.
+ */
+export interface ResourceTimeline {
+  resource: ResourceRef;
+  /** When its track reached ready or failed. */
+  end?: { state: 'ready' | 'failed'; atMs: number };
+  pods: { pod: string; steps: { step: PodStep; atMs: number }[] }[];
+}
+
 /** How every resource of a multitrack ended. */
 export interface MultitrackSummary {
   /** How the whole track came out: `ready`, `failed`, `timeout` or `deleted` ({@link Outcome}). */
@@ -212,6 +227,8 @@ export interface MultitrackSummary {
   failed: (SummaryEntry & { ignored: boolean })[];
   /** Still progressing when the track ended (a failure elsewhere ended it, or they were not waited for). */
   pending: SummaryEntry[];
+  /** The rollout timeline of every resource: its pods' steps, and its end. */
+  timeline: ResourceTimeline[];
 }
 
 /** The last event of a multitrack. */

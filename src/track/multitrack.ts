@@ -8,6 +8,7 @@ import { AsyncQueue } from './queue.js';
 import { type ResourceRef, resourceRef } from './resource-ref.js';
 import type { TrackSource } from './sources.js';
 import type { MultitrackSpec } from './specs.js';
+import { TimelineBuilder } from './timeline.js';
 
 /**
  * Tracks many resources at once and merges their streams, ending with a
@@ -71,7 +72,7 @@ async function* run(
     })),
     { until: options.until ?? 'ready', startedAt },
   );
-  const merged = new Merge(outcome, options);
+  const merged = new Merge(outcome, new TimelineBuilder(startedAt), options);
   const deadline = options.timeout === undefined ? undefined : startedAt + options.timeout;
   for (const [index, spec] of specs.entries()) {
     for (const message of spec.warnings ?? []) merged.notice(resources[index] as ResourceRef, message);
@@ -85,14 +86,20 @@ async function* run(
 /** The trackers of one multitrack, their events merged into one queue, and the outcome kept. */
 class Merge {
   readonly #outcome: MultitrackOutcome;
+  readonly #timeline: TimelineBuilder;
   readonly #options: TrackOptions & { signal: AbortSignal };
   readonly #queue = new AsyncQueue<MultitrackEvent>(1000, eventWeight);
   /** Stops every tracker. */
   readonly #controller = new AbortController();
   readonly #onAbort: () => void;
 
-  constructor(outcome: MultitrackOutcome, options: TrackOptions & { signal: AbortSignal }) {
+  constructor(
+    outcome: MultitrackOutcome,
+    timeline: TimelineBuilder,
+    options: TrackOptions & { signal: AbortSignal },
+  ) {
     this.#outcome = outcome;
+    this.#timeline = timeline;
     this.#options = options;
     // The trackers end quietly when aborted; the merged stream ends with the abort's reason.
     this.#onAbort = () => {
@@ -129,6 +136,7 @@ class Merge {
       for await (const event of track) {
         if (event.type === 'event' && spec.events === false) continue;
         await this.#queue.push(event);
+        this.#timeline.observe(event);
         if (this.#outcome.observe(index, event, Date.now())) return this.#end();
       }
       if (this.#outcome.ended(index, Date.now())) this.#end();
@@ -169,7 +177,7 @@ class Merge {
     void this.#queue.push({
       type: 'summary',
       time: now.toISOString(),
-      summary: this.#outcome.summary(Date.now()),
+      summary: { ...this.#outcome.summary(Date.now()), timeline: this.#timeline.timeline() },
     });
     this.#queue.end();
     this.#controller.abort();

@@ -167,8 +167,8 @@ export class MultitrackOutcome {
     return this.#states.every((s) => !s.blocking || s.status === 'ready' || s.status === 'failed');
   }
 
-  /** How every resource ended, and how the track came out. */
-  summary(now: number): MultitrackSummary {
+  /** How every resource ended, and how the track came out (the timeline is another's: see TimelineBuilder). */
+  summary(now: number): Omit<MultitrackSummary, 'timeline'> {
     const entry = (s: State, reason: string, message: string): SummaryEntry => ({
       resource: s.resource,
       reason,
@@ -179,7 +179,7 @@ export class MultitrackOutcome {
       reason: Reason.NotFound,
       message: `${describeResource(s.resource)} does not exist`,
     });
-    const summary: MultitrackSummary = {
+    const summary: Omit<MultitrackSummary, 'timeline'> = {
       outcome: this.#outcome(),
       elapsedMs: now - this.#startedAt,
       ready: [],

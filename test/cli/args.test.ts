@@ -252,6 +252,7 @@ describe('command line', () => {
     assert.deepEqual(args, {
       mode: 'rollout',
       until: 'ready',
+      timeline: false,
       targets: [],
       files: ['a.yaml', 'b/'],
       selector: 'app=web',

@@ -74,6 +74,24 @@ describe('in CI', () => {
     );
   });
 
+  test("--timeline: each pod's steps on a text Gantt chart at the end; in -o json, the summary has them", async () => {
+    await using cluster = await startFakeCluster();
+    const kubeconfig = ['--kubeconfig', cluster.kubeconfigPath];
+    const text = runCli(['rollout', 'track', 'deploy/web', '--timeline', ...kubeconfig], { env: clean });
+    const json = runCli(['rollout', 'track', 'deploy/web', '-o', 'json', ...kubeconfig], { env: clean });
+    await new Promise((r) => setTimeout(r, 1500));
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+    const [drawn, events] = await Promise.all([text, json]);
+    assert.equal(drawn.code, 0, drawn.stderr);
+    assert.match(drawn.stderr, /^Timeline: 0s to \d+\.\ds, 30 columns \(c created, /m);
+    assert.match(drawn.stderr, /^deploy\/web ✓ ready at \d+\.\ds$/m);
+    assert.match(drawn.stderr, /^ {2}web-\S+ │[ ·csprS]+│ c \d+\.\ds {2}s \d+\.\ds {2}p \d+\.\ds/m);
+    const summary = JSON.parse(events.stdout.trim().split('\n').at(-1) ?? '{}').summary;
+    const steps = summary.timeline[0].pods[0].steps.map((s: { step: string }) => s.step);
+    assert.deepEqual(steps.slice(0, 3), ['created', 'scheduled', 'pulled']);
+    assert.equal(summary.timeline[0].end.state, 'ready');
+  });
+
   test('GitLab CI: the log tail in a collapsed section; --report writes the Markdown', async () => {
     await using cluster = await startFakeCluster();
     cluster.behave('web-*', 'app', { exitAfter: '100ms', exitCode: 1, exitLogs: ['fatal: cannot connect'] });

@@ -45,6 +45,25 @@ const run: MultitrackEvent[] = [
         { resource: web, reason: failed.reason, message: failed.message, elapsedMs: 4200, ignored: false },
       ],
       pending: [],
+      timeline: [
+        {
+          resource: web,
+          end: { state: 'failed', atMs: 4200 },
+          pods: [
+            {
+              pod: 'web-1',
+              steps: [
+                { step: 'created', atMs: 100 },
+                { step: 'scheduled', atMs: 150 },
+                { step: 'pulled', atMs: 1200 },
+                { step: 'running', atMs: 1300 },
+                { step: 'failing', atMs: 4100 },
+              ],
+            },
+          ],
+        },
+        { resource: migrate, end: { state: 'ready', atMs: 3100 }, pods: [] },
+      ],
     },
   },
 ];
@@ -88,6 +107,8 @@ describe('a run report', () => {
     assert.ok(!markdown.includes('<script>') && !markdown.includes('\u001b'), markdown);
     assert.match(markdown, /&lt;script&gt;alert\(1\)&lt;\/script&gt; \\\| 100% \\\\x1b\\\[2J/);
     assert.ok(lines.includes('````text') && lines.includes('panic: ``` no config & <end>'), markdown);
+    assert.ok(lines.includes('<details><summary>Rollout timeline</summary>'), markdown);
+    assert.ok(lines.some((line) => line.startsWith('  web-1 │') && line.includes('! 4.1s')), markdown);
   });
 
   test('JUnit: one case per resource, the failure with its hint and warnings, the log tail as output; well-formed', () => {

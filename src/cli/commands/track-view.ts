@@ -1,3 +1,4 @@
+import { ganttChart } from '../../report/gantt.js';
 import { formatElapsed, resourceName } from '../../report/names.js';
 import type { MultitrackEvent, MultitrackSummary, SummaryEntry, TrackEvent } from '../../track/events.js';
 import { type ResourceRef, resourceKey } from '../../track/resource-ref.js';
@@ -106,6 +107,10 @@ export class TrackView {
       entries.map((e) => resourceName(e.resource, this.#context.namespaces)).join(', ');
     const code = EXIT_FOR[summary.outcome];
     this.#writeReports();
+    if (this.#args.timeline && !this.#json)
+      this.#screen.write(
+        ganttChart(summary.timeline, summary.elapsedMs).map((text) => ({ to: 'err', text })),
+      );
     this.#final(code === EXIT.ok, finalLine(summary, { args: this.#args, names }));
     return code;
   }

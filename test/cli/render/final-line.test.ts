@@ -18,6 +18,7 @@ const summary = (
   ready: [],
   failed: [],
   pending: [],
+  timeline: [],
   ...lists,
 });
 const context = (
