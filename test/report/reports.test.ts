@@ -108,7 +108,10 @@ describe('a run report', () => {
     assert.match(markdown, /&lt;script&gt;alert\(1\)&lt;\/script&gt; \\\| 100% \\\\x1b\\\[2J/);
     assert.ok(lines.includes('````text') && lines.includes('panic: ``` no config & <end>'), markdown);
     assert.ok(lines.includes('<details><summary>Rollout timeline</summary>'), markdown);
-    assert.ok(lines.some((line) => line.startsWith('  web-1 │') && line.includes('! 4.1s')), markdown);
+    assert.ok(
+      lines.some((line) => line.startsWith('  web-1 │') && line.includes('! 4.1s')),
+      markdown,
+    );
   });
 
   test('JUnit: one case per resource, the failure with its hint and warnings, the log tail as output; well-formed', () => {
