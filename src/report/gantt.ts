@@ -8,6 +8,7 @@ const MARKS: readonly [PodStep, string][] = [
   ['pulled', 'p'],
   ['started', 'S'],
   ['running', 'r'],
+  ['ready', '✓'],
   ['failing', '!'],
   ['deleted', 'x'],
 ];

@@ -105,11 +105,15 @@ export interface ReplicaSetEvent extends Base {
   new: boolean;
 }
 
-/** A pod of the resource appeared, changed phase, or was deleted. */
+/**
+ * A pod of the resource appeared, changed phase, became ready (its Ready
+ * condition turned True, said once; a pod ready when first seen is not
+ * said again), or was deleted.
+ */
 export interface PodEvent extends Base {
   type: 'pod';
   pod: string;
-  change: 'added' | 'phase' | 'deleted';
+  change: 'added' | 'phase' | 'ready' | 'deleted';
   phase: string;
   /** Container names, init containers first. */
   containers: string[];
@@ -198,7 +202,15 @@ export interface SummaryEntry {
 export type Outcome = 'ready' | 'failed' | 'timeout' | 'deleted' | 'exists';
 
 /** A step of a pod's start, as the rollout timeline marks it. */
-export type PodStep = 'created' | 'scheduled' | 'pulled' | 'started' | 'running' | 'failing' | 'deleted';
+export type PodStep =
+  | 'created'
+  | 'scheduled'
+  | 'pulled'
+  | 'started'
+  | 'running'
+  | 'ready'
+  | 'failing'
+  | 'deleted';
 
 /**
  * When each of a resource's pods reached each step (the first time,

@@ -43,6 +43,8 @@ export interface FeedCallbacks {
   onPodAdded?(event: PodEvent): Result;
   /** A pod of the resource changed phase. */
   onPodPhase?(event: PodEvent): Result;
+  /** A pod of the resource became ready. */
+  onPodReady?(event: PodEvent): Result;
   /** A pod of the resource went away. */
   onPodDeleted?(event: PodEvent): Result;
   /** A container of a pod failed (once per failure). */
@@ -72,6 +74,7 @@ const CALLBACKS: Record<Exclude<MultitrackEvent['type'], 'pod'>, keyof FeedCallb
 const POD_CALLBACKS: Record<PodEvent['change'], keyof FeedCallbacks> = {
   added: 'onPodAdded',
   phase: 'onPodPhase',
+  ready: 'onPodReady',
   deleted: 'onPodDeleted',
 };
 

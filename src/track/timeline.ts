@@ -8,12 +8,31 @@ const EVENT_STEPS: Readonly<Record<string, PodStep>> = {
   Started: 'started',
 };
 
+/** The steps in the order a pod goes through them (the watches may bring them in another). */
+const ORDER: readonly PodStep[] = [
+  'created',
+  'scheduled',
+  'pulled',
+  'started',
+  'running',
+  'ready',
+  'failing',
+  'deleted',
+];
+
+const POD_CHANGES: Readonly<Record<string, PodStep>> = {
+  added: 'created',
+  ready: 'ready',
+  deleted: 'deleted',
+};
+
 const key = (r: ResourceRef) => `${r.kind}/${r.namespace}/${r.name}`;
 
 /**
  * The rollout timeline of each tracked resource, from its track's events:
  * when each of its pods was seen created, scheduled, its image pulled, its
- * containers started, running, failing, deleted — the first time of each —
+ * containers started, running, ready, failing, deleted — the first time of each,
+ * listed in that order —
  * and when the resource became ready or failed. Times are milliseconds
  * from the start of the track, as kubedog saw them. Pure: no I/O, no clock.
  */
@@ -33,13 +52,7 @@ export class TimelineBuilder {
         this.#step(
           resource,
           event.pod,
-          event.change === 'added'
-            ? 'created'
-            : event.change === 'deleted'
-              ? 'deleted'
-              : event.phase === 'Running'
-                ? 'running'
-                : undefined,
+          POD_CHANGES[event.change] ?? (event.phase === 'Running' ? 'running' : undefined),
           at,
         );
         break;
@@ -80,6 +93,8 @@ export class TimelineBuilder {
       entry = { pod, steps: [] };
       resource.pods.push(entry);
     }
-    if (!entry.steps.some((s) => s.step === step)) entry.steps.push({ step, atMs: at });
+    if (entry.steps.some((s) => s.step === step)) return;
+    entry.steps.push({ step, atMs: at });
+    entry.steps.sort((a, b) => ORDER.indexOf(a.step) - ORDER.indexOf(b.step));
   }
 }

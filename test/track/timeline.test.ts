@@ -7,7 +7,7 @@ import { TimelineBuilder } from '../../src/track/timeline.js';
 const T0 = Date.parse('2026-12-02T10:00:00Z');
 const resource = { kind: 'Deployment', namespace: 'shop', name: 'web' };
 const at = (ms: number) => new Date(T0 + ms).toISOString();
-const pod = (ms: number, change: 'added' | 'phase' | 'deleted', phase: string): TrackEvent => ({
+const pod = (ms: number, change: 'added' | 'phase' | 'ready' | 'deleted', phase: string): TrackEvent => ({
   type: 'pod',
   time: at(ms),
   resource,
@@ -36,6 +36,7 @@ describe('the rollout timeline', () => {
     kubeEvent(1250, 'Started'),
     pod(1300, 'phase', 'Running'),
     kubeEvent(2000, 'Started'),
+    pod(2500, 'ready', 'Running'),
     { type: 'ready', time: at(3000), resource, message: 'rolled out' },
   ];
 
@@ -55,6 +56,7 @@ describe('the rollout timeline', () => {
               { step: 'pulled', atMs: 1200 },
               { step: 'started', atMs: 1250 },
               { step: 'running', atMs: 1300 },
+              { step: 'ready', atMs: 2500 },
             ],
           },
         ],
@@ -68,12 +70,12 @@ describe('the rollout timeline', () => {
     const lines = ganttChart(builder.timeline(), 3000, 31);
     assert.equal(
       lines[0],
-      'Timeline: 0s to 3.0s, 31 columns (c created, s scheduled, p pulled, S started, r running, ! failing, x deleted)',
+      'Timeline: 0s to 3.0s, 31 columns (c created, s scheduled, p pulled, S started, r running, ✓ ready, ! failing, x deleted)',
     );
     assert.equal(lines[1], 'deploy/web ✓ ready at 3.0s');
     assert.equal(
       lines[2],
-      '  web-1 │ cs·········pr                 │ c 0.1s  s 0.1s  p 1.2s  S 1.3s  r 1.3s',
+      '  web-1 │ cs·········pr···········✓     │ c 0.1s  s 0.1s  p 1.2s  S 1.3s  r 1.3s  ✓ 2.5s',
     );
   });
 

@@ -67,6 +67,7 @@ export function renderEvent(event: TrackEvent, context: TextContext): Line[] {
           ),
         ];
       if (event.change === 'deleted') return [err(`${paint('red', '-')} pod ${event.pod} deleted${old}`)];
+      if (event.change === 'ready') return [err(`${paint('green', '✓')} pod ${event.pod} ready${old}`)];
       return [err(`~ pod ${event.pod} ${event.phase}${old}`)];
     }
     case 'pod-error':

@@ -25,6 +25,12 @@ export interface PodHooks {
 
 type Standing = { belongs: boolean; current: boolean };
 
+/** Its Ready condition is True. */
+const isReady = (pod: KubeObject) =>
+  ((pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some(
+    (c) => c.type === 'Ready' && c.status === 'True',
+  );
+
 const phaseOf = (pod: KubeObject) => (pod.status as { phase?: string } | undefined)?.phase ?? 'Pending';
 
 const containersOf = (pod: KubeObject) => {
@@ -236,12 +242,17 @@ export class PodAnnouncer {
     const phase = phaseOf(entry.pod);
     if (entry.announced === undefined) {
       entry.announced = phase;
+      entry.readySaid = isReady(entry.pod);
       this.#hooks.emit(this.#podEvent(entry, 'added'));
       // Its Events may have come first (the watches are independent): they are the resource's now.
       this.#hooks.flushEvents({ kind: 'Pod', name: entry.name, uid: entry.uid });
     } else if (entry.announced !== phase) {
       entry.announced = phase;
       this.#hooks.emit(this.#podEvent(entry, 'phase'));
+    }
+    if (!entry.readySaid && isReady(entry.pod)) {
+      entry.readySaid = true;
+      this.#hooks.emit(this.#podEvent(entry, 'ready'));
     }
     // Current pods: followed from their start (from the track's, when they ran before it). Pods of
     // an old revision: from now until they go.
@@ -286,7 +297,7 @@ export class PodAnnouncer {
     });
   }
 
-  #podEvent(entry: PodEntry, change: 'added' | 'phase' | 'deleted'): TrackEventInit {
+  #podEvent(entry: PodEntry, change: 'added' | 'phase' | 'ready' | 'deleted'): TrackEventInit {
     return {
       type: 'pod',
       pod: entry.name,

@@ -16,6 +16,8 @@ export interface PodEntry {
   current: boolean;
   /** The phase last announced; undefined until the pod is announced. */
   announced: string | undefined;
+  /** Its readiness was said (or it was ready when announced). */
+  readySaid: boolean;
   /** The problems its status shows (current pods only). */
   problems: Problem[];
   /** Problems already reported (`container/reason/occurrences`), so each is said once. */
@@ -108,6 +110,7 @@ export class PodBook {
         belongs: false,
         current: false,
         announced: undefined,
+        readySaid: false,
         problems: [],
         reported: new Set(),
       };

@@ -143,6 +143,19 @@ describe('text rendering', () => {
       render({ type: 'log', time, resource, pod: 'web-x', container: 'app', lines: ['one', 'two'], times }),
       ['out web-x app │ one', 'out web-x app │ two'],
     );
+    assert.deepEqual(
+      render({
+        type: 'pod',
+        time,
+        resource,
+        pod: 'web-x',
+        change: 'ready',
+        phase: 'Running',
+        containers: ['app'],
+        current: true,
+      }),
+      ['err deploy/web ✓ pod web-x ready'],
+    );
     assert.deepEqual(render({ type: 'notice', time, resource, message: 'watch of pods resumed' }), [
       'err deploy/web ! watch of pods resumed',
     ]);

@@ -63,7 +63,11 @@ suite('the tracker model: a Deployment', () => {
         added('event', event('ReplicaSet/web-v1', 'SuccessfulCreate', { seconds: 1 })),
         ['event Normal SuccessfulCreate ReplicaSet/web-v1'],
       ],
-      [2, modified('pod', pod('web-v1-a', running)), ['pod phase web-v1-a Running', 'follow web-v1-a/app']],
+      [
+        2,
+        modified('pod', pod('web-v1-a', running)),
+        ['pod phase web-v1-a Running', 'pod ready web-v1-a Running', 'follow web-v1-a/app'],
+      ],
       [2, modified('pod', pod('web-v1-a', running)), []],
       [
         3,
@@ -500,7 +504,10 @@ suite('the tracker model: the clock, deletion and modes', () => {
       [
         2,
         modified('pod', pod('web-v1-a', { ...running, restarts: 0 })),
-        [`status progressing: ${waiting('0 out of 1 new replicas have been updated...')}`],
+        [
+          'pod ready web-v1-a Running',
+          `status progressing: ${waiting('0 out of 1 new replicas have been updated...')}`,
+        ],
       ],
       [
         3,
