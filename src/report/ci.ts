@@ -19,6 +19,9 @@ export function detectCi(env: NodeJS.ProcessEnv): CiSystem | undefined {
   return undefined;
 }
 
+/** A line a CI system reads as a command (GitHub's `::…`, GitLab's section markers): it must start its line. */
+export const isCiCommand = (line: string) => line.startsWith('::') || line.startsWith('\u001b[0Ksection_');
+
 // GitHub's workflow-command encoding: data escapes %, CR and LF; properties also : and ,.
 const commandData = (text: string) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const commandProperty = (text: string) => commandData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');

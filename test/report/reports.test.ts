@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ciSection, detectCi, GithubAnnotations } from '../../src/report/ci.js';
+import { ciSection, detectCi, GithubAnnotations, isCiCommand } from '../../src/report/ci.js';
 import { junitReport } from '../../src/report/junit.js';
 import { markdownReport } from '../../src/report/markdown.js';
 import { RunReporter } from '../../src/report/run-report.js';
@@ -186,6 +186,14 @@ describe('a run report', () => {
         '\u001b[0Ksection_end:1700000000:kubedog_1700000000_Last_1_log_lines_of_web_1_app\r\u001b[0K',
       ],
     );
+    // What must start its line, even under --output-prefix.
+    for (const system of ['github', 'gitlab'] as const) {
+      const [start, body, end] = ciSection(system, 'title', ['    │ x'], new Date(0));
+      assert.deepEqual(
+        [start, body, end].map((line) => isCiCommand(line ?? '')),
+        [true, false, true],
+      );
+    }
     assert.equal(detectCi({ GITHUB_ACTIONS: 'true' }), 'github');
     assert.equal(detectCi({ GITLAB_CI: 'true' }), 'gitlab');
     assert.equal(detectCi({}), undefined);

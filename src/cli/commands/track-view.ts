@@ -1,3 +1,4 @@
+import { isCiCommand } from '../../report/ci.js';
 import { ganttChart } from '../../report/gantt.js';
 import { formatElapsed, resourceName } from '../../report/names.js';
 import type { MultitrackEvent, MultitrackSummary, SummaryEntry, TrackEvent } from '../../track/events.js';
@@ -40,13 +41,12 @@ export class TrackView {
   readonly #pinned: boolean;
   /** Progress counts can move while the message stays the same: the table shows those, the log does not. */
   readonly #shownStatus = new Map<string, string>();
-
   readonly #ci: CiOutput;
 
   constructor(args: TrackArgs, io: CommandIO, resources: ResourceRef[], ci: CiOutput) {
     this.#ci = ci;
     this.#args = args;
-    this.#out = args.outputPrefix !== undefined ? prefixedStreams(io, args.outputPrefix) : io;
+    this.#out = args.outputPrefix !== undefined ? prefixedStreams(io, args.outputPrefix, isCiCommand) : io;
     this.#json = args.output === 'json';
     const colors = !args.noColor && colorEnabled(io.stdout, io.env) && colorEnabled(io.stderr, io.env);
     this.#paint = painter(colors);

@@ -138,9 +138,14 @@ export class PinnedScreen implements Screen {
 /**
  * Streams whose every line starts with `prefix` (the Go kubedog's
  * `--output-prefix`: telling kubedog's lines apart in a CI log that mixes
- * several tools).
+ * several tools) — but the `exempt` ones, which must start their line to be
+ * read (a CI system's workflow commands).
  */
-export function prefixedStreams(streams: Streams, prefix: string): Streams {
+export function prefixedStreams(
+  streams: Streams,
+  prefix: string,
+  exempt: (line: string) => boolean = () => false,
+): Streams {
   const wrap = (stream: NodeJS.WritableStream): NodeJS.WritableStream => {
     let atLineStart = true;
     const prefixed = Object.create(stream) as NodeJS.WritableStream;
@@ -149,7 +154,7 @@ export function prefixedStreams(streams: Streams, prefix: string): Streams {
       const last = lines.pop() as string;
       let out = '';
       for (const line of lines) {
-        out += `${atLineStart ? prefix : ''}${line}\n`;
+        out += `${atLineStart && !exempt(line) ? prefix : ''}${line}\n`;
         atLineStart = true;
       }
       if (last !== '') {

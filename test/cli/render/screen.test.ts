@@ -25,6 +25,15 @@ describe('screens', () => {
     assert.equal(out.text(), '[web] log line\n');
   });
 
+  test("--output-prefix leaves a CI system's commands at the start of their line", () => {
+    const err = sink();
+    const streams = prefixedStreams({ stdout: sink().stream, stderr: err.stream }, '[web] ', (line) =>
+      line.startsWith('::'),
+    );
+    streams.stderr.write('::group::Last 2 log lines\n    │ boot\n::endgroup::\n');
+    assert.equal(err.text(), '::group::Last 2 log lines\n[web]     │ boot\n::endgroup::\n');
+  });
+
   test('a plain screen draws its table for the width it was given (KUBEDOG_TERMINAL_WIDTH)', (t) => {
     t.mock.timers.enable({ apis: ['setInterval'] });
     const err = sink();
