@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { isKubedogError } from '../kube/errors.js';
+import { terminalSafe } from '../report/safe.js';
 import type { MultitrackSpec } from '../track/specs.js';
 import { type ParsedValues, parseCommandLine, type TrackArgs, trackArgs, withGoAliases } from './args.js';
 import { EXIT } from './exit-codes.js';
@@ -13,7 +14,6 @@ import {
   ROLLOUT_HELP,
   WAIT_HELP,
 } from './help.js';
-import { terminalSafe } from './render/safe.js';
 
 const HELPS: Record<string, string> = {
   rollout: ROLLOUT_HELP,

@@ -1,6 +1,6 @@
-import { terminalSafe } from '../cli/render/safe.js';
 import type { FailedEvent, MultitrackEvent } from '../track/events.js';
 import { reasoned, resourceName } from './names.js';
+import { terminalSafe } from './safe.js';
 
 /** The CI systems kubedog speaks to natively. */
 export type CiSystem = 'github' | 'gitlab';

@@ -1,6 +1,6 @@
-import { terminalSafe } from '../cli/render/safe.js';
 import { reasoned, resourceName } from './names.js';
 import type { ResourceResult, RunReport } from './run-report.js';
+import { terminalSafe } from './safe.js';
 
 /** Text for XML 1.0: control characters (which XML cannot carry) shown escaped, markup escaped; newlines kept. */
 function xmlText(text: string): string {

@@ -1,8 +1,8 @@
-import { terminalSafe } from '../cli/render/safe.js';
 import type { FailureReport } from '../track/events.js';
 import { ganttChart } from './gantt.js';
 import { formatElapsed, reasoned, resourceName } from './names.js';
 import type { ResourceResult, RunReport } from './run-report.js';
+import { terminalSafe } from './safe.js';
 
 const MARK: Record<ResourceResult['result'], string> = {
   ready: '✓ ready',

@@ -1,13 +1,13 @@
 import { isCiCommand } from '../../report/ci.js';
 import { ganttChart } from '../../report/gantt.js';
 import { formatElapsed, resourceName } from '../../report/names.js';
+import { jsonForTerminal, safeForTerminal } from '../../report/safe.js';
 import type { MultitrackEvent, MultitrackSummary, SummaryEntry, TrackEvent } from '../../track/events.js';
 import { type ResourceRef, resourceKey } from '../../track/resource-ref.js';
 import type { TrackArgs } from '../args.js';
 import { colorEnabled, type Paint, painter } from '../colors.js';
 import { EXIT } from '../exit-codes.js';
 import { finalLine } from '../render/final-line.js';
-import { jsonForTerminal, safeForTerminal } from '../render/safe.js';
 import { PinnedScreen, PlainScreen, prefixedStreams, type Screen, type Streams } from '../render/screen.js';
 import { renderTable, StatusRows } from '../render/table.js';
 import { renderEvent, renderReport, type TextContext } from '../render/text.js';

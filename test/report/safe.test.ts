@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { jsonForTerminal, safeForTerminal, terminalSafe } from '../../../src/cli/render/safe.js';
+import { jsonForTerminal, safeForTerminal, terminalSafe } from '../../src/report/safe.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
