@@ -1,4 +1,5 @@
 import type { FailedEvent, MultitrackEvent } from '../track/events.js';
+import { resourceKey } from '../track/resource-ref.js';
 import { reasoned, resourceName } from './names.js';
 import { terminalSafe } from './safe.js';
 
@@ -63,7 +64,7 @@ export class GithubAnnotations {
   lines(event: MultitrackEvent): string[] {
     if (event.type === 'failed') return [githubFailure(event)];
     if (event.type !== 'event' || event.eventType !== 'Warning') return [];
-    const key = `${event.resource.kind}/${event.resource.namespace}/${event.resource.name}/${event.involvedObject}/${event.reason}`;
+    const key = `${resourceKey(event.resource)}/${event.involvedObject}/${event.reason}`;
     if (this.#warned.has(key)) return [];
     this.#warned.add(key);
     const title = `${resourceName(event.resource, true)}: ${event.reason}`;

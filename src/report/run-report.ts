@@ -8,6 +8,7 @@ import type {
   ResourceTimeline,
   SummaryEntry,
 } from '../track/events.js';
+import { resourceKey } from '../track/resource-ref.js';
 
 /** How one tracked resource ended, for a CI report. */
 export interface ResourceResult {
@@ -45,8 +46,6 @@ export interface RunReport {
   timeline: ResourceTimeline[];
 }
 
-const key = (r: ResourceRef) => `${r.kind}/${r.namespace}/${r.name}`;
-
 /**
  * Collects what a CI report needs from a multitrack's events: give it every
  * event (`observe`); after the `summary`, `report()` has every resource's
@@ -71,7 +70,7 @@ export class RunReporter {
   /** Takes one event of the multitrack (every one, up to its `summary`). */
   observe(event: MultitrackEvent): void {
     this.#startedAt ??= event.time;
-    if (event.type === 'failed') this.#failures.set(key(event.resource), event);
+    if (event.type === 'failed') this.#failures.set(resourceKey(event.resource), event);
     if (event.type === 'summary') this.#summary = event.summary;
   }
 
@@ -80,7 +79,7 @@ export class RunReporter {
     const summary = this.#summary;
     if (!summary) return undefined;
     const result = (entry: SummaryEntry, result: ResourceResult['result']): ResourceResult => {
-      const failure = this.#failures.get(key(entry.resource));
+      const failure = this.#failures.get(resourceKey(entry.resource));
       const failed = result === 'failed' || result === 'ignored';
       return {
         resource: entry.resource,

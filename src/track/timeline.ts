@@ -1,5 +1,5 @@
 import type { PodStep, ResourceTimeline, TrackEvent } from './events.js';
-import type { ResourceRef } from './resource-ref.js';
+import { type ResourceRef, resourceKey } from './resource-ref.js';
 
 /** The Kubernetes Events about a pod that mark a step of its start. */
 const EVENT_STEPS: Readonly<Record<string, PodStep>> = {
@@ -25,8 +25,6 @@ const POD_CHANGES: Readonly<Record<string, PodStep>> = {
   ready: 'ready',
   deleted: 'deleted',
 };
-
-const key = (r: ResourceRef) => `${r.kind}/${r.namespace}/${r.name}`;
 
 /**
  * The rollout timeline of each tracked resource, from its track's events:
@@ -77,10 +75,10 @@ export class TimelineBuilder {
   }
 
   #resource(ref: ResourceRef): ResourceTimeline {
-    let timeline = this.#resources.get(key(ref));
+    let timeline = this.#resources.get(resourceKey(ref));
     if (!timeline) {
       timeline = { resource: ref, pods: [] };
-      this.#resources.set(key(ref), timeline);
+      this.#resources.set(resourceKey(ref), timeline);
     }
     return timeline;
   }

@@ -1,5 +1,6 @@
 import type { KubeObject, WatchEvent } from '../../kube/types.js';
 import { classifyEvent } from '../../status/events.js';
+import { condition } from '../../status/fields.js';
 import { podEventProblems, podStatusProblems } from '../../status/pod.js';
 import type { ProblemTally } from '../../status/tally.js';
 import type { Problem, VerdictContext } from '../../status/types.js';
@@ -26,10 +27,7 @@ export interface PodHooks {
 type Standing = { belongs: boolean; current: boolean };
 
 /** Its Ready condition is True. */
-const isReady = (pod: KubeObject) =>
-  ((pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some(
-    (c) => c.type === 'Ready' && c.status === 'True',
-  );
+const isReady = (pod: KubeObject) => condition(pod, 'Ready')?.status === 'True';
 
 const phaseOf = (pod: KubeObject) => (pod.status as { phase?: string } | undefined)?.phase ?? 'Pending';
 
