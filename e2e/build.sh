@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds the real control plane for the end-to-end tier — kube-apiserver,
 # kube-controller-manager, kube-scheduler (k8s.io/kubernetes) and etcd
-# (go.etcd.io/etcd/server/v3) — from the Go module proxy, into a cache outside
+# (go.etcd.io/etcd/server/v3) — and the Helm CLI (helm.sh/helm/v3), which the
+# tier runs beside kubedog, from the Go module proxy, into a cache outside
 # the repository keyed by the pinned versions, so later runs reuse it:
 #   ${KUBEDOG_E2E_CACHE:-~/.cache/kubedog-e2e}/k8s-<version>-etcd-<version>/bin
-# Prints the bin directory. Versions are pinned in e2e/k8s/go.mod and e2e/etcd/go.mod.
+# Prints the bin directory. Versions are pinned in e2e/k8s/go.mod, e2e/etcd/go.mod
+# and e2e/helm/go.mod (Helm as helm-<version>, so a new pin builds again).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 k8s_version=$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" {print $3}' "$here/k8s/go.mod")
@@ -24,5 +26,11 @@ if [ ! -x "$bin/etcd" ]; then
   echo "building etcd $etcd_version" >&2
   (cd "$here/etcd" && go build -trimpath -ldflags "-s -w" -o "$bin/etcd.tmp" go.etcd.io/etcd/server/v3)
   mv "$bin/etcd.tmp" "$bin/etcd"
+fi
+helm_version=$(awk '$1 == "require" && $2 == "helm.sh/helm/v3" {print $3}' "$here/helm/go.mod")
+if [ ! -x "$bin/helm-$helm_version" ]; then
+  echo "building helm $helm_version" >&2
+  (cd "$here/helm" && go build -trimpath -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=${helm_version}" -o "$bin/helm.tmp" helm.sh/helm/v3/cmd/helm)
+  mv "$bin/helm.tmp" "$bin/helm-$helm_version"
 fi
 echo "$bin"

@@ -15,6 +15,7 @@ export const ENTRY_POINTS = [
   { module: 'kubedog', source: 'src/index.ts', report: 'api/kubedog.api.md' },
   { module: 'kubedog/testing', source: 'src/testing/index.ts', report: 'api/kubedog-testing.api.md' },
   { module: 'kubedog/report', source: 'src/report/index.ts', report: 'api/kubedog-report.api.md' },
+  { module: 'kubedog/helm', source: 'src/helm/index.ts', report: 'api/kubedog-helm.api.md' },
 ] as const;
 
 const FORMAT = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType;

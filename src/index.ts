@@ -1,7 +1,7 @@
 /**
  * kubedog: track Kubernetes resources while they roll out. The public
  * library API (re-exports only): the client, the trackers and multitrack,
- * manifest and Helm sources, verdicts, errors. `api/kubedog.api.md` lists
+ * manifest sources, verdicts, errors (Helm releases: `kubedog/helm`). `api/kubedog.api.md` lists
  * every name and signature.
  */
 export type { ApplyOptions, KubeClientOptions } from './kube/client.js';
@@ -43,7 +43,6 @@ export type {
 } from './track/events.js';
 export { type FeedCallbacks, feed, STOP } from './track/feed.js';
 export { parseMultitrackSpecs } from './track/go-specs.js';
-export { type HelmRelease, readHelmRelease } from './track/helm.js';
 export { multitrack } from './track/multitrack.js';
 export type { FailMode } from './track/outcome.js';
 export {

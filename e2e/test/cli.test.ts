@@ -106,7 +106,7 @@ describe('the CLI against a real control plane', () => {
     await cluster.client.create('Secret', release(2, [web, worker]));
     const run = await kubedog(['rollout', 'track', '--helm-release', 'shop', '-n', ns]);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /2 of 2 resources ready/);
+    assert.match(run.stderr, /3 of 3 resources ready/);
     assert.match(run.stderr, /deploy\/worker/);
   });
 

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { KubeClient } from '../../src/kube/client.js';
 import { KubeApiError } from '../../src/kube/errors.js';
@@ -7,13 +9,19 @@ import type { TrackEvent } from '../../src/track/events.js';
 import { type ControlPlane, startControlPlane } from '../control-plane.js';
 import type { SimulatedNodes } from '../nodes.js';
 
+/** The directory of the tier's binaries, built on first use (e2e/build.sh). */
+export const binaries = (): string =>
+  execFileSync('bash', ['e2e/build.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+
 /** A real control plane with controllers, scheduler and three simulated nodes. */
 export async function startCluster(): Promise<ControlPlane> {
-  const bin = execFileSync('bash', ['e2e/build.sh'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
-  return startControlPlane({ bin, controllers: true, nodes: 3 });
+  return startControlPlane({ bin: binaries(), controllers: true, nodes: 3 });
+}
+
+/** The Helm CLI pinned in e2e/helm/go.mod. */
+export function helmBinary(): string {
+  const pin = readFileSync('e2e/helm/go.mod', 'utf8').match(/^require helm\.sh\/helm\/v3 (\S+)$/m)?.[1];
+  return join(binaries(), `helm-${pin}`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { HelmStorage } from '../helm/codec.js';
 import { parseDuration } from '../kube/duration.js';
 import { InvalidInputError } from '../kube/errors.js';
 import { type CiSystem, detectCi } from '../report/ci.js';
@@ -19,6 +20,10 @@ export const OPTIONS = {
   'field-selector': { type: 'string' },
   all: { type: 'boolean' },
   'helm-release': { type: 'string' },
+  'helm-revision': { type: 'string' },
+  'helm-storage': { type: 'string' },
+  'helm-tests': { type: 'boolean' },
+  'no-helm-hooks': { type: 'boolean' },
   timeout: { type: 'string', short: 't' },
   for: { type: 'string' },
   'logs-since': { type: 'string' },
@@ -200,6 +205,8 @@ export interface TrackArgs {
   kinds?: string[];
   all: boolean;
   helmRelease?: string;
+  /** How `--helm-release` is read and tracked. */
+  helm: HelmFlags;
   namespace?: string;
   context?: string;
   kubeconfig?: string;
@@ -256,6 +263,54 @@ export interface TrackArgs {
   timeline: boolean;
 }
 
+/** `--helm-revision`, `--helm-storage` (else `HELM_DRIVER`), `--helm-tests`, `--no-helm-hooks`. */
+export interface HelmFlags {
+  revision?: number | 'next';
+  storage: HelmStorage;
+  hooks: boolean;
+  tests: boolean;
+}
+
+/** Helm's `HELM_DRIVER` values that name storage in the cluster, and kubedog's names for them. */
+const HELM_STORAGES: Record<string, HelmStorage> = {
+  '': 'secret',
+  secret: 'secret',
+  secrets: 'secret',
+  configmap: 'configmap',
+  configmaps: 'configmap',
+};
+
+const HELM_ONLY = ['helm-revision', 'helm-storage', 'helm-tests', 'no-helm-hooks'] as const;
+
+function helmFlags(values: ParsedValues, env: NodeJS.ProcessEnv, command: string): HelmFlags {
+  if (values['helm-release'] === undefined) {
+    const stray = HELM_ONLY.find((flag) => values[flag] !== undefined);
+    if (stray) throw new InvalidInputError(`${command}: --${stray} works with --helm-release`, stray);
+    return { storage: 'secret', hooks: true, tests: false };
+  }
+  const given = values['helm-storage'];
+  const storage = HELM_STORAGES[(given ?? env.HELM_DRIVER ?? '').toLowerCase()];
+  if (!storage)
+    throw new InvalidInputError(
+      `${given !== undefined ? '--helm-storage' : 'HELM_DRIVER'}: "${given ?? env.HELM_DRIVER}" is not one of secret, configmap (kubedog reads the releases Helm keeps in the cluster)`,
+      'helm-storage',
+    );
+  const revision = values['helm-revision'];
+  if (revision !== undefined && revision !== 'next' && !/^[1-9]\d*$/.test(revision))
+    throw new InvalidInputError(
+      `--helm-revision: "${revision}" is not a revision number or next`,
+      'helm-revision',
+    );
+  return {
+    storage,
+    hooks: values['no-helm-hooks'] !== true,
+    tests: values['helm-tests'] ?? false,
+    ...(revision !== undefined
+      ? { revision: revision === 'next' ? ('next' as const) : Number(revision) }
+      : {}),
+  };
+}
+
 const FAIL_MODES: readonly FailMode[] = ['fail-whole-deploy', 'ignore', 'hope-until-end'];
 
 const duration = (flag: string, text: string | undefined) => {
@@ -304,6 +359,7 @@ export function trackArgs(
     timeline: values.timeline ?? false,
     debug: values.debug ?? false,
     specs,
+    helm: helmFlags(values, env, command),
     ...logFlags(values),
     ...verdictFlags(values),
     ...(values.selector !== undefined ? { selector: values.selector } : {}),

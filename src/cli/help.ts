@@ -31,7 +31,16 @@ const TRACK_FLAGS = `What to track (any mix; duplicates are tracked once):
                            every KIND with them)
       --all                every trackable resource in the namespace
       --field-selector SEL with -l or --all: only what matches it (metadata.name=web)
-      --helm-release NAME  everything in the newest revision of a Helm 3 release
+      --helm-release NAME  a Helm 3 release as Helm deploys it: its status (pending,
+                           failed with Helm's description, deployed), its resources
+                           (judged once Helm applied them) and its hooks in Helm's
+                           order, with their logs
+      --helm-revision N|next  which revision: N, or next (the first newer than now:
+                           start kubedog, then helm upgrade); default the newest; a
+                           newer revision written meanwhile is followed instead
+      --helm-storage KIND  secret (default) or configmap, as HELM_DRIVER (read too)
+      --helm-tests         also the test hooks (helm test): wait for them to succeed
+      --no-helm-hooks      not the hooks
 
 Output:
   -o, --output FORMAT      text (default) or json: one TrackEvent per line on stdout
@@ -130,6 +139,8 @@ Examples:
   kubedog rollout track sts/db job/migrate -n shop
   kubectl apply -f k8s/ && kubedog rollout track -f k8s/ --timeout 10m
   helm upgrade --install shop ./chart && kubedog rollout track --helm-release shop
+  kubedog rollout track --helm-release shop --helm-revision next &
+    helm upgrade --install shop ./chart --wait; wait $!
   kubedog rollout track deploy web -o json | jq -c 'select(.type == "failed")'
 
 ${TRACK_FLAGS}

@@ -4,7 +4,6 @@ import type { KubeClient } from '../kube/client.js';
 import { InvalidInputError } from '../kube/errors.js';
 import { parseManifests } from '../kube/manifests.js';
 import type { KubeObject } from '../kube/types.js';
-import { readHelmRelease } from '../track/helm.js';
 import { isTrackable, type MultitrackSpec, specFromManifest, specsFromCluster } from '../track/specs.js';
 import type { TrackArgs } from './args.js';
 
@@ -76,7 +75,8 @@ async function listed(
 /**
  * Everything the command line asks to track, as multitrack specs whose kind
  * is the resolved type (unknown kinds fail here, before anything is
- * watched), without duplicates.
+ * watched), without duplicates — but a Helm release's, which its own track
+ * reads as Helm writes its revisions.
  */
 export async function collectSpecs(
   client: KubeClient,
@@ -96,11 +96,6 @@ export async function collectSpecs(
   if (args.selector !== undefined || args.all)
     for (const ns of args.allNamespaces ? [''] : namespaces)
       specs.push(...(await listed(client, args, ns, options.signal)));
-  if (args.helmRelease !== undefined) {
-    const release = await readHelmRelease(client, args.helmRelease, { namespace, signal: options.signal });
-    for (const object of release.objects)
-      if (isTrackable(object)) specs.push(specFromManifest(object, release.namespace));
-  }
   const unique = new Map<string, MultitrackSpec>();
   for (const spec of specs) {
     const type = await client.resolveType(spec.kind, { signal: options.signal });

@@ -13,9 +13,16 @@ const SHORT_KINDS: Record<string, string> = {
   PersistentVolumeClaim: 'pvc',
 };
 
-/** `deploy/web`, or `shop/deploy/web` across namespaces. */
+/** A Helm release record's name (`sh.helm.release.v1.shop.v3`): shown as `helm/shop:v3`. */
+const HELM_RECORD = /^sh\.helm\.release\.v1\.(.+)\.v(\d+)$/;
+
+/** `deploy/web`, or `shop/deploy/web` across namespaces; a Helm release's record `helm/shop:v3`. */
 export function resourceName(resource: ResourceRef, namespaces = false): string {
-  const name = `${SHORT_KINDS[resource.kind] ?? resource.kind.toLowerCase()}/${resource.name}`;
+  const release = HELM_RECORD.exec(resource.name);
+  const name =
+    release && (resource.kind === 'Secret' || resource.kind === 'ConfigMap')
+      ? `helm/${release[1]}:v${release[2]}`
+      : `${SHORT_KINDS[resource.kind] ?? resource.kind.toLowerCase()}/${resource.name}`;
   return namespaces && resource.namespace ? `${resource.namespace}/${name}` : name;
 }
 

@@ -5,6 +5,7 @@ import { customResourceDefinition } from './crd.js';
 import { CRD_RULES, crdRuleByShape } from './crds/index.js';
 import { daemonSet } from './daemonset.js';
 import { deployment } from './deployment.js';
+import { releaseRecordRule } from './helm.js';
 import { job } from './job.js';
 import { pod } from './pod.js';
 import { persistentVolumeClaim } from './pvc.js';
@@ -36,7 +37,8 @@ export const RULES: Readonly<Record<string, VerdictRule>> = {
  * Order: the user's rules for the kind (context.rules), then the built-in
  * rule for "group/Kind" (Kubernetes' kinds and over 60 custom resources of
  * common operators) — each starts with the generic checks (deletion,
- * observedGeneration, Stalled/Reconciling) — then, for any other kind,
+ * observedGeneration, Stalled/Reconciling) — or Helm's status for a
+ * release record (a Secret or ConfigMap of Helm's), then, for any other kind,
  * failure evidence first and the status' words (docs/readiness.md). Never touches the network or the clock
  * (`context.now` is the time), and never throws, whatever the object's shape.
  * @example
@@ -51,7 +53,8 @@ export function computeVerdict(object: KubeObject, context: VerdictContext): Ver
   const safe: KubeObject = typeof object === 'object' && object !== null ? object : { metadata: {} };
   const rule = context.rules ? findRule(context.rules, safe) : undefined;
   if (rule) return applyRule(rule, safe);
-  const kindRule = RULES[`${groupOf(safe)}/${safe.kind ?? ''}`] ?? crdRuleByShape(safe);
+  const kindRule =
+    RULES[`${groupOf(safe)}/${safe.kind ?? ''}`] ?? releaseRecordRule(safe) ?? crdRuleByShape(safe);
   return (kindRule ?? byConditions)(safe, context);
 }
 

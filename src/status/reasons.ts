@@ -51,6 +51,11 @@ export const FailureReason = {
   FailedAttachVolume: 'FailedAttachVolume',
   BackoffLimitExceeded: 'BackoffLimitExceeded',
   DeadlineExceeded: 'DeadlineExceeded',
+  // Helm.
+  /** Helm says the release failed (`helm status`: failed), or it was uninstalled while tracked. */
+  HelmReleaseFailed: 'HelmReleaseFailed',
+  /** Helm recorded a hook of the revision as failed, and the hook object is gone. */
+  HelmHookFailed: 'HelmHookFailed',
 } as const;
 
 /** A reason of kubedog's own failures: see {@link FailureReason}. */
@@ -98,6 +103,15 @@ export const Reason = {
   FinalizersPending: 'FinalizersPending',
   /** Its deletion waits for its dependents (foreground deletion). */
   DependentsPending: 'DependentsPending',
+  // Helm.
+  /** Helm is still installing, upgrading or rolling back the revision. */
+  HelmPending: 'HelmPending',
+  /** Helm deployed the revision. */
+  HelmDeployed: 'HelmDeployed',
+  /** Helm deployed the revision, then a newer one replaced it. */
+  HelmSuperseded: 'HelmSuperseded',
+  /** A hook Helm ran and deleted after it succeeded (`hook-delete-policy: hook-succeeded`). */
+  HelmHookSucceeded: 'HelmHookSucceeded',
 } as const;
 
 export type KnownReason = (typeof Reason)[keyof typeof Reason];

@@ -12,6 +12,7 @@ export {
   type ScenarioCluster,
   type ScenarioReplay,
 } from './fixtures.js';
+export { type FakeChart, FakeHelm, type FakeHelmResult } from './helm.js';
 export { formatRfc3339Nano, LogStore, type StoredLine } from './log-store.js';
 export {
   type ReplayOptions,

@@ -87,6 +87,38 @@ export interface TrackTarget {
   name: string;
   /** @default the source's namespace */
   namespace?: string;
+  /** A resource or hook of a Helm release's revision: how Helm's work on it counts (`trackHelmRelease` sets it). */
+  helm?: HelmTarget;
+}
+
+/**
+ * A resource of a Helm release's revision as a track counts it. A resource
+ * is judged once Helm has applied the revision (before, in the `pre-*`
+ * hooks, it is still the previous revision's); a hook's object left by an
+ * earlier run is not this run's, and one Helm deletes once it succeeded
+ * (`hook-succeeded`) has succeeded when it is deleted.
+ */
+export interface HelmTarget {
+  /** The object Helm keeps the revision in (its status says what Helm is doing). */
+  record: { kind: 'Secret' | 'ConfigMap'; namespace: string; name: string };
+  /** When the API server created the record (RFC 3339): the revision began then. */
+  createdAt?: string;
+  /** For a hook: the phase that runs it, its delete policies, and what Helm recorded of its run when the track started. */
+  hook?: { phase: string; deletePolicies: string[]; ran?: 'Succeeded' | 'Failed' };
+}
+
+/** What the model makes of a Helm target. */
+function helmRules(helm: HelmTarget | undefined): ModelOptions['helm'] {
+  if (!helm) return undefined;
+  const createdAt = Date.parse(helm.createdAt ?? '');
+  const since = Number.isNaN(createdAt) ? {} : { since: createdAt };
+  if (!helm.hook) return { record: helm.record.name, ...since };
+  const { deletePolicies, ran } = helm.hook;
+  return {
+    record: helm.record.name,
+    ...since,
+    hook: { deletedOnSuccess: deletePolicies.includes('hook-succeeded'), ...(ran ? { ran } : {}) },
+  };
 }
 
 const builtin = (kind: string) => findBuiltinResource(kind) as ResourceType;
@@ -107,15 +139,21 @@ function logsOf(options: TrackOptions, until: Until): false | LogOptions {
 
 /**
  * The watches a tracker reads: the resource; its revisions and pods when it
- * has pods; the Events. Waiting for its creation, only the resource.
+ * has pods; the Events; the record of the Helm revision it belongs to.
+ * Waiting for its creation, only the resource.
  */
-function watchesFor(strategy: PodStrategy | undefined, until: Until): WatchName[] {
+function watchesFor(
+  strategy: PodStrategy | undefined,
+  until: Until,
+  helm: HelmTarget | undefined,
+): WatchName[] {
   if (until === 'exists') return ['resource'];
   return [
     'resource',
     ...(strategy?.revisions ? ['revision' as const] : []),
     ...(strategy && !strategy.self ? ['pod' as const] : []),
     'event',
+    ...(helm ? ['release' as const] : []),
   ];
 }
 
@@ -183,18 +221,28 @@ class Tracker {
     this.#source = source;
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
-    this.#ref = resourceRef(type, target.namespace ?? source.namespace, target.name);
+    this.#ref = resourceRef(
+      type,
+      target.namespace ?? source.namespace,
+      target.name,
+      target.helm?.hook?.phase,
+    );
     const until = options.until ?? 'ready';
     // Waiting for its creation, its pods do not matter.
     const strategy = until === 'exists' ? undefined : podStrategyFor(type);
     const logs = logsOf(options, until);
-    const lists = watchesFor(strategy, until);
-    this.#model = new TrackModel(this.#ref, strategy, { ...this.#modelOptions(logs), lists });
+    const lists = watchesFor(strategy, until, target.helm);
+    const helm = helmRules(target.helm);
+    this.#model = new TrackModel(this.#ref, strategy, {
+      ...this.#modelOptions(logs),
+      lists,
+      ...(helm ? { helm } : {}),
+    });
     this.#tails = new LogTails(source, this.#ref.namespace, (event) => this.#show(event), {
       ...(logs || {}),
       live: logs !== false,
     });
-    this.#subscribe(type, strategy, lists);
+    this.#subscribe(type, strategy, lists, target.helm);
     options.signal?.addEventListener('abort', this.#onAbort, { once: true });
     this.#arm();
   }
@@ -216,7 +264,12 @@ class Tracker {
   }
 
   /** The watches of {@link watchesFor}. */
-  #subscribe(type: ResourceType, strategy: PodStrategy | undefined, names: WatchName[]): void {
+  #subscribe(
+    type: ResourceType,
+    strategy: PodStrategy | undefined,
+    names: WatchName[],
+    helm: HelmTarget | undefined,
+  ): void {
     const watches = sharedWatches(this.#source);
     const namespace = this.#ref.namespace;
     const listen = (input: WatchName, optional = false): WatchListener => ({
@@ -244,6 +297,12 @@ class Tracker {
         case 'event':
           // Events of cluster-scoped objects live in "default".
           return watches.subscribe(builtin('Event'), namespace || 'default', listen('event'));
+        case 'release':
+          return watches.subscribe(
+            builtin(helm?.record.kind ?? 'Secret'),
+            helm?.record.namespace ?? namespace,
+            listen('release'),
+          );
       }
     };
     for (const name of names) this.#unsubscribes.push(subscribe(name));

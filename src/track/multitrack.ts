@@ -62,7 +62,12 @@ async function* run(
   const startedAt = Date.now();
   const types = await Promise.all(specs.map((spec) => source.resolveType(spec.kind, { signal })));
   const resources = specs.map((spec, i) =>
-    resourceRef(types[i] as ResourceType, spec.namespace ?? source.namespace, spec.name),
+    resourceRef(
+      types[i] as ResourceType,
+      spec.namespace ?? source.namespace,
+      spec.name,
+      spec.helm?.hook?.phase,
+    ),
   );
   const outcome = new MultitrackOutcome(
     specs.map((spec, i) => ({

@@ -88,6 +88,9 @@ export class MultitrackOutcome {
           this.#reached(state, Reason.Exists, `${describeResource(state.resource)} exists`, now);
         break;
       case 'ready':
+        // Ready without a ready verdict (a Helm hook deleted once it succeeded): the event says why.
+        if (state.verdict?.state !== 'ready')
+          state.verdict = { state: 'ready', reason: Reason.Ready, message: event.message };
         this.#end(state, 'ready', now);
         break;
       case 'failed':

@@ -8,11 +8,23 @@ export interface ResourceRef {
   namespace: string;
   /** Its `metadata.name`. */
   name: string;
+  /** A Helm hook: the phase of the release that runs it (`pre-upgrade`, `post-install`, `test`). */
+  helmHook?: string;
 }
 
 /** A resource's identity once its type is known: the namespace only for namespaced kinds. */
-export function resourceRef(type: ResourceType, namespace: string, name: string): ResourceRef {
-  return { kind: type.kind, namespace: type.namespaced ? namespace : '', name };
+export function resourceRef(
+  type: ResourceType,
+  namespace: string,
+  name: string,
+  helmHook?: string | undefined,
+): ResourceRef {
+  return {
+    kind: type.kind,
+    namespace: type.namespaced ? namespace : '',
+    name,
+    ...(helmHook ? { helmHook } : {}),
+  };
 }
 
 /** A resource's identity as one string (`Kind/namespace/name`), for maps keyed by resource. */

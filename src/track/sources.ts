@@ -27,11 +27,12 @@ export interface TrackSource extends WatchSource, LogSource {
   readonly namespace: string;
   /**
    * Lists objects (`KubeClient.list`); optional: a failure report uses it
-   * to read the Warning Events the events watch had not delivered yet.
+   * to read the Warning Events the events watch had not delivered yet, and
+   * a Helm release's track to find its revisions.
    */
   list?(
     kind: KindLike,
-    options: { namespace?: string; fieldSelector?: string; signal?: AbortSignal },
+    options: { namespace?: string; labelSelector?: string; fieldSelector?: string; signal?: AbortSignal },
   ): Promise<{ items: KubeObject[] }>;
   /**
    * Reads one object (`KubeClient.get`); optional: a failure report uses it

@@ -67,6 +67,15 @@ describe('bad input: one clear line and the right exit code', () => {
       ],
       [['rollout', 'undo', 'deploy/web'], /^kubedog rollout: unknown subcommand "undo"$/],
       [['rollout', 'track', '-l', 'a=b', '--all'], /-l and --all exclude each other$/],
+      [['rollout', 'track', 'deploy/web', '--helm-tests'], /--helm-tests works with --helm-release$/],
+      [
+        ['rollout', 'track', '--helm-release', 'shop', '--helm-revision', 'latest'],
+        /^kubedog: --helm-revision: "latest" is not a revision number or next$/,
+      ],
+      [
+        ['rollout', 'track', '--helm-release', 'shop', '--helm-storage', 'memory'],
+        /^kubedog: --helm-storage: "memory" is not one of secret, configmap \(kubedog reads the releases Helm keeps in the cluster\)$/,
+      ],
       [['explode'], /^kubedog: unknown command "explode"$/],
       [['completion', 'powershell'], /^kubedog completion: give a shell: bash, zsh or fish$/],
     ];
@@ -76,6 +85,12 @@ describe('bad input: one clear line and the right exit code', () => {
       assert.equal(run.code, 64, `${args.join(' ')}: ${run.stderr}`);
       assertOneLine(run.stderr, pattern);
     }
+    // Helm's own variable, read only when a release is tracked.
+    const driver = await runCli(['rollout', 'track', '--helm-release', 'shop'], {
+      env: { HELM_DRIVER: 'sql' },
+    });
+    assert.equal(driver.code, 64, driver.stderr);
+    assertOneLine(driver.stderr, /^kubedog: HELM_DRIVER: "sql" is not one of secret, configmap/);
   });
 
   test("an annotation's invalid regular expression is a usage error naming the annotation and the object, before any kubeconfig is read", async () => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { stringify } from 'yaml';
+import { releaseRecord } from '../../src/helm/codec.js';
 import type { KubeObject } from '../../src/kube/types.js';
-import { encodeHelmRelease } from '../../src/track/helm.js';
 
 /** The built CLI, as users run it (scripts/test.mjs builds it first). */
 export const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
@@ -95,25 +95,13 @@ export function helmReleaseSecret(
   version: number,
   objects: KubeObject[],
 ): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    type: 'helm.sh/release.v1',
-    metadata: {
-      name: `sh.helm.release.v1.${name}.v${version}`,
-      namespace,
-      labels: { owner: 'helm', name, version: String(version), status: 'deployed' },
-    },
-    data: {
-      release: encodeHelmRelease({
-        name,
-        namespace,
-        version,
-        info: { status: 'deployed' },
-        manifest: objects
-          .map((o) => `---\n# Source: ${name}/templates/${o.metadata.name}.yaml\n${stringify(o)}`)
-          .join('\n'),
-      }),
-    },
-  };
+  return releaseRecord('secret', {
+    name,
+    namespace,
+    version,
+    info: { status: 'deployed', description: version === 1 ? 'Install complete' : 'Upgrade complete' },
+    manifest: objects
+      .map((o) => `---\n# Source: ${name}/templates/${o.metadata.name}.yaml\n${stringify(o)}`)
+      .join('\n'),
+  });
 }

@@ -132,7 +132,7 @@ describe('what rollout track tracks', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stderr,
-      /^✓ 1 of 2 resources ready after .*; failed, ignored \(fail-mode ignore\): deploy\/worker$/m,
+      /^✓ 2 of 3 resources ready after .*; failed, ignored \(fail-mode ignore\): deploy\/worker$/m,
     );
     const missing = await runCli([
       'rollout',
@@ -145,7 +145,7 @@ describe('what rollout track tracks', () => {
     assert.equal(missing.code, 64);
     assert.match(
       missing.stderr,
-      /^kubedog: no Helm release "nope" in namespace "default" \(no Secret sh\.helm\.release\.v1\.nope\.vN\)$/m,
+      /^kubedog: no Helm release "nope" in namespace "default" \(no Secret sh\.helm\.release\.v1\.nope\.vN\); to wait for its install: --helm-revision next$/m,
     );
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type HelmTrackOptions, trackHelmRelease } from '../../helm/track.js';
 import { anySignal } from '../../kube/cancellable.js';
 import { KubeClient } from '../../kube/client.js';
 import { kubeConfigFromString, loadKubeConfig } from '../../kube/config.js';
@@ -104,8 +105,13 @@ async function run(
   const lookups = Math.floor((performance.now() - started) / 1000) * 1000;
   const left = args.timeout === undefined ? undefined : Math.max(1, args.timeout - lookups);
   let summary: MultitrackSummary | undefined;
+  const options = trackOptions(args, rules, io.signal, left);
+  const events =
+    args.helmRelease === undefined
+      ? multitrack(client, specs, options)
+      : trackHelmRelease(client, args.helmRelease, { ...options, ...helmOptions(args), specs });
   try {
-    for await (const event of multitrack(client, specs, trackOptions(args, rules, io.signal, left))) {
+    for await (const event of events) {
       if (event.type === 'summary') summary = event.summary;
       view.show(event);
       await drained(io);
@@ -144,6 +150,19 @@ function timedOutLookingUp(args: TrackArgs, io: CommandIO): number {
   const seconds = ((args.timeout ?? 0) / 1000).toFixed(1);
   io.stderr.write(`✗ timed out after ${seconds}s: the API server did not say what to track in time\n`);
   return EXIT.timeout;
+}
+
+/** How `--helm-release` is read and tracked. */
+function helmOptions(args: TrackArgs): HelmTrackOptions {
+  const { revision, storage, hooks, tests } = args.helm;
+  return {
+    storage,
+    hooks,
+    tests,
+    ...(revision !== undefined ? { revision } : {}),
+    ...(args.namespace !== undefined ? { namespace: args.namespace } : {}),
+    ...(args.failMode ? { failMode: args.failMode } : {}),
+  };
 }
 
 /** A resolved spec's resource, as the events name it. */

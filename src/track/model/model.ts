@@ -2,13 +2,15 @@ import { formatDuration } from '../../kube/duration.js';
 import type { KubeObject, WatchEvent } from '../../kube/types.js';
 import { deletionVerdict } from '../../status/deletion.js';
 import { computeVerdict } from '../../status/index.js';
-import { FailureReason } from '../../status/reasons.js';
+import { FailureReason, Reason } from '../../status/reasons.js';
 import type { CustomRule } from '../../status/rules.js';
 import { ProblemTally } from '../../status/tally.js';
 import type { Problem, Verdict, VerdictContext, VerdictOptions } from '../../status/types.js';
+import { progressing } from '../../status/verdict.js';
 import type { FailedEvent, ReportedWarning, TrackEvent, TrackEventInit } from '../events.js';
 import { describeResource, type ResourceRef } from '../resource-ref.js';
 import type { PodStrategy } from '../strategies/index.js';
+import { HelmGate, type HelmRules } from './helm-gate.js';
 import {
   EventBook,
   happenedAt,
@@ -22,8 +24,11 @@ import { PodAnnouncer } from './pod-announcer.js';
 import type { PodEntry } from './pods.js';
 import { RevisionTracker } from './revisions.js';
 
-/** The watches a tracker reads: the resource, its revisions, its pods, the Events of its namespace. */
-export type WatchName = 'resource' | 'revision' | 'pod' | 'event';
+/**
+ * The watches a tracker reads: the resource, its revisions, its pods, the
+ * Events of its namespace, and the record of the Helm revision it belongs to.
+ */
+export type WatchName = 'resource' | 'revision' | 'pod' | 'event' | 'release';
 
 /**
  * What a track waits for: `ready` (a rollout, which ends `ready` or
@@ -90,6 +95,8 @@ export interface ModelOptions {
    * they crash (a track started late). @default none
    */
   lists?: readonly WatchName[];
+  /** The resource belongs to a Helm revision: how Helm's work on it counts. */
+  helm?: HelmRules;
 }
 
 /**
@@ -131,6 +138,8 @@ export class TrackModel {
   readonly #pods: PodAnnouncer | undefined;
   #object: KubeObject | undefined;
   #verdict: Verdict | undefined;
+  /** What the resource's Helm revision says of it (a resource of a release, or a hook). */
+  readonly #helm: HelmGate | undefined;
   /** The state whose consequences (`ready`, `failed`) were drawn last: each is drawn once per change. */
   #actedOn: Verdict['state'] | undefined;
   #lastActivity: number;
@@ -150,6 +159,7 @@ export class TrackModel {
     this.#since = options.startedAt.getTime() - 1000;
     this.#lastActivity = options.startedAt.getTime();
     this.#unlisted = new Set(options.lists);
+    this.#helm = options.helm ? new HelmGate(options.helm, ref) : undefined;
     if (strategy) {
       const logs = options.logs === false ? undefined : new LogPlan(options.logs);
       this.#revisions = new RevisionTracker(ref, strategy);
@@ -215,6 +225,9 @@ export class TrackModel {
       case 'listed':
         this.#onListed(input.watch);
         break;
+      case 'release':
+        this.#onRelease(input.change);
+        break;
     }
     return this.#out;
   }
@@ -225,13 +238,18 @@ export class TrackModel {
       // Waiting for a deletion, a resource not there once listed is gone already; shown once, there is nothing.
       if (!this.#object && this.#options.until === 'deleted') this.#gone('does not exist');
       if (!this.#object && this.#options.until === 'once') this.#end();
+      // A hook Helm already ran and deleted: what Helm recorded is its end.
+      const ran = this.#helm?.hook?.ran;
+      if (!this.#object && this.#options.until === 'ready' && ran) this.#hookGone(ran);
     }
     this.#unlisted.delete(watch);
     this.#firstSightOnceListed();
   }
 
-  #onResource({ type, object }: WatchEvent): void {
+  #onResource(change: WatchEvent): void {
+    const { type, object } = change;
     if (object.metadata.name !== this.#ref.name) return;
+    if (this.#helm && !this.#helm.admit(change, this.#listed)) return;
     if (type === 'DELETED') {
       this.#onDeleted();
       return;
@@ -286,10 +304,21 @@ export class TrackModel {
       );
   }
 
+  /** The record of the resource's Helm revision changed: what Helm did may change its verdict. */
+  #onRelease(change: WatchEvent): void {
+    const hookObject = this.#helm?.observeRecord(change);
+    if (hookObject) this.#onResource({ type: 'ADDED', object: hookObject });
+    else this.#judge();
+  }
+
   #onDeleted(): void {
     this.#object = undefined;
     if (this.#options.until === 'deleted') {
       this.#gone('was deleted');
+      return;
+    }
+    if (this.#options.until === 'ready' && this.#helm?.hook?.deletedOnSuccess) {
+      this.#hookGone('Succeeded');
       return;
     }
     // Gone before it was judged: not announced, so nothing to say (the timeout says it does not exist).
@@ -301,6 +330,21 @@ export class TrackModel {
         `${describeResource(this.#ref)} was deleted before it became ready`,
         undefined,
       );
+    this.#end();
+  }
+
+  /** A Helm hook that is gone, and how Helm says its run ended. */
+  #hookGone(ran: 'Succeeded' | 'Failed'): void {
+    if (ran === 'Failed') {
+      this.#fail(
+        FailureReason.HelmHookFailed,
+        `Helm recorded hook ${describeResource(this.#ref)} as failed, and it is gone`,
+        'its logs went with it: run the upgrade again with kubedog tracking alongside',
+      );
+    } else {
+      const policy = this.#helm?.hook?.deletedOnSuccess ? ' (hook-delete-policy: hook-succeeded)' : '';
+      this.#emit({ type: 'ready', message: `${this.#said} succeeded: Helm deleted it once it had${policy}` });
+    }
     this.#end();
   }
 
@@ -452,6 +496,11 @@ export class TrackModel {
         owned: [...(this.#revisions?.owned() ?? [])],
         pods: this.#pods?.pods() ?? [],
       });
+    if (this.#helm && !this.#helm.applied(object))
+      return progressing(
+        Reason.HelmPending,
+        `waiting for Helm to apply the new revision (${this.#said} is still the previous one's; pre-* hooks run first)`,
+      );
     return computeVerdict(object, {
       ...this.#baseContext(),
       events: this.#events.about({ kind: this.#ref.kind, name: this.#ref.name, uid: object.metadata.uid }),

@@ -1,0 +1,313 @@
+import { cancellable } from '../kube/cancellable.js';
+import { formatDuration } from '../kube/duration.js';
+import { InvalidInputError } from '../kube/errors.js';
+import type { KubeObject } from '../kube/types.js';
+import { FailureReason } from '../status/reasons.js';
+import type { TrackOptions } from '../track/driver.js';
+import type { MultitrackEvent, ResourceRef } from '../track/events.js';
+import { multitrack } from '../track/multitrack.js';
+import type { FailMode } from '../track/outcome.js';
+import type { TrackSource } from '../track/sources.js';
+import { isTrackable, type MultitrackSpec, specFromManifest } from '../track/specs.js';
+import { type HelmStorage, recordName, recordVersion, STORAGE_KINDS } from './codec.js';
+import { deletePoliciesOf, type ScheduledHook, scheduledHooks } from './hooks.js';
+import { type HelmRelease, listRevisions, releaseFromRecord } from './release.js';
+import { RevisionWatch } from './revisions.js';
+
+/** Which hooks a release's track follows. */
+export interface HelmHookOptions {
+  /** The hooks of the revision's operation (`pre-upgrade`, `post-upgrade`…). @default true */
+  hooks?: boolean;
+  /** The `test` hooks too (`helm test`): the track waits for them to succeed. @default false */
+  tests?: boolean;
+}
+
+/**
+ * The specs of a revision, in Helm's order: the release's record (its
+ * status is Helm's), the `pre-*` hooks, the resources, the `post-*` and
+ * `test` hooks (see {@link scheduledHooks}). Each carries what Helm's work
+ * on it means (`MultitrackSpec.helm`): a resource is judged once Helm has
+ * applied the revision; a hook's earlier run is not this one.
+ * @example
+ * import { helmReleaseSpecs, readHelmRelease } from 'kubedog/helm';
+ *
+ * const release = await readHelmRelease(client, 'shop');
+ * console.log(helmReleaseSpecs(release).map((spec) => `${spec.kind}/${spec.name}`).join(' '));
+ * // prints: Secret/sh.helm.release.v1.shop.v1 Deployment/web
+ */
+export function helmReleaseSpecs(release: HelmRelease, options: HelmHookOptions = {}): MultitrackSpec[] {
+  const record = { kind: release.record.kind, namespace: release.namespace, name: release.record.name };
+  const helm = { record, ...(release.record.createdAt ? { createdAt: release.record.createdAt } : {}) };
+  const hooks =
+    options.hooks === false
+      ? []
+      : scheduledHooks(release.hooks, release.operation, { tests: options.tests ?? false });
+  const hookSpec = ({ hook, phase }: ScheduledHook): MultitrackSpec[] => {
+    if (!hook.object || !isTrackable(hook.object)) return [];
+    const ran =
+      hook.lastRun?.phase === 'Succeeded' || hook.lastRun?.phase === 'Failed'
+        ? hook.lastRun.phase
+        : undefined;
+    const target = { phase, deletePolicies: deletePoliciesOf(hook), ...(ran ? { ran } : {}) };
+    return [{ ...specFromManifest(hook.object, release.namespace), helm: { ...helm, hook: target } }];
+  };
+  const before = hooks.filter((h) => h.phase.startsWith('pre-'));
+  const after = hooks.filter((h) => !h.phase.startsWith('pre-'));
+  return [
+    // Helm's failure counts once the rest has ended: a failed hook's own report (its last lines) says more.
+    {
+      kind: record.kind,
+      name: record.name,
+      namespace: record.namespace,
+      logs: false,
+      failMode: 'hope-until-end',
+    },
+    ...before.flatMap(hookSpec),
+    ...release.objects
+      .filter(isTrackable)
+      .map((object) => ({ ...specFromManifest(object, release.namespace), helm })),
+    ...after.flatMap(hookSpec),
+  ];
+}
+
+/** Options of {@link trackHelmRelease}: a multitrack's, and which release and revision. */
+export interface HelmTrackOptions extends TrackOptions, HelmHookOptions {
+  /** The release's namespace. @default the source's */
+  namespace?: string;
+  /** Where Helm keeps the release (`HELM_DRIVER`). @default 'secret' */
+  storage?: HelmStorage;
+  /**
+   * Which revision: a number (waited for if Helm has not written it yet);
+   * `'next'`, the first one newer than the newest when the track starts
+   * (start kubedog, then `helm upgrade`; a revision Helm is writing already
+   * is that one); or, by default, the newest. Unless a number pins it, a
+   * newer revision written during the track is followed instead.
+   */
+  revision?: number | 'next';
+  /** More resources to track alongside the release's. */
+  specs?: MultitrackSpec[];
+  /** The fail mode of the release's resources and hooks whose annotations do not say one. @default 'fail-whole-deploy' */
+  failMode?: FailMode;
+}
+
+/** What a release's track reads: watches and logs, and lists of its records. */
+export type HelmSource = TrackSource & Required<Pick<TrackSource, 'list'>>;
+
+/**
+ * Tracks a Helm 3 release as Helm installs, upgrades or rolls it back: its
+ * record (Helm's own status: pending → progressing, `failed` → failed with
+ * Helm's description, `deployed` → ready), its resources, and its hooks in
+ * Helm's order with their logs ({@link helmReleaseSpecs}). It can start
+ * before Helm writes the revision (`revision: 'next'`); a newer revision
+ * written meanwhile is followed instead, with a notice. The events and the
+ * summary are {@link multitrack}'s; hooks' events name their phase
+ * (`resource.helmHook`).
+ * @throws {InvalidInputError} no such release (without `revision`), or a record that does not hold one
+ * @example
+ * import { trackHelmRelease } from 'kubedog/helm';
+ *
+ * for await (const event of trackHelmRelease(client, 'shop', { timeout: 300_000 })) {
+ *   if (event.type === 'failed') console.error(`${event.resource.name}: ${event.message}`);
+ *   if (event.type === 'summary') console.log(`outcome: ${event.summary.outcome}`);
+ * }
+ * // prints: outcome: ready
+ */
+export function trackHelmRelease(
+  source: HelmSource,
+  name: string,
+  options: HelmTrackOptions = {},
+): AsyncGenerator<MultitrackEvent, void, undefined> {
+  return cancellable((signal) => run(source, name, { ...options, signal }), options.signal);
+}
+
+async function* run(
+  source: HelmSource,
+  name: string,
+  options: HelmTrackOptions & { signal: AbortSignal },
+): AsyncGenerator<MultitrackEvent, void, undefined> {
+  const startedAt = Date.now();
+  // The watch of the revisions ends with the track, however it ends.
+  const stop = new AbortController();
+  const signal = AbortSignal.any([options.signal, stop.signal]);
+  try {
+    yield* track(source, name, { ...options, signal }, startedAt);
+  } finally {
+    stop.abort();
+  }
+}
+
+async function* track(
+  source: HelmSource,
+  name: string,
+  options: HelmTrackOptions & { signal: AbortSignal },
+  startedAt: number,
+): AsyncGenerator<MultitrackEvent, void, undefined> {
+  const { signal } = options;
+  const deadline = options.timeout === undefined ? undefined : startedAt + options.timeout;
+  const namespace = options.namespace ?? source.namespace;
+  const storage = options.storage ?? 'secret';
+  const records = await listRevisions(source, name, { namespace, storage, signal });
+  let wanted = firstWanted(options.revision, records, { name, namespace, storage });
+  const watch = new RevisionWatch(source, name, { kind: STORAGE_KINDS[storage], namespace, signal });
+  const at = (version: number) => recordRef(storage, namespace, name, version);
+  if (wanted > (records[0] ? recordVersion(records[0]) : 0))
+    yield notice(at(wanted), `waiting for Helm to write revision ${wanted} of release "${name}"`);
+  for (;;) {
+    const record = await reachBy(watch, wanted, deadline, signal);
+    if (!record) {
+      yield* timedOut(at(wanted), name, wanted, watch.newest, startedAt, options.timeout ?? 0);
+      return;
+    }
+    const release = releaseFromRecord(record);
+    yield notice(at(release.version), describeRevision(release));
+    const round = trackRevision(source, release, options, deadline);
+    const newer =
+      typeof options.revision === 'number' ? undefined : watch.reach(release.version + 1, round.signal);
+    const next = yield* round.events(newer);
+    if (next === undefined) return;
+    const version = recordVersion(next);
+    yield notice(
+      at(version),
+      `Helm started revision ${version}: tracking it instead of revision ${release.version}`,
+    );
+    wanted = version;
+  }
+}
+
+/** The revision the track starts waiting for. */
+function firstWanted(
+  revision: HelmTrackOptions['revision'],
+  records: KubeObject[],
+  where: { name: string; namespace: string; storage: HelmStorage },
+): number {
+  const newest = records[0];
+  if (typeof revision === 'number') return revision;
+  if (revision === 'next') {
+    // Helm is writing a revision already: that is the next one.
+    const pending = newest?.metadata.labels?.status?.startsWith('pending-') ?? false;
+    return newest ? recordVersion(newest) + (pending ? 0 : 1) : 1;
+  }
+  if (!newest)
+    throw new InvalidInputError(
+      `no Helm release "${where.name}" in namespace "${where.namespace}" (no ${STORAGE_KINDS[where.storage]} ${recordName(where.name, 1).replace(/1$/, 'N')}); to wait for its install: --helm-revision next`,
+      where.name,
+    );
+  return recordVersion(newest);
+}
+
+/** The record of a revision once there, or undefined at the deadline. */
+async function reachBy(
+  watch: RevisionWatch,
+  version: number,
+  deadline: number | undefined,
+  signal: AbortSignal,
+): Promise<KubeObject | undefined> {
+  const timeout =
+    deadline === undefined ? undefined : AbortSignal.timeout(Math.max(1, deadline - Date.now()));
+  return watch.reach(version, timeout ? AbortSignal.any([signal, timeout]) : signal).then((record) => {
+    signal.throwIfAborted();
+    return record;
+  });
+}
+
+/** One revision's multitrack, ended early when a newer revision appears. */
+function trackRevision(
+  source: HelmSource,
+  release: HelmRelease,
+  options: HelmTrackOptions & { signal: AbortSignal },
+  deadline: number | undefined,
+) {
+  const controller = new AbortController();
+  const own = helmReleaseSpecs(release, options).map((spec) =>
+    options.failMode && !spec.failMode ? { ...spec, failMode: options.failMode } : spec,
+  );
+  const specs = [...own, ...(options.specs ?? [])];
+  const timeout = deadline === undefined ? {} : { timeout: Math.max(1, deadline - Date.now()) };
+  const events = multitrack(source, specs, { ...options, ...timeout });
+  return {
+    signal: AbortSignal.any([options.signal, controller.signal]),
+    /** Yields the multitrack's events; returns the newer revision's record if one came first. */
+    async *events(newer: Promise<KubeObject | undefined> | undefined) {
+      const interrupted = (newer ?? new Promise<undefined>(() => {})).then((record) => ({ record }));
+      // The watch's error, if it comes, ends the track through the race; never unhandled.
+      interrupted.catch(() => {});
+      try {
+        for (;;) {
+          const step = await Promise.race([events.next(), interrupted]);
+          if ('record' in step) {
+            if (step.record) return step.record;
+            continue;
+          }
+          if (step.done) return undefined;
+          yield step.value;
+          if (step.value.type === 'summary') return undefined;
+        }
+      } finally {
+        controller.abort();
+        await events.return(undefined);
+      }
+    },
+  };
+}
+
+const recordRef = (
+  storage: HelmStorage,
+  namespace: string,
+  release: string,
+  version: number,
+): ResourceRef => ({
+  kind: STORAGE_KINDS[storage],
+  namespace,
+  name: recordName(release, version),
+});
+
+const notice = (resource: ResourceRef, message: string): MultitrackEvent => ({
+  type: 'notice',
+  time: new Date().toISOString(),
+  resource,
+  message,
+});
+
+/** `Helm release "shop" revision 4 (upgrade, pending-upgrade): hooks pre-upgrade job/migrate`. */
+function describeRevision(release: HelmRelease): string {
+  const hooks = release.hooks
+    .filter((hook) => hook.object)
+    .map((hook) => `${hook.events.join(',')} ${hook.kind.toLowerCase()}/${hook.name}`);
+  const said = `Helm release "${release.name}" revision ${release.version} (${release.operation}, ${release.status})`;
+  return hooks.length > 0 ? `${said}; hooks: ${hooks.join('; ')}` : said;
+}
+
+/** The revision waited for never came: the track times out as a multitrack would. */
+function* timedOut(
+  resource: ResourceRef,
+  release: string,
+  version: number,
+  newest: number,
+  startedAt: number,
+  timeoutMs: number,
+): Generator<MultitrackEvent> {
+  const message = `not created after ${formatDuration(timeoutMs)}: Helm release "${release}" has no revision ${version} yet (${newest === 0 ? 'no revision at all' : `the newest is ${newest}`})`;
+  const time = new Date().toISOString();
+  const elapsedMs = Date.now() - startedAt;
+  yield {
+    type: 'failed',
+    time,
+    resource,
+    reason: FailureReason.Timeout,
+    message,
+    hint: 'start kubedog before helm (--helm-revision next), check the release name and namespace, or raise the timeout',
+    report: { warnings: [], logs: [], findings: [] },
+  };
+  yield {
+    type: 'summary',
+    time,
+    summary: {
+      outcome: 'timeout',
+      elapsedMs,
+      ready: [],
+      failed: [{ resource, reason: FailureReason.Timeout, message, elapsedMs, ignored: false }],
+      pending: [],
+      timeline: [],
+    },
+  };
+}
