@@ -29,14 +29,15 @@ export const recordSelector = (release: string): string => `owner=helm,name=${re
 /** Whether an object is one of Helm's release records (Secret or ConfigMap). */
 export function isReleaseRecord(object: KubeObject): boolean {
   if (object.kind === 'Secret') return (object as { type?: string }).type === RELEASE_SECRET_TYPE;
-  return object.kind === 'ConfigMap' && object.metadata.labels?.owner === 'helm' && hasRelease(object);
+  // Any shape may come here (verdicts never throw): metadata may be missing.
+  return object.kind === 'ConfigMap' && object.metadata?.labels?.owner === 'helm' && hasRelease(object);
 }
 
 const hasRelease = (object: KubeObject) =>
   typeof (object as { data?: { release?: unknown } }).data?.release === 'string';
 
 /** The revision number a record's labels say. */
-export const recordVersion = (object: KubeObject): number => Number(object.metadata.labels?.version ?? 0);
+export const recordVersion = (object: KubeObject): number => Number(object.metadata?.labels?.version ?? 0);
 
 /**
  * The release JSON a record holds. Helm writes base64(gzip(JSON)) (older

@@ -146,16 +146,27 @@ async function* track(
   const deadline = options.timeout === undefined ? undefined : startedAt + options.timeout;
   const namespace = options.namespace ?? source.namespace;
   const storage = options.storage ?? 'secret';
-  const records = await listRevisions(source, name, { namespace, storage, signal });
+  const at = (version: number) => recordRef(storage, namespace, name, version);
+  const timeout = { startedAt, timeoutMs: options.timeout ?? 0 };
+  const records = await listBy(source, name, { namespace, storage, signal }, deadline);
+  if (!records) {
+    const unanswered = `no answer from the API server about the revisions of Helm release "${name}" yet`;
+    yield* timedOut(at(1), unanswered, timeout);
+    return;
+  }
   let wanted = firstWanted(options.revision, records, { name, namespace, storage });
   const watch = new RevisionWatch(source, name, { kind: STORAGE_KINDS[storage], namespace, signal });
-  const at = (version: number) => recordRef(storage, namespace, name, version);
   if (wanted > (records[0] ? recordVersion(records[0]) : 0))
     yield notice(at(wanted), `waiting for Helm to write revision ${wanted} of release "${name}"`);
   for (;;) {
     const record = await reachBy(watch, wanted, deadline, signal);
     if (!record) {
-      yield* timedOut(at(wanted), name, wanted, watch.newest, startedAt, options.timeout ?? 0);
+      const newest = watch.newest === 0 ? 'no revision at all' : `the newest is ${watch.newest}`;
+      yield* timedOut(
+        at(wanted),
+        `Helm release "${name}" has no revision ${wanted} yet (${newest})`,
+        timeout,
+      );
       return;
     }
     const release = releaseFromRecord(record);
@@ -183,9 +194,10 @@ function firstWanted(
   const newest = records[0];
   if (typeof revision === 'number') return revision;
   if (revision === 'next') {
-    // Helm is writing a revision already: that is the next one.
-    const pending = newest?.metadata.labels?.status?.startsWith('pending-') ?? false;
-    return newest ? recordVersion(newest) + (pending ? 0 : 1) : 1;
+    if (!newest) return 1;
+    // Helm is writing it already (`kubedog … & helm upgrade`): that one.
+    const pending = newest.metadata.labels?.status?.startsWith('pending-') ?? false;
+    return recordVersion(newest) + (pending ? 0 : 1);
   }
   if (!newest)
     throw new InvalidInputError(
@@ -193,6 +205,24 @@ function firstWanted(
       where.name,
     );
   return recordVersion(newest);
+}
+
+/** The release's records, or undefined when the deadline comes first. */
+async function listBy(
+  source: HelmSource,
+  name: string,
+  options: { namespace: string; storage: HelmStorage; signal: AbortSignal },
+  deadline: number | undefined,
+): Promise<KubeObject[] | undefined> {
+  const timeout =
+    deadline === undefined ? undefined : AbortSignal.timeout(Math.max(1, deadline - Date.now()));
+  try {
+    const signal = timeout ? AbortSignal.any([options.signal, timeout]) : options.signal;
+    return await listRevisions(source, name, { ...options, signal });
+  } catch (error) {
+    if (timeout?.aborted && !options.signal.aborted) return undefined;
+    throw error;
+  }
 }
 
 /** The record of a revision once there, or undefined at the deadline. */
@@ -280,13 +310,10 @@ function describeRevision(release: HelmRelease): string {
 /** The revision waited for never came: the track times out as a multitrack would. */
 function* timedOut(
   resource: ResourceRef,
-  release: string,
-  version: number,
-  newest: number,
-  startedAt: number,
-  timeoutMs: number,
+  waiting: string,
+  { startedAt, timeoutMs }: { startedAt: number; timeoutMs: number },
 ): Generator<MultitrackEvent> {
-  const message = `not created after ${formatDuration(timeoutMs)}: Helm release "${release}" has no revision ${version} yet (${newest === 0 ? 'no revision at all' : `the newest is ${newest}`})`;
+  const message = `not created after ${formatDuration(timeoutMs)}: ${waiting}`;
   const time = new Date().toISOString();
   const elapsedMs = Date.now() - startedAt;
   yield {

@@ -19,7 +19,7 @@ const DOING: Record<string, string> = {
  * `uninstalled`.
  */
 export const helmReleaseRecord: VerdictRule = (object) => {
-  const release = `release "${object.metadata.labels?.name ?? '?'}"`;
+  const release = `release "${object.metadata?.labels?.name ?? '?'}"`;
   const revision = `revision ${recordVersion(object)}`;
   let info: { status?: unknown; description?: unknown };
   try {
@@ -28,7 +28,7 @@ export const helmReleaseRecord: VerdictRule = (object) => {
   } catch (error) {
     return failed(
       FailureReason.HelmReleaseFailed,
-      `${object.kind} ${object.metadata.name} is not a Helm release: ${(error as Error).message}`,
+      `${object.kind} ${object.metadata?.name} is not a Helm release: ${(error as Error).message}`,
     );
   }
   const status = typeof info.status === 'string' ? info.status : 'unknown';
@@ -38,8 +38,8 @@ export const helmReleaseRecord: VerdictRule = (object) => {
 
 function verdictOf(status: string, description: string, release: string, object: KubeObject): Verdict {
   let what = release;
-  const name = object.metadata.labels?.name ?? '';
-  const namespace = object.metadata.namespace ? ` -n ${object.metadata.namespace}` : '';
+  const name = object.metadata?.labels?.name ?? '';
+  const namespace = object.metadata?.namespace ? ` -n ${object.metadata.namespace}` : '';
   const said = description ? `: ${description}` : '';
   const doing = DOING[status];
   if (doing) return progressing(Reason.HelmPending, `Helm is ${doing} ${what} (${status})`);

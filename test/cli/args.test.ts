@@ -61,6 +61,44 @@ describe("the Go kubedog's flags and variables", () => {
   });
 });
 
+describe('Helm flags', () => {
+  test('--helm-revision N or next, --helm-storage (else HELM_DRIVER, Helm’s spellings), --helm-tests, --no-helm-hooks', () => {
+    const helm = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+      const { values, positionals } = parseCommandLine(['--helm-release', 'shop', ...argv]);
+      return trackArgs('rollout', values, positionals, [], env).helm;
+    };
+    assert.deepEqual(helm([]), { storage: 'secret', hooks: true, tests: false });
+    assert.deepEqual(helm(['--helm-revision', '12', '--helm-tests', '--no-helm-hooks']), {
+      storage: 'secret',
+      hooks: false,
+      tests: true,
+      revision: 12,
+    });
+    assert.equal(helm(['--helm-revision', 'next']).revision, 'next');
+    assert.equal(helm([], { HELM_DRIVER: 'ConfigMaps' }).storage, 'configmap');
+    assert.equal(helm(['--helm-storage', 'secrets'], { HELM_DRIVER: 'configmap' }).storage, 'secret');
+    assert.throws(
+      () => helm(['--helm-revision', '0']),
+      /--helm-revision: "0" is not a revision number or next/,
+    );
+    assert.throws(
+      () => helm([], { HELM_DRIVER: 'memory' }),
+      /^InvalidInputError: HELM_DRIVER: "memory" is not one of/,
+    );
+    // Without --helm-release, HELM_DRIVER is not read, and the Helm flags are usage errors.
+    const { values, positionals } = parseCommandLine(['deploy/web']);
+    assert.equal(
+      trackArgs('rollout', values, positionals, [], { HELM_DRIVER: 'sql' }).helm.storage,
+      'secret',
+    );
+    const revision = parseCommandLine(['deploy/web', '--helm-revision', '2']);
+    assert.throws(
+      () => trackArgs('rollout', revision.values, revision.positionals),
+      /kubedog rollout track: --helm-revision works with --helm-release/,
+    );
+  });
+});
+
 describe("the Go kubedog's output flags", () => {
   test('--output-prefix for text; KUBEDOG_TERMINAL_WIDTH or --terminal-width a number of columns', () => {
     assert.equal(parseGo(['deploy/web', '--output-prefix', '[deploy] ']).outputPrefix, '[deploy] ');
@@ -258,6 +296,7 @@ describe('command line', () => {
       selector: 'app=web',
       all: false,
       allNamespaces: true,
+      helm: { hooks: true, storage: 'secret', tests: false },
       namespace: 'shop',
       context: 'prod',
       kubeconfig: '/k',
