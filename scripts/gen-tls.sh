@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Generates the test PKI of the simulated API server into fixtures/tls/.
-# Run once; the output is committed and valid for a hundred years.
+# Generates the test PKI of the simulated API server into fixtures/tls/, or
+# into the directory given. Run once for the repository: the output is
+# committed and valid for a hundred years. The published package ships no
+# private key: its loadTestPki() runs this into a temporary directory.
 #   ca.crt/ca.key          test CA
 #   server.crt/server.key  serving certificate for 127.0.0.1, localhost, kubernetes.default.svc
 #   client.crt/client.key  client certificate, CN=kubedog-test-user, O=system:masters
 #   other-ca.crt           a CA that signed nothing here (for "unknown authority" tests)
 set -euo pipefail
-out="$(cd "$(dirname "$0")/.." && pwd)/fixtures/tls"
+out="${1:-$(cd "$(dirname "$0")/.." && pwd)/fixtures/tls}"
 mkdir -p "$out"
 cd "$out"
 days=36500

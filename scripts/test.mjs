@@ -17,20 +17,28 @@ function collect(path, out) {
 
 const args = process.argv.slice(2);
 // --soak: the slow tier (files named *.soak.ts), run by `npm run test:soak` and CI, not by `npm test`.
-const suffix = args.includes('--soak') ? '.soak.ts' : '.test.ts';
+// --bundle: the single-file CLI and the single executable (*.bundle.ts), built first (npm run test:bundle).
+const bundle = args.includes('--bundle');
+const suffix = args.includes('--soak') ? '.soak.ts' : bundle ? '.bundle.ts' : '.test.ts';
 const timeout = args.find((a) => a.startsWith('--timeout='))?.slice('--timeout='.length) ?? '60000';
 // --serial: one file at a time (each end-to-end file starts its own control plane).
 const concurrency = args.includes('--serial') ? 1 : 2;
-const roots = args.filter((a) => !a.startsWith('--timeout=') && a !== '--soak' && a !== '--serial');
+const roots = args.filter(
+  (a) => !a.startsWith('--timeout=') && !['--soak', '--serial', '--bundle'].includes(a),
+);
 const files = (roots.length > 0 ? roots : ['test']).flatMap((root) => collect(root, []));
 if (files.length === 0) {
   console.error(`no ${suffix} files under ${roots.join(' ') || 'test'}`);
   process.exit(1);
 }
 // The CLI tests run the built CLI (dist/), as users do: build first (a few seconds).
-const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
-  stdio: 'inherit',
-});
+const build = spawnSync(
+  process.execPath,
+  ['scripts/bundle.mjs', ...(bundle ? ['--single-file', '--sea'] : [])],
+  {
+    stdio: 'inherit',
+  },
+);
 if (build.status !== 0) process.exit(build.status ?? 1);
 const child = spawn(
   process.execPath,

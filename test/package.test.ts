@@ -1,9 +1,20 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import { startFakeCluster } from '../src/testing/index.js';
+import { deployment } from './cli/helpers.js';
 
 const run = (command: string, args: string[], cwd: string) => {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 120_000 });
@@ -11,8 +22,9 @@ const run = (command: string, args: string[], cwd: string) => {
   return result.stdout;
 };
 
+/** A user's script: the library and the testing kit, typed by the package's declarations. */
 const SCENARIO = `import { strict as assert } from 'node:assert';
-import { trackDeployment, type TrackEvent } from 'kubedog';
+import { parseManifests, trackDeployment, type TrackEvent } from 'kubedog';
 import { fixturePath, replayFixture, startFakeCluster } from 'kubedog/testing';
 
 await using cluster = await startFakeCluster();
@@ -32,71 +44,129 @@ const events: TrackEvent[] = [];
 for await (const event of trackDeployment(cluster.client, { name: 'web' }, { timeout: 10_000 })) events.push(event);
 const last = events.at(-1);
 assert.equal(last?.type === 'failed' && last.reason, 'ImagePullBackOff');
+// The recorded fixtures ship gzipped; the test PKI is made on first use (the package has no private key).
 await using replay = await replayFixture(fixturePath('job-complete'));
-console.log('scenario ok', last?.type, replay.url.startsWith('http://127.0.0.1:'));
+await using secure = await startFakeCluster({ tls: true });
+const namespaces = await secure.client.list('Namespace');
+console.log('scenario ok', last?.type, replay.url.startsWith('http://127.0.0.1:'), namespaces.items.length > 0);
+console.log('parsed', parseManifests('kind: Service\\napiVersion: v1\\nmetadata: {name: web}\\n', 'inline').length);
 `;
 
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'es2022',
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    strict: true,
+    lib: ['es2022', 'esnext.disposable'],
+    types: [],
+    outDir: 'out',
+    skipLibCheck: false,
+  },
+  files: ['scenario.ts', 'progress.ts'],
+};
+
+/** `(path, bytes)` of every file of the packed tarball. */
+function tarballFiles(tarball: string): { path: string; size: number }[] {
+  return run('tar', ['-tvzf', tarball], '.')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const fields = line.trim().split(/\s+/);
+      return { path: (fields.at(-1) ?? '').replace(/^package\//, ''), size: Number(fields[2]) };
+    });
+}
+
 describe('the published package', () => {
-  test('npm pack, install the tarball, import kubedog and kubedog/testing with types, run a scenario and the CLI', () => {
-    const root = resolve('.');
-    const dir = mkdtempSync(join(tmpdir(), 'kubedog-pack-'));
-    try {
-      run('npm', ['pack', '--silent', '--pack-destination', dir], root);
-      const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
-      assert.ok(tarball, 'a tarball');
-      const project = join(dir, 'project');
-      run('mkdir', ['-p', project], dir);
-      writeFileSync(
-        join(project, 'package.json'),
-        JSON.stringify({ name: 'deploy-scripts', type: 'module', private: true }),
-      );
-      run(
-        'npm',
-        ['install', '--prefer-offline', '--no-audit', '--no-fund', '--silent', join(dir, tarball)],
-        project,
-      );
-      writeFileSync(join(project, 'scenario.ts'), SCENARIO);
-      writeFileSync(
-        join(project, 'tsconfig.json'),
-        JSON.stringify({
-          compilerOptions: {
-            target: 'es2022',
-            module: 'nodenext',
-            moduleResolution: 'nodenext',
-            strict: true,
-            lib: ['es2022', 'esnext.disposable'],
-            types: [],
-            outDir: 'out',
-            skipLibCheck: false,
-          },
-          files: ['scenario.ts'],
-        }),
-      );
-      // The declarations are enough to type-check a user's script (with our own TypeScript and Node types).
-      writeFileSync(
-        join(project, 'node-types.d.ts'),
-        `/// <reference path="${join(root, 'node_modules/@types/node/index.d.ts')}" />\n`,
-      );
-      run(
-        process.execPath,
-        [
-          join(root, 'node_modules/typescript/bin/tsc'),
-          '-p',
-          '.',
-          '--typeRoots',
-          join(root, 'node_modules/@types'),
-          '--types',
-          'node',
-        ],
-        project,
-      );
-      assert.match(run(process.execPath, ['out/scenario.js'], project), /^scenario ok failed true$/m);
-      assert.match(
-        run(join(project, 'node_modules/.bin/kubedog'), ['version'], project),
-        /^kubedog \d+\.\d+\.\d+/,
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  const root = resolve('.');
+  let dir = '';
+  let tarball = '';
+  let project = '';
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kubedog-pack-'));
+    run('npm', ['pack', '--silent', '--pack-destination', dir], root);
+    tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz')) ?? '');
+    project = join(dir, 'project');
+    mkdirSync(project);
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'deploy-scripts', type: 'module', private: true }),
+    );
+    run(
+      'npm',
+      ['install', '--omit=dev', '--offline', '--no-audit', '--no-fund', '--silent', tarball],
+      project,
+    );
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('has no runtime dependencies, no private key, no source map, and what it bundles is noticed', () => {
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as Record<string, unknown>;
+    assert.equal(manifest.dependencies, undefined);
+    for (const field of ['repository', 'homepage', 'bugs', 'keywords']) assert.ok(manifest[field], field);
+    const files = tarballFiles(tarball).map((f) => f.path);
+    assert.deepEqual(
+      files.filter((f) => /\.(key|map)$|fixtures\/tls/.test(f)),
+      [],
+    );
+    assert.ok(files.includes('dist/vendor/undici.cjs') && files.includes('dist/vendor/yaml.cjs'));
+    const notices = readFileSync(join(project, 'node_modules/kubedog/dist/THIRD_PARTY_NOTICES.md'), 'utf8');
+    assert.match(notices, /^## undici \d+\.\d+\.\d+ \(MIT\)$/m);
+    assert.match(notices, /^## yaml \d+\.\d+\.\d+ \(ISC\)$/m);
+  });
+
+  test('installed with --omit=dev, it is the only package', () => {
+    const tree = run('npm', ['ls', '--all', '--omit=dev', '--parseable'], project).trim().split('\n');
+    assert.deepEqual(
+      tree.map((path) => path.replace(project, '.')),
+      ['.', './node_modules/kubedog'],
+    );
+    const installed = readdirSync(join(project, 'node_modules'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .reduce((sum, e) => sum + statSync(join(e.parentPath, e.name)).size, 0);
+    // bench/README.md has the measured size; this keeps it from growing unnoticed.
+    assert.ok(installed < 1_250_000, `${installed} bytes installed`);
+  });
+
+  test('the library and the testing kit: typed by the declarations alone, a scenario and the README’s embedding example run', () => {
+    writeFileSync(join(project, 'scenario.ts'), SCENARIO);
+    copyFileSync('examples/progress.ts', join(project, 'progress.ts'));
+    mkdirSync(join(project, 'out'), { recursive: true });
+    copyFileSync('examples/app.yaml', join(project, 'out', 'app.yaml'));
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+    // The declarations are enough to type-check a user's script (with our own TypeScript and Node types).
+    writeFileSync(
+      join(project, 'node-types.d.ts'),
+      `/// <reference path="${join(root, 'node_modules/@types/node/index.d.ts')}" />\n`,
+    );
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    run(
+      process.execPath,
+      [tsc, '-p', '.', '--typeRoots', join(root, 'node_modules/@types'), '--types', 'node'],
+      project,
+    );
+    assert.match(
+      run(process.execPath, ['out/scenario.js'], project),
+      /^scenario ok failed true true\nparsed 1$/m,
+    );
+    const readme = readFileSync('README.md', 'utf8');
+    const shown = readme.slice(readme.indexOf('```text\n', readme.indexOf('(`examples/progress.ts`)')) + 8);
+    assert.equal(run(process.execPath, ['out/progress.js'], project), shown.slice(0, shown.indexOf('```')));
+  });
+
+  test('the CLI: version, and a rollout tracked on a simulated cluster', async () => {
+    const kubedog = join(project, 'node_modules/.bin/kubedog');
+    assert.match(run(kubedog, ['version'], project), /^kubedog \d+\.\d+\.\d+ \(node v/);
+    await using cluster = await startFakeCluster();
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+    const child = spawn(kubedog, ['rollout', 'track', 'deploy/web', '--kubeconfig', cluster.kubeconfigPath]);
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /^✓ deploy\/web ready after /m);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { computeVerdict } from '../src/status/index.js';
 import { startFakeCluster } from '../src/testing/cluster.js';
@@ -19,6 +19,27 @@ function blockAfter(marker: string, lang: string, after = ''): string {
 }
 
 describe('README', () => {
+  test('links to the repository’s files are absolute (they work on npm’s page too), and the files exist', () => {
+    const { repository } = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      repository: { url: string };
+    };
+    const blob = `${repository.url.replace(/^git\+/, '').replace(/\.git$/, '')}/blob/main/`;
+    const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1] as string);
+    assert.deepEqual(
+      targets.filter((t) => !/^(https?:|#)/.test(t)),
+      [],
+      'relative links break in the installed package',
+    );
+    const files = targets
+      .filter((t) => t.startsWith(blob))
+      .map((t) => t.slice(blob.length).replace(/#.*$/, ''));
+    assert.ok(files.length >= 10, `${files.length} links to the repository`);
+    assert.deepEqual(
+      files.filter((file) => !existsSync(file)),
+      [],
+    );
+  });
+
   /** Runs an example file against the sources (its package imports point at src/) and returns its output. */
   function runExample(path: string): string {
     const runnable = readFileSync(path, 'utf8')

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { isKubedogError } from '../kube/errors.js';
+import { packageVersion } from '../package-files.js';
 import { terminalSafe } from '../report/safe.js';
 import type { MultitrackSpec } from '../track/specs.js';
 import { type ParsedValues, parseCommandLine, type TrackArgs, trackArgs, withGoAliases } from './args.js';
@@ -24,13 +25,6 @@ const HELPS: Record<string, string> = {
   completion: COMPLETION_HELP,
 };
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
-
 class UsageError extends Error {}
 
 /** Ctrl-C aborts the track (it then ends cleanly); a second Ctrl-C exits at once. */
@@ -47,7 +41,7 @@ async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(argv);
   const [command, ...rest] = positionals;
   if (values.version || command === 'version') {
-    process.stdout.write(`kubedog ${version()} (node ${process.version})\n`);
+    process.stdout.write(`kubedog ${packageVersion()} (node ${process.version})\n`);
     return EXIT.ok;
   }
   if (command === undefined || command === 'help') {

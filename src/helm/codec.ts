@@ -1,5 +1,8 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import type { KubeObject } from '../kube/types.js';
+import { loadBuiltin } from '../vendor/load.js';
+
+const zlib = () => loadBuiltin<typeof Zlib>('node:zlib');
 
 /**
  * Where Helm 3 keeps a release's revisions (`HELM_DRIVER`): one Secret
@@ -56,7 +59,7 @@ export function decodeRecord(object: KubeObject): Record<string, unknown> {
 export function decodeRelease(helmBase64: string): Record<string, unknown> {
   const bytes = Buffer.from(helmBase64, 'base64');
   const gzipped = GZIP_MAGIC.every((b, i) => bytes[i] === b);
-  const json = (gzipped ? gunzipSync(bytes) : bytes).toString('utf8');
+  const json = (gzipped ? zlib().gunzipSync(bytes) : bytes).toString('utf8');
   const release: unknown = JSON.parse(json);
   if (typeof release !== 'object' || release === null || Array.isArray(release))
     throw new Error('its release data is not a JSON object');
@@ -65,7 +68,9 @@ export function decodeRelease(helmBase64: string): Record<string, unknown> {
 
 /** Encodes a release the way Helm 3 does: base64 of gzip of its JSON. */
 export function encodeRelease(release: Record<string, unknown>): string {
-  return gzipSync(Buffer.from(JSON.stringify(release))).toString('base64');
+  return zlib()
+    .gzipSync(Buffer.from(JSON.stringify(release)))
+    .toString('base64');
 }
 
 /**

@@ -1,5 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type * as ChildProcesses from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
+import { loadBuiltin } from '../vendor/load.js';
 import { type ClusterConfig, describeAuth, type ExecConfig, type UserConfig } from './config.js';
 import { KubeAuthError } from './errors.js';
 
@@ -149,7 +151,7 @@ export async function runExecPlugin(
 
   const hint = exec.installHint ? `\n${exec.installHint.trim()}` : '';
   options.signal?.throwIfAborted();
-  const child = spawn(exec.command, exec.args, {
+  const child = loadBuiltin<typeof ChildProcesses>('node:child_process').spawn(exec.command, exec.args, {
     env,
     stdio: [interactive ? 'inherit' : 'ignore', 'pipe', interactive ? 'inherit' : 'pipe'],
   });

@@ -1,4 +1,5 @@
-import { Agent, type Dispatcher, ProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undici } from '../vendor/undici.js';
 import { Authenticator, type Credentials } from './auth.js';
 import { abortable, anySignal, cancellable } from './cancellable.js';
 import { type LoadKubeConfigOptions, loadKubeConfig, type ResolvedKubeConfig } from './config.js';
@@ -655,8 +656,8 @@ export class KubeClient {
     };
     const common = { allowH2: this.#http2, keepAliveTimeout: 30_000, headersTimeout: 60_000 };
     const agent = cluster.proxyUrl
-      ? new ProxyAgent({ uri: cluster.proxyUrl, requestTls: tls, ...common })
-      : new Agent({ connect: tls, ...common });
+      ? new (undici().ProxyAgent)({ uri: cluster.proxyUrl, requestTls: tls, ...common })
+      : new (undici().Agent)({ connect: tls, ...common });
     this.#dispatcher = this.#recorder ? agent.compose(this.#recorder.interceptor()) : agent;
     this.#dispatcherCert = credentials.clientCertificate;
     return this.#dispatcher;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { isMap, LineCounter, parseDocument } from 'yaml';
+import { yaml } from '../vendor/yaml.js';
 import { KubeConfigError } from './errors.js';
 
 /**
@@ -220,8 +220,8 @@ function readConfigFile(path: string): ParsedFile {
 }
 
 function parseFile(text: string, path: string, dir: string): ParsedFile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
   const error = doc.errors[0];
   if (error) {
     const at = error.linePos?.[0];
@@ -232,7 +232,7 @@ function parseFile(text: string, path: string, dir: string): ParsedFile {
   const root = doc.contents;
   if (root === null || root === undefined)
     return { path, dir, clusters: [], users: [], contexts: [], currentContext: undefined };
-  if (!isMap(root))
+  if (!yaml().isMap(root))
     throw new KubeConfigError(`malformed kubeconfig ${path}: the document is not a mapping`, { file: path });
   let plain: Record<string, unknown>;
   try {

@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { yaml } from '../vendor/yaml.js';
 import { InvalidInputError } from './errors.js';
 import type { KubeObject } from './types.js';
 
@@ -16,7 +16,7 @@ import type { KubeObject } from './types.js';
  */
 export function parseManifests(text: string, source: string): KubeObject[] {
   const objects: KubeObject[] = [];
-  const documents = parseAllDocuments(text, { prettyErrors: true });
+  const documents = yaml().parseAllDocuments(text, { prettyErrors: true });
   const list = Array.isArray(documents) ? documents : [documents];
   for (const [index, document] of list.entries()) {
     const error = document.errors[0];

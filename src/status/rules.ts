@@ -1,6 +1,6 @@
-import { parseDocument } from 'yaml';
 import { InvalidInputError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
+import { yaml } from '../vendor/yaml.js';
 import { describeObject, generic } from './generic.js';
 import { Reason } from './reasons.js';
 import type { Verdict } from './types.js';
@@ -43,7 +43,7 @@ export interface CustomRule {
  * // prints: failed
  */
 export function parseRules(text: string, source: string): CustomRule[] {
-  const doc = parseDocument(text);
+  const doc = yaml().parseDocument(text);
   const error = doc.errors[0];
   const fail = (why: string) => new InvalidInputError(`rules file ${source}: ${why}`, source);
   if (error) {

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { KubeClient } from '../kube/client.js';
 import { kubeConfigFromString } from '../kube/config.js';
 import { findBuiltinResource, type ResourceType } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
+import { yaml } from '../vendor/yaml.js';
 import { applyManifests } from './apply.js';
 import { type Clock, ManualClock, RealClock } from './clock.js';
 import { type ContainerBehaviour, ControlPlane, type PodBehaviour } from './controllers/index.js';
@@ -153,7 +153,7 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
   const clusterSection: Record<string, unknown> = { server: url };
   if (pki) clusterSection['certificate-authority-data'] = pki.ca.toString('base64');
   const kubeconfigWith = (user: Record<string, unknown>, cluster: Record<string, unknown> = {}) =>
-    stringify({
+    yaml().stringify({
       apiVersion: 'v1',
       kind: 'Config',
       clusters: [{ name: 'fake', cluster: { ...clusterSection, ...cluster } }],

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { KubeObject } from '../kube/types.js';
+import { packageFile } from '../package-files.js';
 import type { TrackOptions, TrackTarget } from '../track/resource.js';
 import type { FakeCluster } from './cluster.js';
 import { type ReplayOptions, type ReplayServer, replayFixture } from './replay.js';
@@ -476,10 +475,16 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
   },
 ];
 
-/** The path of a recorded fixture of the library (`fixtures/scenarios/NAME.ndjson`). */
+/**
+ * The path of a recorded fixture of the library: `fixtures/scenarios/NAME.ndjson`
+ * in kubedog's repository, its gzipped copy in the package (`replayFixture`
+ * reads either).
+ */
 export function fixturePath(name: string): string {
-  const path = fileURLToPath(new URL(`../../fixtures/scenarios/${name}.ndjson`, import.meta.url));
-  if (!existsSync(path)) {
+  const path =
+    packageFile(`fixtures/scenarios/${name}.ndjson`) ??
+    packageFile(`dist/fixtures/scenarios/${name}.ndjson.gz`);
+  if (!path) {
     const names = FIXTURE_SCENARIOS.map((s) => s.name).join(', ');
     throw new Error(`no fixture "${name}" (there are: ${names})`);
   }

@@ -1,10 +1,10 @@
-import { stringify } from 'yaml';
 import { decodeRecord, type HelmStorage, recordName, releaseRecord, STORAGE_KINDS } from '../helm/codec.js';
 import { deletePoliciesOf, type HelmHook, hooksOfPhase } from '../helm/hooks.js';
 import { listRevisions, releaseFromRecord } from '../helm/release.js';
 import type { KubeClient } from '../kube/client.js';
 import { isKubeApiError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
+import { yaml } from '../vendor/yaml.js';
 
 /** A chart as {@link FakeHelm} installs it: rendered objects, and hooks (objects annotated `helm.sh/hook`). */
 export interface FakeChart {
@@ -91,7 +91,7 @@ export class FakeHelm {
   #newRelease(name: string, chart: FakeChart, version: number, operation: string): ReleaseJson {
     const now = new Date().toISOString();
     const template = (object: KubeObject) =>
-      `---\n# Source: ${chart.name ?? name}/templates/${object.metadata.name}.yaml\n${stringify(object)}`;
+      `---\n# Source: ${chart.name ?? name}/templates/${object.metadata.name}.yaml\n${yaml().stringify(object)}`;
     return {
       name,
       namespace: this.#namespace,
@@ -224,7 +224,7 @@ function hookJson(object: KubeObject, chart: string): Record<string, unknown> {
     name: object.metadata.name,
     kind: object.kind,
     path: `${chart}/templates/${object.metadata.name}.yaml`,
-    manifest: `# Source: ${chart}/templates/${object.metadata.name}.yaml\n${stringify(object)}`,
+    manifest: `# Source: ${chart}/templates/${object.metadata.name}.yaml\n${yaml().stringify(object)}`,
     events: list('helm.sh/hook'),
     last_run: { started_at: ZERO_TIME, completed_at: ZERO_TIME, phase: '' },
     weight: Number(annotations['helm.sh/hook-weight'] ?? 0) || 0,

@@ -3,11 +3,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { gunzipSync } from 'node:zlib';
 import { KubeClient } from '../kube/client.js';
 import { kubeConfigFromString } from '../kube/config.js';
 import { InvalidInputError } from '../kube/errors.js';
 import type { RecordedLine } from '../kube/recorder.js';
+import { yaml } from '../vendor/yaml.js';
 
 export interface ReplayOptions {
   /**
@@ -73,9 +74,10 @@ function matchKey(method: string, path: string, query: string): string {
   return `${method} ${path}?${new URLSearchParams(kept).toString()}`;
 }
 
-/** Parses a recording; errors name the file and line. */
+/** Parses a recording (gzipped when its name ends in `.gz`); errors name the file and line. */
 export function readRecording(file: string): { server: string; startedAt: Date; exchanges: Exchange[] } {
-  const lines = readFileSync(file, 'utf8').split('\n');
+  const bytes = readFileSync(file);
+  const lines = (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8').split('\n');
   let header: Extract<RecordedLine, { kubedog: 'recording' }> | undefined;
   const exchanges = new Map<number, Exchange>();
   for (const [index, text] of lines.entries()) {
@@ -200,7 +202,7 @@ export async function replayFixture(file: string, options: ReplayOptions = {}): 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const kubeconfig = stringify({
+  const kubeconfig = yaml().stringify({
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: 'replay', cluster: { server: url } }],

@@ -7,11 +7,11 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { parse } from 'yaml';
 import { reasonFor } from '../kube/http-errors.js';
 import { apiVersionOf, BUILTIN_RESOURCES, type ResourceType } from '../kube/resources.js';
 import { parseFieldSelector, parseLabelSelector } from '../kube/selector.js';
 import type { KubeObject } from '../kube/types.js';
+import { yaml } from '../vendor/yaml.js';
 import { type FaultAction, Faults, type RequestKind } from './faults.js';
 import { serveLog, whenGone } from './log-server.js';
 import type { LogStore } from './log-store.js';
@@ -878,7 +878,7 @@ async function readYaml(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   try {
-    return parse(Buffer.concat(chunks).toString('utf8'));
+    return yaml().parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
     throw statusError(400, 'BadRequest', 'the request body is not valid YAML');
   }

@@ -1,6 +1,6 @@
-import { parseDocument } from 'yaml';
 import { parseDuration } from '../kube/duration.js';
 import { InvalidInputError } from '../kube/errors.js';
+import { yaml } from '../vendor/yaml.js';
 import { GO_FAIL_MODES, GO_TERMINATION_MODES, whyNotRegExp } from './annotations.js';
 import type { LogOptions } from './logs.js';
 import type { MultitrackSpec } from './specs.js';
@@ -97,7 +97,7 @@ function parseJson(text: string, source: string): unknown {
 /** Where JSON.parse stopped: its "at position N", or (V8 does not always say) where a YAML reading of the text stops. */
 function jsonErrorAt(text: string, message: string): { line: number; col: number } | undefined {
   const position = /at position (\d+)/.exec(message)?.[1];
-  if (position === undefined) return parseDocument(text).errors[0]?.linePos?.[0];
+  if (position === undefined) return yaml().parseDocument(text).errors[0]?.linePos?.[0];
   const before = text.slice(0, Number(position)).split('\n');
   return { line: before.length, col: (before.at(-1)?.length ?? 0) + 1 };
 }
