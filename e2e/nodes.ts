@@ -105,7 +105,15 @@ export async function startNodes(options: NodesOptions): Promise<SimulatedNodes>
 
   const server = await serveKubeletApi(store, logs, options.tls);
   const port = (server.address() as { port: number }).port;
-  for (const name of names) await registerNode(client, name, port);
+  try {
+    for (const name of names) await registerNode(client, name, port);
+  } catch (error) {
+    // Nothing of a half-made set of nodes may keep the process alive.
+    unsubscribe();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
+  }
   const heartbeat = setInterval(() => {
     for (const name of names) void renew(client, name).catch((e) => errors.push(`renew ${name}: ${e}`));
   }, LEASE_RENEW_MS);
@@ -268,8 +276,9 @@ async function registerNode(client: KubeClient, name: string, port: number): Pro
     kubeletPort: port,
     kubeletVersion: 'v1.34.4',
   });
-  const created = await client.create('Node', node);
-  await client.replace('Node', { ...created, status }, { subresource: 'status' });
+  await client.create('Node', node);
+  // A patch, not a replace: the node controller may change the Node between its creation and here (a 409).
+  await client.patch('Node', { name }, { status }, { subresource: 'status' });
   await client.create('Lease', {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',

@@ -18,8 +18,8 @@ import { build } from 'esbuild';
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 /**
  * What kubedog uses of each bundled package (the types UndiciUsed and YamlUsed
- * in src/vendor say the same): only these are bundled. undici's files are
- * CommonJS, taken one by one; yaml's ESM build is tree-shaken.
+ * in src/vendor say the same): only what these reach is bundled — undici's
+ * files taken one by one, yaml's names re-exported.
  */
 const VENDORED = {
   // As undici's index.js: request(), stream() and the rest are added to every dispatcher.
@@ -58,7 +58,6 @@ async function packageBuild() {
       stdin: { contents, resolveDir: '.', sourcefile: `vendor-${name}.js` },
       outfile: `dist/vendor/${name}.cjs`,
       format: 'cjs',
-      mainFields: ['module', 'main'],
       minify: true,
     });
   await build({
