@@ -1,3 +1,4 @@
+import { isReleaseRecord } from '../helm/codec.js';
 import { formatDuration } from '../kube/duration.js';
 import type { KubeObject } from '../kube/types.js';
 import { conditions, str } from './fields.js';
@@ -45,6 +46,15 @@ const FOREGROUND_HINT =
 const LOST_NODE_HINT =
   'a pod whose node does not answer is removed once the node is back or deleted; kubectl delete pod --force --grace-period=0 removes the object without waiting for it';
 
+/** How a person deletes the object: a Helm release's record goes with its release. */
+function deleteCommand(object: KubeObject): string {
+  if (isReleaseRecord(object)) {
+    const namespace = object.metadata.namespace ? ` -n ${object.metadata.namespace}` : '';
+    return `helm uninstall ${object.metadata.labels?.name ?? ''}${namespace}`;
+  }
+  return `kubectl delete ${(object.kind ?? '').toLowerCase()} ${object.metadata.name ?? ''}`;
+}
+
 /**
  * Why an object is not gone yet, for a track waiting for its deletion
  * (`until: 'deleted'`): not being deleted at all; waiting for its
@@ -73,7 +83,7 @@ export function deletionVerdict(
   const requested = str(object, 'metadata', 'deletionTimestamp');
   if (!requested)
     return progressing(Reason.NotDeleting, `${what} exists and is not being deleted`, {
-      hint: `delete it (kubectl delete ${(object.kind ?? '').toLowerCase()} ${object.metadata.name ?? ''}), or wait for what deletes it`,
+      hint: `delete it (${deleteCommand(object)}), or wait for what deletes it`,
     });
   const finalizers = finalizersOf(object);
   if (finalizers.includes('foregroundDeletion'))

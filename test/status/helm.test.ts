@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { releaseRecord } from '../../src/helm/codec.js';
-import { computeVerdict } from '../../src/status/index.js';
+import { computeVerdict, deletionVerdict } from '../../src/status/index.js';
 
 const record = (status: string, description = '', storage: 'secret' | 'configmap' = 'secret') =>
   releaseRecord(storage, { name: 'shop', namespace: 'shop', version: 4, info: { status, description } });
@@ -54,5 +54,12 @@ describe('the verdict on a Helm release record is Helm’s status of the revisio
       data: { release: 'x' },
     };
     assert.equal(computeVerdict(configMap, { now }).reason, 'Exists');
+  });
+
+  test('waiting for its deletion, a record says the release goes with helm uninstall', () => {
+    assert.equal(
+      deletionVerdict(record('deployed'), now).hint,
+      'delete it (helm uninstall shop -n shop), or wait for what deletes it',
+    );
   });
 });
