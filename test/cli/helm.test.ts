@@ -108,4 +108,24 @@ describe('kubedog rollout track --helm-release, alongside helm upgrade', () => {
     );
     assert.equal(events.at(-1).summary.outcome, 'ready');
   });
+
+  test('a release spanning namespaces: once a second namespace shows, names carry theirs', async () => {
+    await using cluster = await startFakeCluster({ namespaces: ['default', 'jobs'] });
+    const api = deployment('api', { replicas: 1 });
+    api.metadata.namespace = 'jobs';
+    await new FakeHelm(cluster.client).upgrade('shop', {
+      objects: [deployment('web', { replicas: 1 }), api],
+    });
+    const run = await runCli([
+      'rollout',
+      'track',
+      '--helm-release',
+      'shop',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /^jobs\/deploy\/api /m);
+    assert.match(run.stderr, /^✓ 3 of 3 resources ready after /m);
+  });
 });

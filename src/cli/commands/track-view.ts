@@ -42,6 +42,8 @@ export class TrackView {
   /** Progress counts can move while the message stays the same: the table shows those, the log does not. */
   readonly #shownStatus = new Map<string, string>();
   readonly #ci: CiOutput;
+  /** Namespaces of the resources seen: once there are two, names carry theirs (a Helm release's are known late). */
+  readonly #namespaces: Set<string>;
 
   constructor(args: TrackArgs, io: CommandIO, resources: ResourceRef[], ci: CiOutput) {
     this.#ci = ci;
@@ -50,7 +52,8 @@ export class TrackView {
     this.#json = args.output === 'json';
     const colors = !args.noColor && colorEnabled(io.stdout, io.env) && colorEnabled(io.stderr, io.env);
     this.#paint = painter(colors);
-    const namespaces = args.allNamespaces || new Set(resources.map((r) => r.namespace)).size > 1;
+    this.#namespaces = new Set(resources.map((r) => r.namespace));
+    const namespaces = args.allNamespaces || this.#namespaces.size > 1;
     this.#context = {
       paint: this.#paint,
       namespaces,
@@ -86,6 +89,8 @@ export class TrackView {
       if (this.#json) this.#printJson(event);
       return;
     }
+    this.#namespaces.add(event.resource.namespace);
+    if (this.#namespaces.size > 1) this.#context.namespaces = true;
     if (this.#rows.observe(event)) this.#screen.table(this.#drawTable);
     if (this.#json) {
       if (!this.#args.quiet || event.type === 'ready' || event.type === 'failed') this.#printJson(event);
