@@ -8,28 +8,15 @@
  * Usage: tsx bench/latency.ts [--smoke]
  */
 import { spawn } from 'node:child_process';
-import type { KubeObject } from '../src/kube/types.js';
 import { startFakeCluster } from '../src/testing/cluster.js';
-import { KUBEDOG, saveResults } from './lib.js';
+import { benchDeployment, KUBEDOG, saveResults } from './lib.js';
 
 const RUNS = process.argv.includes('--smoke') ? 2 : 5;
 
 type Scenario = 'ImagePullBackOff' | 'crash (exit 1)';
 
-const deployment = (name: string): KubeObject => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name, namespace: 'default' },
-  spec: {
-    replicas: 1,
-    progressDeadlineSeconds: 5,
-    selector: { matchLabels: { app: name } },
-    template: {
-      metadata: { labels: { app: name } },
-      spec: { containers: [{ name: 'app', image: `registry.local/${name}:v1` }] },
-    },
-  },
-});
+const deployment = (name: string) =>
+  benchDeployment(name, { replicas: 1, spec: { progressDeadlineSeconds: 5 } });
 
 /** When the server first shows the failure, and when the command exited (with its code). */
 async function once(

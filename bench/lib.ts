@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { KubeObject } from '../src/kube/types.js';
 
 /** Where bench/build-peers.sh puts the Go peers (outside the repository). */
 export const PEER_BIN = join(homedir(), '.cache', 'kubedog-bench', 'bin');
@@ -107,3 +108,48 @@ export function saveResults(name: string, data: unknown): void {
 
 export const ratio = (a: number, b: number) =>
   b === 0 || !Number.isFinite(a / b) ? 'n/a' : `${(a / b).toFixed(2)}×`;
+
+/** Runs a command to its end, sampling its CPU and peak RSS until the last moment. */
+export function measureRun(command: string, args: string[]) {
+  return new Promise<{ code: number | null; exitedAt: number; cpuSeconds: number; peakRssMb: number }>(
+    (resolve) => {
+      const child = spawn(command, args, { stdio: 'ignore' });
+      let last = { cpuSeconds: 0, peakRssMb: 0 };
+      const sampler = setInterval(() => {
+        try {
+          last = procStats(child.pid ?? 0);
+        } catch {}
+      }, 20);
+      child.on('exit', (code) => {
+        clearInterval(sampler);
+        resolve({ code, exitedAt: performance.now(), ...last });
+      });
+    },
+  );
+}
+
+/** A Deployment in `default` whose pods run one container `app`; `spec` and `labels` add to it. */
+export function benchDeployment(
+  name: string,
+  options: {
+    replicas?: number;
+    image?: string;
+    labels?: Record<string, string>;
+    spec?: Record<string, unknown>;
+  } = {},
+): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'default', ...(options.labels ? { labels: options.labels } : {}) },
+    spec: {
+      replicas: options.replicas ?? 3,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'app', image: options.image ?? `registry.local/${name}:v1` }] },
+      },
+      ...options.spec,
+    },
+  };
+}

@@ -8,9 +8,8 @@
  * Usage: tsx bench/scale.ts [--smoke]
  */
 import { spawn } from 'node:child_process';
-import type { KubeObject } from '../src/kube/types.js';
 import { startFakeCluster } from '../src/testing/cluster.js';
-import { KUBEDOG, procStats, saveResults, which } from './lib.js';
+import { benchDeployment, KUBEDOG, measureRun, procStats, saveResults, which } from './lib.js';
 
 const smoke = process.argv.includes('--smoke');
 const SIZES = process.env.BENCH_SIZES
@@ -20,38 +19,8 @@ const SIZES = process.env.BENCH_SIZES
     : [10, 100, 1000];
 const PODS = smoke ? [1, 10] : [1, 10, 100];
 
-const deployment = (name: string, replicas = 3): KubeObject => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name, namespace: 'default', labels: { bench: 'scale' } },
-  spec: {
-    replicas,
-    selector: { matchLabels: { app: name } },
-    template: {
-      metadata: { labels: { app: name } },
-      spec: { containers: [{ name: 'app', image: `registry.local/${name}:v1` }] },
-    },
-  },
-});
-
-/** Runs a command to its end, sampling its CPU and peak RSS until the last moment. */
-function run(command: string, args: string[]) {
-  return new Promise<{ code: number | null; exitedAt: number; cpuSeconds: number; peakRssMb: number }>(
-    (resolve) => {
-      const child = spawn(command, args, { stdio: 'ignore' });
-      let last = { cpuSeconds: 0, peakRssMb: 0 };
-      const sampler = setInterval(() => {
-        try {
-          last = procStats(child.pid ?? 0);
-        } catch {}
-      }, 20);
-      child.on('exit', (code) => {
-        clearInterval(sampler);
-        resolve({ code, exitedAt: performance.now(), ...last });
-      });
-    },
-  );
-}
+const deployment = (name: string, replicas = 3) =>
+  benchDeployment(name, { replicas, labels: { bench: 'scale' } });
 
 const results: Record<string, unknown> = { tracked: {}, followed: {} };
 console.log('resources  watches opened  peak RSS  CPU s  exit after the last pod ready');
@@ -78,7 +47,7 @@ for (const size of SIZES) {
     )
       readyAt = performance.now();
   }, 10);
-  const r = await run(process.execPath, [
+  const r = await measureRun(process.execPath, [
     KUBEDOG,
     'rollout',
     'track',
@@ -109,7 +78,7 @@ for (const size of SIZES) {
     // kubectl: one `rollout status` process per Deployment; 20 of them, then scaled.
     const sample = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        run(which('kubectl') ?? 'kubectl', [
+        measureRun(which('kubectl') ?? 'kubectl', [
           'rollout',
           'status',
           `deployment/app-${i}`,

@@ -52,6 +52,8 @@ export interface ServerStats {
   readonly requests: number;
   readonly watchRequests: number;
   readonly logRequests: number;
+  /** Bytes the server has sent on every connection so far (what clients received, headers and TLS included). */
+  readonly bytesSent: number;
 }
 
 export interface ApiServerOptions {
@@ -93,6 +95,8 @@ export class ApiServer {
   readonly #now: () => number;
   readonly #deletePod: ((namespace: string, name: string) => KubeObject | undefined) | undefined;
   #counters = { requests: 0, watchRequests: 0, logRequests: 0 };
+  /** Bytes sent on connections that have closed. */
+  #closedBytes = 0;
 
   constructor(options: ApiServerOptions) {
     this.#store = options.store;
@@ -120,7 +124,10 @@ export class ApiServer {
     this.#server.keepAliveTimeout = 30_000;
     const track = (socket: Socket) => {
       this.#sockets.add(socket);
-      socket.once('close', () => this.#sockets.delete(socket));
+      socket.once('close', () => {
+        this.#sockets.delete(socket);
+        this.#closedBytes += socket.bytesWritten;
+      });
     };
     // The raw TCP socket, also for TLS: destroying it ends connections still in their handshake.
     this.#server.on('connection', track);
@@ -174,6 +181,7 @@ export class ApiServer {
   get stats(): ServerStats {
     const counters = this.#counters;
     const sockets = this.#sockets;
+    const closed = () => this.#closedBytes;
     const streams = this.#streams;
     const open = (kind: 'watch' | 'log') => {
       let n = 0;
@@ -198,6 +206,11 @@ export class ApiServer {
       },
       get logRequests() {
         return counters.logRequests;
+      },
+      get bytesSent() {
+        let bytes = closed();
+        for (const socket of sockets) bytes += socket.bytesWritten;
+        return bytes;
       },
     };
   }

@@ -120,6 +120,13 @@ describe('simulated API server over HTTP', () => {
     assert.equal(open(), 0);
   });
 
+  test('statistics count the bytes sent, on open connections and closed ones', async () => {
+    const before = cluster.stats.bytesSent;
+    const body = await (await fetch(`${cluster.url}/api/v1/namespaces`)).text();
+    // The body and its headers went out.
+    assert.ok(cluster.stats.bytesSent - before > body.length, `${cluster.stats.bytesSent - before} bytes`);
+  });
+
   test('streams queued behind another response on a keep-alive connection end with the connection', async () => {
     // Its own cluster: the one above forbids pods/log by now.
     await using cluster = await startFakeCluster({ controllers: false });
