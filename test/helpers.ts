@@ -1,3 +1,4 @@
+import { type SpawnOptions, spawn } from 'node:child_process';
 import type { KubeObject } from '../src/kube/types.js';
 
 /** A minimal Pod manifest. */
@@ -40,3 +41,24 @@ export async function take<T>(iterator: AsyncIterator<T>, count: number): Promis
 }
 
 export const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs a command to its end and collects what it printed. */
+export function runCommand(
+  command: string,
+  args: string[],
+  options: SpawnOptions = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr?.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

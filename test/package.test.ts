@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startFakeCluster } from '../src/testing/index.js';
 import { deployment } from './cli/helpers.js';
+import { runCommand } from './helpers.js';
 
 const run = (command: string, args: string[], cwd: string) => {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 120_000 });
@@ -160,12 +161,13 @@ describe('the published package', () => {
     assert.match(run(kubedog, ['version'], project), /^kubedog \d+\.\d+\.\d+ \(node v/);
     await using cluster = await startFakeCluster();
     await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
-    const child = spawn(kubedog, ['rollout', 'track', 'deploy/web', '--kubeconfig', cluster.kubeconfigPath]);
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+    const { code, stderr } = await runCommand(kubedog, [
+      'rollout',
+      'track',
+      'deploy/web',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
     assert.equal(code, 0, stderr);
     assert.match(stderr, /^✓ deploy\/web ready after /m);
   });

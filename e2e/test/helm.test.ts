@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runCli } from '../../test/cli/helpers.js';
+import { runCommand } from '../../test/helpers.js';
 import { helmBinary, namespace, useCluster } from './helpers.js';
 
 /** A chart: a Deployment whose image is a value, and a pre-upgrade migration Job deleted once it succeeds. */
@@ -49,22 +49,12 @@ spec:
   return dir;
 }
 
-/** Helm 3 (the real CLI, pinned in e2e/helm/go.mod), with its own home. */
-function helm(args: string[], kubeconfig: string): Promise<{ code: number | null; output: string }> {
+/** Helm 3 (the real CLI, pinned in e2e/helm/go.mod), with its own home; `output` is stdout and stderr. */
+async function helm(args: string[], kubeconfig: string): Promise<{ code: number | null; output: string }> {
   const home = mkdtempSync(join(tmpdir(), 'kubedog-helm-home-'));
   const env = { ...process.env, HELM_CACHE_HOME: home, HELM_CONFIG_HOME: home, HELM_DATA_HOME: home };
-  return new Promise((resolve, reject) => {
-    const child = spawn(helmBinary(), [...args, '--kubeconfig', kubeconfig], { env });
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
+  const run = await runCommand(helmBinary(), [...args, '--kubeconfig', kubeconfig], { env });
+  return { code: run.code, output: run.stdout + run.stderr };
 }
 
 describe('kubedog beside the real helm, against a real control plane', () => {

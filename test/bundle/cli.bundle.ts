@@ -1,32 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { startFakeCluster } from '../../src/testing/index.js';
 import { deployment } from '../cli/helpers.js';
+import { runCommand } from '../helpers.js';
 
 /** Runs a command with a minimal environment: no node_modules near it, no Node on the PATH. */
-function runIn(
-  dir: string,
-  command: string,
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: dir, env: { PATH: dir, HOME: dir } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runIn = (dir: string, command: string, args: string[]) =>
+  runCommand(command, args, { cwd: dir, env: { PATH: dir, HOME: dir } });
 
 /**
  * Each built CLI, copied alone into an empty directory: `node kubedog.mjs`
