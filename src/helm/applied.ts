@@ -1,5 +1,5 @@
 import type { KubeObject } from '../kube/types.js';
-import { decodeRecord } from './codec.js';
+import { recordSummary } from './codec.js';
 
 interface ManagedEntry {
   time?: string;
@@ -24,24 +24,11 @@ export function changedAfter(object: KubeObject, since: number): boolean {
   return entries.some((entry) => !entry.subresource && Date.parse(entry.time ?? '') > since);
 }
 
-/** The hooks of a record's release (none when it cannot be read). */
-function hooksOf(record: KubeObject): Record<string, unknown>[] {
-  try {
-    const hooks = decodeRecord(record).hooks;
-    return Array.isArray(hooks) ? (hooks as Record<string, unknown>[]) : [];
-  } catch {
-    return [];
-  }
-}
-
-const started = (hook: Record<string, unknown>) => {
-  const phase = (hook.last_run as { phase?: unknown } | undefined)?.phase;
-  return typeof phase === 'string' && phase !== '';
-};
-
 /** Whether the record says Helm started the hook (it records the start once the earlier run's object is deleted). */
-export const hookStarted = (record: KubeObject, kind: string, name: string): boolean =>
-  hooksOf(record).some((hook) => hook.kind === kind && hook.name === name && started(hook));
+export function hookStarted(record: KubeObject, kind: string, name: string): boolean {
+  const summary = recordSummary(record);
+  return summary.readable && summary.hooks.some((h) => h.kind === kind && h.name === name && h.started);
+}
 
 /**
  * Whether Helm has applied a revision's resources, as its record tells:
@@ -51,16 +38,8 @@ export const hookStarted = (record: KubeObject, kind: string, name: string): boo
  * resources are still the previous revision's.
  */
 export function recordSaysApplied(record: KubeObject): boolean {
-  let status: unknown;
-  try {
-    status = (decodeRecord(record).info as { status?: unknown } | undefined)?.status;
-  } catch {
-    // The record's own track fails on it; nothing is held for it here.
-    return true;
-  }
-  if (typeof status !== 'string' || !status.startsWith('pending-')) return true;
-  return hooksOf(record).some((hook) => {
-    const events = Array.isArray(hook.events) ? (hook.events as unknown[]) : [];
-    return events.some((e) => typeof e === 'string' && e.startsWith('post-')) && started(hook);
-  });
+  const summary = recordSummary(record);
+  // A record that does not decode: its own track fails on it; nothing is held for it here.
+  if (!summary.readable || !summary.status.startsWith('pending-')) return true;
+  return summary.hooks.some((hook) => hook.started && hook.events.some((e) => e.startsWith('post-')));
 }

@@ -55,6 +55,58 @@ export function decodeRecord(object: KubeObject): Record<string, unknown> {
   return decodeRelease(helmBase64);
 }
 
+/** What the trackers read of a record, again and again: Helm's status and what it recorded of its hooks. */
+export type RecordSummary =
+  | {
+      readable: true;
+      status: string;
+      description: string;
+      hooks: { kind: unknown; name: unknown; events: string[]; started: boolean }[];
+    }
+  | { readable: false; error: string };
+
+/** One summary per record object: a verdict judged every quarter second decodes (gunzips) it once. */
+const summaries = new WeakMap<KubeObject, RecordSummary>();
+
+/** The {@link RecordSummary} of a record; one that does not decode says why. */
+export function recordSummary(record: KubeObject): RecordSummary {
+  let summary = summaries.get(record);
+  if (!summary) {
+    summary = summarize(record);
+    summaries.set(record, summary);
+  }
+  return summary;
+}
+
+function summarize(record: KubeObject): RecordSummary {
+  let release: Record<string, unknown>;
+  try {
+    release = decodeRecord(record);
+  } catch (error) {
+    return { readable: false, error: (error as Error).message };
+  }
+  const info = (typeof release.info === 'object' && release.info !== null ? release.info : {}) as {
+    status?: unknown;
+    description?: unknown;
+  };
+  const hooks = (Array.isArray(release.hooks) ? release.hooks : []) as Record<string, unknown>[];
+  return {
+    readable: true,
+    status: typeof info.status === 'string' ? info.status : 'unknown',
+    description: typeof info.description === 'string' ? info.description : '',
+    hooks: hooks.map((hook) => {
+      const phase = (hook.last_run as { phase?: unknown } | undefined)?.phase;
+      const events = Array.isArray(hook.events) ? hook.events : [];
+      return {
+        kind: hook.kind,
+        name: hook.name,
+        events: events.filter((e): e is string => typeof e === 'string'),
+        started: typeof phase === 'string' && phase !== '',
+      };
+    }),
+  };
+}
+
 /** Helm's encoding of a release (base64 of gzip, or of plain JSON) to its JSON. */
 export function decodeRelease(helmBase64: string): Record<string, unknown> {
   const bytes = Buffer.from(helmBase64, 'base64');

@@ -147,7 +147,10 @@ async function* track(
   const namespace = options.namespace ?? source.namespace;
   const storage = options.storage ?? 'secret';
   const at = (version: number) => recordRef(storage, namespace, name, version);
-  const timeout = { startedAt, timeoutMs: options.timeout ?? 0 };
+  // The multitrack's clock (a test's), for what this track says itself too.
+  const now = () => options.now?.() ?? new Date();
+  const notice = (version: number, message: string) => noticeEvent(at(version), message, now());
+  const timeout = { startedAt, timeoutMs: options.timeout ?? 0, now };
   const records = await listBy(source, name, { namespace, storage, signal }, deadline);
   if (!records) {
     const unanswered = `no answer from the API server about the revisions of Helm release "${name}" yet`;
@@ -157,7 +160,7 @@ async function* track(
   let wanted = firstWanted(options.revision, records, { name, namespace, storage });
   const watch = new RevisionWatch(source, name, { kind: STORAGE_KINDS[storage], namespace, signal });
   if (wanted > (records[0] ? recordVersion(records[0]) : 0))
-    yield notice(at(wanted), `waiting for Helm to write revision ${wanted} of release "${name}"`);
+    yield notice(wanted, `waiting for Helm to write revision ${wanted} of release "${name}"`);
   for (;;) {
     const record = await reachBy(watch, wanted, deadline, signal);
     if (!record) {
@@ -170,7 +173,7 @@ async function* track(
       return;
     }
     const release = releaseFromRecord(record);
-    yield notice(at(release.version), describeRevision(release));
+    yield notice(release.version, describeRevision(release));
     const round = trackRevision(source, release, options, deadline);
     const newer =
       typeof options.revision === 'number' ? undefined : watch.reach(release.version + 1, round.signal);
@@ -178,7 +181,7 @@ async function* track(
     if (next === undefined) return;
     const version = recordVersion(next);
     yield notice(
-      at(version),
+      version,
       `Helm started revision ${version}: tracking it instead of revision ${release.version}`,
     );
     wanted = version;
@@ -291,9 +294,9 @@ const recordRef = (
   name: recordName(release, version),
 });
 
-const notice = (resource: ResourceRef, message: string): MultitrackEvent => ({
+const noticeEvent = (resource: ResourceRef, message: string, time: Date): MultitrackEvent => ({
   type: 'notice',
-  time: new Date().toISOString(),
+  time: time.toISOString(),
   resource,
   message,
 });
@@ -311,10 +314,10 @@ function describeRevision(release: HelmRelease): string {
 function* timedOut(
   resource: ResourceRef,
   waiting: string,
-  { startedAt, timeoutMs }: { startedAt: number; timeoutMs: number },
+  { startedAt, timeoutMs, now }: { startedAt: number; timeoutMs: number; now: () => Date },
 ): Generator<MultitrackEvent> {
   const message = `not created after ${formatDuration(timeoutMs)}: ${waiting}`;
-  const time = new Date().toISOString();
+  const time = now().toISOString();
   const elapsedMs = Date.now() - startedAt;
   yield {
     type: 'failed',

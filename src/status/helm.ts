@@ -1,4 +1,4 @@
-import { decodeRecord, isReleaseRecord, recordVersion } from '../helm/codec.js';
+import { isReleaseRecord, recordSummary, recordVersion } from '../helm/codec.js';
 import type { KubeObject } from '../kube/types.js';
 import { FailureReason, Reason } from './reasons.js';
 import type { Verdict, VerdictRule } from './types.js';
@@ -21,19 +21,13 @@ const DOING: Record<string, string> = {
 export const helmReleaseRecord: VerdictRule = (object) => {
   const release = `release "${object.metadata?.labels?.name ?? '?'}"`;
   const revision = `revision ${recordVersion(object)}`;
-  let info: { status?: unknown; description?: unknown };
-  try {
-    const decoded = decodeRecord(object);
-    info = (typeof decoded.info === 'object' && decoded.info !== null ? decoded.info : {}) as typeof info;
-  } catch (error) {
+  const summary = recordSummary(object);
+  if (!summary.readable)
     return failed(
       FailureReason.HelmReleaseFailed,
-      `${object.kind} ${object.metadata?.name} is not a Helm release: ${(error as Error).message}`,
+      `${object.kind} ${object.metadata?.name} is not a Helm release: ${summary.error}`,
     );
-  }
-  const status = typeof info.status === 'string' ? info.status : 'unknown';
-  const description = typeof info.description === 'string' ? info.description : '';
-  return verdictOf(status, description, `${release} ${revision}`, object);
+  return verdictOf(summary.status, summary.description, `${release} ${revision}`, object);
 };
 
 function verdictOf(status: string, description: string, release: string, object: KubeObject): Verdict {
