@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../src/kube/types.js';
 
@@ -109,23 +109,39 @@ export function saveResults(name: string, data: unknown): void {
 export const ratio = (a: number, b: number) =>
   b === 0 || !Number.isFinite(a / b) ? 'n/a' : `${(a / b).toFixed(2)}×`;
 
-/** Runs a command to its end, sampling its CPU and peak RSS until the last moment. */
+/** GNU time, which reports a child's exact CPU and peak RSS (from wait4) where sampling /proc misses its last moments. */
+const GNU_TIME = '/usr/bin/time';
+
+/**
+ * Runs a command to its end: its CPU seconds and peak RSS, exact under GNU
+ * time when the machine has it, else sampled from /proc every 20 ms.
+ */
 export function measureRun(command: string, args: string[]) {
-  return new Promise<{ code: number | null; exitedAt: number; cpuSeconds: number; peakRssMb: number }>(
-    (resolve) => {
-      const child = spawn(command, args, { stdio: 'ignore' });
-      let last = { cpuSeconds: 0, peakRssMb: 0 };
-      const sampler = setInterval(() => {
-        try {
-          last = procStats(child.pid ?? 0);
-        } catch {}
-      }, 20);
-      child.on('exit', (code) => {
-        clearInterval(sampler);
-        resolve({ code, exitedAt: performance.now(), ...last });
-      });
-    },
-  );
+  type Run = { code: number | null; exitedAt: number; cpuSeconds: number; peakRssMb: number };
+  const timed = existsSync(GNU_TIME);
+  const report = join(tmpdir(), `kubedog-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  return new Promise<Run>((resolve) => {
+    const child = timed
+      ? spawn(GNU_TIME, ['-o', report, '-f', '%U %S %M', command, ...args], { stdio: 'ignore' })
+      : spawn(command, args, { stdio: 'ignore' });
+    let last = { cpuSeconds: 0, peakRssMb: 0 };
+    const sampler = setInterval(() => {
+      try {
+        if (!timed) last = procStats(child.pid ?? 0);
+      } catch {}
+    }, 20);
+    child.on('exit', (code) => {
+      clearInterval(sampler);
+      const exitedAt = performance.now();
+      if (timed) {
+        const [user = 0, system = 0, maxKb = 0] =
+          readFileSync(report, 'utf8').trim().split('\n').at(-1)?.split(' ').map(Number) ?? [];
+        rmSync(report, { force: true });
+        last = { cpuSeconds: user + system, peakRssMb: maxKb / 1024 };
+      }
+      resolve({ code, exitedAt, ...last });
+    });
+  });
 }
 
 /** A Deployment in `default` whose pods run one container `app`; `spec` and `labels` add to it. */

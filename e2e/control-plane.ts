@@ -43,6 +43,11 @@ export interface ControlPlaneOptions {
   nodes?: number;
   /** Extra kube-apiserver flags. */
   apiserverFlags?: string[];
+  /**
+   * Requests per second the controller manager and the scheduler may make
+   * (their `--kube-api-qps`, burst twice that). @default theirs (20 and 50)
+   */
+  clientQps?: number;
 }
 
 async function freePort(): Promise<number> {
@@ -241,6 +246,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ].join('\n'),
       { mode: 0o600 },
     );
+    const qps = options.clientQps
+      ? [`--kube-api-qps=${options.clientQps}`, `--kube-api-burst=${options.clientQps * 2}`]
+      : [];
     if (options.controllers) {
       run('kube-controller-manager', [
         `--kubeconfig=${kubeconfigPath}`,
@@ -250,8 +258,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         '--use-service-account-credentials=false',
         '--controllers=*,-nodeipam',
         '--secure-port=0',
+        ...qps,
       ]);
-      run('kube-scheduler', [`--kubeconfig=${kubeconfigPath}`, '--leader-elect=false', '--secure-port=0']);
+      run('kube-scheduler', [
+        `--kubeconfig=${kubeconfigPath}`,
+        '--leader-elect=false',
+        '--secure-port=0',
+        ...qps,
+      ]);
     }
     if (options.nodes) {
       nodeClient = KubeClient.fromKubeConfig({ kubeconfig: kubeconfigPath, context: 'admin' });

@@ -59,5 +59,6 @@ export {
   trackService,
   trackStatefulSet,
 } from './track/resource.js';
+export type { WatchScope } from './track/scope.js';
 export type { TrackSource } from './track/sources.js';
 export { type MultitrackSpec, specFromManifest, specFromObject, specsFromCluster } from './track/specs.js';

@@ -20,6 +20,26 @@ export function podManifest(
   };
 }
 
+/** A Deployment whose pods (labelled `app: NAME`) run one container `app` of `image`. */
+export function deploymentManifest(
+  name: string,
+  options: { replicas?: number; image?: string } = {},
+): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      replicas: options.replicas ?? 2,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'app', image: options.image ?? `registry.local/${name}:v1` }] },
+      },
+    },
+  };
+}
+
 /** Polls until `condition` holds; fails with `what` after `timeoutMs`. */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const start = Date.now();

@@ -5,6 +5,7 @@ import { InvalidInputError } from '../kube/errors.js';
 import { type CiSystem, detectCi } from '../report/ci.js';
 import type { ContainerState } from '../track/model/log-plan.js';
 import type { FailMode } from '../track/outcome.js';
+import type { WatchScope } from '../track/scope.js';
 import type { MultitrackSpec } from '../track/specs.js';
 import { logFlags } from './log-flags.js';
 import type { TimestampFormat } from './render/timestamps.js';
@@ -55,6 +56,7 @@ export const OPTIONS = {
   rules: { type: 'string' },
   record: { type: 'string' },
   'request-timeout': { type: 'string' },
+  'watch-scope': { type: 'string' },
   debug: { type: 'boolean' },
   // The Go kubedog's spellings (withGoAliases).
   'kube-context': { type: 'string' },
@@ -243,6 +245,8 @@ export interface TrackArgs {
   record?: string;
   /** Milliseconds an API request that is not a stream may take (0: no limit). */
   requestTimeout?: number;
+  /** What the watches ask the server for (`--watch-scope`). */
+  watchScope?: WatchScope;
   /** Print one line per API request on stderr (never a header, body or credential). */
   debug: boolean;
   /** Specs given whole (`kubedog multitrack`'s MultitrackSpecs). */
@@ -343,9 +347,7 @@ export function trackArgs(
   env: NodeJS.ProcessEnv = {},
 ): TrackArgs {
   const command = COMMANDS[mode];
-  const output = values.output ?? 'text';
-  if (output !== 'text' && output !== 'json')
-    throw new InvalidInputError(`--output: "${output}" is not one of text, json`, 'output');
+  const output = oneOf('output', values.output ?? 'text', ['text', 'json'] as const);
   const args: TrackArgs = {
     mode,
     until: untilOf(mode, values.for, values['no-follow'] === true),
@@ -379,18 +381,27 @@ export function trackArgs(
   if (statusEvery !== undefined) args.statusEvery = statusEvery;
   const requestTimeout = duration('request-timeout', values['request-timeout']);
   if (requestTimeout !== undefined) args.requestTimeout = requestTimeout;
+  const watchScope = values['watch-scope'];
+  if (watchScope !== undefined) args.watchScope = oneOf('watch-scope', watchScope, WATCH_SCOPES);
   checkTogether(args, command);
   return args;
+}
+
+const WATCH_SCOPES = ['auto', 'resource', 'namespace'] as const;
+
+/** A flag's value among the allowed ones, else a usage error that names them. */
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T))
+    throw new InvalidInputError(`--${flag}: "${value}" is not one of ${allowed.join(', ')}`, flag);
+  return value as T;
 }
 
 const CI_SYSTEMS = ['github', 'gitlab', 'none'] as const;
 
 /** `--ci github|gitlab|none` (default: detected from the environment), `--junit FILE`, `--report FILE.md`. */
 function ciFlags(values: ParsedValues, env: NodeJS.ProcessEnv): Pick<TrackArgs, 'ci' | 'junit' | 'report'> {
-  const asked = values.ci;
-  if (asked !== undefined && !CI_SYSTEMS.includes(asked as (typeof CI_SYSTEMS)[number]))
-    throw new InvalidInputError(`--ci: "${asked}" is not one of ${CI_SYSTEMS.join(', ')}`, 'ci');
-  const ci = asked === undefined ? detectCi(env) : asked === 'none' ? undefined : (asked as CiSystem);
+  const asked = values.ci === undefined ? undefined : oneOf('ci', values.ci, CI_SYSTEMS);
+  const ci = asked === undefined ? detectCi(env) : asked === 'none' ? undefined : asked;
   return {
     ...(ci ? { ci } : {}),
     ...(values.junit !== undefined ? { junit: values.junit } : {}),

@@ -98,6 +98,10 @@ Verdicts:
       --request-timeout DUR
                            give up on an API request that is not a stream after
                            DUR (default 60s; 0 = never), as kubectl's
+      --watch-scope SCOPE  resource: watch only each resource's own objects (it by
+                           name, its pods by its selector, their Events); namespace:
+                           one watch per kind for all; auto (default): resource for
+                           up to 10 resources per namespace
 
 Log lines go to stdout; everything else kubedog says goes to stderr.`;
 

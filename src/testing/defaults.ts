@@ -54,6 +54,7 @@ export function applyDefaults(type: ResourceType, object: KubeObject): void {
       spec.replicas ??= 1;
       break;
     case 'Job':
+      generateJobSelector(object, spec);
       spec.backoffLimit ??= 6;
       spec.completions ??= 1;
       spec.parallelism ??= 1;
@@ -62,6 +63,29 @@ export function applyDefaults(type: ResourceType, object: KubeObject): void {
     default:
       break;
   }
+}
+
+/**
+ * What the real API server does to a Job without `manualSelector: true`
+ * (pkg/registry/batch/job/strategy.go, generateSelector): its pods are
+ * selected by its uid, and its template labels them so.
+ */
+function generateJobSelector(job: KubeObject, spec: Record<string, unknown>): void {
+  if (spec.manualSelector === true || !job.metadata.uid) return;
+  const uid = job.metadata.uid;
+  const template = (spec.template ?? {}) as { metadata?: { labels?: Record<string, string> } };
+  template.metadata = {
+    ...template.metadata,
+    labels: {
+      ...template.metadata?.labels,
+      'batch.kubernetes.io/controller-uid': uid,
+      'batch.kubernetes.io/job-name': job.metadata.name ?? '',
+      'controller-uid': uid,
+      'job-name': job.metadata.name ?? '',
+    },
+  };
+  spec.template = template;
+  spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
 }
 
 function defaultPodSpec(spec: Record<string, unknown>): void {

@@ -9,6 +9,7 @@ import { kubeConfigFromString } from '../kube/config.js';
 import { InvalidInputError } from '../kube/errors.js';
 import type { RecordedLine } from '../kube/recorder.js';
 import { yaml } from '../vendor/yaml.js';
+import { selectBody, withoutSelectors } from './replay-selection.js';
 
 export interface ReplayOptions {
   /**
@@ -273,7 +274,7 @@ class Replay {
   async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const [path = '', query = ''] = (request.url ?? '').split('?', 2);
     const method = request.method ?? 'GET';
-    const queue = this.#queues.get(matchKey(method, path, query));
+    const queue = this.#queues.get(matchKey(method, path, query)) ?? this.#selected(method, path, query);
     // Asked more often than recorded (a reconnect, a status check): a finished answer is given again.
     const exchange =
       queue && queue.length > 1 ? queue.shift() : queue?.[0]?.ended ? queue[0] : queue?.shift();
@@ -289,6 +290,21 @@ class Replay {
     await this.#sendChunks(response, exchange, start, start - this.#recording.startedAt.getTime());
     // A stream the client cut stays open, as the real one would have (until the recording is over).
     if (exchange.ended) response.end();
+  }
+
+  /**
+   * A request with selectors that was recorded without them: the recorded
+   * answers, filtered as the server would have (a queue of its own).
+   */
+  #selected(method: string, path: string, query: string): Exchange[] | undefined {
+    const whole = withoutSelectors(query);
+    if (whole === undefined) return undefined;
+    const key = matchKey(method, path, whole);
+    const recorded = this.#recording.exchanges.filter((e) => matchKey(e.method, e.path, e.query) === key);
+    if (recorded.length === 0) return undefined;
+    const queue = recorded.map((exchange) => selectBody(exchange, query));
+    this.#queues.set(matchKey(method, path, query), queue);
+    return queue;
   }
 
   close(): void {

@@ -1,5 +1,4 @@
-import { findBuiltinResource, type ResourceType } from '../kube/resources.js';
-import type { WatchEvent } from '../kube/types.js';
+import type { ResourceType } from '../kube/resources.js';
 import type { WatchNotice } from '../kube/watch.js';
 import { FailureReason } from '../status/reasons.js';
 import type { CustomRule } from '../status/rules.js';
@@ -20,9 +19,11 @@ import {
 import { AsyncQueue } from './queue.js';
 import { reportWarnings } from './report-warnings.js';
 import { type ResourceRef, resourceRef } from './resource-ref.js';
-import { sharedWatches, type WatchListener } from './shared-watch.js';
+import { scopeFor, type WatchScope } from './scope.js';
+import { sharedWatches } from './shared-watch.js';
 import type { TrackSource } from './sources.js';
 import { type PodStrategy, podStrategyFor } from './strategies/index.js';
+import { TrackerWatches } from './tracker-watches.js';
 
 /** How long a failure report may wait for last lines and Warning events, all together. */
 const REPORT_READ_MS = 2000;
@@ -69,6 +70,15 @@ export interface TrackOptions extends VerdictOptions {
   noActivityTimeout?: number;
   /** Rules for custom kinds (see `parseRules`), tried before the built-in ones. */
   rules?: readonly CustomRule[];
+  /**
+   * What the watches ask the API server for: only the resource's own
+   * objects (`'resource'`: the resource by name, its pods by its selector,
+   * the Events of each), or everything of the namespace, shared by every
+   * tracker (`'namespace'`). `'auto'` scopes a track of up to 10 resources
+   * per namespace. Either way the same objects are judged and shown.
+   * @default 'auto'
+   */
+  watchScope?: WatchScope;
 }
 
 /** What `multitrack` tells the trackers it runs, besides the public options. */
@@ -77,6 +87,8 @@ export interface DriverOptions extends TrackOptions {
   failureEnds?: boolean;
   /** When the track times out, ms since the epoch (multitrack's one deadline for all). */
   deadline?: number;
+  /** How many resources of the track are in this one's namespace (`watchScope: 'auto'` decides by it). @default 1 */
+  resourcesInNamespace?: number;
 }
 
 /** The resource a tracker tracks. */
@@ -120,8 +132,6 @@ function helmRules(helm: HelmTarget | undefined): ModelOptions['helm'] {
     hook: { deletedOnSuccess: deletePolicies.includes('hook-succeeded'), ...(ran ? { ran } : {}) },
   };
 }
-
-const builtin = (kind: string) => findBuiltinResource(kind) as ResourceType;
 
 const isTimeout = (action: ModelAction) =>
   action.type === 'fail' && action.failure.event.reason === FailureReason.Timeout;
@@ -209,7 +219,7 @@ class Tracker {
   readonly #model: TrackModel;
   readonly #tails: LogTails;
   readonly #queue = new AsyncQueue<TrackEvent>(1000, eventWeight);
-  readonly #unsubscribes: (() => void)[] = [];
+  #watches: TrackerWatches | undefined;
   readonly #actions: ModelAction[] = [];
   #draining: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -263,49 +273,30 @@ class Tracker {
     };
   }
 
-  /** The watches of {@link watchesFor}. */
+  /** The watches of {@link watchesFor}, scoped as the options say. */
   #subscribe(
     type: ResourceType,
     strategy: PodStrategy | undefined,
     names: WatchName[],
     helm: HelmTarget | undefined,
   ): void {
-    const watches = sharedWatches(this.#source);
-    const namespace = this.#ref.namespace;
-    const listen = (input: WatchName, optional = false): WatchListener => ({
-      event: (change: WatchEvent) => this.#feed({ type: input, change }),
-      notice: (notice) => {
-        if (notice.type === 'listed') void this.#feed({ type: 'listed', watch: input });
-        else this.#watchNotice(notice);
-      },
-      error: (error) => (optional ? this.#optionalWatchFailed(input, error) : this.#fail(error)),
-    });
-    const subscribe = (name: WatchName) => {
-      switch (name) {
-        case 'resource':
-          return watches.subscribe(type, namespace, listen('resource'));
-        case 'revision': {
-          const revisions = strategy?.revisions as NonNullable<PodStrategy['revisions']>;
-          return watches.subscribe(
-            builtin(revisions.kind),
-            namespace,
-            listen('revision', revisions.optional),
-          );
-        }
-        case 'pod':
-          return watches.subscribe(builtin('Pod'), namespace, listen('pod'));
-        case 'event':
-          // Events of cluster-scoped objects live in "default".
-          return watches.subscribe(builtin('Event'), namespace || 'default', listen('event'));
-        case 'release':
-          return watches.subscribe(
-            builtin(helm?.record.kind ?? 'Secret'),
-            helm?.record.namespace ?? namespace,
-            listen('release'),
-          );
-      }
+    const plan = {
+      type,
+      namespace: this.#ref.namespace,
+      name: this.#ref.name,
+      strategy,
+      names,
+      ...(helm ? { record: helm.record } : {}),
+      scope: scopeFor(this.#options.watchScope, this.#options.resourcesInNamespace ?? 1),
     };
-    for (const name of names) this.#unsubscribes.push(subscribe(name));
+    this.#watches = new TrackerWatches(sharedWatches(this.#source), plan, {
+      change: (watch, change) => this.#feed({ type: watch, change }),
+      listed: (watch) => void this.#feed({ type: 'listed', watch }),
+      notice: (notice) => this.#watchNotice(notice),
+      failed: (watch, error, optional) =>
+        optional ? this.#optionalWatchFailed(watch, error) : this.#fail(error),
+    });
+    this.#watches.open();
   }
 
   async *events(): AsyncGenerator<TrackEvent, void, undefined> {
@@ -321,7 +312,7 @@ class Tracker {
     clearTimeout(this.#timer);
     this.#options.signal?.removeEventListener('abort', this.#onAbort);
     this.#stopped.abort();
-    for (const unsubscribe of this.#unsubscribes.splice(0)) unsubscribe();
+    this.#watches?.close();
     this.#tails.stop();
   }
 

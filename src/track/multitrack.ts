@@ -79,13 +79,25 @@ async function* run(
   );
   const merged = new Merge(outcome, new TimelineBuilder(startedAt), options);
   const deadline = options.timeout === undefined ? undefined : startedAt + options.timeout;
+  const inNamespace = countBy(resources, (resource) => resource.namespace);
   for (const [index, spec] of specs.entries()) {
-    for (const message of spec.warnings ?? []) merged.notice(resources[index] as ResourceRef, message);
+    const resource = resources[index] as ResourceRef;
+    for (const message of spec.warnings ?? []) merged.notice(resource, message);
     const target = { ...spec, kind: types[index] as ResourceType };
-    void merged.run(index, spec, driveTrack(source, target, merged.optionsFor(spec, deadline)));
+    const driverOptions = {
+      ...merged.optionsFor(spec, deadline),
+      resourcesInNamespace: inNamespace.get(resource.namespace) ?? 1,
+    };
+    void merged.run(index, spec, driveTrack(source, target, driverOptions));
   }
   merged.endIfOver();
   yield* merged.events();
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
 }
 
 /** The trackers of one multitrack, their events merged into one queue, and the outcome kept. */

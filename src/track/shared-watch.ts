@@ -1,7 +1,7 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { ResourceType } from '../kube/resources.js';
 import type { KubeObject, WatchEvent } from '../kube/types.js';
-import type { WatchNotice } from '../kube/watch.js';
+import type { WatchNotice, WatchOptions } from '../kube/watch.js';
 import type { WatchSource } from './sources.js';
 
 export interface WatchListener {
@@ -11,6 +11,9 @@ export interface WatchListener {
   /** The watch failed for good (403, unreachable server past the retry deadline). */
   error?(error: unknown): void;
 }
+
+/** What a watch asks the server for besides kind and namespace. */
+export type Selectors = Pick<WatchOptions, 'labelSelector' | 'fieldSelector'>;
 
 interface Entry {
   listeners: Set<WatchListener>;
@@ -31,7 +34,7 @@ const keyOf = (object: KubeObject) => `${object.metadata.namespace ?? ''}/${obje
 const SLICE_MS = 10;
 
 /**
- * One watch per (kind, namespace) for every tracker of a source, reference
+ * One watch per (kind, namespace, selectors) for every tracker of a source, reference
  * counted: the first subscriber opens it, the last one to leave closes it. A
  * late subscriber first gets the objects the watch already knows, as ADDED,
  * then every change. The watch reads its next change only when every
@@ -51,8 +54,14 @@ export class SharedWatches {
     return this.#entries.size;
   }
 
-  subscribe(type: ResourceType, namespace: string, listener: WatchListener): () => void {
-    const key = `${type.group}/${type.plural}\u0000${namespace}`;
+  subscribe(
+    type: ResourceType,
+    namespace: string,
+    listener: WatchListener,
+    selectors: Selectors = {},
+  ): () => void {
+    const { labelSelector = '', fieldSelector = '' } = selectors;
+    const key = [`${type.group}/${type.plural}`, namespace, labelSelector, fieldSelector].join('\u0000');
     let entry = this.#entries.get(key);
     const late = entry !== undefined;
     if (!entry) {
@@ -63,7 +72,7 @@ export class SharedWatches {
         listed: undefined,
       };
       this.#entries.set(key, entry);
-      void this.#run(key, type, namespace, entry);
+      void this.#run(key, type, { namespace, ...selectors }, entry);
     }
     entry.listeners.add(listener);
     if (late) void this.#replay(entry, listener);
@@ -82,6 +91,8 @@ export class SharedWatches {
    * but not one that changed since (the subscriber got that change itself).
    */
   async #replay(entry: Entry, listener: WatchListener): Promise<void> {
+    // Never within `subscribe`: the subscriber learns it is subscribed before it hears anything.
+    await null;
     let slice = performance.now();
     for (const [key, object] of [...entry.objects]) {
       if (!entry.listeners.has(listener)) return;
@@ -93,10 +104,15 @@ export class SharedWatches {
     if (entry.listed && entry.listeners.has(listener)) listener.notice?.(entry.listed);
   }
 
-  async #run(key: string, type: ResourceType, namespace: string, entry: Entry): Promise<void> {
+  async #run(
+    key: string,
+    type: ResourceType,
+    query: Selectors & { namespace: string },
+    entry: Entry,
+  ): Promise<void> {
     try {
       const events = this.#source.watch(type, {
-        namespace,
+        ...query,
         signal: entry.controller.signal,
         onNotice: (notice) => {
           if (notice.type === 'listed') entry.listed = notice;

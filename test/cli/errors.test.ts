@@ -49,6 +49,10 @@ describe('bad input: one clear line and the right exit code', () => {
         /^kubedog: --output: "yaml" is not one of text, json$/,
       ],
       [
+        ['rollout', 'track', 'deploy/web', '--watch-scope', 'cluster'],
+        /^kubedog: --watch-scope: "cluster" is not one of auto, resource, namespace$/,
+      ],
+      [
         ['rollout', 'track', 'deploy/web', '--fail-mode', 'sometimes'],
         /^kubedog: --fail-mode: "sometimes" is not one of fail-whole-deploy, ignore, hope-until-end$/,
       ],

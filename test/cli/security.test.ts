@@ -70,7 +70,7 @@ describe('security', () => {
     );
     assert.match(
       runs[0]?.stderr ?? '',
-      /^kubedog: debug: GET \/apis\/apps\/v1\/namespaces\/default\/deployments\?limit=500 → 200 in \d+ ms$/m,
+      /^kubedog: debug: GET \/apis\/apps\/v1\/namespaces\/default\/deployments\?fieldSelector=metadata.name%3Dweb&limit=500 → 200 in \d+ ms$/m,
     );
     assert.match(runs[1]?.stderr ?? '', /^kubedog: debug: GET /m);
     const outputs = [

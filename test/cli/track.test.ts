@@ -34,6 +34,44 @@ describe('kubedog rollout track', () => {
     assert.ok(!hasEscapes(run.stdout + run.stderr), 'no colors on a pipe');
   });
 
+  test('--watch-scope: each resource watched on its own (the default for a few), or the namespace', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { readyAfter: '1s' });
+    await cluster.client.create('Deployment', deployment('web'));
+    /** The collections watched (listed first), with their selectors. */
+    const watched = async (...scope: string[]) => {
+      const run = await runCli(['rollout', 'track', 'deploy/web', '--debug', '--no-logs', ...scope], {
+        env: { KUBECONFIG: cluster.kubeconfigPath },
+      });
+      assert.equal(run.code, 0, run.stderr);
+      const requests = run.stderr.match(/(?<=GET )\S+(?=.* → )/g) ?? [];
+      return requests
+        .map((request) => new URL(request, 'http://server'))
+        .filter((url) => url.searchParams.get('watch') === 'true' || url.searchParams.has('limit'))
+        .map((url) => {
+          const kind = url.pathname.split('/').at(-1);
+          const selector = url.searchParams.get('labelSelector') ?? url.searchParams.get('fieldSelector');
+          return selector ? `${kind} ${selector}` : `${kind}`;
+        });
+    };
+    const scoped = [...new Set(await watched())];
+    for (const expected of [
+      'deployments metadata.name=web',
+      'replicasets app=web',
+      'pods app=web',
+      'events involvedObject.name=web',
+    ])
+      assert.ok(scoped.includes(expected), `${expected} among ${scoped.join(', ')}`);
+    assert.ok(
+      scoped.some((watch) => /^events involvedObject\.name=web-\w+-\w+$/.test(watch)),
+      "a pod's Events",
+    );
+    assert.deepEqual(
+      new Set(await watched('--watch-scope', 'namespace')),
+      new Set(['deployments', 'replicasets', 'pods', 'events']),
+    );
+  });
+
   test("kubectl's spellings of kinds, KIND/NAME, KUBECONFIG, -n and --context", async () => {
     await using cluster = await startFakeCluster({ namespaces: ['default', 'shop'] });
     await cluster.client.create('Deployment', {

@@ -12,20 +12,9 @@ import { fixturePath, replayScenario } from '../../src/testing/fixtures.js';
 import { closestRecorded, readRecording, replayFixture, shiftTimestamps } from '../../src/testing/replay.js';
 import type { TrackEvent } from '../../src/track/events.js';
 import { trackResource } from '../../src/track/resource.js';
+import { deploymentManifest } from '../helpers.js';
 
-const deployment = (name: string, replicas: number): KubeObject => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name, namespace: 'default' },
-  spec: {
-    replicas,
-    selector: { matchLabels: { app: name } },
-    template: {
-      metadata: { labels: { app: name } },
-      spec: { containers: [{ name: 'app', image: `registry.local/${name}:v1` }] },
-    },
-  },
-});
+const deployment = (name: string, replicas = 2) => deploymentManifest(name, { replicas });
 
 async function collect(track: AsyncIterable<TrackEvent>): Promise<TrackEvent[]> {
   const events: TrackEvent[] = [];

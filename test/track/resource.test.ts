@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { findBuiltinResource, type ResourceType } from '../../src/kube/resources.js';
-import type { KubeObject } from '../../src/kube/types.js';
 import { startFakeCluster } from '../../src/testing/cluster.js';
 import type { TrackEvent } from '../../src/track/events.js';
 import { trackDeployment, trackResource } from '../../src/track/resource.js';
-import { podManifest, waitFor } from '../helpers.js';
+import { deploymentManifest, podManifest, waitFor } from '../helpers.js';
 
-const deployment = (name: string, replicas = 2): KubeObject => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name, namespace: 'default' },
-  spec: {
-    replicas,
-    selector: { matchLabels: { app: name } },
-    template: {
-      metadata: { labels: { app: name } },
-      spec: { containers: [{ name: 'app', image: `registry.local/${name}:v1` }] },
-    },
-  },
-});
+const deployment = (name: string, replicas = 2) => deploymentManifest(name, { replicas });
 
 async function collect(track: AsyncIterable<TrackEvent>): Promise<TrackEvent[]> {
   const events: TrackEvent[] = [];
@@ -254,7 +241,7 @@ describe('trackResource', () => {
     await waitFor(() => cluster.stats.openWatches === 0, 'every shared watch to close after break');
   });
 
-  test('many trackers in one namespace share one watch per kind', async () => {
+  test("trackers watching the namespace (watchScope: 'namespace') share one watch per kind", async () => {
     await using cluster = await startFakeCluster();
     for (let i = 0; i < 20; i++) await cluster.client.create('Deployment', deployment(`app-${i}`, 1));
     let most = 0;
@@ -264,7 +251,9 @@ describe('trackResource', () => {
     const before = cluster.stats.watchRequests;
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        collect(trackDeployment(cluster.client, { name: `app-${i}` }, { timeout: 20_000 })),
+        collect(
+          trackDeployment(cluster.client, { name: `app-${i}` }, { timeout: 20_000, watchScope: 'namespace' }),
+        ),
       ),
     );
     clearInterval(sampler);

@@ -50,6 +50,9 @@ describe('SharedWatches', () => {
       stopLate = watches.subscribe(pods, 'default', {
         event: (e: WatchEvent) => void late.push(`${e.type} ${e.object.metadata.name}`),
       });
+      // Never within subscribe: the subscriber knows it is subscribed before it hears anything.
+      assert.deepEqual(late, []);
+      await null;
       assert.deepEqual(late, ['ADDED known']);
       await new Promise((r) => setTimeout(r, 50));
       assert.equal(cluster.stats.watchRequests, 1, 'no second watch');

@@ -196,6 +196,7 @@ function trackOptions(
     ...(timeout !== undefined ? { timeout } : {}),
     ...(rules ? { rules } : {}),
     ...(args.noActivityTimeout !== undefined ? { noActivityTimeout: args.noActivityTimeout } : {}),
+    ...(args.watchScope !== undefined ? { watchScope: args.watchScope } : {}),
     ...(args.failuresAllowedPerReplica !== undefined
       ? { failuresAllowedPerReplica: args.failuresAllowedPerReplica }
       : {}),

@@ -1,0 +1,248 @@
+import { findBuiltinResource, type ResourceType } from '../kube/resources.js';
+import type { KubeObject, WatchEvent } from '../kube/types.js';
+import type { WatchNotice } from '../kube/watch.js';
+import type { WatchName } from './model/model.js';
+import { EVENT_WATCHES, podSelectorOf } from './scope.js';
+import type { Selectors, SharedWatches, WatchListener } from './shared-watch.js';
+import type { PodStrategy } from './strategies/index.js';
+
+/** Where a tracker's watches deliver: changes and first lists go to its model; failures end the track. */
+export interface WatchSink {
+  change(watch: WatchName, change: WatchEvent): void | Promise<void>;
+  listed(watch: WatchName): void;
+  notice(notice: WatchNotice): void;
+  /** A watch failed for good; `optional`: the track can do without it. */
+  failed(watch: WatchName, error: unknown, optional: boolean): void;
+}
+
+/** What a tracker watches: its resource, and the watches of `names`, asked of the server as `scope` says. */
+export interface WatchPlan {
+  type: ResourceType;
+  namespace: string;
+  name: string;
+  strategy: PodStrategy | undefined;
+  names: WatchName[];
+  /** The Secret or ConfigMap of the Helm revision the resource belongs to. */
+  record?: { kind: string; namespace: string; name: string };
+  scope: 'resource' | 'namespace';
+}
+
+const builtin = (kind: string) => findBuiltinResource(kind) as ResourceType;
+
+/** Events of cluster-scoped objects live in "default". */
+const eventNamespace = (namespace: string) => namespace || 'default';
+
+/**
+ * The watches of one tracker (see {@link WatchScope}). Scoped to the
+ * resource, the pods and revisions are watched once the resource is seen
+ * (its selector is in it), and again when its selector changes; an
+ * object on them opens a watch of its Events, and the model hears that the
+ * Events are listed only once the pods, the revisions and every Event
+ * watch opened for them have listed — the resource is judged, the first
+ * time, on everything a namespace-wide watch would have shown.
+ */
+export class TrackerWatches {
+  readonly #watches: SharedWatches;
+  readonly #plan: WatchPlan;
+  readonly #sink: WatchSink;
+  /** Open subscriptions by slot: a watch name, or `event/NAME` for one object's Events. */
+  readonly #open = new Map<string, () => void>();
+  /** Slots whose first list is in. */
+  readonly #listed = new Set<string>();
+  /** The selector pods and revisions are watched with (`''`: the namespace's), once known. */
+  #podSelector: string | undefined;
+  /** Objects whose Events are watched one by one; undefined once the namespace's Events are. */
+  #eventsOf: Set<string> | undefined;
+  /** The model was told the Events are listed. */
+  #eventsListedSaid = false;
+  /** Each Event watch's first list, by slot: the objects it is about wait for it. */
+  readonly #listing = new Map<string, { listed: Promise<void>; resolve: () => void }>();
+
+  constructor(watches: SharedWatches, plan: WatchPlan, sink: WatchSink) {
+    this.#watches = watches;
+    this.#plan = plan;
+    this.#sink = sink;
+    const scoped = plan.scope === 'resource';
+    this.#eventsOf = scoped && plan.names.includes('event') ? new Set() : undefined;
+    if (!scoped) this.#podSelector = '';
+  }
+
+  /** Every slot that needs the resource's selector waits for it; the rest open now. */
+  open(): void {
+    for (const name of this.#plan.names) {
+      if ((name === 'pod' || name === 'revision') && this.#podSelector === undefined) continue;
+      if (name === 'event' && this.#eventsOf) this.#watchEventsOf(this.#plan.name);
+      else this.#subscribe(name, name, this.#selectorsOf(name));
+    }
+  }
+
+  close(): void {
+    for (const unsubscribe of this.#open.values()) unsubscribe();
+    this.#open.clear();
+    for (const { resolve } of this.#listing.values()) resolve();
+  }
+
+  #selectorsOf(name: WatchName): Selectors {
+    switch (name) {
+      case 'resource':
+        return this.#plan.scope === 'resource' ? { fieldSelector: `metadata.name=${this.#plan.name}` } : {};
+      case 'pod':
+      case 'revision':
+        return this.#podSelector ? { labelSelector: this.#podSelector } : {};
+      case 'release':
+        return { fieldSelector: `metadata.name=${this.#plan.record?.name ?? ''}` };
+      case 'event':
+        return {};
+    }
+  }
+
+  #typeOf(name: WatchName): { type: ResourceType; namespace: string } {
+    const { namespace, strategy, record } = this.#plan;
+    switch (name) {
+      case 'resource':
+        return { type: this.#plan.type, namespace };
+      case 'revision':
+        return { type: builtin(strategy?.revisions?.kind ?? 'ReplicaSet'), namespace };
+      case 'pod':
+        return { type: builtin('Pod'), namespace };
+      case 'event':
+        return { type: builtin('Event'), namespace: eventNamespace(namespace) };
+      case 'release':
+        return { type: builtin(record?.kind ?? 'Secret'), namespace: record?.namespace ?? namespace };
+    }
+  }
+
+  /** Opens `slot` (closing what it replaces once the new one is open). */
+  #subscribe(slot: string, name: WatchName, selectors: Selectors): void {
+    const { type, namespace } = this.#typeOf(name);
+    const replaced = this.#open.get(slot);
+    this.#listed.delete(slot);
+    if (name === 'event') this.#listing.set(slot, listing());
+    this.#open.set(slot, this.#watches.subscribe(type, namespace, this.#listener(slot, name), selectors));
+    replaced?.();
+  }
+
+  #listener(slot: string, name: WatchName): WatchListener {
+    const optional = name === 'revision' && this.#plan.strategy?.revisions?.optional === true;
+    return {
+      event: (change) => {
+        // An object whose Events are being listed waits for them (its watch pauses meanwhile).
+        const held = change.type === 'DELETED' ? undefined : this.#saw(name, change.object);
+        return held ? held.then(() => this.#sink.change(name, change)) : this.#sink.change(name, change);
+      },
+      notice: (notice) => {
+        if (notice.type !== 'listed') {
+          this.#sink.notice(notice);
+          return;
+        }
+        this.#listed.add(slot);
+        this.#listing.get(slot)?.resolve();
+        if (name === 'event') this.#eventsMayBeListed();
+        else this.#sink.listed(name);
+        if (name === 'pod' || name === 'revision') this.#eventsMayBeListed();
+      },
+      error: (error) => {
+        this.#listing.get(slot)?.resolve();
+        if (optional) this.#listed.add(slot);
+        this.#sink.failed(name, error, optional);
+        if (optional) this.#eventsMayBeListed();
+      },
+    };
+  }
+
+  /**
+   * An object came on a watch: the resource's selector may be news; a pod's
+   * or revision's Events are watched, and until their first list is in the
+   * object waits (what is returned): the model hears of it with its Events
+   * already there, as a watch of the namespace's Events would have had them.
+   */
+  #saw(name: WatchName, object: KubeObject): Promise<void> | undefined {
+    if (name === 'resource' && this.#plan.scope === 'resource' && this.#watchesPods())
+      this.#selectorSeen(object);
+    if (!this.#eventsOf) return undefined;
+    const announced = this.#plan.strategy?.revisions?.announce === true;
+    if (name !== 'pod' && !(name === 'revision' && announced && hasReplicas(object))) return undefined;
+    const objectName = object.metadata.name ?? '';
+    this.#watchEventsOf(objectName);
+    const slot = this.#eventsOf ? `event/${objectName}` : 'event';
+    return this.#listing.get(slot)?.listed;
+  }
+
+  #watchesPods(): boolean {
+    return this.#plan.names.some((name) => name === 'pod' || name === 'revision');
+  }
+
+  /** The resource's pods and revisions are watched with its selector, the namespace's when it has none. */
+  #selectorSeen(resource: KubeObject): void {
+    const selector = podSelectorOf(resource) ?? '';
+    if (selector === this.#podSelector) return;
+    this.#podSelector = selector;
+    // Without a selector the pods are the namespace's: so are the Events.
+    if (!selector) this.#eventsOfNamespace();
+    for (const name of this.#plan.names)
+      if (name === 'pod' || name === 'revision') this.#subscribe(name, name, this.#selectorsOf(name));
+  }
+
+  /** Watches one object's Events, or the namespace's once that would take more than {@link EVENT_WATCHES}. */
+  #watchEventsOf(name: string): void {
+    const watched = this.#eventsOf;
+    if (!watched || watched.has(name)) return;
+    if (watched.size >= EVENT_WATCHES) {
+      this.#eventsOfNamespace();
+      return;
+    }
+    watched.add(name);
+    this.#subscribe(`event/${name}`, 'event', { fieldSelector: `involvedObject.name=${name}` });
+  }
+
+  /** One watch of the namespace's Events instead of one per object (opened before those close: nothing is missed). */
+  #eventsOfNamespace(): void {
+    const watched = this.#eventsOf;
+    if (!watched || !this.#plan.names.includes('event')) return;
+    this.#eventsOf = undefined;
+    this.#subscribe('event', 'event', {});
+    for (const name of watched) {
+      const slot = `event/${name}`;
+      this.#open.get(slot)?.();
+      this.#open.delete(slot);
+      this.#listed.delete(slot);
+      this.#listing.get(slot)?.resolve();
+    }
+    this.#eventsMayBeListed();
+  }
+
+  /**
+   * The model hears the Events are listed once every Event watch open has
+   * listed and, scoped, the pods and revisions have too (each of their
+   * objects has opened its Event watch by then).
+   */
+  #eventsMayBeListed(): void {
+    if (this.#eventsListedSaid) return;
+    const waiting = [...this.#open.keys()].some(
+      (slot) => (slot === 'event' || slot.startsWith('event/')) && !this.#listed.has(slot),
+    );
+    const podsPending =
+      this.#watchesPods() &&
+      ['pod', 'revision'].some(
+        (name) => this.#plan.names.includes(name as WatchName) && !this.#listed.has(name),
+      );
+    if (waiting || (this.#eventsOf && podsPending)) return;
+    this.#eventsListedSaid = true;
+    this.#sink.listed('event');
+  }
+}
+
+function listing(): { listed: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const listed = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { listed, resolve };
+}
+
+/** A ReplicaSet that runs or is to run pods: its Events are the rollout's. */
+function hasReplicas(revision: KubeObject): boolean {
+  const spec = revision.spec as { replicas?: number } | undefined;
+  const status = revision.status as { replicas?: number } | undefined;
+  return (spec?.replicas ?? 1) > 0 || (status?.replicas ?? 0) > 0;
+}
