@@ -158,7 +158,15 @@ for (const [phase, namespace] of [
     );
   }
 clearInterval(churn);
+// What any Node program costs before it does anything: the floor under kubedog's numbers.
+const floor = await measureRun(process.execPath, ['-e', '0']);
+console.log(`node -e 0: ${floor.cpuSeconds.toFixed(2)} CPU s  ${floor.peakRssMb.toFixed(0)} MB`);
 console.log(
   `\n${OTHERS} other pods, ${RATE} changes/s (${changes} in all); ${process.version}${kubectl ? '' : '; kubectl is not installed'}${goKubedog ? '' : '; the Go kubedog is not built (bench/build-peers.sh)'}`,
 );
-saveResults('busy-namespace', { others: OTHERS, changesPerSecond: RATE, results });
+saveResults('busy-namespace', {
+  others: OTHERS,
+  changesPerSecond: RATE,
+  results,
+  nodeFloor: { cpuSeconds: floor.cpuSeconds, peakRssMb: floor.peakRssMb },
+});

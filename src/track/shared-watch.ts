@@ -1,8 +1,11 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { ResourceType } from '../kube/resources.js';
 import type { KubeObject, WatchEvent } from '../kube/types.js';
-import type { WatchNotice, WatchOptions } from '../kube/watch.js';
+import type { WatchNotice } from '../kube/watch.js';
+import { indexKeysOf, Selection, type Selectors } from './selection.js';
 import type { WatchSource } from './sources.js';
+
+export type { Selectors } from './selection.js';
 
 export interface WatchListener {
   /** A change; may return a promise to pause the shared watch until it resolves (backpressure). */
@@ -12,13 +15,19 @@ export interface WatchListener {
   error?(error: unknown): void;
 }
 
-/** What a watch asks the server for besides kind and namespace. */
-export type Selectors = Pick<WatchOptions, 'labelSelector' | 'fieldSelector'>;
+/** Where selectors are applied: in the watch request, or in the client to a watch of the whole namespace. */
+export type SelectedBy = 'server' | 'client';
 
 interface Entry {
-  listeners: Set<WatchListener>;
+  /** Every subscriber, with the selection applied to it in the client (undefined: it gets everything). */
+  listeners: Map<WatchListener, Selection | undefined>;
+  /** Subscribers by the index key of their selection; those without one are checked against every object. */
+  byIndex: Map<string, Set<WatchListener>>;
+  unindexed: Set<WatchListener>;
   /** Latest state of every object, so late subscribers start from the present. */
   objects: Map<string, KubeObject>;
+  /** Keys of the objects by their index keys, for the late subscriber that selects. */
+  objectsByIndex: Map<string, Set<string>>;
   controller: AbortController;
   /** The watch's first list is in (its `listed` notice), for late subscribers. */
   listed: WatchNotice | undefined;
@@ -34,7 +43,7 @@ const keyOf = (object: KubeObject) => `${object.metadata.namespace ?? ''}/${obje
 const SLICE_MS = 10;
 
 /**
- * One watch per (kind, namespace, selectors) for every tracker of a source, reference
+ * One watch per (kind, namespace, server-side selectors) for every tracker of a source, reference
  * counted: the first subscriber opens it, the last one to leave closes it. A
  * late subscriber first gets the objects the watch already knows, as ADDED,
  * then every change. The watch reads its next change only when every
@@ -54,31 +63,39 @@ export class SharedWatches {
     return this.#entries.size;
   }
 
+  /**
+   * Subscribes to the changes of a kind in a namespace that `selectors`
+   * select: asked of the server (one watch per selection), or picked in the
+   * client from the namespace's one watch (`selectedBy: 'client'`) — the
+   * same objects either way. Returns the unsubscribe.
+   */
   subscribe(
     type: ResourceType,
     namespace: string,
     listener: WatchListener,
     selectors: Selectors = {},
+    selectedBy: SelectedBy = 'server',
   ): () => void {
-    const { labelSelector = '', fieldSelector = '' } = selectors;
-    const key = [`${type.group}/${type.plural}`, namespace, labelSelector, fieldSelector].join('\u0000');
+    const server = selectedBy === 'server' ? selectors : {};
+    const selection = selectedBy === 'client' && (selectors.labelSelector || selectors.fieldSelector);
+    const key = [
+      `${type.group}/${type.plural}`,
+      namespace,
+      server.labelSelector ?? '',
+      server.fieldSelector ?? '',
+    ].join('\u0000');
     let entry = this.#entries.get(key);
     const late = entry !== undefined;
     if (!entry) {
-      entry = {
-        listeners: new Set(),
-        objects: new Map(),
-        controller: new AbortController(),
-        listed: undefined,
-      };
+      entry = newEntry();
       this.#entries.set(key, entry);
-      void this.#run(key, type, { namespace, ...selectors }, entry);
+      void this.#run(key, type, { namespace, ...server }, entry);
     }
-    entry.listeners.add(listener);
+    addListener(entry, listener, selection ? new Selection(selectors) : undefined);
     if (late) void this.#replay(entry, listener);
     const current = entry;
     return () => {
-      current.listeners.delete(listener);
+      removeListener(current, listener);
       if (current.listeners.size === 0 && this.#entries.get(key) === current) {
         this.#entries.delete(key);
         current.controller.abort();
@@ -87,16 +104,22 @@ export class SharedWatches {
   }
 
   /**
-   * What a late subscriber missed: the objects the watch knows, as ADDED —
-   * but not one that changed since (the subscriber got that change itself).
+   * What a late subscriber missed: the objects the watch knows (that it
+   * selects), as ADDED — but not one that changed since (the subscriber got
+   * that change itself).
    */
   async #replay(entry: Entry, listener: WatchListener): Promise<void> {
     // Never within `subscribe`: the subscriber learns it is subscribed before it hears anything.
     await null;
+    const selection = entry.listeners.get(listener);
+    const keys = selection?.index
+      ? [...(entry.objectsByIndex.get(selection.index) ?? [])]
+      : [...entry.objects.keys()];
     let slice = performance.now();
-    for (const [key, object] of [...entry.objects]) {
+    for (const key of keys) {
       if (!entry.listeners.has(listener)) return;
-      if (entry.objects.get(key) !== object) continue;
+      const object = entry.objects.get(key);
+      if (!object || (selection && !selection.matches(object))) continue;
       const taken = listener.event({ type: 'ADDED', object });
       if (taken instanceof Promise) await taken;
       if (used(slice)) slice = await aTurnLater();
@@ -116,7 +139,7 @@ export class SharedWatches {
         signal: entry.controller.signal,
         onNotice: (notice) => {
           if (notice.type === 'listed') entry.listed = notice;
-          for (const listener of entry.listeners) listener.notice?.(notice);
+          for (const listener of entry.listeners.keys()) listener.notice?.(notice);
         },
       });
       const watch = events[Symbol.asyncIterator]();
@@ -125,20 +148,104 @@ export class SharedWatches {
       entry.controller.signal.addEventListener('abort', close, { once: true });
       let slice = performance.now();
       for await (const event of { [Symbol.asyncIterator]: () => watch }) {
-        if (event.type === 'DELETED') entry.objects.delete(keyOf(event.object));
-        else entry.objects.set(keyOf(event.object), event.object);
-        const pending = [...entry.listeners]
-          .map((listener) => listener.event(event))
-          .filter((p) => p instanceof Promise);
+        const pending = deliver(entry, event);
         if (pending.length > 0) await Promise.all(pending);
         if (used(slice)) slice = await aTurnLater();
       }
     } catch (error) {
       if (entry.controller.signal.aborted) return;
       if (this.#entries.get(key) === entry) this.#entries.delete(key);
-      for (const listener of entry.listeners) listener.error?.(error);
+      for (const listener of entry.listeners.keys()) listener.error?.(error);
     }
   }
+}
+
+function newEntry(): Entry {
+  return {
+    listeners: new Map(),
+    byIndex: new Map(),
+    unindexed: new Set(),
+    objects: new Map(),
+    objectsByIndex: new Map(),
+    controller: new AbortController(),
+    listed: undefined,
+  };
+}
+
+function addListener(entry: Entry, listener: WatchListener, selection: Selection | undefined): void {
+  entry.listeners.set(listener, selection);
+  if (selection?.index) addTo(entry.byIndex, selection.index, listener);
+  else entry.unindexed.add(listener);
+}
+
+function removeListener(entry: Entry, listener: WatchListener): void {
+  const selection = entry.listeners.get(listener);
+  entry.listeners.delete(listener);
+  if (selection?.index) removeFrom(entry.byIndex, selection.index, listener);
+  else entry.unindexed.delete(listener);
+}
+
+/**
+ * Keeps the object, and hands the change to every subscriber it concerns:
+ * as it is to those that select nothing; to those that select, as the API
+ * server would — ADDED when the object starts to match, DELETED when it
+ * stops. Returns the promises of those that asked the watch to wait.
+ */
+function deliver(entry: Entry, event: WatchEvent): Promise<void>[] {
+  const key = keyOf(event.object);
+  const previous = entry.objects.get(key);
+  const current = event.type === 'DELETED' ? undefined : event.object;
+  for (const index of previous ? indexKeysOf(previous) : []) removeFrom(entry.objectsByIndex, index, key);
+  if (current) {
+    entry.objects.set(key, current);
+    for (const index of indexKeysOf(current)) addTo(entry.objectsByIndex, index, key);
+  } else entry.objects.delete(key);
+  const pending: Promise<void>[] = [];
+  for (const listener of concerned(entry, previous, current)) {
+    const selection = entry.listeners.get(listener);
+    const change = selection ? selected(selection, event, previous, current) : event;
+    const taken = change && listener.event(change);
+    if (taken instanceof Promise) pending.push(taken);
+  }
+  return pending;
+}
+
+/** The subscribers a change may concern: the unindexed ones, and those filed under its object's index keys, before or after. */
+function concerned(
+  entry: Entry,
+  previous: KubeObject | undefined,
+  current: KubeObject | undefined,
+): Set<WatchListener> {
+  const listeners = new Set(entry.unindexed);
+  for (const object of [previous, current])
+    for (const index of object ? indexKeysOf(object) : [])
+      for (const listener of entry.byIndex.get(index) ?? []) listeners.add(listener);
+  return listeners;
+}
+
+/** A change as a subscriber that selects sees it, or undefined when it selects the object neither before nor after. */
+function selected(
+  selection: Selection,
+  event: WatchEvent,
+  previous: KubeObject | undefined,
+  current: KubeObject | undefined,
+): WatchEvent | undefined {
+  const was = previous !== undefined && selection.matches(previous);
+  const is = current !== undefined && selection.matches(current);
+  if (is) return was ? event : { type: 'ADDED', object: event.object };
+  return was ? { type: 'DELETED', object: event.object } : undefined;
+}
+
+function addTo<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  if (set) set.add(value);
+  else map.set(key, new Set([value]));
+}
+
+function removeFrom<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  const set = map.get(key);
+  set?.delete(value);
+  if (set?.size === 0) map.delete(key);
 }
 
 /** Whether the slice that began at `since` is used up. */

@@ -33,13 +33,16 @@ const builtin = (kind: string) => findBuiltinResource(kind) as ResourceType;
 const eventNamespace = (namespace: string) => namespace || 'default';
 
 /**
- * The watches of one tracker (see {@link WatchScope}). Scoped to the
- * resource, the pods and revisions are watched once the resource is seen
- * (its selector is in it), and again when its selector changes; an
- * object on them opens a watch of its Events, and the model hears that the
- * Events are listed only once the pods, the revisions and every Event
- * watch opened for them have listed — the resource is judged, the first
- * time, on everything a namespace-wide watch would have shown.
+ * The watches of one tracker (see {@link WatchScope}): the same selections
+ * in either scope — asked of the server (`'resource'`), or picked in the
+ * client from the namespace's shared watches (`'namespace'`), so that a
+ * tracker never handles another's objects. The pods and revisions are
+ * selected once the resource is seen (its selector is in it), and again
+ * when its selector changes; each object on them has its Events selected,
+ * and waits for their first list; the model hears that the Events are
+ * listed only once the pods, the revisions and every Event selection made
+ * for them have listed — the resource is judged, the first time, on
+ * everything there is.
  */
 export class TrackerWatches {
   readonly #watches: SharedWatches;
@@ -62,9 +65,7 @@ export class TrackerWatches {
     this.#watches = watches;
     this.#plan = plan;
     this.#sink = sink;
-    const scoped = plan.scope === 'resource';
-    this.#eventsOf = scoped && plan.names.includes('event') ? new Set() : undefined;
-    if (!scoped) this.#podSelector = '';
+    this.#eventsOf = plan.names.includes('event') ? new Set() : undefined;
   }
 
   /** Every slot that needs the resource's selector waits for it; the rest open now. */
@@ -85,7 +86,7 @@ export class TrackerWatches {
   #selectorsOf(name: WatchName): Selectors {
     switch (name) {
       case 'resource':
-        return this.#plan.scope === 'resource' ? { fieldSelector: `metadata.name=${this.#plan.name}` } : {};
+        return { fieldSelector: `metadata.name=${this.#plan.name}` };
       case 'pod':
       case 'revision':
         return this.#podSelector ? { labelSelector: this.#podSelector } : {};
@@ -118,7 +119,9 @@ export class TrackerWatches {
     const replaced = this.#open.get(slot);
     this.#listed.delete(slot);
     if (name === 'event') this.#listing.set(slot, listing());
-    this.#open.set(slot, this.#watches.subscribe(type, namespace, this.#listener(slot, name), selectors));
+    const selectedBy = this.#plan.scope === 'resource' ? 'server' : 'client';
+    const listener = this.#listener(slot, name);
+    this.#open.set(slot, this.#watches.subscribe(type, namespace, listener, selectors, selectedBy));
     replaced?.();
   }
 
@@ -157,8 +160,7 @@ export class TrackerWatches {
    * already there, as a watch of the namespace's Events would have had them.
    */
   #saw(name: WatchName, object: KubeObject): Promise<void> | undefined {
-    if (name === 'resource' && this.#plan.scope === 'resource' && this.#watchesPods())
-      this.#selectorSeen(object);
+    if (name === 'resource' && this.#watchesPods()) this.#selectorSeen(object);
     if (!this.#eventsOf) return undefined;
     const announced = this.#plan.strategy?.revisions?.announce === true;
     if (name !== 'pod' && !(name === 'revision' && announced && hasReplicas(object))) return undefined;
@@ -187,7 +189,8 @@ export class TrackerWatches {
   #watchEventsOf(name: string): void {
     const watched = this.#eventsOf;
     if (!watched || watched.has(name)) return;
-    if (watched.size >= EVENT_WATCHES) {
+    // Selected in the client, one object's Events cost no connection: no limit.
+    if (this.#plan.scope === 'resource' && watched.size >= EVENT_WATCHES) {
       this.#eventsOfNamespace();
       return;
     }

@@ -136,19 +136,28 @@ const pod = (name: string): KubeObject => ({
   metadata: { name, namespace: 'ns' },
 });
 
-function trackerOf(scope: 'resource' | 'namespace', kind = 'Deployment') {
-  const scripted = scriptedSource();
+function trackerOf(
+  scope: 'resource' | 'namespace',
+  kind = 'Deployment',
+  name = 'web',
+  on: { scripted: ReturnType<typeof scriptedSource>; shared: SharedWatches } = sourceAndWatches(),
+) {
   const model = modelLog();
   const strategy = podStrategyFor(type(kind));
   const names: WatchName[] =
     kind === 'Deployment' ? ['resource', 'revision', 'pod', 'event'] : ['resource', 'event'];
   const watches = new TrackerWatches(
-    new SharedWatches(scripted.source),
-    { type: type(kind), namespace: 'ns', name: 'web', strategy, names, scope },
+    on.shared,
+    { type: type(kind), namespace: 'ns', name, strategy, names, scope },
     model.sink,
   );
   watches.open();
-  return { ...scripted, ...model, watches };
+  return { ...on.scripted, ...model, watches };
+}
+
+function sourceAndWatches() {
+  const scripted = scriptedSource();
+  return { scripted, shared: new SharedWatches(scripted.source) };
 }
 
 describe('the watches of one tracker', () => {
@@ -287,11 +296,44 @@ describe('the watches of one tracker', () => {
     assert.deepEqual(t.told, ['resource ADDED web', 'resource listed', 'event listed']);
   });
 
-  test('watching the namespace: every watch at once, no selector, the Events listed when their watch is', async () => {
-    const t = trackerOf('namespace');
-    assert.deepEqual(t.open(), ['deployments', 'replicasets', 'pods', 'events']);
-    t.find('events').list();
+  test('watching the namespace: one watch per kind, nothing selected by the server; each tracker gets only its own objects', async () => {
+    const on = sourceAndWatches();
+    const web = trackerOf('namespace', 'Deployment', 'web', on);
+    const api = trackerOf('namespace', 'Deployment', 'api', on);
+    const app = (name: string) => ({
+      ...deployment({ matchLabels: { app: name } }, name),
+      metadata: { name, namespace: 'ns', uid: name },
+    });
+    const deployments = on.scripted.find('deployments');
+    deployments.send({ type: 'ADDED', object: app('web') });
+    deployments.send({ type: 'ADDED', object: app('api') });
+    deployments.list();
     await settle();
-    assert.deepEqual(t.told, ['event listed']);
+    assert.deepEqual(web.open(), ['deployments', 'events', 'replicasets', 'pods']);
+    const labelled = (name: string, app: string) => ({
+      ...pod(name),
+      metadata: { name, namespace: 'ns', labels: { app } },
+    });
+    on.scripted.find('pods').send({ type: 'ADDED', object: labelled('web-1', 'web') });
+    on.scripted.find('pods').send({ type: 'ADDED', object: labelled('api-1', 'api') });
+    on.scripted
+      .find('events')
+      .send({
+        type: 'ADDED',
+        object: { ...pod('api-1.1'), kind: 'Event', involvedObject: { name: 'api-1' } },
+      });
+    on.scripted.find('events').list();
+    await settle();
+    assert.deepEqual(web.told, ['resource ADDED web', 'resource listed', 'pod ADDED web-1']);
+    assert.deepEqual(api.told, [
+      'resource ADDED api',
+      'resource listed',
+      'event ADDED api-1.1',
+      'pod ADDED api-1',
+    ]);
+    // A pod relabelled out of the selection is gone for its tracker, as the server would say.
+    on.scripted.find('pods').send({ type: 'MODIFIED', object: labelled('web-1', 'debug') });
+    await settle();
+    assert.equal(web.told.at(-1), 'pod DELETED web-1');
   });
 });
