@@ -316,12 +316,10 @@ describe('the watches of one tracker', () => {
     });
     on.scripted.find('pods').send({ type: 'ADDED', object: labelled('web-1', 'web') });
     on.scripted.find('pods').send({ type: 'ADDED', object: labelled('api-1', 'api') });
-    on.scripted
-      .find('events')
-      .send({
-        type: 'ADDED',
-        object: { ...pod('api-1.1'), kind: 'Event', involvedObject: { name: 'api-1' } },
-      });
+    on.scripted.find('events').send({
+      type: 'ADDED',
+      object: { ...pod('api-1.1'), kind: 'Event', involvedObject: { name: 'api-1' } },
+    });
     on.scripted.find('events').list();
     await settle();
     assert.deepEqual(web.told, ['resource ADDED web', 'resource listed', 'pod ADDED web-1']);
