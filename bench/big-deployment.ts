@@ -64,6 +64,8 @@ function createRollout(cluster: FakeCluster, pods: number): { rs: KubeObject; de
     metadata: {
       name: 'big-7f9c',
       namespace: 'default',
+      // As the Deployment controller labels it: its template's labels and the hash.
+      labels: { app: 'big', 'pod-template-hash': '7f9c' },
       annotations: { 'deployment.kubernetes.io/revision': '1' },
       ownerReferences: owner(deployment),
     },
@@ -79,7 +81,7 @@ function createRollout(cluster: FakeCluster, pods: number): { rs: KubeObject; de
       metadata: {
         name: `big-7f9c-${i}`,
         namespace: 'default',
-        labels: { app: 'big' },
+        labels: { app: 'big', 'pod-template-hash': '7f9c' },
         ownerReferences: owner(rs),
       },
       spec: template.spec,
@@ -141,11 +143,14 @@ interface Tracked {
 }
 
 function start(command: string, args: string[]): Tracked {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(command, args, {
+    stdio: ['ignore', 'pipe', process.env.BENCH_STDERR ? 'inherit' : 'ignore'],
+  });
   let out = '';
   let pods = 0;
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk.length < 2000 ? chunk : '';
+    // The end of the output is kept: the summary is its last line.
+    out = (out + chunk).slice(-20_000_000);
     pods += chunk.split('"type":"pod"').length - 1;
   });
   const tracked: Tracked = {

@@ -5,13 +5,14 @@
 # tier runs beside kubedog, from the Go module proxy, into a cache outside
 # the repository keyed by the pinned versions, so later runs reuse it:
 #   ${KUBEDOG_E2E_CACHE:-~/.cache/kubedog-e2e}/k8s-<version>-etcd-<version>/bin
-# Prints the bin directory. Versions are pinned in e2e/k8s/go.mod, e2e/etcd/go.mod
+# Prints the bin directory (only that, building nothing, with --where). Versions are pinned in e2e/k8s/go.mod, e2e/etcd/go.mod
 # and e2e/helm/go.mod (Helm as helm-<version>, so a new pin builds again).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 k8s_version=$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" {print $3}' "$here/k8s/go.mod")
 etcd_version=$(awk '$1 == "require" && $2 == "go.etcd.io/etcd/server/v3" {print $3}' "$here/etcd/go.mod")
 bin="${KUBEDOG_E2E_CACHE:-$HOME/.cache/kubedog-e2e}/k8s-${k8s_version}-etcd-${etcd_version}/bin"
+if [ "${1:-}" = "--where" ]; then echo "$bin"; exit 0; fi
 mkdir -p "$bin"
 minor=$(echo "$k8s_version" | cut -d. -f2)
 ldflags="-s -w -X k8s.io/component-base/version.gitVersion=${k8s_version} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${minor} -X k8s.io/component-base/version.gitTreeState=clean"

@@ -279,7 +279,20 @@ export class KubeClient {
     let resourceVersion = '';
     let limit = options.pageSize ?? 500;
     for (;;) {
-      const next = await this.#page<T>(path, { ...query, continue: token }, limit, options.signal);
+      let next: { page: KubeList<T>; limit: number };
+      try {
+        next = await this.#page<T>(path, { ...query, continue: token }, limit, options.signal);
+      } catch (error) {
+        // A continue token outlived by compaction (a long list of a busy collection): the
+        // list begins again, whole, in one answer (client-go's pager does the same).
+        if (!(token !== undefined && limit > 0 && error instanceof KubeApiError && error.statusCode === 410))
+          throw error;
+        items.length = 0;
+        tokens.clear();
+        token = undefined;
+        limit = 0;
+        continue;
+      }
       const page = next.page;
       limit = next.limit;
       // A real API server leaves kind and apiVersion out of list items; put them back, as client-go does.
@@ -312,10 +325,13 @@ export class KubeClient {
   ): Promise<{ page: KubeList<T>; limit: number }> {
     for (;;) {
       try {
-        const answer = await this.requestJson('GET', path, { signal, query: { ...query, limit } });
+        const answer = await this.requestJson('GET', path, {
+          signal,
+          query: limit > 0 ? { ...query, limit } : query,
+        });
         return { page: checkedList<T>(answer, path), limit };
       } catch (error) {
-        if (!(error instanceof AnswerTooLargeError) || limit === 1) throw error;
+        if (!(error instanceof AnswerTooLargeError) || limit <= 1) throw error;
         limit = Math.max(1, Math.floor(limit / 10));
       }
     }
