@@ -58,7 +58,7 @@ export class TrackerWatches {
   #eventsOf: Set<string> | undefined;
   /** The model was told the Events are listed. */
   #eventsListedSaid = false;
-  /** Each Event watch's first list, by slot: the objects it is about wait for it. */
+  /** The Event watches whose first list is not in yet, by slot: the objects they are about wait for it. */
   readonly #listing = new Map<string, { listed: Promise<void>; resolve: () => void }>();
 
   constructor(watches: SharedWatches, plan: WatchPlan, sink: WatchSink) {
@@ -80,7 +80,13 @@ export class TrackerWatches {
   close(): void {
     for (const unsubscribe of this.#open.values()) unsubscribe();
     this.#open.clear();
-    for (const { resolve } of this.#listing.values()) resolve();
+    for (const slot of [...this.#listing.keys()]) this.#listingDone(slot);
+  }
+
+  /** An Event watch has its first list (or will never have it): what waited for it goes on. */
+  #listingDone(slot: string): void {
+    this.#listing.get(slot)?.resolve();
+    this.#listing.delete(slot);
   }
 
   #selectorsOf(name: WatchName): Selectors {
@@ -118,7 +124,10 @@ export class TrackerWatches {
     const { type, namespace } = this.#typeOf(name);
     const replaced = this.#open.get(slot);
     this.#listed.delete(slot);
-    if (name === 'event') this.#listing.set(slot, listing());
+    if (name === 'event') {
+      this.#listingDone(slot);
+      this.#listing.set(slot, listing());
+    }
     const selectedBy = this.#plan.scope === 'resource' ? 'server' : 'client';
     const listener = this.#listener(slot, name);
     this.#open.set(slot, this.#watches.subscribe(type, namespace, listener, selectors, selectedBy));
@@ -139,13 +148,13 @@ export class TrackerWatches {
           return;
         }
         this.#listed.add(slot);
-        this.#listing.get(slot)?.resolve();
+        this.#listingDone(slot);
         if (name === 'event') this.#eventsMayBeListed();
         else this.#sink.listed(name);
         if (name === 'pod' || name === 'revision') this.#eventsMayBeListed();
       },
       error: (error) => {
-        this.#listing.get(slot)?.resolve();
+        this.#listingDone(slot);
         if (optional) this.#listed.add(slot);
         this.#sink.failed(name, error, optional);
         if (optional) this.#eventsMayBeListed();
@@ -209,21 +218,19 @@ export class TrackerWatches {
       this.#open.get(slot)?.();
       this.#open.delete(slot);
       this.#listed.delete(slot);
-      this.#listing.get(slot)?.resolve();
+      this.#listingDone(slot);
     }
     this.#eventsMayBeListed();
   }
 
   /**
    * The model hears the Events are listed once every Event watch open has
-   * listed and, scoped, the pods and revisions have too (each of their
-   * objects has opened its Event watch by then).
+   * listed and the pods and revisions have too (each of their objects has
+   * opened its Event watch by then).
    */
   #eventsMayBeListed(): void {
     if (this.#eventsListedSaid) return;
-    const waiting = [...this.#open.keys()].some(
-      (slot) => (slot === 'event' || slot.startsWith('event/')) && !this.#listed.has(slot),
-    );
+    const waiting = this.#listing.size > 0;
     const podsPending =
       this.#watchesPods() &&
       ['pod', 'revision'].some(
