@@ -1,5 +1,5 @@
-import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../kube/selector.js';
 import type { KubeObject } from '../kube/types.js';
+import { Selection } from '../track/selection.js';
 
 /** A recorded response body, chunk by chunk on the recording's timeline. */
 export interface RecordedBody {
@@ -30,12 +30,12 @@ export function withoutSelectors(query: string): string | undefined {
  */
 export function selectBody<T extends RecordedBody>(recorded: T, query: string): T {
   const params = new URLSearchParams(query);
-  const labels = parseLabelSelector(params.get('labelSelector') ?? '');
-  const fields = parseFieldSelector(params.get('fieldSelector') ?? '');
+  const selection = new Selection({
+    labelSelector: params.get('labelSelector') ?? '',
+    fieldSelector: params.get('fieldSelector') ?? '',
+  });
   const matches = (object: KubeObject | undefined) =>
-    object !== undefined &&
-    matchesLabels(labels, object.metadata?.labels ?? {}) &&
-    matchesFields(fields, object);
+    object?.metadata !== undefined && selection.matches(object);
   const chunks =
     params.get('watch') === 'true' ? watchLines(recorded.chunks, matches) : list(recorded.chunks, matches);
   return { ...recorded, chunks };

@@ -73,9 +73,10 @@ export interface TrackOptions extends VerdictOptions {
   /**
    * What the watches ask the API server for: only the resource's own
    * objects (`'resource'`: the resource by name, its pods by its selector,
-   * the Events of each), or everything of the namespace, shared by every
-   * tracker (`'namespace'`). `'auto'` scopes a track of up to 10 resources
-   * per namespace. Either way the same objects are judged and shown.
+   * the Events of each), or everything of the namespace on one watch per
+   * kind shared by every tracker, each taking its own objects from it
+   * (`'namespace'`). `'auto'` scopes a track of up to 10 resources per
+   * namespace. Either way the same objects are judged and shown.
    * @default 'auto'
    */
   watchScope?: WatchScope;

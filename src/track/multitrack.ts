@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { cancellable } from '../kube/cancellable.js';
 import type { ResourceType } from '../kube/resources.js';
 import { type DriverOptions, driveTrack, logsByDefault, type TrackOptions } from './driver.js';
@@ -118,6 +119,8 @@ class Merge {
     this.#outcome = outcome;
     this.#timeline = timeline;
     this.#options = options;
+    // Every tracker listens for its abort, one listener each: no leak however many there are.
+    setMaxListeners(0, this.#controller.signal);
     // The trackers end quietly when aborted; the merged stream ends with the abort's reason.
     this.#onAbort = () => {
       this.#controller.abort(options.signal.reason);
