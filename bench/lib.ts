@@ -125,11 +125,13 @@ export function measureRun(command: string, args: string[]) {
       ? spawn(GNU_TIME, ['-o', report, '-f', '%U %S %M', command, ...args], { stdio: 'ignore' })
       : spawn(command, args, { stdio: 'ignore' });
     let last = { cpuSeconds: 0, peakRssMb: 0 };
-    const sampler = setInterval(() => {
-      try {
-        if (!timed) last = procStats(child.pid ?? 0);
-      } catch {}
-    }, 20);
+    const sampler = timed
+      ? undefined
+      : setInterval(() => {
+          try {
+            last = procStats(child.pid ?? 0);
+          } catch {}
+        }, 20);
     child.on('exit', (code) => {
       clearInterval(sampler);
       const exitedAt = performance.now();
