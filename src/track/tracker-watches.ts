@@ -38,11 +38,10 @@ const eventNamespace = (namespace: string) => namespace || 'default';
  * client from the namespace's shared watches (`'namespace'`), so that a
  * tracker never handles another's objects. The pods and revisions are
  * selected once the resource is seen (its selector is in it), and again
- * when its selector changes; each object on them has its Events selected,
- * and waits for their first list; the model hears that the Events are
- * listed only once the pods, the revisions and every Event selection made
- * for them have listed — the resource is judged, the first time, on
- * everything there is.
+ * when its selector changes; each object on them has its Events selected;
+ * the model hears that the Events are listed only once the pods, the
+ * revisions and every Event selection made for them have listed — the
+ * resource is judged, the first time, on everything there is.
  */
 export class TrackerWatches {
   readonly #watches: SharedWatches;
@@ -58,8 +57,8 @@ export class TrackerWatches {
   #eventsOf: Set<string> | undefined;
   /** The model was told the Events are listed. */
   #eventsListedSaid = false;
-  /** The Event watches whose first list is not in yet, by slot: the objects they are about wait for it. */
-  readonly #listing = new Map<string, { listed: Promise<void>; resolve: () => void }>();
+  /** The Event watches whose first list is not in yet. */
+  readonly #listing = new Set<string>();
 
   constructor(watches: SharedWatches, plan: WatchPlan, sink: WatchSink) {
     this.#watches = watches;
@@ -80,13 +79,7 @@ export class TrackerWatches {
   close(): void {
     for (const unsubscribe of this.#open.values()) unsubscribe();
     this.#open.clear();
-    for (const slot of [...this.#listing.keys()]) this.#listingDone(slot);
-  }
-
-  /** An Event watch has its first list (or will never have it): what waited for it goes on. */
-  #listingDone(slot: string): void {
-    this.#listing.get(slot)?.resolve();
-    this.#listing.delete(slot);
+    this.#listing.clear();
   }
 
   #selectorsOf(name: WatchName): Selectors {
@@ -124,10 +117,7 @@ export class TrackerWatches {
     const { type, namespace } = this.#typeOf(name);
     const replaced = this.#open.get(slot);
     this.#listed.delete(slot);
-    if (name === 'event') {
-      this.#listingDone(slot);
-      this.#listing.set(slot, listing());
-    }
+    if (name === 'event') this.#listing.add(slot);
     const selectedBy = this.#plan.scope === 'resource' ? 'server' : 'client';
     const listener = this.#listener(slot, name);
     this.#open.set(slot, this.#watches.subscribe(type, namespace, listener, selectors, selectedBy));
@@ -138,9 +128,8 @@ export class TrackerWatches {
     const optional = name === 'revision' && this.#plan.strategy?.revisions?.optional === true;
     return {
       event: (change) => {
-        // An object whose Events are being listed waits for them (its watch pauses meanwhile).
-        const held = change.type === 'DELETED' ? undefined : this.#saw(name, change.object);
-        return held ? held.then(() => this.#sink.change(name, change)) : this.#sink.change(name, change);
+        if (change.type !== 'DELETED') this.#saw(name, change.object);
+        return this.#sink.change(name, change);
       },
       notice: (notice) => {
         if (notice.type !== 'listed') {
@@ -148,13 +137,13 @@ export class TrackerWatches {
           return;
         }
         this.#listed.add(slot);
-        this.#listingDone(slot);
+        this.#listing.delete(slot);
         if (name === 'event') this.#eventsMayBeListed();
         else this.#sink.listed(name);
         if (name === 'pod' || name === 'revision') this.#eventsMayBeListed();
       },
       error: (error) => {
-        this.#listingDone(slot);
+        this.#listing.delete(slot);
         if (optional) this.#listed.add(slot);
         this.#sink.failed(name, error, optional);
         if (optional) this.#eventsMayBeListed();
@@ -162,21 +151,12 @@ export class TrackerWatches {
     };
   }
 
-  /**
-   * An object came on a watch: the resource's selector may be news; a pod's
-   * or revision's Events are watched, and until their first list is in the
-   * object waits (what is returned): the model hears of it with its Events
-   * already there, as a watch of the namespace's Events would have had them.
-   */
-  #saw(name: WatchName, object: KubeObject): Promise<void> | undefined {
+  /** An object came on a watch: the resource's selector may be news; a pod's or revision's Events are wanted. */
+  #saw(name: WatchName, object: KubeObject): void {
     if (name === 'resource' && this.#watchesPods()) this.#selectorSeen(object);
-    if (!this.#eventsOf) return undefined;
     const announced = this.#plan.strategy?.revisions?.announce === true;
-    if (name !== 'pod' && !(name === 'revision' && announced && hasReplicas(object))) return undefined;
-    const objectName = object.metadata.name ?? '';
-    this.#watchEventsOf(objectName);
-    const slot = this.#eventsOf ? `event/${objectName}` : 'event';
-    return this.#listing.get(slot)?.listed;
+    if (name === 'pod' || (name === 'revision' && announced && hasReplicas(object)))
+      this.#watchEventsOf(object.metadata.name ?? '');
   }
 
   #watchesPods(): boolean {
@@ -218,7 +198,7 @@ export class TrackerWatches {
       this.#open.get(slot)?.();
       this.#open.delete(slot);
       this.#listed.delete(slot);
-      this.#listingDone(slot);
+      this.#listing.delete(slot);
     }
     this.#eventsMayBeListed();
   }
@@ -240,14 +220,6 @@ export class TrackerWatches {
     this.#eventsListedSaid = true;
     this.#sink.listed('event');
   }
-}
-
-function listing(): { listed: Promise<void>; resolve: () => void } {
-  let resolve = () => {};
-  const listed = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { listed, resolve };
 }
 
 /** A ReplicaSet that runs or is to run pods: its Events are the rollout's. */

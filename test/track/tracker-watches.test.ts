@@ -183,7 +183,7 @@ describe('the watches of one tracker', () => {
     assert.deepEqual(t.open(), []);
   });
 
-  test("a pod or ReplicaSet waits for its Events' first list; the Events are said to be listed once all have", async () => {
+  test("the Events are said to be listed once the pods, the ReplicaSets and each one's Events have listed", async () => {
     const t = trackerOf('resource');
     t.find('deployments fields metadata.name=web').send({
       type: 'ADDED',
@@ -196,10 +196,10 @@ describe('the watches of one tracker', () => {
     replicaSets.send({ type: 'ADDED', object: replicaSet('web-1', 2) });
     replicaSets.send({ type: 'ADDED', object: replicaSet('web-0', 0) });
     replicaSets.list();
+    await settle();
     t.find('pods labels app=web').send({ type: 'ADDED', object: pod('web-1-a') });
     t.find('pods labels app=web').list();
     await settle();
-    assert.deepEqual(t.told, ['resource ADDED web', 'resource listed'], 'the ReplicaSet and the pod wait');
     // A ReplicaSet scaled to nothing has no Events of the rollout's: not watched.
     assert.deepEqual(
       t.open().filter((q) => q.startsWith('events')),
@@ -215,18 +215,18 @@ describe('the watches of one tracker', () => {
     });
     t.find('events fields involvedObject.name=web-1').list();
     await settle();
-    assert.ok(!t.told.includes('event listed'));
+    assert.ok(!t.told.includes('event listed'), "the pod's Events are not listed yet");
     t.find('events fields involvedObject.name=web-1-a').list();
     await settle();
     assert.deepEqual(t.told, [
       'resource ADDED web',
       'resource listed',
-      'event ADDED web-1.1',
       'revision ADDED web-1',
       'revision ADDED web-0',
       'revision listed',
       'pod ADDED web-1-a',
       'pod listed',
+      'event ADDED web-1.1',
       'event listed',
     ]);
   });
@@ -323,11 +323,12 @@ describe('the watches of one tracker', () => {
     on.scripted.find('events').list();
     await settle();
     assert.deepEqual(web.told, ['resource ADDED web', 'resource listed', 'pod ADDED web-1']);
+    // The pod's Events are selected once the pod is there: they follow it.
     assert.deepEqual(api.told, [
       'resource ADDED api',
       'resource listed',
-      'event ADDED api-1.1',
       'pod ADDED api-1',
+      'event ADDED api-1.1',
     ]);
     // A pod relabelled out of the selection is gone for its tracker, as the server would say.
     on.scripted.find('pods').send({ type: 'MODIFIED', object: labelled('web-1', 'debug') });
