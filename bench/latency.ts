@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { startFakeCluster } from '../src/testing/cluster.js';
-import { benchDeployment, KUBEDOG, saveResults } from './lib.js';
+import { benchDeployment, KUBEDOG, median, saveResults } from './lib.js';
 
 const RUNS = process.argv.includes('--smoke') ? 2 : 5;
 
@@ -63,8 +63,6 @@ async function once(
   return { latencyMs: failedAt === undefined ? Number.NaN : exitedAt - failedAt, code };
 }
 
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const results: Record<string, unknown> = {};
 for (const scenario of ['ImagePullBackOff', 'crash (exit 1)'] as Scenario[]) {
   const kubedog: number[] = [];

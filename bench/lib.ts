@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../src/kube/types.js';
+import { deploymentManifest } from '../test/helpers.js';
 
 /** Where bench/build-peers.sh puts the Go peers (outside the repository). */
 export const PEER_BIN = join(homedir(), '.cache', 'kubedog-bench', 'bin');
@@ -106,6 +107,10 @@ export function saveResults(name: string, data: unknown): void {
   );
 }
 
+/** The middle value (the upper one of an even count); NaN for none. */
+export const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
 export const ratio = (a: number, b: number) =>
   b === 0 || !Number.isFinite(a / b) ? 'n/a' : `${(a / b).toFixed(2)}×`;
 
@@ -146,8 +151,8 @@ export function measureRun(command: string, args: string[]) {
   });
 }
 
-/** A Deployment in `default` whose pods run one container `app`; `spec` and `labels` add to it. */
-export function benchDeployment(
+/** A Deployment in `default` of 3 pods (unless `replicas` says) running one container `app`; `spec` and `labels` add to it. */
+export const benchDeployment = (
   name: string,
   options: {
     replicas?: number;
@@ -155,19 +160,4 @@ export function benchDeployment(
     labels?: Record<string, string>;
     spec?: Record<string, unknown>;
   } = {},
-): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: 'default', ...(options.labels ? { labels: options.labels } : {}) },
-    spec: {
-      replicas: options.replicas ?? 3,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'app', image: options.image ?? `registry.local/${name}:v1` }] },
-      },
-      ...options.spec,
-    },
-  };
-}
+): KubeObject => deploymentManifest(name, { ...options, replicas: options.replicas ?? 3 });

@@ -20,7 +20,7 @@ import { namespace as makeNamespace } from '../e2e/test/helpers.js';
 import { KubeClient } from '../src/kube/client.js';
 import type { KubeObject } from '../src/kube/types.js';
 import { startFakeCluster } from '../src/testing/cluster.js';
-import { KUBEDOG, measureRun, saveResults, which } from './lib.js';
+import { KUBEDOG, measureRun, median, saveResults, which } from './lib.js';
 
 const smoke = process.argv.includes('--smoke');
 const RUNS = smoke ? 1 : 3;
@@ -67,9 +67,6 @@ const SCENARIOS: Record<string, object> = {
   'bad image': { pullFails: true },
   'crash loop': { exitAfter: '300ms', exitCode: 1, readyAfter: null, exitLogs: ['panic: boom'] },
 };
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 async function sideBySide(plane: ControlPlane, client: KubeClient) {
   const goKubedog = which('kubedog-go');

@@ -20,22 +20,35 @@ export function podManifest(
   };
 }
 
-/** A Deployment whose pods (labelled `app: NAME`) run one container `app` of `image`. */
+/**
+ * A Deployment in "default" whose pods (labelled `app: NAME`) run
+ * `containers` (default: app) of `image`; `labels` and `spec` add to it.
+ */
 export function deploymentManifest(
   name: string,
-  options: { replicas?: number; image?: string } = {},
+  options: {
+    replicas?: number;
+    image?: string;
+    labels?: Record<string, string>;
+    containers?: string[];
+    spec?: Record<string, unknown>;
+  } = {},
 ): KubeObject {
+  const image = options.image ?? `registry.local/${name}:v1`;
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name, namespace: 'default' },
+    metadata: { name, namespace: 'default', ...(options.labels ? { labels: options.labels } : {}) },
     spec: {
       replicas: options.replicas ?? 2,
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'app', image: options.image ?? `registry.local/${name}:v1` }] },
+        spec: {
+          containers: (options.containers ?? ['app']).map((container) => ({ name: container, image })),
+        },
       },
+      ...options.spec,
     },
   };
 }

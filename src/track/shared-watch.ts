@@ -26,8 +26,12 @@ interface Entry {
   unindexed: Set<WatchListener>;
   /** Latest state of every object, so late subscribers start from the present. */
   objects: Map<string, KubeObject>;
-  /** Keys of the objects by their index keys, for the late subscriber that selects. */
-  objectsByIndex: Map<string, Set<string>>;
+  /**
+   * Keys of the objects by their index keys, for the late subscriber that
+   * selects; kept only by a watch of the whole collection, the one watch
+   * subscribers select from in the client.
+   */
+  objectsByIndex: Map<string, Set<string>> | undefined;
   controller: AbortController;
   /** The watch's first list is in (its `listed` notice), for late subscribers. */
   listed: WatchNotice | undefined;
@@ -87,7 +91,7 @@ export class SharedWatches {
     let entry = this.#entries.get(key);
     const late = entry !== undefined;
     if (!entry) {
-      entry = newEntry();
+      entry = newEntry(!server.labelSelector && !server.fieldSelector);
       this.#entries.set(key, entry);
       void this.#run(key, type, { namespace, ...server }, entry);
     }
@@ -113,7 +117,7 @@ export class SharedWatches {
     await null;
     const selection = entry.listeners.get(listener);
     const keys = selection?.index
-      ? [...(entry.objectsByIndex.get(selection.index) ?? [])]
+      ? [...(entry.objectsByIndex?.get(selection.index) ?? [])]
       : [...entry.objects.keys()];
     let slice = performance.now();
     for (const key of keys) {
@@ -160,13 +164,13 @@ export class SharedWatches {
   }
 }
 
-function newEntry(): Entry {
+function newEntry(wholeCollection: boolean): Entry {
   return {
     listeners: new Map(),
     byIndex: new Map(),
     unindexed: new Set(),
     objects: new Map(),
-    objectsByIndex: new Map(),
+    objectsByIndex: wholeCollection ? new Map() : undefined,
     controller: new AbortController(),
     listed: undefined,
   };
@@ -195,13 +199,17 @@ function deliver(entry: Entry, event: WatchEvent): Promise<void>[] {
   const key = keyOf(event.object);
   const previous = entry.objects.get(key);
   const current = event.type === 'DELETED' ? undefined : event.object;
-  for (const index of previous ? indexKeysOf(previous) : []) removeFrom(entry.objectsByIndex, index, key);
-  if (current) {
-    entry.objects.set(key, current);
-    for (const index of indexKeysOf(current)) addTo(entry.objectsByIndex, index, key);
-  } else entry.objects.delete(key);
+  if (current) entry.objects.set(key, current);
+  else entry.objects.delete(key);
+  const byIndex = entry.objectsByIndex;
+  const before = byIndex && previous ? indexKeysOf(previous) : [];
+  const after = byIndex && current ? indexKeysOf(current) : [];
+  if (byIndex) {
+    for (const index of before) removeFrom(byIndex, index, key);
+    for (const index of after) addTo(byIndex, index, key);
+  }
   const pending: Promise<void>[] = [];
-  for (const listener of concerned(entry, previous, current)) {
+  for (const listener of concerned(entry, [...before, ...after])) {
     const selection = entry.listeners.get(listener);
     const change = selection ? selected(selection, event, previous, current) : event;
     const taken = change && listener.event(change);
@@ -211,15 +219,9 @@ function deliver(entry: Entry, event: WatchEvent): Promise<void>[] {
 }
 
 /** The subscribers a change may concern: the unindexed ones, and those filed under its object's index keys, before or after. */
-function concerned(
-  entry: Entry,
-  previous: KubeObject | undefined,
-  current: KubeObject | undefined,
-): Set<WatchListener> {
+function concerned(entry: Entry, indexes: string[]): Set<WatchListener> {
   const listeners = new Set(entry.unindexed);
-  for (const object of [previous, current])
-    for (const index of object ? indexKeysOf(object) : [])
-      for (const listener of entry.byIndex.get(index) ?? []) listeners.add(listener);
+  for (const index of indexes) for (const listener of entry.byIndex.get(index) ?? []) listeners.add(listener);
   return listeners;
 }
 

@@ -49,7 +49,7 @@ export class TrackerWatches {
   readonly #sink: WatchSink;
   /** Open subscriptions by slot: a watch name, or `event/NAME` for one object's Events. */
   readonly #open = new Map<string, () => void>();
-  /** Slots whose first list is in. */
+  /** Slots other than the Events' whose first list is in. */
   readonly #listed = new Set<string>();
   /** The selector pods and revisions are watched with (`''`: the namespace's), once known. */
   #podSelector: string | undefined;
@@ -71,7 +71,7 @@ export class TrackerWatches {
   open(): void {
     for (const name of this.#plan.names) {
       if ((name === 'pod' || name === 'revision') && this.#podSelector === undefined) continue;
-      if (name === 'event' && this.#eventsOf) this.#watchEventsOf(this.#plan.name);
+      if (name === 'event') this.#watchEventsOf(this.#plan.name);
       else this.#subscribe(name, name, this.#selectorsOf(name));
     }
   }
@@ -136,11 +136,12 @@ export class TrackerWatches {
           this.#sink.notice(notice);
           return;
         }
-        this.#listed.add(slot);
-        this.#listing.delete(slot);
-        if (name === 'event') this.#eventsMayBeListed();
-        else this.#sink.listed(name);
-        if (name === 'pod' || name === 'revision') this.#eventsMayBeListed();
+        if (name === 'event') this.#listing.delete(slot);
+        else {
+          this.#listed.add(slot);
+          this.#sink.listed(name);
+        }
+        this.#eventsMayBeListed();
       },
       error: (error) => {
         this.#listing.delete(slot);
@@ -190,14 +191,13 @@ export class TrackerWatches {
   /** One watch of the namespace's Events instead of one per object (opened before those close: nothing is missed). */
   #eventsOfNamespace(): void {
     const watched = this.#eventsOf;
-    if (!watched || !this.#plan.names.includes('event')) return;
+    if (!watched) return;
     this.#eventsOf = undefined;
     this.#subscribe('event', 'event', {});
     for (const name of watched) {
       const slot = `event/${name}`;
       this.#open.get(slot)?.();
       this.#open.delete(slot);
-      this.#listed.delete(slot);
       this.#listing.delete(slot);
     }
     this.#eventsMayBeListed();
@@ -211,11 +211,9 @@ export class TrackerWatches {
   #eventsMayBeListed(): void {
     if (this.#eventsListedSaid) return;
     const waiting = this.#listing.size > 0;
-    const podsPending =
-      this.#watchesPods() &&
-      ['pod', 'revision'].some(
-        (name) => this.#plan.names.includes(name as WatchName) && !this.#listed.has(name),
-      );
+    const podsPending = ['pod', 'revision'].some(
+      (name) => this.#plan.names.includes(name as WatchName) && !this.#listed.has(name),
+    );
     if (waiting || (this.#eventsOf && podsPending)) return;
     this.#eventsListedSaid = true;
     this.#sink.listed('event');

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { stringify } from 'yaml';
 import { releaseRecord } from '../../src/helm/codec.js';
 import type { KubeObject } from '../../src/kube/types.js';
+import { deploymentManifest } from '../helpers.js';
 
 /** The built CLI, as users run it (scripts/test.mjs builds it first). */
 export const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
@@ -61,29 +62,10 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
 export const hasEscapes = (text: string) => text.includes('\u001b');
 
 /** A Deployment in "default" whose pods run `containers` (default: app). */
-export function deployment(
+export const deployment = (
   name: string,
   options: { replicas?: number; labels?: Record<string, string>; containers?: string[] } = {},
-): KubeObject {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: 'default', ...(options.labels ? { labels: options.labels } : {}) },
-    spec: {
-      replicas: options.replicas ?? 2,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: (options.containers ?? ['app']).map((c) => ({
-            name: c,
-            image: `registry.local/${name}:v1`,
-          })),
-        },
-      },
-    },
-  };
-}
+): KubeObject => deploymentManifest(name, options);
 
 /**
  * A deployed revision of the Helm release `name` as Helm 3 stores it: a Secret
