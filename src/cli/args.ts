@@ -69,6 +69,7 @@ export const OPTIONS = {
   timeline: { type: 'boolean' },
   report: { type: 'string' },
   'terminal-width': { type: 'string' },
+  interactive: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -265,6 +266,8 @@ export interface TrackArgs {
   report?: string;
   /** Draw the rollout timeline at the end of the text output (`--timeline`). */
   timeline: boolean;
+  /** A full-screen view with panes for status, events and logs (`--interactive`). */
+  interactive: boolean;
 }
 
 /** `--helm-revision`, `--helm-storage` (else `HELM_DRIVER`), `--helm-tests`, `--no-helm-hooks`. */
@@ -359,6 +362,7 @@ export function trackArgs(
     noColor: values['no-color'] ?? false,
     quiet: values.quiet ?? false,
     timeline: values.timeline ?? false,
+    interactive: values.interactive ?? false,
     debug: values.debug ?? false,
     specs,
     helm: helmFlags(values, env, command),
@@ -483,8 +487,27 @@ function verdictFlags(
   };
 }
 
+/** `--interactive` draws the whole screen: for a track or a follow, in text, with the keyboard free. */
+function checkInteractive(args: TrackArgs, command: string): void {
+  if (!args.interactive) return;
+  const clash =
+    args.mode === 'wait'
+      ? 'is a flag of kubedog rollout track and kubedog follow'
+      : args.output === 'json'
+        ? 'and -o json exclude each other'
+        : args.quiet
+          ? 'and --quiet exclude each other'
+          : args.outputPrefix !== undefined
+            ? 'and --output-prefix exclude each other'
+            : args.files.includes('-')
+              ? 'reads the keyboard: give the manifests as a file, not -f - (stdin)'
+              : undefined;
+  if (clash) throw new InvalidInputError(`${command}: --interactive ${clash}`, 'interactive');
+}
+
 /** Flags that need or exclude each other, and that there is something to track. */
 function checkTogether(args: TrackArgs, command: string): void {
+  checkInteractive(args, command);
   const sources =
     args.targets.length +
     args.files.length +

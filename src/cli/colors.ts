@@ -35,7 +35,12 @@ const PALETTE: Style[] = [
 ];
 
 export function colorFor(name: string): Style {
+  return PALETTE[paletteIndex(name, PALETTE.length)] ?? 'cyan';
+}
+
+/** A stable index in a palette of `size` colours for a name. */
+export function paletteIndex(name: string, size: number): number {
   let hash = 0;
   for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) >>> 0;
-  return PALETTE[hash % PALETTE.length] ?? 'cyan';
+  return hash % size;
 }

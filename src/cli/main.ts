@@ -106,6 +106,7 @@ async function runTrack(
     env: process.env,
     stdin: () => readFileSync(0, 'utf8'),
     signal: interruptSignal(),
+    terminal: process.stdin,
   });
 }
 

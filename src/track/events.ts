@@ -117,6 +117,10 @@ export interface PodEvent extends Base {
   phase: string;
   /** Container names, init containers first. */
   containers: string[];
+  /** Its Ready condition is True, as of this event. */
+  ready: boolean;
+  /** How many of `containers` are ready, as of this event (a completed init container is, as the kubelet reports it). */
+  readyContainers: number;
   /** Whether the pod belongs to the current revision. */
   current: boolean;
 }

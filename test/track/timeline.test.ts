@@ -15,6 +15,8 @@ const pod = (ms: number, change: 'added' | 'phase' | 'ready' | 'deleted', phase:
   change,
   phase,
   containers: ['app'],
+  ready: change === 'ready',
+  readyContainers: change === 'ready' ? 1 : 0,
   current: true,
 });
 const kubeEvent = (ms: number, reason: string): TrackEvent => ({

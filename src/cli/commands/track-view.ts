@@ -108,16 +108,34 @@ export class TrackView {
   /** The last line, from the summary; returns the exit code. */
   finish(received: MultitrackSummary): number {
     const summary = safeForTerminal(received);
-    const names = (entries: SummaryEntry[]) =>
-      entries.map((e) => resourceName(e.resource, this.#context.namespaces)).join(', ');
-    const code = EXIT_FOR[summary.outcome];
     this.#writeReports();
     if (this.#args.timeline && !this.#json)
       this.#screen.write(
         ganttChart(summary.timeline, summary.elapsedMs).map((text) => ({ to: 'err', text })),
       );
-    this.#final(code === EXIT.ok, finalLine(summary, { args: this.#args, names }));
-    return code;
+    const { ok, text } = this.ending(summary);
+    this.#final(ok, text);
+    return EXIT_FOR[summary.outcome];
+  }
+
+  /**
+   * What the last line says (without its ✓ or ✗), and whether it is good
+   * news: from the summary, or — without one — that the track was interrupted.
+   */
+  ending(summary: MultitrackSummary | undefined, elapsedMs = 0): { ok: boolean; text: string } {
+    if (!summary) {
+      const follow = this.#args.mode === 'follow';
+      return {
+        ok: follow,
+        text: `${follow ? 'stopped following' : 'interrupted'} after ${formatElapsed(elapsedMs)}`,
+      };
+    }
+    const names = (entries: SummaryEntry[]) =>
+      entries.map((e) => resourceName(e.resource, this.#context.namespaces)).join(', ');
+    return {
+      ok: EXIT_FOR[summary.outcome] === EXIT.ok,
+      text: finalLine(summary, { args: this.#args, names }),
+    };
   }
 
   /** The CI reports; one that cannot be written is a warning: the track's exit code stands. */
@@ -131,9 +149,9 @@ export class TrackView {
 
   /** Ctrl-C ended the track: following, that is how it ends; in a rollout, it was interrupted. */
   interrupted(elapsedMs: number): number {
-    const follow = this.#args.mode === 'follow';
-    this.#final(follow, `${follow ? 'stopped following' : 'interrupted'} after ${formatElapsed(elapsedMs)}`);
-    return follow ? EXIT.ok : EXIT.interrupted;
+    const { ok, text } = this.ending(undefined, elapsedMs);
+    this.#final(ok, text);
+    return ok ? EXIT.ok : EXIT.interrupted;
   }
 
   #final(ok: boolean, text: string): void {

@@ -17,6 +17,7 @@ import { EXIT } from '../exit-codes.js';
 import { drained } from '../render/screen.js';
 import { collectSpecs, readManifests } from '../sources.js';
 import { CiOutput } from './ci-output.js';
+import { checkTerminal, InteractiveTrack } from './interactive.js';
 import { TrackView } from './track-view.js';
 
 export interface CommandIO {
@@ -29,6 +30,8 @@ export interface CommandIO {
   signal?: AbortSignal;
   /** A client to use instead of loading the kubeconfig (the demo's simulated cluster). */
   client?: KubeClient;
+  /** The keyboard, for `--interactive` (standard input, when it is a terminal). */
+  terminal?: NodeJS.ReadStream;
 }
 
 /**
@@ -37,6 +40,7 @@ export interface CommandIO {
  */
 export async function track(args: TrackArgs, io: CommandIO): Promise<number> {
   // Everything local is checked before the cluster is contacted.
+  checkTerminal(args, io);
   const manifests = readManifests(args, io.stdin);
   const rules = args.rules !== undefined ? parseRules(readRules(args.rules), args.rules) : undefined;
   const ci = new CiOutput(args, io.env);
@@ -99,13 +103,26 @@ async function run(
   const specs = await lookUp(client, args, io, manifests);
   if (!specs) return timedOutLookingUp(args, io);
   for (const spec of specs) if (args.failMode && !spec.failMode) spec.failMode = args.failMode;
-  const view = new TrackView(args, io, specs.map(specRef), ci);
+  const resources = specs.map(specRef);
+  const screen: InteractiveTrack | undefined = args.interactive
+    ? new InteractiveTrack(args, io, resources, () => view)
+    : undefined;
+  const view: TrackView = new TrackView(
+    screen ? { ...args, quiet: true } : args,
+    screen?.io ?? io,
+    resources,
+    ci,
+  );
+  // Leaving the interactive view before the end stops the track, as Ctrl-C does.
+  const leave = new AbortController();
+  void screen?.view.left.then(() => leave.abort());
+  const signal = anySignal(io.signal, screen ? leave.signal : undefined);
   // One deadline for the whole run: the lookups' whole seconds are taken from the track's time (a
   // fraction of one is not, so the usual few milliseconds do not make "not ready after 4.997s").
   const lookups = Math.floor((performance.now() - started) / 1000) * 1000;
   const left = args.timeout === undefined ? undefined : Math.max(1, args.timeout - lookups);
   let summary: MultitrackSummary | undefined;
-  const options = trackOptions(args, rules, io.signal, left);
+  const options = trackOptions(args, rules, signal, left);
   const events =
     args.helmRelease === undefined
       ? multitrack(client, specs, options)
@@ -114,12 +131,15 @@ async function run(
     for await (const event of events) {
       if (event.type === 'summary') summary = event.summary;
       view.show(event);
+      screen?.view.observe(event);
       await drained(io);
     }
+    await screen?.stay(summary, io.signal);
   } catch (error) {
-    // Ctrl-C: the multitrack ends with the abort's reason.
-    if (!io.signal?.aborted) throw error;
+    // Ctrl-C (or leaving the view): the multitrack ends with the abort's reason.
+    if (!signal?.aborted) throw error;
   } finally {
+    screen?.close();
     view.close();
   }
   if (!summary) return view.interrupted(performance.now() - started);

@@ -76,6 +76,11 @@ export class StatusRows {
     }
   }
 
+  /** The row of a resource, by its key. */
+  row(key: string): StatusRow | undefined {
+    return this.#rows.get(key);
+  }
+
   get rows(): StatusRow[] {
     return [...this.#rows.values()];
   }

@@ -302,6 +302,8 @@ export class PodAnnouncer {
       change,
       phase: phaseOf(entry.pod),
       containers: containersOf(entry.pod),
+      ready: isReady(entry.pod),
+      readyContainers: containerStatuses(entry.pod).filter((status) => status.ready).length,
       current: entry.current,
     };
   }

@@ -30,6 +30,7 @@ export interface ContainerStatus {
   /** The runtime's container ID: a new one means the container was restarted. */
   containerID?: string;
   restartCount?: number;
+  ready?: boolean;
   state?: { running?: { startedAt?: string }; terminated?: { exitCode?: number; startedAt?: string } };
   lastState?: { terminated?: { containerID?: string } };
 }

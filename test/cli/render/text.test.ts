@@ -88,6 +88,8 @@ describe('text rendering', () => {
       pod: 'web-7f9c4-abcde',
       phase: 'Pending',
       containers: ['init', 'app'],
+      ready: false,
+      readyContainers: 0,
       current: true,
     };
     assert.deepEqual(render({ ...pod, change: 'added' }), [
@@ -152,6 +154,8 @@ describe('text rendering', () => {
         change: 'ready',
         phase: 'Running',
         containers: ['app'],
+        ready: true,
+        readyContainers: 1,
         current: true,
       }),
       ['err deploy/web ✓ pod web-x ready'],
