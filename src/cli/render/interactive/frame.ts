@@ -43,12 +43,9 @@ export function drawFrame(
 ): Grid {
   const grid = new Grid(size.width, size.height);
   if (size.width < MIN_WIDTH || size.height < MIN_HEIGHT) {
-    grid.put(
-      0,
-      0,
-      `kubedog: the terminal is ${size.width}×${size.height}; the view needs ${MIN_WIDTH}×${MIN_HEIGHT}`,
-    );
-    grid.put(1, 0, 'q: leave');
+    grid.put(0, 0, `kubedog: ${size.width}×${size.height} is too small`);
+    grid.put(1, 0, `the view needs ${MIN_WIDTH}×${MIN_HEIGHT}`);
+    grid.put(2, 0, 'q: leave');
     return grid;
   }
   const rows = statusRows(state, nav.expanded);
@@ -133,10 +130,7 @@ function drawStatus(
     rows.findIndex((row) => rowId(row) === nav.cursor),
   );
   // The cursor's row stays in view: the rows scroll by the least that shows it.
-  const first = Math.max(
-    0,
-    Math.min(index - visible + 1 + Math.max(0, visible - 1 - (rows.length - 1 - index)), index),
-  );
+  const first = Math.max(0, index - visible + 1);
   for (let i = 0; i < visible && first + i < rows.length; i++) {
     const r = first + i;
     const at = area.top + 1 + i;

@@ -1,0 +1,269 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { drawFrame, type Heading } from '../../../../src/cli/render/interactive/frame.js';
+import { parseKeys } from '../../../../src/cli/render/interactive/keys.js';
+import { Navigation } from '../../../../src/cli/render/interactive/navigation.js';
+import { LOG_LINES_KEPT, RolloutState } from '../../../../src/cli/render/interactive/rollout-state.js';
+import type { TrackEvent } from '../../../../src/track/events.js';
+
+const T0 = Date.parse('2026-12-02T10:00:00Z');
+const web = { kind: 'Deployment', namespace: 'shop', name: 'web' };
+const api = { kind: 'Deployment', namespace: 'shop', name: 'api' };
+const time = new Date(T0).toISOString();
+
+const pod = (resource: typeof web, name: string, ready: boolean): TrackEvent => ({
+  type: 'pod',
+  time,
+  resource,
+  pod: name,
+  change: ready ? 'ready' : 'added',
+  phase: 'Running',
+  containers: ['app', 'proxy'],
+  ready,
+  readyContainers: ready ? 2 : 1,
+  current: true,
+});
+const log = (resource: typeof web, name: string, container: string, lines: string[]): TrackEvent => ({
+  type: 'log',
+  time,
+  resource,
+  pod: name,
+  container,
+  lines,
+  times: lines.map(() => time),
+});
+const progress = (resource: typeof web, ready: number, message: string): TrackEvent => ({
+  type: 'status',
+  time,
+  resource,
+  verdict: { state: 'progressing', reason: 'Progressing', message, progress: { ready, desired: 2 } },
+});
+
+/** A rollout in progress: web rolling out, api's pod crash-looping. */
+function rollout(): RolloutState {
+  const state = new RolloutState([web, api], false);
+  const events: TrackEvent[] = [
+    progress(web, 1, 'Waiting for rollout: 1 of 2 updated replicas are available'),
+    pod(web, 'web-1', true),
+    pod(web, 'web-2', false),
+    progress(api, 0, 'Waiting for rollout: 0 of 2 updated replicas are available'),
+    pod(api, 'api-1', false),
+    {
+      type: 'pod-error',
+      time,
+      resource: api,
+      pod: 'api-1',
+      container: 'app',
+      reason: 'CrashLoopBackOff',
+      message: 'container app keeps crashing',
+      restarts: 3,
+      failures: 3,
+    },
+    {
+      type: 'event',
+      time,
+      resource: api,
+      eventType: 'Warning',
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container app',
+      involvedObject: 'Pod/api-1',
+      count: 4,
+    },
+    log(web, 'web-1', 'app', ['GET /healthz 200', 'POST /orders 201']),
+    log(web, 'web-2', 'proxy', ['proxy up']),
+    log(api, 'api-1', 'app', ['starting api', 'panic: missing DATABASE_URL']),
+  ];
+  for (const event of events) state.observe(event, T0);
+  return state;
+}
+
+const heading: Heading = { title: 'kubedog rollout track' };
+
+/** The screen a person sees, as text, after pressing `keys`. */
+function screen(
+  state: RolloutState,
+  nav: Navigation,
+  keys = '',
+  size = { width: 140, height: 30 },
+): string[] {
+  // Heights for page keys come from a frame: draw one first, as the view does.
+  drawFrame(state, nav, heading, size, T0 + 5000);
+  for (const key of parseKeys(keys)) nav.handle(key, state);
+  return drawFrame(state, nav, heading, size, T0 + 5000).text();
+}
+
+/** The lines of the logs pane (below its title, above the footer). */
+const logPane = (lines: string[]) =>
+  lines.slice(lines.findIndex((line) => /Logs ·/.test(line)) + 1, -1).filter((line) => line.trim() !== '');
+const eventPane = (lines: string[]) =>
+  lines
+    .slice(
+      lines.findIndex((line) => /Events ·/.test(line)) + 1,
+      lines.findIndex((line) => /Logs ·/.test(line)),
+    )
+    .filter((line) => line.trim() !== '');
+
+describe('the interactive view', () => {
+  test('the status pane: every resource with its progress, state, restarts, age and message', () => {
+    const lines = screen(rollout(), new Navigation());
+    assert.match(lines[0] ?? '', /kubedog rollout track · 2 resources: 2 progressing/);
+    assert.match(lines[1] ?? '', /▶NAME +READY +STATE +RESTARTS +AGE +STATUS/);
+    assert.match(lines[2] ?? '', /\(every resource\) +2 resources, 3 containers logging/);
+    assert.match(lines[3] ?? '', /▸ deploy\/web +1\/2 +progressing +0 +5s +Waiting for rollout: 1 of 2/);
+    assert.match(
+      lines[4] ?? '',
+      /▸ deploy\/api +0\/2 +progressing +3 +5s +Waiting for rollout: 0 of 2 .*last warning: BackOff/,
+    );
+    assert.match(lines.at(-1) ?? '', /↑↓ j k +move .*Tab +pane .*\/ +filter .*f +pause .*w +wrap .*q +leave/);
+  });
+
+  test('Enter opens a resource to its pods, and a pod to its containers; Left closes them', () => {
+    const state = rollout();
+    const nav = new Navigation();
+    let lines = screen(state, nav, 'jj\r');
+    assert.match(lines[4] ?? '', /▾ deploy\/api/);
+    assert.match(
+      lines[5] ?? '',
+      /^ +api-1 +1\/2 +failing +3 +5s +CrashLoopBackOff: container app keeps crashing/,
+    );
+    lines = screen(state, nav, 'j\r');
+    assert.match(lines[6] ?? '', /^ +app +failing +3 +CrashLoopBackOff/);
+    assert.match(lines[7] ?? '', /^ +proxy +0/);
+    lines = screen(state, nav, 'h');
+    assert.doesNotMatch(lines.join('\n'), /proxy +0/);
+    lines = screen(state, nav, 'hh');
+    assert.match(lines[4] ?? '', /▸ deploy\/api/);
+  });
+
+  test('the events and logs panes show the selection: every resource, one, a pod, a container', () => {
+    const state = rollout();
+    const nav = new Navigation();
+    let lines = screen(state, nav);
+    assert.match(lines.join('\n'), /Events · every resource/);
+    assert.equal(logPane(lines).length, 5);
+    lines = screen(state, nav, 'jj');
+    assert.match(lines.join('\n'), /Logs · deploy\/api · follow/);
+    assert.deepEqual(logPane(lines), [
+      ' api-1 app │ starting api',
+      ' api-1 app │ panic: missing DATABASE_URL',
+    ]);
+    assert.ok(
+      eventPane(lines).every((line) => / deploy\/api /.test(line)),
+      eventPane(lines).join('\n'),
+    );
+    assert.ok(
+      eventPane(lines).some((line) =>
+        /! Warning BackOff Pod\/api-1: Back-off restarting failed container app \(×4\)/.test(line),
+      ),
+    );
+    // web's second pod, then its proxy container: no label, the container is the title.
+    lines = screen(state, nav, 'kljj');
+    assert.match(lines.join('\n'), /Logs · deploy\/web › pod web-2 · follow/);
+    assert.deepEqual(logPane(lines), [' web-2 proxy │ proxy up']);
+    lines = screen(state, nav, '\rjj');
+    assert.match(lines.join('\n'), /Logs · deploy\/web › pod web-2 › proxy/);
+    assert.deepEqual(logPane(lines), [' proxy up']);
+  });
+
+  test('/ filters the logs by a regular expression: lowercase matches any case; a bad one says so and changes nothing', () => {
+    const state = rollout();
+    const nav = new Navigation();
+    let lines = screen(state, nav, '/panic|get');
+    assert.match(lines.at(-1) ?? '', /filter logs .* \/panic\|get█/);
+    lines = screen(state, nav, '\r');
+    assert.match(lines.join('\n'), /filter \/panic\|get\//);
+    assert.deepEqual(logPane(lines), [
+      ' web-1 app │ GET /healthz 200',
+      ' api-1 app │ panic: missing DATABASE_URL',
+    ]);
+    lines = screen(state, nav, '/\u0015GET\r');
+    assert.deepEqual(logPane(lines), [' web-1 app │ GET /healthz 200']);
+    lines = screen(state, nav, '/\u0015(unclosed\r');
+    assert.match(lines.at(-1) ?? '', /not a regular expression: \/\(unclosed\/ \(.*Unterminated group\)/);
+    assert.deepEqual(logPane(lines), [' web-1 app │ GET /healthz 200']);
+    lines = screen(state, nav, '/\u0015\r');
+    assert.equal(logPane(lines).length, 5);
+    lines = screen(state, nav, '/xyz\u001b');
+    assert.equal(logPane(lines).length, 5, 'Escape leaves the filter as it was');
+  });
+
+  test('paused, the logs stay where they are while lines come; f follows again; scrolling up pauses, End follows', () => {
+    const state = rollout();
+    const nav = new Navigation();
+    screen(state, nav, 'f');
+    state.observe(log(web, 'web-1', 'app', ['newer line']), T0);
+    let lines = screen(state, nav);
+    assert.match(lines.join('\n'), /paused \(f: follow\)/);
+    assert.ok(!lines.join('\n').includes('newer line'));
+    lines = screen(state, nav, 'f');
+    assert.match(logPane(lines).at(-1) ?? '', /newer line/);
+    for (let i = 0; i < 100; i++) state.observe(log(web, 'web-1', 'app', [`line ${i}`]), T0);
+    lines = screen(state, nav, '\t\tkk');
+    assert.match(lines.join('\n'), /▶ Logs · every resource · paused/);
+    assert.match(logPane(lines).at(-1) ?? '', /line 97$/);
+    lines = screen(state, nav, '\u001b[5~');
+    const page = logPane(lines).length;
+    assert.match(logPane(lines).at(-1) ?? '', new RegExp(`line ${97 - page + 1}$`));
+    lines = screen(state, nav, 'G');
+    assert.match(logPane(lines).at(-1) ?? '', /line 99$/);
+    lines = screen(state, nav, 'g');
+    assert.match(logPane(lines)[0] ?? '', /GET \/healthz 200/);
+  });
+
+  test('w wraps long lines onto the next rows, under their label', () => {
+    const state = rollout();
+    state.observe(log(web, 'web-1', 'app', [`${'x'.repeat(70)}END`]), T0);
+    const nav = new Navigation();
+    assert.doesNotMatch(logPane(screen(state, nav, '', { width: 60, height: 30 })).join('\n'), /END/);
+    const wrapped = logPane(screen(state, nav, 'w', { width: 60, height: 30 }));
+    assert.match(wrapped.at(-1) ?? '', /^ {13}x+END$/);
+    assert.match(wrapped.at(-2) ?? '', /^ web-1 app │ x+$/);
+  });
+
+  test('Tab moves between the panes; each scrolls its own lines', () => {
+    const state = rollout();
+    const nav = new Navigation();
+    assert.match(screen(state, nav, '\t').join('\n'), /▶ Events · every resource/);
+    assert.match(screen(state, nav, 'k').join('\n'), /Events · every resource · scrolled \(End: newest\)/);
+    assert.match(screen(state, nav, '\t').join('\n'), /▶ Logs/);
+    assert.match(screen(state, nav, '\t').join('\n'), /▶NAME/);
+    assert.match(screen(state, nav, '\u001b[Z').join('\n'), /▶ Logs/);
+  });
+
+  test('once the track ended, the title says how, and the view stays', () => {
+    const state = rollout();
+    state.end(undefined);
+    const lines = drawFrame(
+      state,
+      new Navigation(),
+      { ...heading, end: { ok: false, text: '1 of 2 resources failed after 12s: deploy/api' } },
+      { width: 120, height: 30 },
+      T0,
+    ).text();
+    assert.match(lines[0] ?? '', /✗ 1 of 2 resources failed after 12s: deploy\/api · q: leave$/);
+  });
+
+  test('q and Ctrl-C leave; while typing a filter q is a letter', () => {
+    const state = rollout();
+    const nav = new Navigation();
+    assert.equal(nav.handle('q', state), 'quit');
+    assert.equal(nav.handle('ctrl-c', state), 'quit');
+    nav.handle('/', state);
+    assert.equal(nav.handle('q', state), undefined);
+    assert.equal(nav.editing, 'q');
+    assert.equal(nav.handle('ctrl-c', state), 'quit');
+  });
+
+  test('the scroll-back keeps the last 10,000 lines of each container', () => {
+    const state = new RolloutState([web], false);
+    const many = Array.from({ length: LOG_LINES_KEPT + 500 }, (_, i) => `line ${i}`);
+    state.observe(log(web, 'web-1', 'app', many), T0);
+    const lines = screen(state, new Navigation(), '\t\tg');
+    assert.match(logPane(lines)[0] ?? '', /│ line 500$/);
+  });
+
+  test('a terminal too small for the panes says so', () => {
+    const lines = drawFrame(rollout(), new Navigation(), heading, { width: 30, height: 10 }, T0).text();
+    assert.deepEqual(lines.slice(0, 3), ['kubedog: 30×10 is too small', 'the view needs 40×12', 'q: leave']);
+  });
+});
