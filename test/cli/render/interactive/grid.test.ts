@@ -27,6 +27,7 @@ function terminal(width: number, height: number) {
       // biome-ignore lint/suspicious/noControlCharactersInRegex: reading what the diff writes
       const tokens = text.match(/\u001b\[[\d;]*[A-Za-z]|[\s\S]/gu) ?? [];
       for (const token of tokens) {
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: reading what the diff writes
         const sequence = /^\u001b\[([\d;]*)([A-Za-z])$/.exec(token);
         if (!sequence) {
           col = screen.put(row, col, token, style);
