@@ -80,6 +80,27 @@ describe('bad input: one clear line and the right exit code', () => {
         ['rollout', 'track', '--helm-release', 'shop', '--helm-storage', 'memory'],
         /^kubedog: --helm-storage: "memory" is not one of secret, configmap \(kubedog reads the releases Helm keeps in the cluster\)$/,
       ],
+      [
+        ['wait', 'deploy/web', '--for', 'delete', '--interactive'],
+        /^kubedog wait: --interactive is a flag of kubedog rollout track and kubedog follow$/,
+      ],
+      [
+        ['rollout', 'track', 'deploy/web', '--interactive', '-o', 'json'],
+        /--interactive and -o json exclude each other$/,
+      ],
+      [
+        ['follow', 'deploy/web', '--interactive', '-q'],
+        /^kubedog follow: --interactive and --quiet exclude each other$/,
+      ],
+      [
+        ['rollout', 'track', '-f', '-', '--interactive'],
+        /--interactive reads the keyboard: give the manifests as a file, not -f - \(stdin\)$/,
+      ],
+      // The tests' standard input is a pipe: no person at a terminal.
+      [
+        ['rollout', 'track', 'deploy/web', '--interactive', ...k],
+        /^kubedog rollout track: --interactive needs a terminal, and standard input is not one \(leave --interactive out in pipes and CI\)$/,
+      ],
       [['explode'], /^kubedog: unknown command "explode"$/],
       [['completion', 'powershell'], /^kubedog completion: give a shell: bash, zsh or fish$/],
     ];

@@ -77,8 +77,9 @@ function drawTitle(grid: Grid, state: RolloutState, heading: Heading): void {
   grid.paint(0, 0, grid.width, style);
   const left = ` ${heading.title} · ${state.rows.rows.length} resources: ${tally}`;
   const right = end ? `${end.ok ? '✓' : '✗'} ${end.text} · q: leave ` : '';
-  const at = Math.max(textWidth(left) + 2, grid.width - textWidth(right));
-  grid.put(0, 0, left, style, at - 1);
+  // The end, when there is one, is what a person looks for: it keeps its place, the rest is cut.
+  const at = Math.max(0, grid.width - textWidth(right));
+  grid.put(0, 0, left, style, right ? at - 1 : grid.width);
   grid.put(0, at, right, style);
 }
 

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { startFakeCluster } from '../../src/testing/cluster.js';
+import { CLI, deployment } from './helpers.js';
+
+const run = promisify(execFile);
+
+/**
+ * A real terminal: tmux runs the command in a detached session of its own
+ * server, keys are sent to it and its screen read back, as a person would
+ * type and see. After the command, the shell prints its exit code and
+ * whether the terminal is back in canonical mode (`icanon`, not raw).
+ */
+async function terminal(command: string, size = { width: 120, height: 36 }) {
+  const socket = `kubedog-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const tmux = async (...args: string[]) => (await run('tmux', ['-L', socket, ...args])).stdout;
+  const script = `${command}; echo "exit=$?"; stty -a | grep -o -- '-\\?icanon'; sleep 120`;
+  await tmux('new-session', '-d', '-x', String(size.width), '-y', String(size.height), script);
+  const screen = () => tmux('capture-pane', '-p', '-t', '0');
+  return {
+    screen,
+    keys: (...keys: string[]) => tmux('send-keys', '-t', '0', ...keys),
+    resize: (width: number, height: number) =>
+      tmux('resize-window', '-t', '0', '-x', String(width), '-y', String(height)),
+    /** `alternate_on cursor_flag`: whether the alternate screen is on, and the cursor shown. */
+    modes: async () => (await tmux('display', '-p', '-t', '0', '#{alternate_on} #{cursor_flag}')).trim(),
+    /**
+     * Polls the screen until it shows `pattern` (or passes a check): a real
+     * process on a real terminal takes its time, and a screen read back may
+     * be half-way through a frame.
+     */
+    async until(pattern: RegExp | ((text: string) => boolean), timeoutMs = 15_000): Promise<string> {
+      const shows = typeof pattern === 'function' ? pattern : (text: string) => pattern.test(text);
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const text = await screen();
+        if (shows(text)) return text;
+        if (Date.now() > deadline) assert.fail(`the screen never showed ${pattern}:\n${text}`);
+        await sleep(100);
+      }
+    },
+    close: () => tmux('kill-server').catch(() => ''),
+  };
+}
+
+/** The logs pane's lines on a screen (below its title, above the keys). */
+const logLines = (screen: string) => {
+  const lines = screen.split('\n');
+  const footer = lines.findIndex((line) => /q +leave/.test(line));
+  return lines
+    .slice(lines.findIndex((line) => /Logs ·/.test(line)) + 1, footer)
+    .filter((line) => line.trim());
+};
+
+describe('--interactive in a real terminal (tmux)', () => {
+  test('select a pod, filter its logs, resize, leave: the terminal is as it was and the exit code is the track’s', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', {
+      logs: ['listening on :8080'],
+      logEvery: 50,
+      logLine: ['GET /healthz 200 {n}', 'POST /orders 201 {n}'],
+      readyAfter: '1s',
+    });
+    cluster.behave('api-*', 'app', {
+      logs: ['starting api'],
+      readyAfter: null,
+      exitAfter: '300ms',
+      exitCode: 1,
+      exitLogs: ['panic: missing DATABASE_URL'],
+    });
+    await cluster.client.create('Deployment', deployment('web', { replicas: 2 }));
+    await cluster.client.create('Deployment', deployment('api', { replicas: 1 }));
+    const tty = await terminal(
+      `${process.execPath} ${CLI} rollout track deploy/web deploy/api --kubeconfig ${cluster.kubeconfigPath} --interactive --failures-allowed-per-replica 0 --fail-mode hope-until-end --timeout 30s`,
+    );
+    try {
+      let screen = await tty.until(/✗ 1 of 2 resources failed after [\d.]+s: deploy\/api · q: leave/);
+      assert.match(screen, /▸ deploy\/web +2\/2 +ready/);
+      assert.match(
+        screen,
+        /▸ deploy\/api +0\/1 +failed +\d+ +\d+s +CrashLoopBackOff|▸ deploy\/api +0\/1 +failed/,
+      );
+      assert.equal(await tty.modes(), '1 0', 'the alternate screen, the cursor hidden');
+
+      // Open deploy/web, select its first pod: the events and logs panes follow.
+      await tty.keys('j', 'Enter', 'j');
+      screen = await tty.until(/Logs · deploy\/web › pod web-\S+ · follow/);
+      const pod = /Logs · deploy\/web › pod (web-\S+)/.exec(screen)?.[1] ?? '';
+      assert.match(screen, new RegExp(`Events · deploy/web › pod ${pod}`));
+      // Only its lines.
+      await tty.until(
+        (text) => logLines(text).length > 0 && logLines(text).every((line) => line.includes(pod)),
+      );
+
+      // Filter its logs.
+      await tty.keys('/', 'healthz', 'Enter');
+      await tty.until(
+        (text) =>
+          /filter \/healthz\//.test(text) &&
+          logLines(text).length > 0 &&
+          logLines(text).every((line) => line.includes(pod) && /GET \/healthz 200 \d+$/.test(line)),
+      );
+
+      // A narrower terminal: everything is drawn again to its size.
+      await tty.resize(90, 30);
+      await tty.until(
+        (text) =>
+          /^ kubedog rollout track.*\n(.*\n){28}.*q +leave/.test(text) &&
+          text.split('\n').every((line) => [...line].length <= 90),
+      );
+
+      await tty.keys('q');
+      screen = await tty.until(/exit=\d+\n-?icanon/);
+      assert.match(screen, /✗ deploy\/api: CrashLoopBackOff|✗ deploy\/api: /);
+      assert.match(screen, /✗ 1 of 2 resources failed after [\d.]+s: deploy\/api\nexit=1\nicanon/);
+      assert.doesNotMatch(screen, /Logs ·/, 'the main screen is back, without the view');
+      assert.equal(await tty.modes(), '0 1', 'the main screen, the cursor shown');
+    } finally {
+      await tty.close();
+    }
+  });
+
+  test('follow: Ctrl-C leaves, and following ends as it should (exit 0)', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { logs: ['listening on :8080'], logEvery: 100, logLine: 'tick {n}' });
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+    const tty = await terminal(
+      `${process.execPath} ${CLI} follow deploy/web --kubeconfig ${cluster.kubeconfigPath} --interactive`,
+    );
+    try {
+      await tty.until(/web-\S+ app │ tick \d+/);
+      assert.match(await tty.screen(), /^ kubedog follow · 1 resources: 1 ready/);
+      await tty.keys('C-c');
+      const screen = await tty.until(/exit=\d+\n-?icanon/);
+      assert.match(screen, /✓ stopped following after [\d.]+s\nexit=0\nicanon/);
+      assert.equal(await tty.modes(), '0 1');
+    } finally {
+      await tty.close();
+    }
+  });
+});
