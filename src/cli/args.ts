@@ -499,9 +499,11 @@ function checkInteractive(args: TrackArgs, command: string): void {
           ? 'and --quiet exclude each other'
           : args.outputPrefix !== undefined
             ? 'and --output-prefix exclude each other'
-            : args.files.includes('-')
-              ? 'reads the keyboard: give the manifests as a file, not -f - (stdin)'
-              : undefined;
+            : args.rawLogs
+              ? 'and --raw-logs exclude each other: the view draws every character itself'
+              : args.files.includes('-')
+                ? 'reads the keyboard: give the manifests as a file, not -f - (stdin)'
+                : undefined;
   if (clash) throw new InvalidInputError(`${command}: --interactive ${clash}`, 'interactive');
 }
 

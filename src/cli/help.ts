@@ -51,6 +51,12 @@ Output:
       --terminal-width N   draw the status table N columns wide (also
                            KUBEDOG_TERMINAL_WIDTH)
       --output-prefix STR  start every line of text output with STR
+      --interactive        a full-screen view on a terminal (rollout track, follow):
+                           the status of every resource, expandable to its pods and
+                           containers; the selection's events; its logs (scroll-back
+                           of 10,000 lines per container, / to filter, f to pause or
+                           follow, w to wrap); Tab between panes; q leaves, with the
+                           exit code the track would give
       --ci SYSTEM          github, gitlab or none (default: from GITHUB_ACTIONS,
                            GITLAB_CI): annotations (::error, ::warning), log tails
                            in collapsible sections, GitHub's job summary

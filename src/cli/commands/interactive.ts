@@ -4,6 +4,7 @@ import type { MultitrackSummary } from '../../track/events.js';
 import type { ResourceRef } from '../../track/resource-ref.js';
 import type { TrackArgs } from '../args.js';
 import { InteractiveView } from '../render/interactive/index.js';
+import { timestampFormatter } from '../render/timestamps.js';
 import type { CommandIO } from './track.js';
 import type { TrackView } from './track-view.js';
 
@@ -42,6 +43,12 @@ export class InteractiveTrack {
       resources,
       namespaces: args.allNamespaces || new Set(resources.map((r) => r.namespace)).size > 1,
       describe: (summary) => text().ending(summary && safeForTerminal(summary)),
+      look: {
+        ...(args.highlight ? { highlight: args.highlight } : {}),
+        ...(args.timestamps
+          ? { timestamp: timestampFormatter(args.timestamps.format, args.timestamps.zone) }
+          : {}),
+      },
     });
     this.view.start();
   }

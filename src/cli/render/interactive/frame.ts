@@ -17,6 +17,12 @@ export interface Heading {
   end?: { ok: boolean; text: string };
 }
 
+/** How log lines look: each one's time before it (`--timestamps`), what to paint in them (`--highlight`). */
+export interface LogLook {
+  timestamp?: (time: string) => string;
+  highlight?: RegExp;
+}
+
 const STATE_COLOR: Record<string, Style> = {
   ready: COLOR.green,
   failed: COLOR.red,
@@ -40,6 +46,7 @@ export function drawFrame(
   heading: Heading,
   size: { width: number; height: number },
   now: number,
+  look: LogLook = {},
 ): Grid {
   const grid = new Grid(size.width, size.height);
   if (size.width < MIN_WIDTH || size.height < MIN_HEIGHT) {
@@ -58,7 +65,7 @@ export function drawFrame(
   drawTitle(grid, state, heading);
   drawStatus(grid, { top: 1, height: status }, state, nav, rows, now);
   drawEvents(grid, { top: 1 + status, height: events + 1 }, state, nav);
-  drawLogs(grid, { top: 2 + status + events, height: logs + 1 }, state, nav);
+  drawLogs(grid, { top: 2 + status + events, height: logs + 1 }, state, nav, look);
   drawFooter(grid, nav);
   return grid;
 }
@@ -264,7 +271,7 @@ function drawEvents(grid: Grid, area: Area, state: RolloutState, nav: Navigation
   });
 }
 
-function drawLogs(grid: Grid, area: Area, state: RolloutState, nav: Navigation): void {
+function drawLogs(grid: Grid, area: Area, state: RolloutState, nav: Navigation, look: LogLook): void {
   const row = nav.selected(state);
   const sources = nav.logSources(state);
   const flags = [
@@ -286,21 +293,29 @@ function drawLogs(grid: Grid, area: Area, state: RolloutState, nav: Navigation):
     height,
     nav.logFilter,
   );
-  const rows = logRows(lines, labelled, nav.wrap, grid.width - 1).slice(-height);
+  const rows = logRows(lines, labelled, nav.wrap, grid.width - 1, look.timestamp).slice(-height);
   const at = area.top + 1 + Math.max(0, height - rows.length);
   rows.forEach((text, i) => {
-    grid.put(at + i, 1, text.label, text.labelStyle);
-    grid.put(at + i, 1 + textWidth(text.label), text.text);
+    const col = grid.put(at + i, 1, text.label, text.labelStyle);
+    grid.put(at + i, col, text.text);
+    if (look.highlight) highlight(grid, at + i, col, text.text, look.highlight);
   });
   if (lines.length === 0) grid.put(area.top + 1, 1, `no line matches /${nav.filter?.source}/`, DIM);
 }
 
 /** The screen rows of log lines (newest last), each labelled with its pod and container, wrapped or cut. */
-function logRows(lines: LogLine[], labelled: boolean, wrap: boolean, width: number) {
+function logRows(
+  lines: LogLine[],
+  labelled: boolean,
+  wrap: boolean,
+  width: number,
+  timestamp: ((time: string) => string) | undefined,
+) {
   const out: { label: string; labelStyle: Style; text: string }[] = [];
   for (const line of [...lines].reverse()) {
     const { source } = line;
-    const label = labelled ? `${source.pod} ${source.container} │ ` : '';
+    const stamp = timestamp ? `${timestamp(line.time)} ` : '';
+    const label = `${labelled ? `${source.pod} ${source.container} │ ` : ''}${stamp}`;
     const labelStyle = source.style;
     const room = Math.max(1, width - textWidth(label));
     if (!wrap) {
@@ -316,6 +331,15 @@ function logRows(lines: LogLine[], labelled: boolean, wrap: boolean, width: numb
       });
   }
   return out;
+}
+
+/** Paints what `pattern` matches in a row's text (as the text view's --highlight does). */
+function highlight(grid: Grid, row: number, col: number, text: string, pattern: RegExp): void {
+  for (const match of text.matchAll(new RegExp(pattern.source, 'g'))) {
+    if (match[0] === '') continue;
+    const start = col + textWidth(text.slice(0, match.index));
+    grid.paint(row, start, textWidth(match[0]), COLOR.red | BOLD);
+  }
 }
 
 function drawFooter(grid: Grid, nav: Navigation): void {

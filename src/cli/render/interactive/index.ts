@@ -1,7 +1,7 @@
 import { safeForTerminal } from '../../../report/safe.js';
 import type { MultitrackEvent, MultitrackSummary } from '../../../track/events.js';
 import type { ResourceRef } from '../../../track/resource-ref.js';
-import { drawFrame, type Heading } from './frame.js';
+import { drawFrame, type Heading, type LogLook } from './frame.js';
 import type { Key } from './keys.js';
 import { Navigation } from './navigation.js';
 import { RolloutState } from './rollout-state.js';
@@ -14,6 +14,8 @@ export interface InteractiveOptions {
   namespaces: boolean;
   /** The final line of a summary (`3 of 3 resources ready after 12s`), and whether it is good news. */
   describe(summary: MultitrackSummary | undefined): { ok: boolean; text: string };
+  /** Log lines' times and highlights, as the text view's `--timestamps` and `--highlight`. */
+  look?: LogLook;
   timers?: Timers;
 }
 
@@ -30,6 +32,7 @@ export class InteractiveView {
   readonly #session: TerminalSession;
   readonly #frames: FrameScheduler;
   readonly #describe: InteractiveOptions['describe'];
+  readonly #look: LogLook;
   /** Ages in the status pane move every second. */
   #ticker: NodeJS.Timeout | undefined;
   #leave: () => void = () => {};
@@ -40,6 +43,7 @@ export class InteractiveView {
     this.state = new RolloutState(options.resources, options.namespaces);
     this.#heading = { title: options.title };
     this.#describe = options.describe;
+    this.#look = options.look ?? {};
     this.left = new Promise((resolve) => {
       this.#leave = resolve;
     });
@@ -84,6 +88,7 @@ export class InteractiveView {
   }
 
   #draw(): void {
-    this.#session.show(drawFrame(this.state, this.nav, this.#heading, this.#session.size, Date.now()));
+    const { size } = this.#session;
+    this.#session.show(drawFrame(this.state, this.nav, this.#heading, size, Date.now(), this.#look));
   }
 }

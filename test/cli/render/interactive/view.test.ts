@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { drawFrame, type Heading } from '../../../../src/cli/render/interactive/frame.js';
+import { BOLD, COLOR } from '../../../../src/cli/render/interactive/grid.js';
 import { parseKeys } from '../../../../src/cli/render/interactive/keys.js';
 import { Navigation } from '../../../../src/cli/render/interactive/navigation.js';
 import { LOG_LINES_KEPT, RolloutState } from '../../../../src/cli/render/interactive/rollout-state.js';
@@ -260,6 +261,20 @@ describe('the interactive view', () => {
     state.observe(log(web, 'web-1', 'app', many), T0);
     const lines = screen(state, new Navigation(), '\t\tg');
     assert.match(logPane(lines)[0] ?? '', /│ line 500$/);
+  });
+
+  test("--timestamps puts each line's time before it; --highlight paints what matches", () => {
+    const state = rollout();
+    const look = { timestamp: (t: string) => `[${t.slice(11, 19)}]`, highlight: /panic|GET/ };
+    const grid = drawFrame(state, new Navigation(), heading, { width: 140, height: 30 }, T0, look);
+    const lines = grid.text();
+    const row = lines.findIndex((line) => line.includes('panic: missing'));
+    assert.match(lines[row] ?? '', /^ api-1 app │ \[10:00:00\] panic: missing DATABASE_URL$/);
+    const col = (lines[row] ?? '').indexOf('panic');
+    const styleAt = (c: number) => grid.styles[row * grid.width + c];
+    assert.equal(styleAt(col), COLOR.red | BOLD);
+    assert.equal(styleAt(col + 4), COLOR.red | BOLD);
+    assert.equal(styleAt(col + 5), 0, 'only the match');
   });
 
   test('a terminal too small for the panes says so', () => {
