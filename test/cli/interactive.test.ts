@@ -25,6 +25,11 @@ async function terminal(command: string, size = { width: 120, height: 36 }) {
     keys: (...keys: string[]) => tmux('send-keys', '-t', '0', ...keys),
     resize: (width: number, height: number) =>
       tmux('resize-window', '-t', '0', '-x', String(width), '-y', String(height)),
+    /** The process the shell runs (the command). */
+    pid: async () => {
+      const shell = (await tmux('display', '-p', '-t', '0', '#{pane_pid}')).trim();
+      return Number((await run('pgrep', ['-P', shell])).stdout.trim().split('\n')[0]);
+    },
     /** `alternate_on cursor_flag`: whether the alternate screen is on, and the cursor shown. */
     modes: async () => (await tmux('display', '-p', '-t', '0', '#{alternate_on} #{cursor_flag}')).trim(),
     /**
@@ -136,6 +141,24 @@ describe('--interactive in a real terminal (tmux)', () => {
       await tty.keys('C-c');
       const screen = await tty.until(/exit=\d+\n-?icanon/);
       assert.match(screen, /✓ stopped following after [\d.]+s\nexit=0\nicanon/);
+      assert.equal(await tty.modes(), '0 1');
+    } finally {
+      await tty.close();
+    }
+  });
+
+  test('SIGTERM: the terminal is put back before the process ends as the signal ends it', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { logs: ['listening on :8080'], logEvery: 100, logLine: 'tick {n}' });
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+    const tty = await terminal(
+      `${process.execPath} ${CLI} follow deploy/web --kubeconfig ${cluster.kubeconfigPath} --interactive`,
+    );
+    try {
+      await tty.until(/web-\S+ app │ tick \d+/);
+      process.kill(await tty.pid(), 'SIGTERM');
+      const screen = await tty.until(/exit=\d+\n-?icanon/);
+      assert.match(screen, /exit=143\nicanon/);
       assert.equal(await tty.modes(), '0 1');
     } finally {
       await tty.close();

@@ -86,7 +86,8 @@ function drawTitle(grid: Grid, state: RolloutState, heading: Heading): void {
   const right = end ? `${end.ok ? '✓' : '✗'} ${end.text} · q: leave ` : '';
   // The end, when there is one, is what a person looks for: it keeps its place, the rest is cut.
   const at = Math.max(0, grid.width - textWidth(right));
-  grid.put(0, 0, left, style, right ? at - 1 : grid.width);
+  const fits = !right || textWidth(left) < at;
+  grid.put(0, 0, fits ? left : ` ${heading.title}`, style, right ? at - 1 : grid.width);
   grid.put(0, at, right, style);
 }
 
