@@ -12,17 +12,24 @@
  * same events with no view), frames a second, bytes written to the
  * terminal. No peer has such a view (kubectl, stern and the Go kubedog
  * print lines): the text view is the baseline, in the same run.
+ * Then the whole CLI: `kubedog follow` of the same 50 × 10 on the
+ * simulated cluster (each container logging 2 lines a second), in a tmux
+ * terminal 200 × 50, with and without `--interactive`: the kubedog
+ * process's CPU over the same seconds, from /proc.
  * Usage: tsx bench/interactive.ts [--smoke]
  */
+import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseCommandLine, trackArgs } from '../src/cli/args.js';
 import { CiOutput } from '../src/cli/commands/ci-output.js';
 import { TrackView } from '../src/cli/commands/track-view.js';
 import { InteractiveView } from '../src/cli/render/interactive/index.js';
+import { startFakeCluster } from '../src/testing/cluster.js';
 import type { MultitrackEvent, TrackEvent } from '../src/track/events.js';
 import type { ResourceRef } from '../src/track/resource-ref.js';
-import { ratio, saveResults } from './lib.js';
+import { deploymentManifest } from '../test/helpers.js';
+import { KUBEDOG, procStats, ratio, saveResults } from './lib.js';
 
 const smoke = process.argv.includes('--smoke');
 const SECONDS = smoke ? 3 : 10;
@@ -225,6 +232,7 @@ const rows = Object.entries(results).map(([name, r]) => {
   );
   return { ...row, ...r };
 });
+const cli = await wholeCli();
 if (!smoke)
   saveResults('interactive', {
     seconds: SECONDS,
@@ -232,4 +240,54 @@ if (!smoke)
     pods: PODS,
     linesPerSecond: LINES_PER_SECOND,
     rows,
+    cli,
   });
+
+/** `kubedog follow` of 50 × 10 logging pods in a tmux terminal, with and without `--interactive`: its CPU. */
+async function wholeCli() {
+  await using cluster = await startFakeCluster({ nodes: 10 });
+  const every = (RESOURCES * PODS * 1000) / LINES_PER_SECOND;
+  cluster.behave('svc-*', 'app', { logEvery: every, logLine: 'request id={n} status=200' });
+  for (let r = 0; r < RESOURCES; r++)
+    await cluster.client.create(
+      'Deployment',
+      deploymentManifest(`svc-${r}`, { replicas: PODS, labels: { tier: 'bench' } }),
+    );
+  await cluster.settled();
+  const socket = `kubedog-bench-${process.pid}`;
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  const measure = async (extra: string) => {
+    const command = `${process.execPath} ${KUBEDOG} follow deploy -l tier=bench --max-log-requests ${RESOURCES * PODS} --kubeconfig ${cluster.kubeconfigPath} ${extra}`;
+    tmux('new-session', '-d', '-x', '200', '-y', '50', `${command}; sleep 60`);
+    try {
+      // Past the start: every pod seen, every log stream open.
+      await sleep(3000);
+      const shell = tmux('display', '-p', '-t', '0', '#{pane_pid}').trim();
+      const pid = Number(execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).trim().split('\n')[0]);
+      const before = procStats(pid);
+      await sleep(SECONDS * 1000);
+      const after = procStats(pid);
+      return {
+        cpuPercent: ((after.cpuSeconds - before.cpuSeconds) / SECONDS) * 100,
+        peakRssMb: after.peakRssMb,
+      };
+    } finally {
+      tmux('kill-server');
+    }
+  };
+  const text = await measure('');
+  const interactive = await measure('--interactive');
+  console.log(
+    `\nkubedog follow, ${RESOURCES} × ${PODS} pods logging ${LINES_PER_SECOND} lines/s in all, tmux 200 × 50:`,
+  );
+  console.log('| kubedog follow | CPU (% of a core) | vs text | peak RSS (MB) |');
+  console.log('|---|---:|---:|---:|');
+  for (const [name, r] of [
+    ['text (pinned status table)', text],
+    ['--interactive', interactive],
+  ] as const)
+    console.log(
+      `| ${name} | ${r.cpuPercent.toFixed(1)} | ${ratio(r.cpuPercent, text.cpuPercent)} | ${r.peakRssMb.toFixed(0)} |`,
+    );
+  return { text, interactive };
+}

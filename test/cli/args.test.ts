@@ -291,6 +291,7 @@ describe('command line', () => {
       mode: 'rollout',
       until: 'ready',
       timeline: false,
+      interactive: false,
       targets: [],
       files: ['a.yaml', 'b/'],
       selector: 'app=web',
