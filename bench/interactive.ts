@@ -267,7 +267,11 @@ async function wholeCli() {
       const before = procStats(pid);
       await sleep(SECONDS * 1000);
       const after = procStats(pid);
+      // What the view says it follows: every container's logs (the text view prints them all).
+      const screen = tmux('capture-pane', '-p', '-t', '0');
+      const logging = Number(/(\d+) containers logging/.exec(screen)?.[1] ?? Number.NaN);
       return {
+        ...(extra ? { containersLogging: logging } : {}),
         cpuPercent: ((after.cpuSeconds - before.cpuSeconds) / SECONDS) * 100,
         peakRssMb: after.peakRssMb,
       };
@@ -278,7 +282,7 @@ async function wholeCli() {
   const text = await measure('');
   const interactive = await measure('--interactive');
   console.log(
-    `\nkubedog follow, ${RESOURCES} × ${PODS} pods logging ${LINES_PER_SECOND} lines/s in all, tmux 200 × 50:`,
+    `\nkubedog follow, ${RESOURCES} × ${PODS} pods logging ${LINES_PER_SECOND} lines/s in all, tmux 200 × 50 (the view followed ${interactive.containersLogging} containers):`,
   );
   console.log('| kubedog follow | CPU (% of a core) | vs text | peak RSS (MB) |');
   console.log('|---|---:|---:|---:|');
