@@ -177,7 +177,7 @@ function statusCells(
   if (row.kind === 'resource') return resourceCells(state, nav, row.key, status, now);
   const pod = resource?.pods.get(row.pod);
   if (!pod) return { text: [row.pod] };
-  if (row.kind === 'pod') return podCells(pod, now);
+  if (row.kind === 'pod') return podCells(pod, nav.expanded.has(rowId(row)), now);
   const error = pod.errors.get(row.container) ?? '';
   return {
     text: [
@@ -227,13 +227,13 @@ function resourceCells(
   };
 }
 
-function podCells(pod: PodState, now: number) {
+function podCells(pod: PodState, open: boolean, now: number) {
   const restarts = [...pod.restarts.values()].reduce((a, b) => a + b, 0);
   const error = [...pod.errors.values()][0] ?? '';
-  const state = pod.ready ? 'ready' : error ? 'failing' : pod.phase;
+  const state = pod.deleted ? 'deleted' : pod.ready ? 'ready' : error ? 'failing' : pod.phase;
   return {
     text: [
-      `    ${pod.name}`,
+      `   ${pod.containers.length === 0 ? ' ' : open ? '▾' : '▸'} ${pod.name}`,
       `${pod.readyContainers}/${pod.containers.length}`,
       state,
       String(restarts),
@@ -241,7 +241,7 @@ function podCells(pod: PodState, now: number) {
       error || (pod.current ? '' : 'old revision'),
     ],
     state: pod.ready ? COLOR.green : error ? COLOR.red : 0,
-    dim: !pod.current,
+    dim: !pod.current || pod.deleted,
   };
 }
 

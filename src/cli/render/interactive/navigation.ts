@@ -26,15 +26,16 @@ export function rowId(row: Row): string {
   }
 }
 
-/** The status pane's rows: the resources, with the pods (and their containers) of those expanded. */
+/** The status pane's rows: the resources, with the pods (and their containers) of those opened. */
 export function statusRows(state: RolloutState, expanded: ReadonlySet<string>): Row[] {
   const rows: Row[] = [{ kind: 'all' }];
   for (const resource of state.resources.values()) {
     const row: Row = { kind: 'resource', key: resource.key };
     rows.push(row);
     if (!expanded.has(rowId(row))) continue;
-    for (const pod of resource.pods.values()) {
-      if (pod.deleted) continue;
+    // Deleted pods stay (their logs and events can still be read), below the others.
+    const pods = [...resource.pods.values()].sort((a, b) => Number(a.deleted) - Number(b.deleted));
+    for (const pod of pods) {
       const podRow: Row = { kind: 'pod', key: resource.key, pod: pod.name };
       rows.push(podRow);
       if (expanded.has(rowId(podRow)))

@@ -125,9 +125,10 @@ describe('the interactive view', () => {
     assert.match(lines[4] ?? '', /▾ deploy\/api/);
     assert.match(
       lines[5] ?? '',
-      /^ +api-1 +1\/2 +failing +3 +5s +CrashLoopBackOff: container app keeps crashing/,
+      /^ +▸ api-1 +1\/2 +failing +3 +5s +CrashLoopBackOff: container app keeps crashing/,
     );
     lines = screen(state, nav, 'j\r');
+    assert.match(lines[5] ?? '', /^ +▾ api-1 /);
     assert.match(lines[6] ?? '', /^ +app +failing +3 +CrashLoopBackOff/);
     assert.match(lines[7] ?? '', /^ +proxy +0/);
     lines = screen(state, nav, 'h');
@@ -253,6 +254,17 @@ describe('the interactive view', () => {
     assert.equal(nav.handle('q', state), undefined);
     assert.equal(nav.editing, 'q');
     assert.equal(nav.handle('ctrl-c', state), 'quit');
+  });
+
+  test('a deleted pod stays, below the others, its logs still there to read', () => {
+    const state = rollout();
+    state.observe({ ...pod(web, 'web-1', false), change: 'deleted', phase: 'Succeeded' }, T0);
+    const nav = new Navigation();
+    let lines = screen(state, nav, 'j\r');
+    assert.match(lines[4] ?? '', /^ +▸ web-2 /);
+    assert.match(lines[5] ?? '', /^ +▸ web-1 +1\/2 +deleted/);
+    lines = screen(state, nav, 'jj');
+    assert.deepEqual(logPane(lines), [' web-1 app │ GET /healthz 200', ' web-1 app │ POST /orders 201']);
   });
 
   test('the scroll-back keeps the last 10,000 lines of each container', () => {
