@@ -5,14 +5,14 @@ import { BOLD, COLOR } from '../../../../src/cli/render/interactive/grid.js';
 import { parseKeys } from '../../../../src/cli/render/interactive/keys.js';
 import { Navigation } from '../../../../src/cli/render/interactive/navigation.js';
 import { LOG_LINES_KEPT, RolloutState } from '../../../../src/cli/render/interactive/rollout-state.js';
-import type { TrackEvent } from '../../../../src/track/events.js';
+import type { PodEvent, TrackEvent } from '../../../../src/track/events.js';
 
 const T0 = Date.parse('2026-12-02T10:00:00Z');
 const web = { kind: 'Deployment', namespace: 'shop', name: 'web' };
 const api = { kind: 'Deployment', namespace: 'shop', name: 'api' };
 const time = new Date(T0).toISOString();
 
-const pod = (resource: typeof web, name: string, ready: boolean): TrackEvent => ({
+const pod = (resource: typeof web, name: string, ready: boolean): PodEvent => ({
   type: 'pod',
   time,
   resource,
