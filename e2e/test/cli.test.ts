@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../../src/kube/types.js';
-import { helmReleaseSecret, runCli } from '../../test/cli/helpers.js';
+import { CLI, helmReleaseSecret, runCli } from '../../test/cli/helpers.js';
+import { logLines, terminal } from '../../test/cli/tmux.js';
 import { namespace, useCluster, workload } from './helpers.js';
 
 /** `kubedog` as users run it (the built CLI), against a real control cluster.plane. */
@@ -172,5 +173,34 @@ describe('the CLI against a real control plane', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /deleting its dependents first \(foreground deletion\)/);
     assert.match(run.stderr, /^✓ deploy\/web is gone/m);
+  });
+
+  test('--interactive in a terminal (tmux): the crash-looping pod, its events and logs; on leaving, the report and exit 1', async () => {
+    const ns = await namespace(cluster.client, 'cli-interactive');
+    cluster.nodes
+      .pod(`${ns}/api-*`)
+      .container('app')
+      .crashLoops({ logs: ['loading config', 'panic: missing DATABASE_URL'] });
+    await cluster.client.create('Deployment', workload('Deployment', 'api', ns));
+    const tty = await terminal(
+      `${process.execPath} ${CLI} rollout track deploy/api -n ${ns} --kubeconfig ${cluster.plane.kubeconfigPath} --interactive`,
+    );
+    try {
+      await tty.until(/✗ deploy\/api failed after [\d.]+s: \S+ · q: leave/, 90_000);
+      await tty.keys('j', 'Enter', 'j');
+      await tty.until(
+        (text) =>
+          /Events · deploy\/api › pod api-\S+/.test(text) &&
+          /Warning BackOff Pod\/api-/.test(text) &&
+          logLines(text).some((line) => /panic: missing DATABASE_URL$/.test(line)),
+      );
+      await tty.keys('q');
+      const screen = await tty.until(/exit=\d+\n-?icanon/);
+      assert.match(screen, /│ panic: missing DATABASE_URL/);
+      assert.match(screen, /✗ deploy\/api failed after [\d.]+s: \S+\nexit=1\nicanon/);
+      assert.equal(await tty.modes(), '0 1');
+    } finally {
+      await tty.close();
+    }
   });
 });
