@@ -24,10 +24,11 @@ export function checkTerminal(args: TrackArgs, io: CommandIO): void {
 }
 
 /**
- * A track shown by the interactive view. The text view still runs — quiet,
- * so it keeps only the failure reports, the CI files and the last line —
- * and what it writes is held while the view has the screen, then printed on
- * the terminal the person returns to.
+ * A track shown by the interactive view, which takes the screen as soon as
+ * it is made. The text view still runs — quiet, so it keeps only the
+ * failure reports, the CI files and the last line — and what it writes is
+ * held while the view has the screen, then printed on the terminal the
+ * person returns to.
  */
 export class InteractiveTrack {
   readonly view: InteractiveView;

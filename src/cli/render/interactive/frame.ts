@@ -101,6 +101,13 @@ function paneTitle(grid: Grid, row: number, nav: Navigation, pane: Pane, text: s
 
 const HEADER = ['NAME', 'READY', 'STATE', 'RESTARTS', 'AGE', 'STATUS'];
 
+/** A status row's cells, and how to style its state column and the whole row. */
+interface Cells {
+  text: string[];
+  state?: Style;
+  dim?: boolean;
+}
+
 function drawStatus(
   grid: Grid,
   area: Area,
@@ -110,28 +117,8 @@ function drawStatus(
   now: number,
 ): void {
   const cells = rows.map((row) => statusCells(state, nav, row, now));
-  const widths = HEADER.map((h, i) =>
-    Math.min(
-      i === 0 ? Math.floor(grid.width * 0.4) : 24,
-      Math.max(textWidth(h), ...cells.map((c) => textWidth(c.text[i] ?? ''))),
-    ),
-  );
-  const line = (row: number, values: string[], style: Style, stateStyle?: Style) => {
-    let col = 1;
-    values.forEach((value, i) => {
-      const last = i === values.length - 1;
-      const width = last ? grid.width - col : (widths[i] as number);
-      grid.put(
-        row,
-        col,
-        value,
-        i === 2 && stateStyle !== undefined ? style | stateStyle : style,
-        col + width,
-      );
-      col += width + 2;
-    });
-  };
-  line(area.top, HEADER, nav.focus === 'status' ? BOLD | COLOR.cyan : BOLD);
+  const line = columns(grid, cells);
+  line(area.top, { text: HEADER }, nav.focus === 'status' ? BOLD | COLOR.cyan : BOLD);
   if (nav.focus === 'status') grid.put(area.top, 0, '▶', BOLD | COLOR.cyan);
   const visible = area.height - 1;
   const index = Math.max(
@@ -141,23 +128,36 @@ function drawStatus(
   // The cursor's row stays in view: the rows scroll by the least that shows it.
   const first = Math.max(0, index - visible + 1);
   for (let i = 0; i < visible && first + i < rows.length; i++) {
-    const r = first + i;
     const at = area.top + 1 + i;
-    const selected = r === index;
-    const cell = cells[r] as { text: string[]; state?: Style; dim?: boolean };
+    const cell = cells[first + i] as Cells;
+    const selected = first + i === index;
     const style = (selected ? (nav.focus === 'status' ? INVERSE : BOLD) : 0) | (cell.dim ? DIM : 0);
     if (selected) grid.paint(at, 0, grid.width, style);
-    line(at, cell.text, style, cell.state);
+    line(at, cell, style);
   }
 }
 
+/** Draws a row of cells in columns as wide as their widest cell (the name up to 40%, the message the rest). */
+function columns(grid: Grid, cells: Cells[]) {
+  const widths = HEADER.map((h, i) =>
+    Math.min(
+      i === 0 ? Math.floor(grid.width * 0.4) : 24,
+      Math.max(textWidth(h), ...cells.map((c) => textWidth(c.text[i] ?? ''))),
+    ),
+  );
+  return (row: number, cell: Cells, style: Style) => {
+    let col = 1;
+    cell.text.forEach((value, i) => {
+      const width = i === cell.text.length - 1 ? grid.width - col : (widths[i] as number);
+      const stateStyle = i === 2 && cell.state !== undefined ? cell.state : 0;
+      grid.put(row, col, value, style | stateStyle, col + width);
+      col += width + 2;
+    });
+  };
+}
+
 /** The cells of a status row: the same words the pinned table and the failure report use. */
-function statusCells(
-  state: RolloutState,
-  nav: Navigation,
-  row: Row,
-  now: number,
-): { text: string[]; state?: Style; dim?: boolean } {
+function statusCells(state: RolloutState, nav: Navigation, row: Row, now: number): Cells {
   if (row.kind === 'all') {
     const logs = [...state.logs.values()].reduce((n, sources) => n + sources.length, 0);
     return {
