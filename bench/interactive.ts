@@ -152,7 +152,7 @@ function interactiveView(keys: string, check: (view: InteractiveView) => boolean
     {
       title: 'kubedog follow',
       resources,
-      namespaces: false,
+      allNamespaces: false,
       describe: () => ({ ok: true, text: '' }),
     },
   );

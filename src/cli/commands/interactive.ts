@@ -42,7 +42,7 @@ export class InteractiveTrack {
     this.view = new InteractiveView(io.terminal as NodeJS.ReadStream, io.stdout, {
       title: TITLES[args.mode],
       resources,
-      namespaces: args.allNamespaces || new Set(resources.map((r) => r.namespace)).size > 1,
+      allNamespaces: args.allNamespaces,
       describe: (summary) => text().ending(summary && safeForTerminal(summary)),
       look: {
         ...(args.highlight ? { highlight: args.highlight } : {}),

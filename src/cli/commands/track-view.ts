@@ -2,15 +2,15 @@ import { isCiCommand } from '../../report/ci.js';
 import { ganttChart } from '../../report/gantt.js';
 import { formatElapsed, resourceName } from '../../report/names.js';
 import { jsonForTerminal, safeForTerminal } from '../../report/safe.js';
-import type { MultitrackEvent, MultitrackSummary, SummaryEntry, TrackEvent } from '../../track/events.js';
-import { type ResourceRef, resourceKey } from '../../track/resource-ref.js';
+import type { MultitrackEvent, MultitrackSummary, SummaryEntry } from '../../track/events.js';
+import type { ResourceRef } from '../../track/resource-ref.js';
 import type { TrackArgs } from '../args.js';
 import { colorEnabled, type Paint, painter } from '../colors.js';
 import { EXIT } from '../exit-codes.js';
 import { finalLine } from '../render/final-line.js';
 import { PinnedScreen, PlainScreen, prefixedStreams, type Screen, type Streams } from '../render/screen.js';
 import { renderTable, StatusRows } from '../render/table.js';
-import { renderEvent, renderReport, type TextContext } from '../render/text.js';
+import { NamespaceSpread, renderEvent, renderReport, ShownStatus, type TextContext } from '../render/text.js';
 import { timestampFormatter } from '../render/timestamps.js';
 import type { CiOutput } from './ci-output.js';
 import type { CommandIO } from './track.js';
@@ -40,10 +40,9 @@ export class TrackView {
   readonly #rows: StatusRows;
   readonly #pinned: boolean;
   /** Progress counts can move while the message stays the same: the table shows those, the log does not. */
-  readonly #shownStatus = new Map<string, string>();
+  readonly #shownStatus = new ShownStatus();
   readonly #ci: CiOutput;
-  /** Namespaces of the resources seen: once there are two, names carry theirs (a Helm release's are known late). */
-  readonly #namespaces: Set<string>;
+  readonly #namespaces: NamespaceSpread;
 
   constructor(args: TrackArgs, io: CommandIO, resources: ResourceRef[], ci: CiOutput) {
     this.#ci = ci;
@@ -52,11 +51,10 @@ export class TrackView {
     this.#json = args.output === 'json';
     const colors = !args.noColor && colorEnabled(io.stdout, io.env) && colorEnabled(io.stderr, io.env);
     this.#paint = painter(colors);
-    this.#namespaces = new Set(resources.map((r) => r.namespace));
-    const namespaces = args.allNamespaces || this.#namespaces.size > 1;
+    this.#namespaces = new NamespaceSpread(resources, args.allNamespaces);
     this.#context = {
       paint: this.#paint,
-      namespaces,
+      namespaces: this.#namespaces.shown,
       ...(args.highlight ? { highlight: args.highlight } : {}),
       ...(args.timestamps
         ? { timestamp: timestampFormatter(args.timestamps.format, args.timestamps.zone) }
@@ -89,14 +87,13 @@ export class TrackView {
       if (this.#json) this.#printJson(event);
       return;
     }
-    this.#namespaces.add(event.resource.namespace);
-    if (this.#namespaces.size > 1) this.#context.namespaces = true;
+    this.#context.namespaces = this.#namespaces.see(event.resource);
     if (this.#rows.observe(event)) this.#screen.table(this.#drawTable);
     if (this.#json) {
       if (!this.#args.quiet || event.type === 'ready' || event.type === 'failed') this.#printJson(event);
     } else if (event.type === 'failed') {
       this.#screen.write(renderReport(event, this.#context));
-    } else if (!this.#args.quiet && !this.#repeated(event)) {
+    } else if (!this.#args.quiet && !this.#shownStatus.repeats(event)) {
       this.#screen.write(renderEvent(event, this.#context));
     }
   }
@@ -161,13 +158,5 @@ export class TrackView {
 
   #printJson(value: unknown): void {
     this.#out.stdout.write(`${jsonForTerminal(value)}\n`);
-  }
-
-  #repeated(event: TrackEvent): boolean {
-    if (event.type !== 'status') return false;
-    const key = resourceKey(event.resource);
-    if (this.#shownStatus.get(key) === event.verdict.message) return true;
-    this.#shownStatus.set(key, event.verdict.message);
-    return false;
   }
 }

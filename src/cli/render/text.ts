@@ -1,5 +1,6 @@
 import { reasoned, resourceName } from '../../report/names.js';
 import type { FailedEvent, TrackEvent } from '../../track/events.js';
+import { type ResourceRef, resourceKey } from '../../track/resource-ref.js';
 import { colorFor, type Paint } from '../colors.js';
 
 /**
@@ -124,4 +125,47 @@ export function renderReport(failure: FailedEvent, context: TextContext): Line[]
     lines.push(...(context.section ? context.section(title, tail) : [`  ${title}:`, ...tail]));
   }
   return lines.map((text) => ({ to: 'err', text }));
+}
+
+/**
+ * What a text of the track has already said: a `status` event whose message
+ * is the one last shown for its resource is not worth a line (its progress
+ * counts moved; the status table shows those).
+ */
+export class ShownStatus {
+  readonly #messages = new Map<string, string>();
+
+  /** Whether the event is a status already shown; remembers it otherwise. */
+  repeats(event: TrackEvent): boolean {
+    if (event.type !== 'status') return false;
+    const key = resourceKey(event.resource);
+    if (this.#messages.get(key) === event.verdict.message) return true;
+    this.#messages.set(key, event.verdict.message);
+    return false;
+  }
+}
+
+/**
+ * Whether names carry their namespace: with `-A`, or once the resources
+ * span two namespaces (a Helm release's resources are known only as they come).
+ */
+export class NamespaceSpread {
+  readonly #seen: Set<string>;
+  #shown: boolean;
+
+  constructor(resources: ResourceRef[], all: boolean) {
+    this.#seen = new Set(resources.map((r) => r.namespace));
+    this.#shown = all || this.#seen.size > 1;
+  }
+
+  get shown(): boolean {
+    return this.#shown;
+  }
+
+  /** A resource seen; returns whether names carry namespaces now. */
+  see(resource: ResourceRef): boolean {
+    this.#seen.add(resource.namespace);
+    if (this.#seen.size > 1) this.#shown = true;
+    return this.#shown;
+  }
 }

@@ -64,8 +64,9 @@ export function drawFrame(
   nav.heights = { status: status - 1, events, logs };
   drawTitle(grid, state, heading);
   drawStatus(grid, { top: 1, height: status }, state, nav, rows, now);
-  drawEvents(grid, { top: 1 + status, height: events + 1 }, state, nav);
-  drawLogs(grid, { top: 2 + status + events, height: logs + 1 }, state, nav, look);
+  const selected = nav.selected(rows);
+  drawEvents(grid, { top: 1 + status, height: events + 1 }, state, nav, selected);
+  drawLogs(grid, { top: 2 + status + events, height: logs + 1 }, state, nav, selected, look);
   drawFooter(grid, nav);
   return grid;
 }
@@ -259,12 +260,11 @@ const clock = (time: string) => {
   return Number.isNaN(date.getTime()) ? '--:--:--' : date.toTimeString().slice(0, 8);
 };
 
-function drawEvents(grid: Grid, area: Area, state: RolloutState, nav: Navigation): void {
-  const row = nav.selected(state);
+function drawEvents(grid: Grid, area: Area, state: RolloutState, nav: Navigation, row: Row): void {
   const following = nav.events.follow ? '' : ' · scrolled (End: newest)';
   paneTitle(grid, area.top, nav, 'events', `Events · ${selectionName(state, row)}${following}`);
   const from = nav.events.follow ? Number.MAX_SAFE_INTEGER : nav.events.bottom;
-  const lines = newestFirst([state.events], from, area.height - 1, nav.eventFilter(state)).reverse();
+  const lines = newestFirst([state.events], from, area.height - 1, nav.eventFilter(row)).reverse();
   lines.forEach((line, i) => {
     const at = area.top + 1 + i;
     const end = grid.put(at, 1, clock(line.time), DIM);
@@ -272,9 +272,15 @@ function drawEvents(grid: Grid, area: Area, state: RolloutState, nav: Navigation
   });
 }
 
-function drawLogs(grid: Grid, area: Area, state: RolloutState, nav: Navigation, look: LogLook): void {
-  const row = nav.selected(state);
-  const sources = nav.logSources(state);
+function drawLogs(
+  grid: Grid,
+  area: Area,
+  state: RolloutState,
+  nav: Navigation,
+  row: Row,
+  look: LogLook,
+): void {
+  const sources = nav.logSources(state, row);
   const flags = [
     nav.logs.follow ? 'follow' : 'paused (f: follow)',
     nav.filter ? `filter /${nav.filter.source}/` : '',

@@ -11,7 +11,8 @@ export interface InteractiveOptions {
   /** `kubedog rollout track`, `kubedog follow`. */
   title: string;
   resources: ResourceRef[];
-  namespaces: boolean;
+  /** Names carry their namespace from the start (`-A`); else once the resources span two. */
+  allNamespaces: boolean;
   /** The final line of a summary (`3 of 3 resources ready after 12s`), and whether it is good news. */
   describe(summary: MultitrackSummary | undefined): { ok: boolean; text: string };
   /** Log lines' times and highlights, as the text view's `--timestamps` and `--highlight`. */
@@ -40,7 +41,7 @@ export class InteractiveView {
   readonly left: Promise<void>;
 
   constructor(input: NodeJS.ReadStream, output: NodeJS.WriteStream, options: InteractiveOptions) {
-    this.state = new RolloutState(options.resources, options.namespaces);
+    this.state = new RolloutState(options.resources, options.allNamespaces);
     this.#heading = { title: options.title };
     this.#describe = options.describe;
     this.#look = options.look ?? {};
@@ -70,7 +71,6 @@ export class InteractiveView {
 
   /** The track ended (without a summary: it was interrupted); the view stays until the person leaves. */
   ended(summary: MultitrackSummary | undefined): void {
-    this.state.end(summary);
     this.#heading.end = this.#describe(summary);
     this.#frames.invalidate();
   }

@@ -115,15 +115,13 @@ export class Navigation {
     return undefined;
   }
 
-  /** The selected row (the first, every resource, when the selected one is gone). */
-  selected(state: RolloutState): Row {
-    const rows = statusRows(state, this.expanded);
+  /** The selected row among the status pane's (every resource, when the selected one is gone). */
+  selected(rows: Row[]): Row {
     return rows.find((row) => rowId(row) === this.cursor) ?? { kind: 'all' };
   }
 
-  /** The log sources of the selection. */
-  logSources(state: RolloutState): LogSource[] {
-    const row = this.selected(state);
+  /** The log sources of a row. */
+  logSources(state: RolloutState, row: Row): LogSource[] {
     if (row.kind === 'all') return [...state.logs.values()].flat();
     return (state.logs.get(row.key) ?? []).filter(
       (source) =>
@@ -132,9 +130,8 @@ export class Navigation {
     );
   }
 
-  /** Whether an event line is about the selection. */
-  eventFilter(state: RolloutState): (line: EventLine) => boolean {
-    const row = this.selected(state);
+  /** Whether an event line is about a row. */
+  eventFilter(row: Row): (line: EventLine) => boolean {
     if (row.kind === 'all') return () => true;
     return (line) =>
       line.resource === row.key &&
@@ -252,9 +249,10 @@ export class Navigation {
       place.follow = true;
       return;
     }
+    const row = this.selected(statusRows(state, this.expanded));
     const rings: Ring<EventLine>[] | Ring<LogLine>[] =
-      pane === 'logs' ? this.logSources(state).map((source) => source.lines) : [state.events];
-    const accept = (pane === 'logs' ? this.logFilter : this.eventFilter(state)) as (line: {
+      pane === 'logs' ? this.logSources(state, row).map((source) => source.lines) : [state.events];
+    const accept = (pane === 'logs' ? this.logFilter : this.eventFilter(row)) as (line: {
       seq: number;
     }) => boolean;
     if (key === 'home' || key === 'g') {

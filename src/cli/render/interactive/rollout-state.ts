@@ -1,8 +1,8 @@
-import type { MultitrackSummary, TrackEvent } from '../../../track/events.js';
+import type { TrackEvent } from '../../../track/events.js';
 import { type ResourceRef, resourceKey } from '../../../track/resource-ref.js';
 import { painter, paletteIndex } from '../../colors.js';
 import { StatusRows } from '../table.js';
-import { renderEvent } from '../text.js';
+import { NamespaceSpread, renderEvent, ShownStatus } from '../text.js';
 import { COLOR, DIM, type Style } from './grid.js';
 import { Ring } from './scrollback.js';
 
@@ -91,22 +91,21 @@ export class RolloutState {
   /** Log sources by resource key. */
   readonly logs = new Map<string, LogSource[]>();
   readonly #sources = new Map<string, LogSource>();
-  readonly #shownStatus = new Map<string, string>();
-  readonly #namespacesSeen = new Set<string>();
-  /** Shows namespaces in names once resources span more than one. */
-  namespaces: boolean;
-  summary: MultitrackSummary | undefined;
-  /** The track ended without a summary (interrupted). */
-  ended = false;
+  readonly #shownStatus = new ShownStatus();
+  readonly #namespaces: NamespaceSpread;
+  /** The number of the last line (log or event) received. */
   seq = 0;
 
-  constructor(resources: ResourceRef[], namespaces: boolean) {
+  /** `allNamespaces`: names carry their namespace from the start (`-A`). */
+  constructor(resources: ResourceRef[], allNamespaces: boolean) {
     this.rows = new StatusRows(resources);
-    this.namespaces = namespaces;
-    for (const ref of resources) {
-      this.#resource(ref, 0);
-      this.#namespacesSeen.add(ref.namespace);
-    }
+    this.#namespaces = new NamespaceSpread(resources, allNamespaces);
+    for (const ref of resources) this.#resource(ref, 0);
+  }
+
+  /** Whether names carry their namespace. */
+  get namespaces(): boolean {
+    return this.#namespaces.shown;
   }
 
   #resource(ref: ResourceRef, now: number): ResourceState {
@@ -123,21 +122,14 @@ export class RolloutState {
   observe(event: TrackEvent, now: number): void {
     const resource = this.#resource(event.resource, now);
     if (this.rows.observe(event)) resource.changedAt = now;
-    this.#namespacesSeen.add(resource.ref.namespace);
-    if (this.#namespacesSeen.size > 1) this.namespaces = true;
+    this.#namespaces.see(event.resource);
     if (event.type === 'log') {
       this.#log(resource.key, event.pod, event.container, event.lines, event.times);
       return;
     }
     if (event.type === 'pod' || event.type === 'pod-error') this.#pod(resource, event, now);
-    if (event.type === 'status' && this.#repeated(resource.key, event.verdict.message)) return;
+    if (this.#shownStatus.repeats(event)) return;
     this.#event(resource.key, event);
-  }
-
-  /** The track ended: with its summary, or interrupted. */
-  end(summary: MultitrackSummary | undefined): void {
-    this.summary = summary;
-    this.ended = true;
   }
 
   #pod(resource: ResourceState, event: TrackEvent & { type: 'pod' | 'pod-error' }, now: number): void {
@@ -171,12 +163,6 @@ export class RolloutState {
     pod.readyContainers = event.readyContainers;
     if (event.ready) pod.errors.clear();
     if (event.change === 'deleted') pod.deleted = true;
-  }
-
-  #repeated(key: string, message: string): boolean {
-    if (this.#shownStatus.get(key) === message) return true;
-    this.#shownStatus.set(key, message);
-    return false;
   }
 
   #event(key: string, event: TrackEvent): void {

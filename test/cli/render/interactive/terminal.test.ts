@@ -168,7 +168,7 @@ describe('the view of a hostile cluster', () => {
       {
         title: 'kubedog follow',
         resources: [],
-        namespaces: false,
+        allNamespaces: false,
         describe: () => ({ ok: true, text: '' }),
       },
     );

@@ -234,7 +234,6 @@ describe('the interactive view', () => {
 
   test('once the track ended, the title says how, and the view stays', () => {
     const state = rollout();
-    state.end(undefined);
     const lines = drawFrame(
       state,
       new Navigation(),
