@@ -265,6 +265,8 @@ function drawEvents(grid: Grid, area: Area, state: RolloutState, nav: Navigation
   paneTitle(grid, area.top, nav, 'events', `Events · ${selectionName(state, row)}${following}`);
   const from = nav.events.follow ? Number.MAX_SAFE_INTEGER : nav.events.bottom;
   const lines = newestFirst([state.events], from, area.height - 1, nav.eventFilter(row)).reverse();
+  // A hint without its failure above it says nothing: the pane starts at a line of its own.
+  while (lines[0]?.continued) lines.shift();
   lines.forEach((line, i) => {
     const at = area.top + 1 + i;
     const end = grid.put(at, 1, clock(line.time), DIM);

@@ -47,6 +47,8 @@ export interface EventLine {
   time: string;
   text: string;
   style: Style;
+  /** A line that goes on from the one before (a hint under its failure). */
+  continued?: boolean;
 }
 
 export interface LogLine {
@@ -175,7 +177,8 @@ export class RolloutState {
           ? event.involvedObject.slice(4)
           : undefined;
     const container = event.type === 'pod-error' ? event.container : undefined;
-    for (const line of renderEvent(event, { paint: plain, namespaces: this.namespaces }))
+    const lines = renderEvent(event, { paint: plain, namespaces: this.namespaces });
+    for (const [i, line] of lines.entries())
       this.events.push({
         seq: ++this.seq,
         resource: key,
@@ -184,6 +187,7 @@ export class RolloutState {
         style: style ?? 0,
         ...(subject !== undefined ? { pod: subject } : {}),
         ...(container !== undefined ? { container } : {}),
+        ...(i > 0 ? { continued: true } : {}),
       });
   }
 

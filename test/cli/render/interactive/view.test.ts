@@ -288,6 +288,32 @@ describe('the interactive view', () => {
     assert.equal(styleAt(col + 5), 0, 'only the match');
   });
 
+  test('the events pane never starts with a hint cut off from its failure', () => {
+    const state = new RolloutState([api], false);
+    state.observe(
+      {
+        type: 'pod-error',
+        time,
+        resource: api,
+        pod: 'api-1',
+        container: 'app',
+        reason: 'CrashLoopBackOff',
+        message: 'container app keeps crashing',
+        restarts: 3,
+        failures: 3,
+        hint: 'see the last log lines',
+      },
+      T0,
+    );
+    state.observe({ type: 'notice', time, resource: api, message: 'watch of pods resumed' }, T0);
+    // 14 rows: two for events — the newest two lines are the hint and the notice.
+    const lines = eventPane(screen(state, new Navigation(), '', { width: 100, height: 14 }));
+    assert.deepEqual(
+      lines.map((line) => line.replace(/^ \S+ /, '')),
+      ['deploy/api ! watch of pods resumed'],
+    );
+  });
+
   test('a terminal too small for the panes says so', () => {
     const lines = drawFrame(rollout(), new Navigation(), heading, { width: 30, height: 10 }, T0).text();
     assert.deepEqual(lines.slice(0, 3), ['kubedog: 30×10 is too small', 'the view needs 40×12', 'q: leave']);
