@@ -1,8 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { startFakeCluster } from '../../src/testing/cluster.js';
+import { type FakeCluster, startFakeCluster } from '../../src/testing/cluster.js';
 import { CLI, deployment } from './helpers.js';
 import { logLines, terminal } from './tmux.js';
+
+/** A simulated cluster with one Deployment whose pod writes `tick N` every 100 ms. */
+async function tickingWeb() {
+  const cluster = await startFakeCluster();
+  cluster.behave('web-*', 'app', { logs: ['listening on :8080'], logEvery: 100, logLine: 'tick {n}' });
+  await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+  return cluster;
+}
+
+/** `kubedog follow deploy/web --interactive` in a terminal, once its logs show. */
+async function followInteractive(cluster: FakeCluster) {
+  const tty = await terminal(
+    `${process.execPath} ${CLI} follow deploy/web --kubeconfig ${cluster.kubeconfigPath} --interactive`,
+  );
+  await tty.until(/web-\S+ app │ tick \d+/);
+  return tty;
+}
 
 describe('--interactive in a real terminal (tmux)', () => {
   test('select a pod, filter its logs, resize, leave: the terminal is as it was and the exit code is the track’s', async () => {
@@ -73,14 +90,9 @@ describe('--interactive in a real terminal (tmux)', () => {
   });
 
   test('follow: Ctrl-C leaves, and following ends as it should (exit 0)', async () => {
-    await using cluster = await startFakeCluster();
-    cluster.behave('web-*', 'app', { logs: ['listening on :8080'], logEvery: 100, logLine: 'tick {n}' });
-    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
-    const tty = await terminal(
-      `${process.execPath} ${CLI} follow deploy/web --kubeconfig ${cluster.kubeconfigPath} --interactive`,
-    );
+    await using cluster = await tickingWeb();
+    const tty = await followInteractive(cluster);
     try {
-      await tty.until(/web-\S+ app │ tick \d+/);
       assert.match(await tty.screen(), /^ kubedog follow · 1 resources: 1 ready/);
       await tty.keys('C-c');
       const screen = await tty.until(/exit=\d+\n-?icanon/);
@@ -92,14 +104,9 @@ describe('--interactive in a real terminal (tmux)', () => {
   });
 
   test('SIGTERM: the terminal is put back before the process ends as the signal ends it', async () => {
-    await using cluster = await startFakeCluster();
-    cluster.behave('web-*', 'app', { logs: ['listening on :8080'], logEvery: 100, logLine: 'tick {n}' });
-    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
-    const tty = await terminal(
-      `${process.execPath} ${CLI} follow deploy/web --kubeconfig ${cluster.kubeconfigPath} --interactive`,
-    );
+    await using cluster = await tickingWeb();
+    const tty = await followInteractive(cluster);
     try {
-      await tty.until(/web-\S+ app │ tick \d+/);
       process.kill(await tty.pid(), 'SIGTERM');
       const screen = await tty.until(/exit=\d+\n-?icanon/);
       assert.match(screen, /exit=143\nicanon/);

@@ -177,17 +177,9 @@ export class Navigation {
       0,
       rows.findIndex((row) => rowId(row) === this.cursor),
     );
-    const page = Math.max(1, this.heights.status - 1);
-    const moves: Partial<Record<Key, number>> = {
-      up: -1,
-      k: -1,
-      down: 1,
-      j: 1,
-      pageup: -page,
-      pagedown: page,
-    };
+    const step = stepOf(key, this.heights.status);
     let next = index;
-    if (moves[key] !== undefined) next = index + (moves[key] as number);
+    if (step !== undefined) next = index + step;
     else if (key === 'home' || key === 'g') next = 0;
     else if (key === 'end' || key === 'G') next = rows.length - 1;
     else if (key === 'enter' || key === ' ') this.#toggle(rows[index]);
@@ -223,11 +215,11 @@ export class Navigation {
       this.expanded.delete(rowId(row));
       return index;
     }
+    if (row.kind === 'resource') return index;
     const parent: Row =
       row.kind === 'container'
         ? { kind: 'pod', key: row.key, pod: row.pod }
         : { kind: 'resource', key: row.key };
-    if (row.kind === 'resource') return index;
     return Math.max(
       0,
       rows.findIndex((candidate) => rowId(candidate) === rowId(parent)),
@@ -235,15 +227,6 @@ export class Navigation {
   }
 
   #scroll(key: Key, state: RolloutState, pane: 'events' | 'logs'): void {
-    const page = Math.max(1, this.heights[pane] - 1);
-    const steps: Partial<Record<Key, number>> = {
-      up: -1,
-      k: -1,
-      down: 1,
-      j: 1,
-      pageup: -page,
-      pagedown: page,
-    };
     const place = this[pane];
     if (key === 'end' || key === 'G') {
       place.follow = true;
@@ -260,8 +243,18 @@ export class Navigation {
       const first = oldestFirst(rings, Number.MIN_SAFE_INTEGER, this.heights[pane], accept);
       const last = first[first.length - 1];
       if (last) Object.assign(place, { follow: false, bottom: last.seq });
-    } else if (steps[key] !== undefined) scrollPlace(place, rings, accept, steps[key] as number);
+    } else {
+      const step = stepOf(key, this.heights[pane]);
+      if (step !== undefined) scrollPlace(place, rings, accept, step);
+    }
   }
+}
+
+/** How many rows a key moves by in a pane that shows `height` (a page keeps one row in sight); undefined: not a move. */
+function stepOf(key: Key, height: number): number | undefined {
+  const page = Math.max(1, height - 1);
+  const steps: Partial<Record<Key, number>> = { up: -1, k: -1, down: 1, j: 1, pageup: -page, pagedown: page };
+  return steps[key];
 }
 
 /** Moves a place in a scroll-back by `delta` lines (up is negative); at the newest line, it follows again. */

@@ -5,7 +5,7 @@ import { BOLD, COLOR } from '../../../../src/cli/render/interactive/grid.js';
 import { parseKeys } from '../../../../src/cli/render/interactive/keys.js';
 import { Navigation } from '../../../../src/cli/render/interactive/navigation.js';
 import { LOG_LINES_KEPT, RolloutState } from '../../../../src/cli/render/interactive/rollout-state.js';
-import type { PodEvent, TrackEvent } from '../../../../src/track/events.js';
+import type { PodErrorEvent, PodEvent, TrackEvent } from '../../../../src/track/events.js';
 
 const T0 = Date.parse('2026-12-02T10:00:00Z');
 const web = { kind: 'Deployment', namespace: 'shop', name: 'web' };
@@ -40,6 +40,19 @@ const progress = (resource: typeof web, ready: number, message: string): TrackEv
   verdict: { state: 'progressing', reason: 'Progressing', message, progress: { ready, desired: 2 } },
 });
 
+/** api-1's app container crash-looping, restarted 3 times. */
+const crashLoop = (): PodErrorEvent => ({
+  type: 'pod-error',
+  time,
+  resource: api,
+  pod: 'api-1',
+  container: 'app',
+  reason: 'CrashLoopBackOff',
+  message: 'container app keeps crashing',
+  restarts: 3,
+  failures: 3,
+});
+
 /** A rollout in progress: web rolling out, api's pod crash-looping. */
 function rollout(): RolloutState {
   const state = new RolloutState([web, api], false);
@@ -49,17 +62,7 @@ function rollout(): RolloutState {
     pod(web, 'web-2', false),
     progress(api, 0, 'Waiting for rollout: 0 of 2 updated replicas are available'),
     pod(api, 'api-1', false),
-    {
-      type: 'pod-error',
-      time,
-      resource: api,
-      pod: 'api-1',
-      container: 'app',
-      reason: 'CrashLoopBackOff',
-      message: 'container app keeps crashing',
-      restarts: 3,
-      failures: 3,
-    },
+    crashLoop(),
     {
       type: 'event',
       time,
@@ -290,21 +293,7 @@ describe('the interactive view', () => {
 
   test('the events pane never starts with a hint cut off from its failure', () => {
     const state = new RolloutState([api], false);
-    state.observe(
-      {
-        type: 'pod-error',
-        time,
-        resource: api,
-        pod: 'api-1',
-        container: 'app',
-        reason: 'CrashLoopBackOff',
-        message: 'container app keeps crashing',
-        restarts: 3,
-        failures: 3,
-        hint: 'see the last log lines',
-      },
-      T0,
-    );
+    state.observe({ ...crashLoop(), hint: 'see the last log lines' }, T0);
     state.observe({ type: 'notice', time, resource: api, message: 'watch of pods resumed' }, T0);
     // 14 rows: two for events — the newest two lines are the hint and the notice.
     const lines = eventPane(screen(state, new Navigation(), '', { width: 100, height: 14 }));
