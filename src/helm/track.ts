@@ -338,6 +338,7 @@ function* timedOut(
       failed: [{ resource, reason: FailureReason.Timeout, message, elapsedMs, ignored: false }],
       pending: [],
       timeline: [],
+      degraded: [],
     },
   };
 }

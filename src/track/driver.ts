@@ -1,8 +1,10 @@
+import { isForbidden, WATCH_VERBS, withRule } from '../kube/rbac.js';
 import type { ResourceType } from '../kube/resources.js';
 import type { WatchNotice } from '../kube/watch.js';
 import { FailureReason } from '../status/reasons.js';
 import type { CustomRule } from '../status/rules.js';
 import type { VerdictOptions } from '../status/types.js';
+import { deniedNotice } from './denied.js';
 import { eventWeight, type TrackEvent, type TrackEventInit } from './events.js';
 import { explainFailure } from './explain.js';
 import { type LogOptions, LogTails } from './logs.js';
@@ -294,8 +296,9 @@ class Tracker {
       change: (watch, change) => this.#feed({ type: watch, change }),
       listed: (watch) => void this.#feed({ type: 'listed', watch }),
       notice: (notice) => this.#watchNotice(notice),
-      failed: (watch, error, optional) =>
-        optional ? this.#optionalWatchFailed(watch, error) : this.#fail(error),
+      without: (watch, error) => this.#without(watch, error, strategy),
+      failed: (watch, error) =>
+        this.#fail(watch === 'resource' && isForbidden(error) ? withRule(error, WATCH_VERBS) : error),
     });
     this.#watches.open();
   }
@@ -413,11 +416,10 @@ class Tracker {
       });
   }
 
-  /** A watch the track can do without failed (not allowed to watch ControllerRevisions): said once, tracked on. */
-  #optionalWatchFailed(watch: WatchName, error: unknown): void {
-    void this.#feed({ type: 'listed', watch });
-    const reason = (error as Error).message;
-    void this.#show({ type: 'notice', message: `${reason}; every pod of the resource is judged as current` });
+  /** A watch the track can do without was given up (a 403): said once, and the model judges without it. */
+  #without(watch: Exclude<WatchName, 'resource'>, error: unknown, strategy: PodStrategy | undefined): void {
+    void this.#feed({ type: 'denied', watch });
+    void this.#show(deniedNotice(watch, error, strategy?.revisions?.kind));
   }
 
   #fail(error: unknown): void {

@@ -1,3 +1,4 @@
+import type { RbacRule } from '../kube/rbac.js';
 import type { FailureReason } from '../status/reasons.js';
 import type { Progress, Verdict } from '../status/types.js';
 import type { ResourceRef } from './resource-ref.js';
@@ -156,10 +157,35 @@ export interface LogEvent extends Base {
   times: string[];
 }
 
-/** What the tracker itself did: watch reconnecting/resumed/re-listed, stream caps. */
+/**
+ * A read the track went on without, because the API server refused it
+ * (403): what it was, the RBAC rule that would allow it, and what the track
+ * does without it.
+ */
+export interface DeniedRead {
+  /**
+   * What could not be read, as RBAC names it: `events`, `pods`, `pods/log`,
+   * `replicasets`, `controllerrevisions`, `secrets` (a Helm revision's
+   * record), `customresourcedefinitions`.
+   */
+  read: string;
+  /** The rule that would allow it (`formatRule` prints it as a person pastes it). */
+  rule: RbacRule;
+  /** What the track does without it (`judged from its status and its pods by selector`). */
+  without: string;
+}
+
+/**
+ * What the tracker itself did: watch reconnecting/resumed/re-listed, stream
+ * caps, a read it goes on without. `code` tells the kinds apart where there
+ * is one: `denied` — a read the API server refused, in `denied`.
+ */
 export interface NoticeEvent extends Base {
   type: 'notice';
   message: string;
+  code?: 'denied';
+  /** With `code: 'denied'`: the read, the rule that would allow it, and what the track does without it. */
+  denied?: DeniedRead;
 }
 
 /**
@@ -245,6 +271,11 @@ export interface MultitrackSummary {
   pending: SummaryEntry[];
   /** The rollout timeline of every resource: its pods' steps, and its end. */
   timeline: ResourceTimeline[];
+  /**
+   * The reads the API server refused that the track went on without (one
+   * entry per resource and read): its verdicts were drawn from less.
+   */
+  degraded: (DeniedRead & { resource: ResourceRef })[];
 }
 
 /** The last event of a multitrack. */

@@ -1,4 +1,6 @@
 import type { LogLine, LogNotice } from '../kube/logs.js';
+import { isForbidden } from '../kube/rbac.js';
+import { deniedNotice } from './denied.js';
 import type { ContainerLines, TrackEventInit } from './events.js';
 import type { ContainerFilter, ContainerTail } from './model/log-plan.js';
 import type { PlannedFailure } from './model/model.js';
@@ -67,6 +69,8 @@ export class LogTails {
   readonly #byPod = new Map<string, Set<Tail>>();
   #active = 0;
   #capNoticed = false;
+  /** The API server refused a log (403): no log is asked for again, by this tracker. */
+  #denied = false;
   /** Streams of containers that just started, which have not answered yet. */
   readonly #unanswered = new Set<Tail>();
   /** The last lines delivered per pod/container. */
@@ -87,7 +91,7 @@ export class LogTails {
 
   /** Starts following a container instance (or puts it in line). */
   follow(request: ContainerTail): void {
-    if (!this.#live || this.#controller.signal.aborted) return;
+    if (!this.#live || this.#denied || this.#controller.signal.aborted) return;
     const { history, ...rest } = request;
     // What a container wrote before the track is history, unless `since` asks for it.
     const from = rest.from ?? (this.#options.since === undefined ? history : undefined);
@@ -113,7 +117,7 @@ export class LogTails {
    * instance's last lines, once, so the reason of the crash is on screen.
    */
   previous(pod: string, container: string): void {
-    if (!this.#live) return;
+    if (!this.#live || this.#denied) return;
     void this.#lastLines(pod, container, true, this.#controller.signal)
       .then((lines) => this.#showFresh(pod, container, lines))
       .catch(() => {
@@ -128,7 +132,9 @@ export class LogTails {
    * report does not wait for a server that does not answer.
    */
   async lastWords(containers: PlannedFailure['containers'], signal: AbortSignal): Promise<ContainerLines[]> {
-    const found = await Promise.all(containers.map((c) => this.#lastWordsOf(c, signal)));
+    const found = await Promise.all(
+      containers.map((c) => (this.#denied ? this.#seenLines(c.pod, c.container) : this.#lastWordsOf(c, signal))),
+    );
     const read = found.filter((entry) => entry !== undefined);
     for (const { entry, lines } of read) if (lines) await this.#showFresh(entry.pod, entry.container, lines);
     return read.map(({ entry }) => entry);
@@ -149,6 +155,11 @@ export class LogTails {
         // Gone (pod deleted, no previous instance, never started) or too slow: try the next source.
       }
     }
+    return this.#seenLines(pod, container);
+  }
+
+  /** A container's last lines as they were shown live, for a report. */
+  #seenLines(pod: string, container: string): { entry: ContainerLines; lines?: LogLine[] } | undefined {
     const seen = this.#recent.get(`${pod}/${container}`)?.slice(-LAST_LINES);
     return seen?.length ? { entry: { pod, container, previous: false, lines: seen } } : undefined;
   }
@@ -270,11 +281,21 @@ export class LogTails {
       // A container that never started (400) or a pod that went away (404) has no logs to follow.
       const status = (error as { statusCode?: number }).statusCode;
       if (status === 400 || status === 404) return;
+      if (isForbidden(error)) return this.#refused(error);
       await this.#emit({
         type: 'notice',
         message: `log stream of ${tail.pod}/${tail.container} ended: ${(error as Error).message}`,
       });
     }
+  }
+
+  /** Logs may not be read (403): said once; nothing waiting is asked for, and nothing more will be. */
+  async #refused(error: unknown): Promise<void> {
+    if (this.#denied) return;
+    this.#denied = true;
+    this.#waiting.length = 0;
+    this.#unanswered.clear();
+    await this.#emit(deniedNotice('log', error));
   }
 
   async #stream(tail: Tail, signal: AbortSignal, onNotice: (notice: LogNotice) => void): Promise<void> {

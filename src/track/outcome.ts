@@ -51,6 +51,8 @@ export class MultitrackOutcome {
   readonly #startedAt: number;
   #fatal = false;
   #over = false;
+  /** The reads refused that the trackers went on without, in the order they were said. */
+  readonly #degraded: MultitrackSummary['degraded'] = [];
 
   constructor(resources: OutcomeResource[], options: { until: Until; startedAt: number }) {
     this.#states = resources.map((r) => ({
@@ -100,6 +102,9 @@ export class MultitrackOutcome {
       case 'deleted':
         state.deleted = true;
         if (this.#until === 'deleted') this.#reached(state, FailureReason.Deleted, event.message, now);
+        break;
+      case 'notice':
+        if (event.denied) this.#degraded.push({ resource: state.resource, ...event.denied });
         break;
     }
     this.#resolveHopes(now);
@@ -188,6 +193,7 @@ export class MultitrackOutcome {
       ready: [],
       failed: [],
       pending: [],
+      degraded: [...this.#degraded],
     };
     for (const s of this.#states) {
       const verdict = s.verdict ?? unknown(s);

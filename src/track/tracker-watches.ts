@@ -1,3 +1,4 @@
+import { isForbidden } from '../kube/rbac.js';
 import { findBuiltinResource, type ResourceType } from '../kube/resources.js';
 import type { KubeObject, WatchEvent } from '../kube/types.js';
 import type { WatchNotice } from '../kube/watch.js';
@@ -11,8 +12,14 @@ export interface WatchSink {
   change(watch: WatchName, change: WatchEvent): void | Promise<void>;
   listed(watch: WatchName): void;
   notice(notice: WatchNotice): void;
-  /** A watch failed for good; `optional`: the track can do without it. */
-  failed(watch: WatchName, error: unknown, optional: boolean): void;
+  /**
+   * A watch the track can do without was given up: the API server refused
+   * it (403), or it is one the kind's strategy calls optional. Said once per
+   * watch name; the watch counts as listed.
+   */
+  without(watch: Exclude<WatchName, 'resource'>, error: unknown): void;
+  /** A watch the track cannot do without failed for good. */
+  failed(watch: WatchName, error: unknown): void;
 }
 
 /** What a tracker watches: its resource, and the watches of `names`, asked of the server as `scope` says. */
@@ -59,6 +66,8 @@ export class TrackerWatches {
   #eventsListedSaid = false;
   /** The Event watches whose first list is not in yet. */
   readonly #listing = new Set<string>();
+  /** Watches given up (refused, or optional and failed): never asked for again. */
+  readonly #givenUp = new Set<WatchName>();
 
   constructor(watches: SharedWatches, plan: WatchPlan, sink: WatchSink) {
     this.#watches = watches;
@@ -71,6 +80,7 @@ export class TrackerWatches {
   open(): void {
     for (const name of this.#plan.names) {
       if ((name === 'pod' || name === 'revision') && this.#podSelector === undefined) continue;
+      if (this.#givenUp.has(name)) continue;
       if (name === 'event') this.#watchEventsOf(this.#plan.name);
       else this.#subscribe(name, name, this.#selectorsOf(name));
     }
@@ -126,6 +136,7 @@ export class TrackerWatches {
 
   #listener(slot: string, name: WatchName): WatchListener {
     const optional = name === 'revision' && this.#plan.strategy?.revisions?.optional === true;
+    const canDoWithout = (error: unknown) => optional || isForbidden(error);
     return {
       event: (change) => {
         if (change.type !== 'DELETED') this.#saw(name, change.object);
@@ -145,11 +156,37 @@ export class TrackerWatches {
       },
       error: (error) => {
         this.#listing.delete(slot);
-        if (optional) this.#listed.add(slot);
-        this.#sink.failed(name, error, optional);
-        if (optional) this.#eventsMayBeListed();
+        if (name !== 'resource' && canDoWithout(error)) this.#giveUp(slot, name, error);
+        else this.#sink.failed(name, error);
       },
     };
+  }
+
+  /**
+   * A watch the track does without: closed, never opened again, listed
+   * for the model; the Events' as a whole (one refused, all are).
+   */
+  #giveUp(slot: string, name: Exclude<WatchName, 'resource'>, error: unknown): void {
+    this.#open.get(slot)?.();
+    this.#open.delete(slot);
+    if (name === 'event') this.#closeEventWatches();
+    else this.#listed.add(slot);
+    if (!this.#givenUp.has(name)) {
+      this.#givenUp.add(name);
+      this.#sink.without(name, error);
+    }
+    this.#eventsMayBeListed();
+  }
+
+  /** Closes every Event watch, and opens none from now on. */
+  #closeEventWatches(): void {
+    for (const [slot, unsubscribe] of this.#open)
+      if (slot === 'event' || slot.startsWith('event/')) {
+        unsubscribe();
+        this.#open.delete(slot);
+      }
+    this.#listing.clear();
+    this.#eventsOf = undefined;
   }
 
   /** An object came on a watch: the resource's selector may be news; a pod's or revision's Events are wanted. */
@@ -172,7 +209,8 @@ export class TrackerWatches {
     // Without a selector the pods are the namespace's: so are the Events.
     if (!selector) this.#eventsOfNamespace();
     for (const name of this.#plan.names)
-      if (name === 'pod' || name === 'revision') this.#subscribe(name, name, this.#selectorsOf(name));
+      if ((name === 'pod' || name === 'revision') && !this.#givenUp.has(name))
+        this.#subscribe(name, name, this.#selectorsOf(name));
   }
 
   /** Watches one object's Events, or the namespace's once that would take more than {@link EVENT_WATCHES}. */

@@ -40,6 +40,7 @@ const run: MultitrackEvent[] = [
     summary: {
       outcome: 'failed',
       elapsedMs: 4200,
+      degraded: [],
       ready: [{ resource: migrate, reason: 'Ready', message: 'job "migrate" completed', elapsedMs: 3100 }],
       failed: [
         { resource: web, reason: failed.reason, message: failed.message, elapsedMs: 4200, ignored: false },

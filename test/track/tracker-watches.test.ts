@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { KubeApiError } from '../../src/kube/errors.js';
 import { findBuiltinResource, type ResourceType } from '../../src/kube/resources.js';
 import type { KubeObject, WatchEvent } from '../../src/kube/types.js';
 import type { WatchOptions } from '../../src/kube/watch.js';
@@ -18,6 +19,8 @@ interface ScriptedWatch {
   send(event: WatchEvent): void;
   /** The first list is in: said once the events sent before it were taken, as a real watch says it. */
   list(): void;
+  /** The watch fails for good with this error (a 403 is never retried). */
+  fail(error: Error): void;
   listed: boolean;
   closed: boolean;
 }
@@ -29,7 +32,7 @@ function scriptedSource() {
   const history: string[] = [];
   const source: WatchSource = {
     watch(kind, options: WatchOptions = {}) {
-      const pending: (WatchEvent | 'listed')[] = [];
+      const pending: (WatchEvent | 'listed' | Error)[] = [];
       let wake: (() => void) | undefined;
       const watch: ScriptedWatch = {
         query: [
@@ -48,6 +51,10 @@ function scriptedSource() {
           pending.push('listed');
           wake?.();
         },
+        fail: (error) => {
+          pending.push(error);
+          wake?.();
+        },
         listed: false,
         closed: false,
       };
@@ -60,6 +67,7 @@ function scriptedSource() {
             while (!options.signal?.aborted) {
               const event = pending.shift();
               if (event === 'listed') options.onNotice?.({ type: 'listed', resource: watch.query, count: 0 });
+              else if (event instanceof Error) throw event;
               else if (event) yield event;
               else await new Promise<void>((resolve) => (wake = resolve));
             }
@@ -109,6 +117,9 @@ function modelLog() {
         told.push(`${watch} listed`);
       },
       notice: () => {},
+      without: (watch: WatchName, error: unknown) => {
+        told.push(`${watch} given up: ${(error as Error).message}`);
+      },
       failed: (watch: WatchName, error: unknown) => {
         told.push(`${watch} failed: ${(error as Error).message}`);
       },
@@ -334,5 +345,75 @@ describe('the watches of one tracker', () => {
     on.scripted.find('pods').send({ type: 'MODIFIED', object: labelled('web-1', 'debug') });
     await settle();
     assert.equal(web.told.at(-1), 'pod DELETED web-1');
+  });
+});
+
+/** A 403 as the API server sends it for a watch's list. */
+const forbidden = (plural: string, group = '') =>
+  new KubeApiError(`Forbidden: ${plural} is forbidden`, {
+    statusCode: 403,
+    status: { kind: 'Status', code: 403, reason: 'Forbidden' },
+    method: 'GET',
+    path: `/api${group ? `s/${group}` : ''}/v1/namespaces/ns/${plural}?labelSelector=app%3Dweb`,
+  });
+
+describe('the watches of one tracker, where some reads are refused', () => {
+  test('Events refused: given up once, every Event watch closed and none opened for the pods; the Events count as listed', async () => {
+    const t = trackerOf('resource');
+    const resource = t.find('deployments fields metadata.name=web');
+    resource.send({ type: 'ADDED', object: deployment({ matchLabels: { app: 'web' } }) });
+    resource.list();
+    await settle();
+    t.find('events fields involvedObject.name=web').fail(forbidden('events'));
+    await settle();
+    t.find('replicasets labels app=web').list();
+    t.find('pods labels app=web').send({ type: 'ADDED', object: pod('web-1-a') });
+    t.find('pods labels app=web').list();
+    await settle();
+    assert.deepEqual(t.open(), [
+      'deployments fields metadata.name=web',
+      'replicasets labels app=web',
+      'pods labels app=web',
+    ]);
+    assert.deepEqual(t.told, [
+      'resource ADDED web',
+      'resource listed',
+      'event given up: Forbidden: events is forbidden',
+      'event listed',
+      'revision listed',
+      'pod ADDED web-1-a',
+      'pod listed',
+    ]);
+  });
+
+  test('ReplicaSets refused: given up, and not asked for again when the selector changes', async () => {
+    const t = trackerOf('resource');
+    const resource = t.find('deployments fields metadata.name=web');
+    resource.send({ type: 'ADDED', object: deployment({ matchLabels: { app: 'web' } }) });
+    await settle();
+    t.find('replicasets labels app=web').fail(forbidden('replicasets', 'apps'));
+    await settle();
+    resource.send({ type: 'MODIFIED', object: deployment({ matchLabels: { app: 'web2' } }) });
+    await settle();
+    assert.ok(!t.open().some((q) => q.startsWith('replicasets')), t.open().join('; '));
+    assert.ok(t.open().includes('pods labels app=web2'));
+    assert.deepEqual(
+      t.told.filter((line) => line.startsWith('revision')),
+      ['revision given up: Forbidden: replicasets is forbidden'],
+    );
+  });
+
+  test('the resource itself refused: the track fails (it cannot be judged at all)', async () => {
+    const t = trackerOf('resource');
+    t.find('deployments fields metadata.name=web').fail(forbidden('deployments', 'apps'));
+    await settle();
+    assert.deepEqual(t.told, ['resource failed: Forbidden: deployments is forbidden']);
+  });
+
+  test('any other error of the Events: the track fails, as before', async () => {
+    const t = trackerOf('resource');
+    t.find('events fields involvedObject.name=web').fail(new Error('decode error'));
+    await settle();
+    assert.deepEqual(t.told, ['event failed: decode error']);
   });
 });

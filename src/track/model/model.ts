@@ -50,7 +50,12 @@ export type ModelInput =
    * A watch has its first list in (or was given up, when it is optional).
    * The resource's: a resource not seen by now does not exist.
    */
-  | { type: 'listed'; watch: WatchName };
+  | { type: 'listed'; watch: WatchName }
+  /**
+   * A watch the resource can be judged without may not be read (403): it
+   * counts as listed, and the verdict is drawn from the rest.
+   */
+  | { type: 'denied'; watch: Exclude<WatchName, 'resource'> };
 
 /** A failure to report: the driver reads the containers' last lines, then emits the `failed` event. */
 export interface PlannedFailure {
@@ -149,6 +154,8 @@ export class TrackModel {
   readonly #unlisted: Set<WatchName>;
   /** The resource was announced (`added`): from then on it is judged. */
   #seen = false;
+  /** Watches that may not be read (403): the verdict is drawn without them. */
+  readonly #denied = new Set<WatchName>();
   #done = false;
   #now = new Date(0);
   #out: ModelAction[] = [];
@@ -210,6 +217,8 @@ export class TrackModel {
         this.#judge();
         break;
       case 'pod':
+        // Without the revisions, the pods say which revisions there are.
+        if (this.#revisions?.observePod(input.change)) this.#revisionsChanged();
         this.#pods?.observe(input.change);
         this.#judge();
         break;
@@ -224,6 +233,9 @@ export class TrackModel {
         break;
       case 'listed':
         this.#onListed(input.watch);
+        break;
+      case 'denied':
+        this.#onDenied(input.watch);
         break;
       case 'release':
         this.#onRelease(input.change);
@@ -244,6 +256,24 @@ export class TrackModel {
     }
     this.#unlisted.delete(watch);
     this.#firstSightOnceListed();
+  }
+
+  #onDenied(watch: Exclude<WatchName, 'resource'>): void {
+    this.#denied.add(watch);
+    if (watch === 'revision') {
+      this.#revisions?.withoutRevisions();
+      this.#revisionsChanged();
+    }
+    this.#onListed(watch);
+  }
+
+  /** What a verdict was drawn from, when that is less than usual: ` (judged from its status alone: …)`. */
+  get #basis(): string {
+    if (!this.#pods || this.#pods.self) return '';
+    if (this.#denied.has('pod')) return ' (judged from its status alone: its pods may not be read)';
+    if (this.#denied.has('revision') && this.#revisions?.standsIn)
+      return ` (judged from its status and its pods by selector: its ${this.#revisions.standsIn}s may not be read)`;
+    return '';
   }
 
   #onResource(change: WatchEvent): void {
@@ -526,12 +556,12 @@ export class TrackModel {
     const rollout = this.#options.until === 'ready';
     // A rollout ends here: first the lines of containers that just started.
     if (rollout) this.#out.push({ type: 'settle' });
-    this.#emit({ type: 'ready', message: verdict.message });
+    this.#emit({ type: 'ready', message: `${verdict.message}${this.#basis}` });
     if (rollout) this.#end();
   }
 
   #becameFailed(verdict: Verdict): void {
-    this.#fail(verdict.reason, verdict.message, verdict.hint);
+    this.#fail(verdict.reason, `${verdict.message}${this.#basis}`, verdict.hint);
     if (this.#options.until === 'ready' && this.#options.failureEnds) this.#end();
   }
 

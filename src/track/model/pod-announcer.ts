@@ -87,6 +87,11 @@ export class PodAnnouncer {
     };
   };
 
+  /** The resource is its own and only pod (a Pod). */
+  get self(): boolean {
+    return this.#strategy.self === true;
+  }
+
   /** A pod of the Pod watch changed. */
   observe({ type, object: pod }: WatchEvent): void {
     if (this.#strategy.self || !mayConcern(pod, this.#revisions.name)) return;

@@ -3,7 +3,7 @@ import type { VerdictContext } from '../../status/types.js';
 import type { TrackEventInit } from '../events.js';
 import type { ResourceRef } from '../resource-ref.js';
 import type { PodStrategy } from '../strategies/index.js';
-import { controllerUid } from '../strategies/strategy.js';
+import { controllerUid, standInRevision } from '../strategies/strategy.js';
 
 /**
  * Whether an object can be the resource's, judged by names alone (uids are
@@ -26,7 +26,11 @@ export function mayConcern(object: KubeObject, name: string): boolean {
  */
 export class RevisionTracker {
   readonly #ref: ResourceRef;
-  readonly #strategy: PodStrategy;
+  #strategy: PodStrategy;
+  /** The revisions may not be read: stand-ins of this kind are made from the pods ({@link standInRevision}). */
+  #standInKind: string | undefined;
+  /** Then, one pod of each controller the pods name, by the controller's name. */
+  readonly #referencedBy = new Map<string, KubeObject>();
   /** Objects that may be the resource's, by name. */
   readonly #candidates = new Map<string, KubeObject>();
   /** Those the resource controls, by uid. */
@@ -58,6 +62,38 @@ export class RevisionTracker {
     else this.#candidates.set(object.metadata.name ?? '', object);
     this.#refreshOwned();
     return true;
+  }
+
+  /**
+   * The revisions may not be read (403): the strategy's way without them,
+   * if it has one, from now on.
+   */
+  withoutRevisions(): void {
+    const { withoutRevisions, revisions } = this.#strategy;
+    if (!withoutRevisions || !revisions) return;
+    this.#strategy = withoutRevisions;
+    this.#standInKind = revisions.kind;
+    this.#candidates.clear();
+    this.#refreshOwned();
+  }
+
+  /**
+   * Takes a pod's word for its revision when the revisions may not be read
+   * (its controller reference); returns whether that made a revision known.
+   */
+  observePod({ type, object: pod }: WatchEvent): boolean {
+    const kind = this.#standInKind;
+    const reference = pod.metadata.ownerReferences?.find((r) => r.controller);
+    if (!kind || type === 'DELETED' || reference?.kind !== kind) return false;
+    if (this.#referencedBy.has(reference.name)) return false;
+    this.#referencedBy.set(reference.name, pod);
+    this.#refreshOwned();
+    return true;
+  }
+
+  /** The kind of the revisions made from the pods (they may not be read), if they are. */
+  get standsIn(): string | undefined {
+    return this.#standInKind;
   }
 
   isOwned(uid: string): boolean {
@@ -105,6 +141,11 @@ export class RevisionTracker {
   #refreshOwned(): void {
     const resource = this.#resource;
     this.#owned = new Map();
+    if (resource && this.#standInKind)
+      for (const pod of this.#referencedBy.values()) {
+        const revision = standInRevision(pod, this.#standInKind, resource);
+        if (revision) this.#candidates.set(revision.metadata.name ?? '', revision);
+      }
     for (const candidate of this.#candidates.values())
       if (resource?.metadata.uid !== undefined && controllerUid(candidate) === resource.metadata.uid)
         this.#owned.set(candidate.metadata.uid ?? '', candidate);

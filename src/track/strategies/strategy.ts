@@ -21,9 +21,16 @@ export interface PodStrategy {
     kind: string;
     /** Each one is announced (`replicaset` events). */
     announce: boolean;
-    /** The track goes on when they cannot be watched (403): its pods are then judged all together. */
+    /** The track goes on when they cannot be watched, whatever the error: its pods are then judged all together. */
     optional: boolean;
   };
+  /**
+   * How the pods are found and judged when the revisions may not be read
+   * (403), the revisions then being stand-ins made from the pods' own
+   * controller references ({@link standInRevision}); without it, the
+   * strategy itself goes on with no revisions.
+   */
+  readonly withoutRevisions?: PodStrategy;
   /** How pod problems are judged (a Job's failed pods are its backoffLimit's business). */
   readonly podProblems?: PodProblemOptions;
   /** The resource is its own and only pod. */
@@ -56,3 +63,33 @@ export const ownPods: Pick<PodStrategy, 'podOwners' | 'currentRevision' | 'revis
   currentRevision: () => ALL_PODS,
   revisionOf: () => '',
 };
+
+/**
+ * What a pod says of its controller, as a revision object of `kind` that
+ * the resource `owner` controls: the stand-in for a revision that may not
+ * be read. Only a controller named `<resource>-<hash>` (no further dash:
+ * not another resource's `<resource>-canary-<hash>`) is taken.
+ */
+export function standInRevision(pod: KubeObject, kind: string, owner: KubeObject): KubeObject | undefined {
+  const reference = pod.metadata.ownerReferences?.find((r) => r.controller);
+  const prefix = `${owner.metadata.name ?? ''}-`;
+  if (!reference || reference.kind !== kind || !reference.name.startsWith(prefix)) return undefined;
+  if (reference.name.slice(prefix.length).includes('-') || !owner.metadata.uid) return undefined;
+  return {
+    apiVersion: reference.apiVersion,
+    kind,
+    metadata: {
+      name: reference.name,
+      uid: reference.uid,
+      ownerReferences: [
+        {
+          apiVersion: owner.apiVersion ?? '',
+          kind: owner.kind ?? '',
+          name: owner.metadata.name ?? '',
+          uid: owner.metadata.uid,
+          controller: true,
+        },
+      ],
+    },
+  };
+}

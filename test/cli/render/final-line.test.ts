@@ -19,6 +19,7 @@ const summary = (
   failed: [],
   pending: [],
   timeline: [],
+  degraded: [],
   ...lists,
 });
 const context = (

@@ -9,6 +9,7 @@ import {
   added,
   at,
   deleted,
+  denied,
   deployment,
   describe,
   event,
@@ -904,5 +905,122 @@ suite('the tracker model: many pods', () => {
       actions.includes('fail InvalidImageName: container app: invalid image name "web:v1"'),
       actions.join('\n'),
     );
+  });
+});
+
+suite('the tracker model: reads the API server refuses', () => {
+  const progressingWith = (replicaSetName: string) => [
+    {
+      type: 'Progressing',
+      status: 'True',
+      reason: 'ReplicaSetUpdated',
+      message: `ReplicaSet "${replicaSetName}" is progressing.`,
+    },
+  ];
+  const lists = ['resource', 'revision', 'pod', 'event'] as const;
+  const crashingPod = (name: string, owner: string) =>
+    pod(name, {
+      owner,
+      phase: 'Running',
+      restarts: 3,
+      waiting: { reason: 'CrashLoopBackOff', message: 'back-off 20s restarting failed container' },
+      last: { exitCode: 1, reason: 'Error', containerID: 'cri://crash-3' },
+    });
+  const crashed =
+    'container app keeps crashing (terminated (exit code 1, Error)), restarted 3 times (3 failures, 1 allowed)';
+  /** The message of the `ready` or `failed` the actions hold. */
+  const endMessage = (actions: ReturnType<TrackModel['step']>) => {
+    for (const action of actions) {
+      if (action.type === 'fail') return action.failure.event.message;
+      if (action.type === 'emit' && action.event.type === 'ready') return action.event.message;
+    }
+    return undefined;
+  };
+
+  test('ReplicaSets refused: pods belong through their controller references, the ReplicaSet the Progressing condition names is current', () => {
+    const model = modelFor('Deployment', { lists });
+    const rollingOut = deployment({
+      replicas: 1,
+      revision: 2,
+      updated: 1,
+      total: 2,
+      conditions: progressingWith('web-v2'),
+    });
+    const crashing = crashingPod('web-v2-a', 'ReplicaSet/web-v2');
+    play(model, [
+      [0, added('resource', rollingOut), []],
+      [0, listed('resource'), []],
+      [0, denied('revision'), []],
+      [0, listed('event'), []],
+      // An old pod: its controller is the Deployment's old ReplicaSet; shown, not judged.
+      [0, added('pod', pod('web-v1-a', { owner: 'ReplicaSet/web-v1', ...running })), []],
+      // Another Deployment's pod that its selector also matches (web-canary-…): not the resource's.
+      [0, added('pod', pod('web-canary-x1-a', { owner: 'ReplicaSet/web-canary-x1', ...running })), []],
+      [0, added('pod', crashing), []],
+    ]);
+    const actions = model.step(listed('pod'), at(0));
+    assert.deepEqual(actions.map(describe).slice(0, 4), [
+      `added failed: ${crashed}`,
+      'pod added web-v1-a Running (old)',
+      'follow web-v1-a/app from now',
+      'pod added web-v2-a Running',
+    ]);
+    assert.match(
+      endMessage(actions) ?? '',
+      /\(judged from its status and its pods by selector: its ReplicaSets may not be read\)$/,
+    );
+  });
+
+  test('ReplicaSets refused and no ReplicaSet named yet: every pod of the Deployment is judged', () => {
+    const model = modelFor('Deployment', { lists });
+    play(model, [
+      [0, added('resource', deployment({ updated: 2, total: 2, ready: 2, available: 2 })), []],
+      [0, listed('resource'), []],
+      [0, denied('revision'), []],
+      [0, listed('event'), []],
+      [0, added('pod', pod('web-v1-a', running)), []],
+    ]);
+    const actions = model.step(listed('pod'), at(1));
+    assert.ok(actions.map(describe).includes('pod added web-v1-a Running'), actions.map(describe).join('\n'));
+    assert.equal(
+      endMessage(actions),
+      'deployment "web" successfully rolled out (judged from its status and its pods by selector: its ReplicaSets may not be read)',
+    );
+  });
+
+  test('pods refused: judged from its status alone, and the verdict says so', () => {
+    const model = modelFor('Deployment', { lists });
+    play(model, [
+      [0, added('resource', deployment({ updated: 2, total: 2, ready: 2, available: 2 })), []],
+      [0, listed('resource'), []],
+      [0, listed('revision'), []],
+      [0, listed('event'), []],
+    ]);
+    const actions = model.step(denied('pod'), at(1));
+    assert.deepEqual(actions.map(describe), [
+      'added ready: deployment "web" successfully rolled out',
+      'settle',
+      'ready',
+      'end',
+    ]);
+    assert.equal(
+      endMessage(actions),
+      'deployment "web" successfully rolled out (judged from its status alone: its pods may not be read)',
+    );
+  });
+
+  test('Events refused: the pods still fail the rollout from their statuses', () => {
+    const model = modelFor('Deployment', { lists });
+    play(model, [
+      [0, added('resource', deployment({ replicas: 1, updated: 1, total: 1 })), []],
+      [0, listed('resource'), []],
+      [0, added('revision', replicaSet('web-v1')), []],
+      [0, listed('revision'), []],
+      [0, added('pod', crashingPod('web-v1-a', 'ReplicaSet/web-v1')), []],
+      [0, listed('pod'), []],
+    ]);
+    const actions = model.step(denied('event'), at(1)).map(describe);
+    assert.equal(actions[0], `added failed: ${crashed}`);
+    assert.ok(actions.includes(`fail CrashLoopBackOff: ${crashed}`), actions.join('\n'));
   });
 });

@@ -213,6 +213,8 @@ export const deleted = (type: Watched['type'], object: KubeObject): ModelInput =
 });
 export const tick: ModelInput = { type: 'tick' };
 export const listed = (watch: WatchName): ModelInput => ({ type: 'listed', watch });
+/** The API server refused the watch (403): the track goes on without it. */
+export const denied = (watch: Exclude<WatchName, 'resource'>): ModelInput => ({ type: 'denied', watch });
 
 /** One line per action, as the scenario tables write them. */
 export function describe(action: ModelAction): string {
