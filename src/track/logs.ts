@@ -133,7 +133,9 @@ export class LogTails {
    */
   async lastWords(containers: PlannedFailure['containers'], signal: AbortSignal): Promise<ContainerLines[]> {
     const found = await Promise.all(
-      containers.map((c) => (this.#denied ? this.#seenLines(c.pod, c.container) : this.#lastWordsOf(c, signal))),
+      containers.map((c) =>
+        this.#denied ? this.#seenLines(c.pod, c.container) : this.#lastWordsOf(c, signal),
+      ),
     );
     const read = found.filter((entry) => entry !== undefined);
     for (const { entry, lines } of read) if (lines) await this.#showFresh(entry.pod, entry.container, lines);
@@ -151,7 +153,12 @@ export class LogTails {
         const previous = source === 'previous';
         if (lines.length > 0)
           return { entry: { pod, container, previous, lines: lines.map((l) => l.text) }, lines };
-      } catch {
+      } catch (error) {
+        // Refused: said once, and no other source is asked for.
+        if (isForbidden(error)) {
+          await this.#refused(error);
+          break;
+        }
         // Gone (pod deleted, no previous instance, never started) or too slow: try the next source.
       }
     }

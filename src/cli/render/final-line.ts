@@ -17,8 +17,18 @@ const NOT_DONE: Record<TrackArgs['until'], string> = {
   exists: 'not created',
 };
 
-/** The last line of a track, from its summary (without its ✓ or ✗). */
+/** The last line of a track, from its summary (without its ✓ or ✗); what it could not read, said last. */
 export function finalLine(summary: MultitrackSummary, context: FinalLineContext): string {
+  return `${outcomeLine(summary, context)}${withoutReads(summary)}`;
+}
+
+/** ` (without access to events, replicasets)`: the reads refused, once each, when there were any. */
+function withoutReads(summary: MultitrackSummary): string {
+  const reads = [...new Set(summary.degraded.map((d) => d.read))];
+  return reads.length > 0 ? ` (without access to ${reads.join(', ')})` : '';
+}
+
+function outcomeLine(summary: MultitrackSummary, context: FinalLineContext): string {
   const { args, names } = context;
   const elapsed = formatElapsed(summary.elapsedMs);
   const total = summary.ready.length + summary.failed.length + summary.pending.length;

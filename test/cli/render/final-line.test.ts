@@ -84,3 +84,21 @@ describe('the last line of a track', () => {
     );
   });
 });
+
+test('reads the API server refused are named once each at the end of the last line', () => {
+  const rule = { apiGroups: [''], resources: ['events'], verbs: ['list', 'watch'], namespace: 'shop' };
+  const denied = (name: string, read: string) => ({
+    resource: { kind: 'Deployment', namespace: 'shop', name },
+    read,
+    rule,
+    without: 'whatever it does',
+  });
+  const line = finalLine(
+    summary('ready', {
+      ready: [entry('web', 'Ready'), entry('api', 'Ready')],
+      degraded: [denied('web', 'events'), denied('api', 'events'), denied('web', 'replicasets')],
+    }),
+    context('ready'),
+  );
+  assert.match(line, /^2 of 2 resources ready after 1\.2s \(without access to events, replicasets\)$/);
+});
