@@ -4,6 +4,7 @@ import type { KubeClient } from '../kube/client.js';
 import { InvalidInputError } from '../kube/errors.js';
 import { parseManifests } from '../kube/manifests.js';
 import type { KubeObject } from '../kube/types.js';
+import { typeOrLater } from '../track/custom-kinds.js';
 import { isTrackable, type MultitrackSpec, specFromManifest, specsFromCluster } from '../track/specs.js';
 import type { TrackArgs } from './args.js';
 
@@ -98,9 +99,12 @@ export async function collectSpecs(
       specs.push(...(await listed(client, args, ns, options.signal)));
   const unique = new Map<string, MultitrackSpec>();
   for (const spec of specs) {
-    const type = await client.resolveType(spec.kind, { signal: options.signal });
-    const resolved = { ...spec, kind: type, namespace: type.namespaced ? (spec.namespace ?? namespace) : '' };
-    const key = `${type.group}/${type.kind}/${resolved.namespace}/${resolved.name}`;
+    const type = await typeOrLater(client, spec, options.signal);
+    // A manifest's kind not served yet: its tracker waits for it (its CRD may be applied in this run).
+    const resolved = type
+      ? { ...spec, kind: type, namespace: type.namespaced ? (spec.namespace ?? namespace) : '' }
+      : { ...spec, namespace: spec.namespace ?? namespace };
+    const key = `${type ? `${type.group}/${type.kind}` : String(spec.kind)}/${resolved.namespace}/${resolved.name}`;
     if (!unique.has(key)) unique.set(key, resolved);
   }
   return [...unique.values()];

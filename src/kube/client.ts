@@ -10,6 +10,7 @@ import {
   KubeConnectionError,
   KubeDecodeError,
   KubedogError,
+  UnknownKindError,
 } from './errors.js';
 import { mapTransportError, readApiError } from './http-errors.js';
 import { type LogLine, type LogOptions, readLogBatches, readLogs } from './logs.js';
@@ -39,6 +40,12 @@ export interface ObjectRef {
 
 export interface RequestOptions {
   signal?: AbortSignal | undefined;
+}
+
+/** How a kind is resolved ({@link KubeClient.resolveType}). */
+export interface ResolveOptions extends RequestOptions {
+  /** Ask API discovery again rather than use what it said before (a CRD may have been applied since). */
+  fresh?: boolean;
 }
 
 export interface ListOptions extends RequestOptions {
@@ -200,20 +207,21 @@ export class KubeClient {
 
   /**
    * Resolves a kind spelling to its REST type, through API discovery when
-   * it is not built in.
-   * @throws {InvalidInputError} the server serves no such kind
+   * it is not built in (what discovery said is kept; `fresh` asks again).
+   * @throws {UnknownKindError} the server serves no such kind (an `InvalidInputError`)
    * @example
    * const type = await client.resolveType('sts');
    * console.log(`${type.group}/${type.version} ${type.plural}`);
    * // prints: apps/v1 statefulsets
    */
-  async resolveType(kind: KindLike, options: RequestOptions = {}): Promise<ResourceType> {
+  async resolveType(kind: KindLike, options: ResolveOptions = {}): Promise<ResourceType> {
     if (typeof kind !== 'string') return kind;
     const builtin = findBuiltinResource(kind);
     if (builtin) return builtin;
+    if (options.fresh) this.#discovery = undefined;
     const found = findBuiltinResource(kind, await this.discover(options));
     if (found) return found;
-    throw new InvalidInputError(`the server ${this.server} does not have a resource type "${kind}"`, kind);
+    throw new UnknownKindError(`the server ${this.server} does not have a resource type "${kind}"`, kind);
   }
 
   /**

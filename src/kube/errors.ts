@@ -186,6 +186,17 @@ export class InvalidInputError extends KubedogError {
   }
 }
 
+/** The API server serves no such kind (yet: a CustomResourceDefinition may still be on its way). */
+export class UnknownKindError extends InvalidInputError {
+  /** The kind as it was asked for (`Storefront.shop.example.com`). */
+  readonly kind: string;
+
+  constructor(message: string, kind: string) {
+    super(message, kind);
+    this.kind = kind;
+  }
+}
+
 /** A request was made on a client after {@link KubeClient.close}. */
 export class KubeClientClosedError extends KubedogError {
   constructor(message: string) {

@@ -100,6 +100,23 @@ function unreadable(object: KubeObject, what: string): Verdict {
 }
 
 /**
+ * A custom resource that reports no status while its controller is
+ * expected to (`context.statusExpected`): not ready — "exists" would call
+ * it ready before its controller has judged it. Undefined otherwise.
+ */
+export function awaitingStatus(object: KubeObject, statusExpected: boolean | undefined): Verdict | undefined {
+  if (!statusExpected || isKubernetesGroup(groupOf(object))) return undefined;
+  if (Object.keys(record(object, 'status') ?? {}).length > 0) return undefined;
+  return progressing(
+    Reason.AwaitingStatus,
+    `${describeObject(object)}: waiting for its controller to report a status`,
+    {
+      hint: `its controller never reported a status: check that the operator of ${groupOf(object)} is running (its pods, their logs)`,
+    },
+  );
+}
+
+/**
  * Any kind without a rule of its own (the Go kubedog's generic tracker, with
  * failure evidence first): {@link failureEvidence}; then the readiness
  * conditions; then the state fields' words (status.phase, state, status,

@@ -1,6 +1,6 @@
 import { groupOf } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
-import { byConditions } from './conditions.js';
+import { awaitingStatus, byConditions } from './conditions.js';
 import { customResourceDefinition } from './crd.js';
 import { CRD_RULES, crdRuleByShape } from './crds/index.js';
 import { daemonSet } from './daemonset.js';
@@ -34,7 +34,9 @@ export const RULES: Readonly<Record<string, VerdictRule>> = {
  * The verdict on one object: `progressing`, `ready` or `failed`, with a
  * reason, a kubectl-like message, a hint for failures, and progress counts.
  *
- * Order: the user's rules for the kind (context.rules), then the built-in
+ * Order: the user's rules for the kind (context.rules); a custom resource
+ * without a status while its controller is expected to report one
+ * (`context.statusExpected`) waits; then the built-in
  * rule for "group/Kind" (Kubernetes' kinds and over 60 custom resources of
  * common operators) — each starts with the generic checks (deletion,
  * observedGeneration, Stalled/Reconciling) — or Helm's status for a
@@ -53,6 +55,8 @@ export function computeVerdict(object: KubeObject, context: VerdictContext): Ver
   const safe: KubeObject = typeof object === 'object' && object !== null ? object : { metadata: {} };
   const rule = context.rules ? findRule(context.rules, safe) : undefined;
   if (rule) return applyRule(rule, safe);
+  const unreported = awaitingStatus(safe, context.statusExpected);
+  if (unreported) return unreported;
   const kindRule =
     RULES[`${groupOf(safe)}/${safe.kind ?? ''}`] ?? releaseRecordRule(safe) ?? crdRuleByShape(safe);
   return (kindRule ?? byConditions)(safe, context);

@@ -94,6 +94,8 @@ export const Reason = {
   Observed: 'Observed',
   /** A status kubedog cannot read: it waits (a rules file can describe it). */
   UnknownStatus: 'UnknownStatus',
+  /** A custom resource whose controller has not reported a status yet, and is expected to. */
+  AwaitingStatus: 'AwaitingStatus',
   /** The resource does not exist (yet). */
   NotFound: 'NotFound',
   // Waiting for a deletion (`until: 'deleted'`).

@@ -99,6 +99,12 @@ export interface VerdictContext extends VerdictOptions {
   trackingSince?: Date;
   /** For Deployments: the ReplicaSet of the current revision. */
   newReplicaSet?: KubeObject;
+  /**
+   * A custom resource's controller is expected to report a status (the
+   * object is new, or its kind's CRD declares a status subresource): while
+   * it reports none, the object is not ready. @default false
+   */
+  statusExpected?: boolean;
   /** User-supplied rules for custom kinds (see rules.ts). */
   rules?: readonly import('./rules.js').CustomRule[];
 }

@@ -1,9 +1,17 @@
+import { formatDuration } from '../kube/duration.js';
 import { isForbidden, WATCH_VERBS, withRule } from '../kube/rbac.js';
 import type { ResourceType } from '../kube/resources.js';
 import type { WatchNotice } from '../kube/watch.js';
 import { FailureReason } from '../status/reasons.js';
 import type { CustomRule } from '../status/rules.js';
 import type { VerdictOptions } from '../status/types.js';
+import {
+  declaresStatus,
+  groupOfSpelling,
+  kindOfSpelling,
+  resolveWhenServed,
+  typeOrLater,
+} from './custom-kinds.js';
 import { deniedNotice } from './denied.js';
 import { eventWeight, type TrackEvent, type TrackEventInit } from './events.js';
 import { explainFailure } from './explain.js';
@@ -94,6 +102,12 @@ export interface DriverOptions extends TrackOptions {
   resourcesInNamespace?: number;
 }
 
+/** What the driver learnt of the resource's kind before its track began. */
+interface KindFacts {
+  /** Its CRD declares a status subresource (undefined: not a custom kind, or not known). */
+  kindDeclaresStatus: boolean | undefined;
+}
+
 /** The resource a tracker tracks. */
 export interface TrackTarget {
   /** Any kubectl spelling (`deploy`, `Deployment`, `certificates.cert-manager.io`), or a resolved type. */
@@ -104,6 +118,14 @@ export interface TrackTarget {
   namespace?: string;
   /** A resource or hook of a Helm release's revision: how Helm's work on it counts (`trackHelmRelease` sets it). */
   helm?: HelmTarget;
+  /**
+   * The kind comes from a manifest that may also apply its
+   * CustomResourceDefinition: when the API server does not serve it yet,
+   * the track waits for it (a notice says so) until the deadline, instead of
+   * failing at once. `specFromManifest` sets it; a kind typed by hand fails
+   * fast. @default false
+   */
+  awaitKind?: boolean;
 }
 
 /**
@@ -205,13 +227,95 @@ export async function* driveTrack(
   options: DriverOptions,
 ): AsyncGenerator<TrackEvent, void, undefined> {
   options.signal?.throwIfAborted();
-  const type = await source.resolveType(target.kind, { signal: options.signal });
-  const tracker = new Tracker(source, type, target, options);
+  const type = yield* typeOf(source, target, options);
+  if (!type) return;
+  const denied: TrackEventInit[] = [];
+  const kindDeclaresStatus = await declaresStatus(source, type, {
+    signal: options.signal,
+    denied: (error) => denied.push(deniedNotice('crd', error)),
+  });
+  const tracker = new Tracker(source, type, target, { ...options, kindDeclaresStatus }, denied);
   try {
     yield* tracker.events();
   } finally {
     tracker.stop();
   }
+}
+
+/**
+ * The target's REST type. A kind a manifest names (`awaitKind`) that the
+ * API server does not serve yet is waited for (said once): discovery is
+ * asked again until it is served, or the track's deadline — in a rollout,
+ * also its no-activity timeout — passes: then the track fails, saying the
+ * kind never came, and there is no type.
+ */
+async function* typeOf(
+  source: TrackSource,
+  target: TrackTarget,
+  options: DriverOptions,
+): AsyncGenerator<TrackEvent, ResourceType | undefined, undefined> {
+  const served = await typeOrLater(source, target, options.signal);
+  const { kind } = target;
+  if (served || typeof kind !== 'string') return served;
+  const now = options.now ?? (() => new Date());
+  const event = (init: TrackEventInit) =>
+    ({
+      time: now().toISOString(),
+      resource: {
+        kind: kindOfSpelling(kind),
+        namespace: target.namespace ?? source.namespace,
+        name: target.name,
+      },
+      ...init,
+    }) as TrackEvent;
+  if (options.until === 'deleted') {
+    yield event({
+      type: 'deleted',
+      message: `${describeKind(kind)} is not served: "${target.name}" does not exist`,
+    });
+    return undefined;
+  }
+  yield event({
+    type: 'notice',
+    message: `the API server does not serve ${describeKind(kind)} yet: waiting for it (its CustomResourceDefinition may be applied in this run)`,
+  });
+  const end = kindDeadline(options, now().getTime());
+  const type = await resolveWhenServed(source, kind, {
+    signal: options.signal,
+    until: end?.at,
+    now: () => now().getTime(),
+  });
+  if (type || !end) return type;
+  yield event({
+    type: 'failed',
+    reason: end.reason,
+    message: `${end.what}: the API server never served ${describeKind(kind)}`,
+    hint: `was its CustomResourceDefinition applied? (kubectl get crd | grep ${groupOfSpelling(kind) || kind})`,
+    report: { warnings: [], logs: [], findings: [] },
+  });
+  return undefined;
+}
+
+const describeKind = (kind: string) => `kind "${kind}"`;
+
+/** When waiting for a kind ends: the track's deadline, or in a rollout its no-activity timeout, whichever comes first. */
+function kindDeadline(
+  options: DriverOptions,
+  now: number,
+): { at: number; reason: FailureReason; what: string } | undefined {
+  const { timeout, until = 'ready' } = options;
+  const at = options.deadline ?? (timeout === undefined ? undefined : now + timeout);
+  const idle = until === 'ready' ? now + (options.noActivityTimeout ?? 240_000) : undefined;
+  if (idle !== undefined && (at === undefined || idle < at)) {
+    const what = `nothing happened for ${formatDuration(idle - now)}`;
+    return { at: idle, reason: FailureReason.NoActivity, what };
+  }
+  if (at === undefined) return undefined;
+  return {
+    at,
+    reason: FailureReason.Timeout,
+    what: `not ready after ${formatDuration(timeout ?? at - now)}`,
+  };
 }
 
 class Tracker {
@@ -230,7 +334,13 @@ class Tracker {
   /** Aborted when the tracker stops: ends the reads of a failure report. */
   readonly #stopped = new AbortController();
 
-  constructor(source: TrackSource, type: ResourceType, target: TrackTarget, options: DriverOptions) {
+  constructor(
+    source: TrackSource,
+    type: ResourceType,
+    target: TrackTarget,
+    options: DriverOptions & KindFacts,
+    notices: TrackEventInit[],
+  ) {
     this.#source = source;
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
@@ -250,11 +360,13 @@ class Tracker {
       ...this.#modelOptions(logs),
       lists,
       ...(helm ? { helm } : {}),
+      ...(options.kindDeclaresStatus !== undefined ? { kindDeclaresStatus: options.kindDeclaresStatus } : {}),
     });
     this.#tails = new LogTails(source, this.#ref.namespace, (event) => this.#show(event), {
       ...(logs || {}),
       live: logs !== false,
     });
+    for (const notice of notices) void this.#show(notice);
     this.#subscribe(type, strategy, lists, target.helm);
     options.signal?.addEventListener('abort', this.#onAbort, { once: true });
     this.#arm();

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { cancellable } from '../kube/cancellable.js';
 import type { ResourceType } from '../kube/resources.js';
+import { groupOfSpelling, kindOfSpelling, typeOrLater } from './custom-kinds.js';
 import { type DriverOptions, driveTrack, logsByDefault, type TrackOptions } from './driver.js';
 import { eventWeight, type MultitrackEvent, type TrackEvent } from './events.js';
 import type { LogOptions } from './logs.js';
@@ -61,10 +62,10 @@ async function* run(
   const { signal } = options;
   signal.throwIfAborted();
   const startedAt = Date.now();
-  const types = await Promise.all(specs.map((spec) => source.resolveType(spec.kind, { signal })));
+  const types = await Promise.all(specs.map((spec) => typeOrLater(source, spec, signal)));
   const resources = specs.map((spec, i) =>
     resourceRef(
-      types[i] as ResourceType,
+      types[i] ?? provisionalType(spec.kind as string),
       spec.namespace ?? source.namespace,
       spec.name,
       spec.helm?.hook?.phase,
@@ -84,7 +85,7 @@ async function* run(
   for (const [index, spec] of specs.entries()) {
     const resource = resources[index] as ResourceRef;
     for (const message of spec.warnings ?? []) merged.notice(resource, message);
-    const target = { ...spec, kind: types[index] as ResourceType };
+    const target = { ...spec, kind: types[index] ?? spec.kind };
     const driverOptions = {
       ...merged.optionsFor(spec, deadline),
       resourcesInNamespace: inNamespace.get(resource.namespace) ?? 1,
@@ -94,6 +95,15 @@ async function* run(
   merged.endIfOver();
   yield* merged.events();
 }
+
+/** A kind not served yet, as the track names it until it is: namespaced, as most custom kinds are. */
+const provisionalType = (kind: string): ResourceType => ({
+  kind: kindOfSpelling(kind),
+  group: groupOfSpelling(kind),
+  version: '',
+  plural: '',
+  namespaced: true,
+});
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
   const counts = new Map<string, number>();

@@ -1,4 +1,4 @@
-import type { KindLike, ObjectRef, RequestOptions } from '../kube/client.js';
+import type { KindLike, ObjectRef, RequestOptions, ResolveOptions } from '../kube/client.js';
 import type { LogLine, LogOptions as LogStreamOptions } from '../kube/logs.js';
 import type { ResourceType } from '../kube/resources.js';
 import type { KubeObject, WatchEvent } from '../kube/types.js';
@@ -40,5 +40,5 @@ export interface TrackSource extends WatchSource, LogSource {
    */
   get?(kind: KindLike, ref: ObjectRef, options?: RequestOptions): Promise<KubeObject>;
   /** A kind spelling (`deploy`) to its REST type; see {@link KubeClient.resolveType}. */
-  resolveType(kind: KindLike, options?: RequestOptions): Promise<ResourceType>;
+  resolveType(kind: KindLike, options?: ResolveOptions): Promise<ResourceType>;
 }

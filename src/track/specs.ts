@@ -86,7 +86,8 @@ export function isTrackable(object: KubeObject): boolean {
 /**
  * The spec of an object from a manifest ({@link specFromObject}); a custom
  * resource's kind carries its group (`Certificate.cert-manager.io`) so
- * discovery finds the right one.
+ * discovery finds the right one, and is waited for while the API server
+ * does not serve it yet (`awaitKind`: its CRD may be in the same manifest).
  * @example
  * import { parseManifests, specFromManifest } from 'kubedog';
  *
@@ -98,6 +99,8 @@ export function isTrackable(object: KubeObject): boolean {
 export function specFromManifest(object: KubeObject, defaultNamespace?: string): MultitrackSpec {
   const spec = specFromObject(object, defaultNamespace);
   spec.kind = spelledKind(spec.kind as string, groupOf(object));
+  // The manifest may apply the kind's CustomResourceDefinition too: a kind not served yet is waited for.
+  spec.awaitKind = true;
   return spec;
 }
 

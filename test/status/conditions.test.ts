@@ -235,6 +235,37 @@ const words: Case[] = [
     message: 'widget "w" exists (it reports no status)',
   },
   {
+    name: 'no status while its controller is expected to report one (a new object, or a kind declaring a status): waiting for it',
+    object: widget(undefined),
+    context: { statusExpected: true },
+    state: 'progressing',
+    reason: 'AwaitingStatus',
+    message: 'widget "w": waiting for its controller to report a status',
+    hint: /check that the operator of example\.com is running/,
+  },
+  {
+    name: 'an empty status while its controller is expected to report: waiting too',
+    object: widget({}),
+    context: { statusExpected: true },
+    state: 'progressing',
+    reason: 'AwaitingStatus',
+  },
+  {
+    name: 'a status once its controller reported is judged as usual, also where one was expected',
+    object: widget({
+      conditions: [{ type: 'Ready', status: 'False', reason: 'Failed', message: 'bad spec' }],
+    }),
+    context: { statusExpected: true },
+    state: 'failed',
+  },
+  {
+    name: "Kubernetes' own kinds never wait for a status they do not have",
+    object: object('v1', 'ConfigMap', undefined, { metadata: { name: 'settings' } }),
+    context: { statusExpected: true },
+    state: 'ready',
+    reason: 'Exists',
+  },
+  {
     name: 'a status with nothing else to read, whose controller observed the spec: ready',
     object: widget({ observedGeneration: 4, replicas: 3 }, { generation: 4 }),
     state: 'ready',

@@ -102,7 +102,16 @@ export interface ModelOptions {
   lists?: readonly WatchName[];
   /** The resource belongs to a Helm revision: how Helm's work on it counts. */
   helm?: HelmRules;
+  /**
+   * A custom kind's CRD declares a status subresource (true) or not
+   * (false); undefined when not known — then a custom resource created
+   * within {@link RECENT_MS} of the track waits for its controller's status.
+   */
+  kindDeclaresStatus?: boolean;
 }
+
+/** A custom resource created this long before the track, or later, is new: its controller may not have reported yet. */
+export const RECENT_MS = 60_000;
 
 /**
  * How often time-based verdicts (grace windows, deadlines in the status) are
@@ -486,7 +495,9 @@ export class TrackModel {
       this.#fail(
         FailureReason.Timeout,
         `not ${what} after ${formatDuration(timeoutMs)}: ${waiting}`,
-        (until === 'deleted' ? this.#verdict?.hint : undefined) ??
+        (until === 'deleted' || this.#verdict?.reason === Reason.AwaitingStatus
+          ? this.#verdict?.hint
+          : undefined) ??
           `raise the timeout if the ${slow} is just slow, or look at the status and events above`,
       );
     }
@@ -533,9 +544,20 @@ export class TrackModel {
       );
     return computeVerdict(object, {
       ...this.#baseContext(),
+      statusExpected: this.#statusExpected(object),
       events: this.#events.about({ kind: this.#ref.kind, name: this.#ref.name, uid: object.metadata.uid }),
       ...(this.#pods ? { tally: this.#tally, ...this.#revisions?.verdictContext() } : {}),
     });
+  }
+
+  /**
+   * Whether the resource's controller is expected to report a status: its
+   * kind's CRD says so, or — not known — the object is new to the track.
+   */
+  #statusExpected(object: KubeObject): boolean {
+    const declared = this.#options.kindDeclaresStatus;
+    if (declared !== undefined) return declared;
+    return Date.parse(object.metadata.creationTimestamp ?? '') >= this.#since - RECENT_MS;
   }
 
   /** What a verdict means for the track, drawn once each time its state changes. */

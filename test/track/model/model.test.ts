@@ -1024,3 +1024,105 @@ suite('the tracker model: reads the API server refuses', () => {
     assert.ok(actions.includes(`fail CrashLoopBackOff: ${crashed}`), actions.join('\n'));
   });
 });
+
+suite('the tracker model: a custom resource whose controller has not spoken yet', () => {
+  const storefront = (created: number, status?: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'shop.example.com/v1',
+    kind: 'Storefront',
+    metadata: {
+      name: 'main',
+      namespace: 'default',
+      uid: 'uid-main',
+      creationTimestamp: at(created).toISOString(),
+    },
+    spec: {},
+    ...(status ? { status } : {}),
+  });
+  const customModel = (options: Partial<ModelOptions> = {}) =>
+    new TrackModel({ kind: 'Storefront', namespace: 'default', name: 'main' }, undefined, {
+      verdict: {},
+      until: 'ready',
+      failureEnds: true,
+      logs: false,
+      noActivityMs: 240_000,
+      startedAt: at(0),
+      lists: ['resource'],
+      ...options,
+    });
+  const failedStatus = {
+    conditions: [{ type: 'Ready', status: 'False', reason: 'Failed', message: 'theme "dark" not found' }],
+  };
+
+  test('created during the track with no status: waiting for its controller, whose Failed a second later fails it', () => {
+    play(customModel(), [
+      [0.5, added('resource', storefront(0.2)), []],
+      [
+        0.5,
+        listed('resource'),
+        ['added progressing: storefront "main": waiting for its controller to report a status'],
+      ],
+      [
+        1.5,
+        modified('resource', storefront(0.2, failedStatus)),
+        [
+          'status failed: storefront "main": Ready is False: Failed: theme "dark" not found',
+          'fail Failed: storefront "main": Ready is False: Failed: theme "dark" not found',
+          'end',
+        ],
+      ],
+    ]);
+  });
+
+  test('an old object of a kind not known to declare a status is ready at once (a kind without a controller does not wait)', () => {
+    play(customModel(), [
+      [0, added('resource', storefront(-3600)), []],
+      [
+        0,
+        listed('resource'),
+        ['added ready: storefront "main" exists (it reports no status)', 'settle', 'ready', 'end'],
+      ],
+    ]);
+  });
+
+  test("an old object whose kind's CRD declares a status subresource waits; the timeout says its controller never reported", () => {
+    play(customModel({ kindDeclaresStatus: true, deadline: { at: at(60).getTime(), timeoutMs: 60_000 } }), [
+      [0, added('resource', storefront(-3600)), []],
+      [
+        0,
+        listed('resource'),
+        ['added progressing: storefront "main": waiting for its controller to report a status'],
+      ],
+      [
+        60,
+        tick,
+        [
+          'fail Timeout: not ready after 1m: storefront "main": waiting for its controller to report a status',
+          'end',
+        ],
+      ],
+    ]);
+    const model = customModel({
+      kindDeclaresStatus: true,
+      deadline: { at: at(60).getTime(), timeoutMs: 60_000 },
+    });
+    model.step(added('resource', storefront(-3600)), at(0));
+    model.step(listed('resource'), at(0));
+    const [fail] = model.step(tick, at(60));
+    assert.equal(fail?.type, 'fail');
+    assert.match(
+      fail?.type === 'fail' ? (fail.failure.event.hint ?? '') : '',
+      /its controller never reported a status: check that the operator of shop\.example\.com is running/,
+    );
+  });
+
+  test('a new object of a kind whose CRD declares no status subresource is ready at once', () => {
+    play(customModel({ kindDeclaresStatus: false }), [
+      [0.5, added('resource', storefront(0.2)), []],
+      [
+        0.5,
+        listed('resource'),
+        ['added ready: storefront "main" exists (it reports no status)', 'settle', 'ready', 'end'],
+      ],
+    ]);
+  });
+});
