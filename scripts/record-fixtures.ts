@@ -64,7 +64,8 @@ for (const scenario of FIXTURE_SCENARIOS) {
     for await (const event of trackResource(
       client,
       { kind: scenario.kind, name: scenario.resource },
-      { timeout: 60_000, ...scenario.options },
+      // The namespace's watches: a replay serves trackers of either scope from them (filtered by their selectors).
+      { timeout: 60_000, watchScope: 'namespace', ...scenario.options },
     ))
       events.push(event);
     await client.close();
