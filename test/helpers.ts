@@ -95,3 +95,35 @@ export function runCommand(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * The CustomResourceDefinition of `storefronts.shop.example.com` (namespaced,
+ * v1, with a status subresource): a custom kind no built-in rule knows.
+ */
+export const storefrontCrd = (): KubeObject => ({
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'storefronts.shop.example.com' },
+  spec: {
+    group: 'shop.example.com',
+    scope: 'Namespaced',
+    names: { kind: 'Storefront', plural: 'storefronts', singular: 'storefront', listKind: 'StorefrontList' },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        subresources: { status: {} },
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      },
+    ],
+  },
+});
+
+/** A Storefront `main` in `namespace`, with no status (its operator has not reported yet). */
+export const storefrontManifest = (namespace = 'default'): KubeObject => ({
+  apiVersion: 'shop.example.com/v1',
+  kind: 'Storefront',
+  metadata: { name: 'main', namespace },
+  spec: { theme: 'dark' },
+});

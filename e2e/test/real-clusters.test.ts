@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import type { ResourceType } from '../../src/kube/resources.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { runCli } from '../../test/cli/helpers.js';
+import { storefrontCrd, storefrontManifest } from '../../test/helpers.js';
 import { namespace, useCluster, workload } from './helpers.js';
 
 /**
@@ -121,36 +122,8 @@ describe('real clusters as CI meets them, on a real control plane', () => {
 
   test('a CRD and a resource of its kind from one manifest, applied after the track started: waited for, then tracked', async () => {
     const ns = await namespace(cluster.client, 'crd-mid-run');
-    const crd: KubeObject = {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'storefronts.shop.example.com' },
-      spec: {
-        group: 'shop.example.com',
-        scope: 'Namespaced',
-        names: {
-          kind: 'Storefront',
-          plural: 'storefronts',
-          singular: 'storefront',
-          listKind: 'StorefrontList',
-        },
-        versions: [
-          {
-            name: 'v1',
-            served: true,
-            storage: true,
-            subresources: { status: {} },
-            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-          },
-        ],
-      },
-    };
-    const storefront: KubeObject = {
-      apiVersion: 'shop.example.com/v1',
-      kind: 'Storefront',
-      metadata: { name: 'main', namespace: ns },
-      spec: { theme: 'dark' },
-    };
+    const crd = storefrontCrd();
+    const storefront = storefrontManifest(ns);
     const manifest = join(tmp(), 'app.yaml');
     writeFileSync(manifest, [crd, storefront].map((o) => stringify(o)).join('---\n'));
     let applying: Promise<void> | undefined;

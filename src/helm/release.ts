@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../kube/errors.js';
 import { parseManifests } from '../kube/manifests.js';
+import { isForbidden, withRule } from '../kube/rbac.js';
 import type { KubeObject } from '../kube/types.js';
 import type { TrackSource } from '../track/sources.js';
 import { decodeRecord, type HelmStorage, recordSelector, recordVersion, STORAGE_KINDS } from './codec.js';
@@ -120,11 +121,15 @@ export async function listRevisions(
   options: Omit<ReadHelmReleaseOptions, 'revision'> = {},
 ): Promise<KubeObject[]> {
   const storage = options.storage ?? 'secret';
-  const { items } = await client.list(STORAGE_KINDS[storage], {
-    namespace: options.namespace ?? client.namespace,
-    labelSelector: recordSelector(name),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const { items } = await client
+    .list(STORAGE_KINDS[storage], {
+      namespace: options.namespace ?? client.namespace,
+      labelSelector: recordSelector(name),
+      ...(options.signal ? { signal: options.signal } : {}),
+    })
+    .catch((error: unknown) => {
+      throw isForbidden(error) ? withRule(error, ['list']) : error;
+    });
   return items
     .filter(
       (record) => storage === 'configmap' || (record as { type?: string }).type === 'helm.sh/release.v1',

@@ -1,3 +1,4 @@
+import { isForbidden, WATCH_VERBS, withRule } from '../kube/rbac.js';
 import type { KubeObject } from '../kube/types.js';
 import type { WatchSource } from '../track/sources.js';
 import { recordSelector, recordVersion } from './codec.js';
@@ -35,7 +36,8 @@ export class RevisionWatch {
         this.#wake();
       }
     } catch (error) {
-      if (!signal.aborted) this.#error = error;
+      // The records are the release: without them there is nothing to track (the rule to add is said).
+      if (!signal.aborted) this.#error = isForbidden(error) ? withRule(error, WATCH_VERBS) : error;
       this.#wake();
     }
   }

@@ -22,10 +22,10 @@ const REQUEST_PATH =
   /^(?:\/api\/[^/]+|\/apis\/(?<group>[^/]+)\/[^/]+)(?:\/namespaces\/(?<namespace>[^/]+))?\/(?<resource>[^/]+)(?:\/(?<name>[^/]+)(?:\/(?<sub>[^/]+))?)?$/;
 
 /** The RBAC verb of a request, as the API server's authorizer names it. */
-function verbOf(method: string, query: URLSearchParams, named: boolean): string {
+export function rbacVerb(method: string, isWatch: boolean, named: boolean): string {
   switch (method) {
     case 'GET':
-      if (query.get('watch') === 'true' || query.get('watch') === '1') return 'watch';
+      if (isWatch) return 'watch';
       return named ? 'get' : 'list';
     case 'POST':
       return 'create';
@@ -39,6 +39,8 @@ function verbOf(method: string, query: URLSearchParams, named: boolean): string 
       return method.toLowerCase();
   }
 }
+
+const isWatch = (query: URLSearchParams) => query.get('watch') === 'true' || query.get('watch') === '1';
 
 /**
  * The rule that would have allowed a refused request (read from its method
@@ -55,7 +57,7 @@ export function ruleFor(error: KubeApiError, verbs?: string[]): RbacRule | undef
   return {
     apiGroups: [group],
     resources: [sub ? `${resource}/${sub}` : resource],
-    verbs: verbs ?? [verbOf(error.method, new URLSearchParams(search), name !== undefined)],
+    verbs: verbs ?? [rbacVerb(error.method, isWatch(new URLSearchParams(search)), name !== undefined)],
     ...(decoded !== undefined ? { namespace: decoded } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { reasonFor } from '../kube/http-errors.js';
+import { rbacVerb } from '../kube/rbac.js';
 import { apiVersionOf, BUILTIN_RESOURCES, type ResourceType } from '../kube/resources.js';
 import { parseFieldSelector, parseLabelSelector } from '../kube/selector.js';
 import type { KubeObject } from '../kube/types.js';
@@ -486,7 +487,7 @@ export class ApiServer {
   }
 
   #authorize(user: string, method: string, isWatch: boolean, route: Route): void {
-    const verb = verbOf(method, isWatch, route.name);
+    const verb = rbacVerb(method, isWatch, route.name !== undefined);
     const resource = route.subresource ? `${route.type.plural}/${route.subresource}` : route.type.plural;
     const denied = this.forbidden.some(
       (rule) =>
@@ -861,23 +862,6 @@ function jsonOf(change: Change): string {
     changeJson.set(change, json);
   }
   return json;
-}
-
-function verbOf(method: string, isWatch: boolean, name: string | undefined): string {
-  switch (method) {
-    case 'GET':
-      return isWatch ? 'watch' : name ? 'get' : 'list';
-    case 'POST':
-      return 'create';
-    case 'PUT':
-      return 'update';
-    case 'PATCH':
-      return 'patch';
-    case 'DELETE':
-      return 'delete';
-    default:
-      return method.toLowerCase();
-  }
 }
 
 function sendJson(res: ServerResponse, code: number, body: unknown): void {

@@ -129,3 +129,26 @@ describe('kubedog rollout track --helm-release, alongside helm upgrade', () => {
     assert.match(run.stderr, /^✓ 3 of 3 resources ready after /m);
   });
 });
+
+describe('kubedog rollout track --helm-release without access to the release', () => {
+  test('its records (Secrets) refused: exit 3, one line naming the rule to add — the records are the release', async () => {
+    await using cluster = await startFakeCluster();
+    const helm = new FakeHelm(cluster.client);
+    await helm.upgrade('shop', { objects: [deployment('web', { replicas: 1 })] });
+    cluster.forbid({ resource: 'secrets' });
+    const run = await runCli([
+      'rollout',
+      'track',
+      '--helm-release',
+      'shop',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
+    assert.equal(run.code, 3, run.stderr);
+    assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      /; to allow it, add the rule \{apiGroups: \[""\], resources: \["secrets"\], verbs: \["list"(, "watch")?\]\} in a Role of namespace "default"$/m,
+    );
+  });
+});

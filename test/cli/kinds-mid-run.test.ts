@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import type { ResourceType } from '../../src/kube/resources.js';
 import { startFakeCluster } from '../../src/testing/cluster.js';
+import { storefrontCrd, storefrontManifest } from '../helpers.js';
 import { runCli } from './helpers.js';
 
 const STOREFRONT: ResourceType = {
@@ -16,24 +17,8 @@ const STOREFRONT: ResourceType = {
   namespaced: true,
 };
 
-const crd = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'storefronts.shop.example.com' },
-  spec: {
-    group: 'shop.example.com',
-    scope: 'Namespaced',
-    names: { kind: 'Storefront', plural: 'storefronts', singular: 'storefront' },
-    versions: [{ name: 'v1', served: true, storage: true, subresources: { status: {} } }],
-  },
-};
-
-const storefront = {
-  apiVersion: 'shop.example.com/v1',
-  kind: 'Storefront',
-  metadata: { name: 'main', namespace: 'default' },
-  spec: { theme: 'dark' },
-};
+const crd = storefrontCrd();
+const storefront = storefrontManifest();
 
 /** `app.yaml`: the CRD and a resource of its kind, as a chart applies them in one run. */
 function appManifest(): string {
