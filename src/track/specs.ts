@@ -1,4 +1,6 @@
 import type { KubeClient } from '../kube/client.js';
+import type { KubeApiError } from '../kube/errors.js';
+import { isForbidden, withRule } from '../kube/rbac.js';
 import { findBuiltinResource, groupOf, isKubernetesGroup, type ResourceType } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { RULES } from '../status/index.js';
@@ -120,7 +122,10 @@ const spelledKind = (kind: string, group: string) =>
  * `kubedog rollout track -l` and `--all` track. `kinds` lists other kinds
  * instead (kubectl's spellings: `pods`, `deploy`; `kubedog wait pod -l …`);
  * `fieldSelector` narrows them as kubectl's `--field-selector` does.
+ * A trackable kind the account may not list (403) is not looked for: the
+ * first spec's `warnings` say so, with the RBAC rule to add.
  * @throws {InvalidInputError} a malformed label selector
+ * @throws {KubeApiError} a 403 listing a kind named in `kinds`, or any kind when nothing else was found
  * @example
  * import { multitrack, specsFromCluster } from 'kubedog';
  *
@@ -144,19 +149,41 @@ export async function specsFromCluster(
   const types = await Promise.all(
     (options.kinds ?? TRACKABLE_KINDS).map((kind) => client.resolveType(kind, { signal })),
   );
+  const refused: KubeApiError[] = [];
   const lists = await Promise.all(
     types.map((type) =>
-      client.list(type, {
-        ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
-        ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
-        ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}),
-        signal,
-      }),
+      client
+        .list(type, {
+          ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+          ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
+          ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}),
+          signal,
+        })
+        .catch((error: unknown) => {
+          if (!isForbidden(error)) throw error;
+          refused.push(withRule(error, ['list']));
+          return { items: [] };
+        }),
     ),
   );
-  return lists.flatMap((list, i) => {
+  const specs = lists.flatMap((list, i) => {
     const { kind, group } = types[i] as ResourceType;
     const spelled = spelledKind(kind, group);
     return list.items.map((object) => ({ ...specFromObject({ ...object, kind }), kind: spelled }));
   });
+  return withRefusals(specs, refused, options.kinds !== undefined);
+}
+
+/**
+ * Kinds the account may not list: asked for by name, or nothing else
+ * found, the first refusal is the error; among the trackable kinds, they
+ * are not looked for, which the first spec's warnings say (`multitrack`
+ * shows them).
+ */
+function withRefusals(specs: MultitrackSpec[], refused: KubeApiError[], asked: boolean): MultitrackSpec[] {
+  const [first, ...others] = specs;
+  if (refused[0] && (asked || !first)) throw refused[0];
+  if (!first || refused.length === 0) return specs;
+  const said = refused.map((error) => `not looked for: ${error.message}`);
+  return [{ ...first, warnings: [...(first.warnings ?? []), ...said] }, ...others];
 }

@@ -89,3 +89,28 @@ describe('kubedog rollout track with least privilege', () => {
     );
   });
 });
+
+describe('kubedog rollout track -l with least privilege', () => {
+  test('kinds the account may not list are not looked for, said once each with the rule; the rest is tracked (exit 0)', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { readyAfter: '300ms' });
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1, labels: { app: 'web' } }));
+    for (const resource of ['statefulsets', 'daemonsets', 'ingresses']) cluster.forbid({ resource });
+    const run = await runCli(['rollout', 'track', '-l', 'app=web', '--kubeconfig', cluster.kubeconfigPath]);
+    assert.equal(run.code, 0, run.stderr);
+    for (const kind of ['statefulsets', 'daemonsets', 'ingresses'])
+      assert.match(
+        run.stderr,
+        new RegExp(`not looked for: .*forbidden.*resources: \\["${kind}"\\], verbs: \\["list"\\]`, 'i'),
+      );
+    assert.match(run.stderr, /^✓ deploy\/web ready after/m);
+  });
+
+  test('nothing may be listed: exit 3 with the rule, not "nothing matches"', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.forbid({ verb: 'list' });
+    const run = await runCli(['rollout', 'track', '-l', 'app=web', '--kubeconfig', cluster.kubeconfigPath]);
+    assert.equal(run.code, 3, run.stderr);
+    assert.match(run.stderr, /^kubedog: .*forbidden.*to allow it, add the rule/im);
+  });
+});
