@@ -129,11 +129,34 @@ describe('the tracker driver, on a source in memory', () => {
     );
   });
 
-  test('not allowed to watch pods: the track fails with the API error', async () => {
+  test('not allowed to watch pods: one notice, the Deployment judged from its status alone, every watch released', async () => {
     const source = new FakeSource();
-    source.failingWatches.set('Pod', forbidden('pods'));
+    source.failingWatches.set('Pod', forbidden('/api/v1/namespaces/default/pods'));
+    source.apply('ADDED', deployment({ replicas: 1, updated: 1, total: 1, ready: 1, available: 1 }));
+    source.apply('ADDED', replicaSet('web-v1'));
+    const events = await collect(trackResource(source, { kind: 'deploy', name: 'web' }));
+    const notices = events.filter((e) => e.type === 'notice');
+    assert.equal(notices.length, 1);
+    assert.deepEqual(notices[0]?.type === 'notice' ? notices[0].denied?.rule : undefined, {
+      apiGroups: [''],
+      resources: ['pods'],
+      verbs: ['list', 'watch'],
+      namespace: 'default',
+    });
+    const last = events.at(-1);
+    assert.equal(last?.type, 'ready');
+    assert.match(last?.type === 'ready' ? last.message : '', /judged from its status alone/);
+    assert.equal(source.openWatches, 0);
+  });
+
+  test('not allowed to watch the tracked resource: the track fails with the API error and the rule to add', async () => {
+    const source = new FakeSource();
+    source.failingWatches.set('Deployment', forbidden('/apis/apps/v1/namespaces/default/deployments'));
     rollout(source, 1);
-    await assert.rejects(collect(trackResource(source, { kind: 'deploy', name: 'web' })), /403 Forbidden/);
+    await assert.rejects(
+      collect(trackResource(source, { kind: 'deploy', name: 'web' })),
+      /403 Forbidden.*add the rule \{apiGroups: \["apps"\], resources: \["deployments"\], verbs: \["list", "watch"\]\}/,
+    );
     assert.equal(source.openWatches, 0);
   });
 });
