@@ -4,17 +4,26 @@
  * escape sequences could clear the screen, set the title, write the
  * clipboard (OSC 52), hide text, or rewrite a line with a carriage return
  * into a forged "✓ ready". Every C0 and C1 control character but tab — ESC
- * included, so no sequence survives — is shown escaped instead (`\x1b`).
- * JSON output is left exact: JSON escapes C0 itself, and
- * {@link jsonForTerminal} escapes DEL and C1 too.
+ * included, so no sequence survives — is shown escaped instead (`\x1b`), and
+ * so is every invisible format character: the bidirectional controls
+ * (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069), which would show
+ * text reordered ("Trojan Source"), the zero-width ones (U+200B–U+200D,
+ * U+2060–U+2064, U+FEFF) and the soft hyphen (`\u202e`). JSON output is
+ * left exact: JSON escapes C0 itself, and {@link jsonForTerminal} escapes
+ * the rest.
  */
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+/** Invisible format characters: bidirectional controls, zero-width characters, the soft hyphen. */
+const FORMAT = '\\u00ad\\u061c\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff';
+const CONTROL = new RegExp(`[\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f${FORMAT}]`);
+const CONTROLS = new RegExp(CONTROL.source, 'g');
 
-const escaped = (c: string) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+const escaped = (c: string) => {
+  const code = c.charCodeAt(0);
+  return code <= 0xff
+    ? `\\x${code.toString(16).padStart(2, '0')}`
+    : `\\u${code.toString(16).padStart(4, '0')}`;
+};
 
 /** `text` with every control character but tab shown escaped. */
 export function terminalSafe(text: string): string {
@@ -37,10 +46,13 @@ export function safeForTerminal<T>(value: T, rawLogs = false): T {
   return safe as T;
 }
 
-// JSON escapes C0 controls but not DEL and C1 (U+007F–U+009F), which some terminals obey.
-const UNESCAPED_BY_JSON = /[\u007f-\u009f]/g;
+// JSON escapes C0 controls but not DEL, C1 (U+007F–U+009F) and the format characters, which terminals obey.
+const UNESCAPED_BY_JSON = new RegExp(`[\\u007f-\\u009f${FORMAT}]`, 'g');
 
-/** `JSON.stringify(value)`, with DEL and C1 escaped as `\u00XX` too: the same JSON, inert in a terminal. */
+/** `JSON.stringify(value)`, with DEL, C1 and format characters escaped as `\uXXXX` too: the same JSON, inert in a terminal. */
 export function jsonForTerminal(value: unknown): string {
-  return JSON.stringify(value).replace(UNESCAPED_BY_JSON, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+  return JSON.stringify(value).replace(
+    UNESCAPED_BY_JSON,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

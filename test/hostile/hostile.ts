@@ -110,7 +110,8 @@ export const isWatch = (url: URL) => url.searchParams.get('watch') === 'true';
 
 /** C0 and C1 control characters other than newline (and tab), ESC included: what must never reach a terminal. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-export const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+export const CONTROL =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 /** A pod whose container runs but is not ready, started just now (`restarts`: after that many crashes). */
 export function runningPod(restarts = 0): Record<string, unknown> {

@@ -8,6 +8,7 @@ const EVIL_LOG = [
   '\u001b[2J\u001b]0;pwned\u0007screen cleared, title set',
   'half a line\r✓ deploy/web ready (forged)',
   '\u001b]8;;https://evil.example\u0007a link\u001b]8;;\u0007 \u009b31mC1 CSI',
+  'deploy ok\u202e\u2066 dedeen noitca on\u2069\u202c bidi',
 ];
 const pod = runningPod();
 const warning = {
@@ -18,7 +19,7 @@ const warning = {
   type: 'Warning',
   reason: 'Unhealthy\u001b[8m',
   message:
-    'Readiness probe failed: GET https://bob:hunter2@db.local/ Authorization: Bearer eyJhbGciOi.secret.token password=hunter2 \u001b[2J',
+    'Readiness probe failed: GET https://bob:hunter2@db.local/ Authorization: Bearer eyJhbGciOi.secret.token password=hunter2 \u001b[2J \u202ereversed\u202c',
   count: 3,
   firstTimestamp: now,
   lastTimestamp: now,
@@ -40,6 +41,7 @@ describe('hostile servers: what the cluster says reaches the terminal harmless, 
     // What was sent is still there to read, escaped.
     assert.match(run.stdout, /p app │ \\x1b\]52;c;aGVsbG8=\\x07clipboard written$/m);
     assert.match(run.stdout, /p app │ half a line\\x0d✓ deploy\/web ready \(forged\)$/m);
+    assert.match(run.stdout, /p app │ deploy ok\\u202e\\u2066 dedeen noitca on\\u2069\\u202c bidi$/m);
     // The Event, live or (when it is older than the track, on a loaded machine) in the report.
     assert.match(
       run.stderr,
