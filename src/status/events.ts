@@ -1,6 +1,7 @@
 import type { KubeObject } from '../kube/types.js';
 import { num, str } from './fields.js';
 import { FailureReason } from './reasons.js';
+import { redactCredentials } from './redact.js';
 import type { FailureClass, Problem, VerdictContext, VerdictOptions } from './types.js';
 
 /**
@@ -136,15 +137,4 @@ function quotaHint(message: string): string | undefined {
   return quota
     ? `the ResourceQuota "${quota}" is exhausted: raise it or lower the pods' requests`
     : undefined;
-}
-
-/**
- * Removes credentials that kubelet and registry messages sometimes carry:
- * `user:password@` in URLs, bearer tokens, `password=`/`token=` pairs.
- */
-export function redactCredentials(text: string): string {
-  return text
-    .replace(/(\w+:\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1***@')
-    .replace(/(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1***')
-    .replace(/((?:password|passwd|token|secret)\s*[=:]\s*)("[^"]*"|\S+)/gi, '$1***');
 }

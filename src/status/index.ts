@@ -9,6 +9,7 @@ import { releaseRecordRule } from './helm.js';
 import { job } from './job.js';
 import { pod } from './pod.js';
 import { persistentVolumeClaim } from './pvc.js';
+import { redactCredentials } from './redact.js';
 import { replicaSet } from './replicaset.js';
 import { applyRule, findRule } from './rules.js';
 import { ingress, service } from './service.js';
@@ -43,6 +44,7 @@ export const RULES: Readonly<Record<string, VerdictRule>> = {
  * release record (a Secret or ConfigMap of Helm's), then, for any other kind,
  * failure evidence first and the status' words (docs/readiness.md). Never touches the network or the clock
  * (`context.now` is the time), and never throws, whatever the object's shape.
+ * Credentials its message quotes from the status are masked.
  * @example
  * import { computeVerdict } from 'kubedog';
  *
@@ -53,17 +55,29 @@ export const RULES: Readonly<Record<string, VerdictRule>> = {
  */
 export function computeVerdict(object: KubeObject, context: VerdictContext): Verdict {
   const safe: KubeObject = typeof object === 'object' && object !== null ? object : { metadata: {} };
-  const rule = context.rules ? findRule(context.rules, safe) : undefined;
-  if (rule) return applyRule(rule, safe);
-  const unreported = awaitingStatus(safe, context.statusExpected);
+  return withoutCredentials(judge(safe, context));
+}
+
+function judge(object: KubeObject, context: VerdictContext): Verdict {
+  const rule = context.rules ? findRule(context.rules, object) : undefined;
+  if (rule) return applyRule(rule, object);
+  const unreported = awaitingStatus(object, context.statusExpected);
   if (unreported) return unreported;
   const kindRule =
-    RULES[`${groupOf(safe)}/${safe.kind ?? ''}`] ?? releaseRecordRule(safe) ?? crdRuleByShape(safe);
-  return (kindRule ?? byConditions)(safe, context);
+    RULES[`${groupOf(object)}/${object.kind ?? ''}`] ?? releaseRecordRule(object) ?? crdRuleByShape(object);
+  return (kindRule ?? byConditions)(object, context);
+}
+
+/** A verdict's words quote the status (a condition's message): what they quote of a credential is masked. */
+function withoutCredentials(verdict: Verdict): Verdict {
+  const message = redactCredentials(verdict.message);
+  const hint = verdict.hint === undefined ? undefined : redactCredentials(verdict.hint);
+  if (message === verdict.message && hint === verdict.hint) return verdict;
+  return { ...verdict, message, ...(hint !== undefined ? { hint } : {}) };
 }
 
 export { type Dependents, deletionVerdict } from './deletion.js';
-export { classifyEvent, eventTime, redactCredentials } from './events.js';
+export { classifyEvent, eventTime } from './events.js';
 export { JOB_POD_PROBLEMS } from './job.js';
 export {
   type PodProblemOptions,
@@ -73,6 +87,7 @@ export {
   readinessWindowMs,
 } from './pod.js';
 export { FailureReason, Reason } from './reasons.js';
+export { redactCredentials } from './redact.js';
 export { type CustomRule, parseRules } from './rules.js';
 export { type PodsJudgement, ProblemTally } from './tally.js';
 export type {

@@ -1,15 +1,9 @@
 import type { KubeObject } from '../kube/types.js';
-import {
-  classifyEvent,
-  configGraceMs,
-  eventContainer,
-  eventCount,
-  redactCredentials,
-  unschedulableGraceMs,
-} from './events.js';
+import { classifyEvent, configGraceMs, eventContainer, eventCount, unschedulableGraceMs } from './events.js';
 import { condition, field, list, name, num, record, str } from './fields.js';
 import { generic } from './generic.js';
 import { FailureReason, Reason } from './reasons.js';
+import { redactCredentials } from './redact.js';
 import { type PodsJudgement, ProblemTally } from './tally.js';
 import type { Problem, Verdict, VerdictContext, VerdictOptions } from './types.js';
 import { failed, progressing, ready } from './verdict.js';

@@ -1,8 +1,8 @@
 import type { KubeObject } from '../kube/types.js';
-import { redactCredentials } from './events.js';
 import { name, str } from './fields.js';
 import { generic } from './generic.js';
 import { Reason } from './reasons.js';
+import { redactCredentials } from './redact.js';
 import type { Verdict, VerdictContext } from './types.js';
 import { failed, progressing, ready } from './verdict.js';
 

@@ -69,3 +69,37 @@ describe('hostile servers: what the cluster says reaches the terminal harmless, 
     assert.ok(events.some((e) => e.type === 'log' && e.lines?.includes(EVIL_LOG[0] as string)));
   });
 });
+
+describe('hostile servers: credentials in a container message, in every line that quotes it', () => {
+  const LEAKS = [
+    'Authorization: Basic dXNlcjpodW50ZXIy',
+    '{"password":"hunter3"}',
+    '--token s3cr3t-flag',
+    'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+    'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJl',
+    'aws_secret_access_key=wJalrXUtnFEMI/K7MDENG',
+  ];
+  const SHOWN = ['dXNlcjpodW50ZXIy', 'hunter3', 's3cr3t-flag', 'ghp_abcdef', 'eyJzdWIi', 'wJalrXUtnFEMI'];
+  const leaking = () => {
+    const base = runningPod() as { status: { containerStatuses: Record<string, unknown>[] } };
+    const [status] = base.status.containerStatuses;
+    base.status.containerStatuses = [
+      {
+        ...status,
+        state: { waiting: { reason: 'ErrImagePull', message: `pull failed: ${LEAKS.join(' ')}` } },
+      },
+    ];
+    return base;
+  };
+
+  test('status line, pod error, the ✗ line and -o json: masked', async () => {
+    for (const output of [[], ['-o', 'json']]) {
+      await using server = await hostileServer(onePodApi(leaking(), {}));
+      const run = await runAgainst(server, ['rollout', 'track', 'pod/p', '--timeout', '2s', ...output]);
+      assert.ok(run.code === 1 || run.code === 2, run.stderr);
+      const all = run.stdout + run.stderr;
+      for (const secret of SHOWN) assert.ok(!all.includes(secret), `${secret} shown in ${all}`);
+      assert.match(all, /pull failed: Authorization: Basic \*\*\*/);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../kube/types.js';
-import { eventCount, eventTime, redactCredentials } from '../../status/events.js';
+import { eventCount, eventTime } from '../../status/events.js';
+import { redactCredentials } from '../../status/redact.js';
 import type { ReportedWarning } from '../events.js';
 
 /** The object an Event is about. */
