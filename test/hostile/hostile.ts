@@ -107,10 +107,10 @@ export function emptyList(response: ServerResponse, extra: Record<string, unknow
 
 /** Whether a request is a watch. */
 export const isWatch = (url: URL) => url.searchParams.get('watch') === 'true';
-
 /** C0 and C1 control characters other than newline (and tab), ESC included: what must never reach a terminal. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+/** C0 and C1 controls but tab and newline, and the invisible format characters: none may reach a terminal. */
 export const CONTROL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 
 /** A pod whose container runs but is not ready, started just now (`restarts`: after that many crashes). */
