@@ -107,8 +107,7 @@ export function emptyList(response: ServerResponse, extra: Record<string, unknow
 
 /** Whether a request is a watch. */
 export const isWatch = (url: URL) => url.searchParams.get('watch') === 'true';
-/** C0 and C1 control characters other than newline (and tab), ESC included: what must never reach a terminal. */
-/** C0 and C1 controls but tab and newline, and the invisible format characters: none may reach a terminal. */
+/** C0 and C1 control characters other than newline (and tab), ESC included, and the invisible format characters: what must never reach a terminal. */
 export const CONTROL =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
