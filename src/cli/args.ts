@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { HelmStorage } from '../helm/codec.js';
 import { parseDuration } from '../kube/duration.js';
 import { InvalidInputError } from '../kube/errors.js';
+import { DEFAULT_RATE_LIMIT } from '../kube/rate-limit.js';
 import { type CiSystem, detectCi } from '../report/ci.js';
 import type { ContainerState } from '../track/model/log-plan.js';
 import type { FailMode } from '../track/outcome.js';
@@ -56,6 +57,8 @@ export const OPTIONS = {
   rules: { type: 'string' },
   record: { type: 'string' },
   'request-timeout': { type: 'string' },
+  'kube-api-qps': { type: 'string' },
+  'kube-api-burst': { type: 'string' },
   'watch-scope': { type: 'string' },
   debug: { type: 'boolean' },
   // The Go kubedog's spellings (withGoAliases).
@@ -246,6 +249,8 @@ export interface TrackArgs {
   record?: string;
   /** Milliseconds an API request that is not a stream may take (0: no limit). */
   requestTimeout?: number;
+  /** Requests a second to the API server, and how many may go at once (`--kube-api-qps`, `--kube-api-burst`). */
+  rateLimit?: { qps: number; burst: number };
   /** What the watches ask the server for (`--watch-scope`). */
   watchScope?: WatchScope;
   /** Print one line per API request on stderr (never a header, body or credential). */
@@ -387,11 +392,30 @@ export function trackArgs(
   if (requestTimeout !== undefined) args.requestTimeout = requestTimeout;
   const watchScope = values['watch-scope'];
   if (watchScope !== undefined) args.watchScope = oneOf('watch-scope', watchScope, WATCH_SCOPES);
+  const rateLimit = rateLimitFlags(values);
+  if (rateLimit) args.rateLimit = rateLimit;
   checkTogether(args, command);
   return args;
 }
 
 const WATCH_SCOPES = ['auto', 'resource', 'namespace'] as const;
+
+/** `--kube-api-qps N` and `--kube-api-burst N`: positive numbers; either alone keeps the other's default. */
+function rateLimitFlags(values: ParsedValues): TrackArgs['rateLimit'] {
+  const number = (flag: 'kube-api-qps' | 'kube-api-burst', fallback: number) => {
+    const text = values[flag];
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!/^\d+(\.\d+)?$/.test(text) || value <= 0)
+      throw new InvalidInputError(`--${flag}: "${text}" is not a positive number of requests`, flag);
+    return value;
+  };
+  if (values['kube-api-qps'] === undefined && values['kube-api-burst'] === undefined) return undefined;
+  return {
+    qps: number('kube-api-qps', DEFAULT_RATE_LIMIT.qps),
+    burst: number('kube-api-burst', DEFAULT_RATE_LIMIT.burst),
+  };
+}
 
 /** A flag's value among the allowed ones, else a usage error that names them. */
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {

@@ -50,6 +50,15 @@ export class Backoff {
     return Math.round(Math.max(jittered, asked));
   }
 
+  /**
+   * The server answered, but with nothing that proves the stream works (a
+   * bookmark): the give-up deadline starts again — it is for a server that
+   * cannot be reached — while the delays keep growing.
+   */
+  alive(): void {
+    this.#failingSince = undefined;
+  }
+
   /** Called after a success: the next failure starts from the first delay again. */
   reset(): void {
     this.#attempt = 0;

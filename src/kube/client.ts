@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { undici } from '../vendor/undici.js';
 import { Authenticator, type Credentials } from './auth.js';
+import { sleep } from './backoff.js';
 import { abortable, anySignal, cancellable } from './cancellable.js';
 import { type LoadKubeConfigOptions, loadKubeConfig, type ResolvedKubeConfig } from './config.js';
 import {
@@ -15,6 +16,7 @@ import {
 import { mapTransportError, readApiError } from './http-errors.js';
 import { type LogLine, type LogOptions, readLogBatches, readLogs } from './logs.js';
 import { manifestObjects } from './manifests.js';
+import { DEFAULT_RATE_LIMIT, type RateLimit, TokenBucket } from './rate-limit.js';
 import { Recorder } from './recorder.js';
 import { apiVersionOf, findBuiltinResource, groupOf, type ResourceType, resourcePath } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selector.js';
@@ -113,6 +115,12 @@ export interface KubeClientOptions {
    * prints them with `--debug` (or `KUBEDOG_DEBUG=1`).
    */
   debug?: (line: string) => void;
+  /**
+   * How many requests a second the client may send ({@link RateLimit}:
+   * `qps`, `burst`); a request beyond them waits its turn. `false`: no limit.
+   * @default { qps: 50, burst: 100 }
+   */
+  rateLimit?: RateLimit | false;
 }
 
 interface RawResponse {
@@ -166,6 +174,7 @@ export class KubeClient {
   #discovery: Promise<ResourceType[]> | undefined;
   #closed = false;
   readonly #recorder: Recorder | undefined;
+  readonly #bucket: TokenBucket | undefined;
   readonly #debug: ((line: string) => void) | undefined;
 
   constructor(config: ResolvedKubeConfig, options: KubeClientOptions = {}) {
@@ -179,6 +188,8 @@ export class KubeClient {
     this.#auth = new Authenticator(config.user, config.cluster, options.now ? { now: options.now } : {});
     if (options.record !== undefined) this.#recorder = new Recorder(options.record, config.cluster.server);
     this.#debug = options.debug;
+    const limit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+    this.#bucket = limit === false ? undefined : new TokenBucket(checkedRateLimit(limit));
     this.#debug?.(`client for ${config.cluster.server} (${config.source}), auth: ${this.#auth.describe()}`);
   }
 
@@ -620,6 +631,8 @@ export class KubeClient {
     const fullPath = this.#basePath + path + queryString(options.query);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     for (let attempt = 0; ; attempt++) {
+      const turn = this.#bucket?.take() ?? 0;
+      if (turn > 0) await sleep(turn, signal);
       const credentials = await this.#auth.credentials(signal);
       const headers: Record<string, string> = {
         accept: 'application/json',
@@ -754,6 +767,19 @@ export class KubeClient {
     );
     return [core, ...lists].flatMap((list) => (list ? toTypes(list) : []));
   }
+}
+
+/** A rate limit of positive, finite numbers, or an {@link InvalidInputError} naming what is wrong. */
+function checkedRateLimit(limit: RateLimit): RateLimit {
+  for (const key of ['qps', 'burst'] as const) {
+    const value = limit?.[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+      throw new InvalidInputError(
+        `rateLimit.${key} must be a positive number of requests (got ${String(value)})`,
+        String(value),
+      );
+  }
+  return limit;
 }
 
 function queryString(query: SendOptions['query']): string {

@@ -56,6 +56,13 @@ export interface StreamProtocol<T> {
   retrying(reason: string, attempt: number, delayMs: number): void;
 }
 
+/**
+ * The least time between two requests of one stream, even when the protocol
+ * resumes at once: a server that ends every response right away (after one
+ * event, a bookmark, or nothing) gets one request a second, not thousands.
+ */
+export const MIN_REQUEST_INTERVAL_MS = 1000;
+
 export interface ResumableOptions {
   signal?: AbortSignal | undefined;
   /** Reconnect pacing; also its deadline for giving up. */
@@ -81,8 +88,9 @@ export function describeEnd(end: AttemptEnd, ended: string, inactivityMs?: numbe
  * A long-lived stream over many requests: each request's body is read as
  * fast as the consumer pulls (backpressure), split into lines and decoded by
  * the protocol; when a request ends, the protocol says whether to end,
- * resume at once, or retry after an exponential back-off with jitter (at
- * least what a Retry-After asks). Aborting `signal` closes the socket at once
+ * resume (at once, but never sooner than {@link MIN_REQUEST_INTERVAL_MS}
+ * after the last request began), or retry after an exponential back-off
+ * with jitter (at least what a Retry-After asks). Aborting `signal` closes the socket at once
  * and ends the stream with the signal's reason.
  */
 export async function* resumableStream<T>(
@@ -102,7 +110,11 @@ export async function* resumableStream<T>(
     if (next.next === 'end') return;
     first = false;
     retried = false;
-    if (next.next === 'resume') continue;
+    if (next.next === 'resume') {
+      const early = end.requestedAt + MIN_REQUEST_INTERVAL_MS - Date.now();
+      if (early > 0) await sleep(early, signal);
+      continue;
+    }
     const delay = backoff.next(retryAfter(end.failure));
     if (delay === undefined)
       throw end.failure instanceof KubedogError

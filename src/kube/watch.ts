@@ -85,6 +85,11 @@ export async function* watchResource<T extends KubeObject>(
   });
 }
 
+/** Re-lists one after another back off from 0.8 s to 30 s (client-go's reflector: 800 ms to 30 s). */
+const RELIST_PACE = { initialDelayMs: 800, maxDelayMs: 30_000, giveUpAfterMs: Number.POSITIVE_INFINITY };
+/** A re-list this long after the previous one is a new episode: at once again. */
+const RELIST_QUIET_MS = 60_000;
+
 /** A watch's requests, lines and resume point, for {@link resumableStream}. */
 class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T>> {
   readonly what: string;
@@ -101,9 +106,14 @@ class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T
   readonly #known = new Map<string, Known<T>>();
   readonly #notify: (notice: WatchNotice) => void;
   #resourceVersion = '';
-  /** Lines received by the current request, and the timeout it asked the server for. */
-  #lines = 0;
+  /** Changes (not bookmarks) the current request delivered, and the timeout it asked the server for. */
+  #changes = 0;
   #timeoutSeconds = 0;
+  /** Re-lists after 410 Gone, paced: a server that answers every watch so is not asked again at once. */
+  readonly #relists = new Backoff(RELIST_PACE);
+  /** When the last re-list was, and whether a change came since (the watch worked in between). */
+  #relistedAt: number | undefined;
+  #changedSinceRelist = false;
 
   constructor(
     client: KubeClient,
@@ -158,7 +168,7 @@ class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T
   }
 
   request() {
-    this.#lines = 0;
+    this.#changes = 0;
     this.#timeoutSeconds = this.#options.timeoutSeconds ?? 300 + Math.floor(Math.random() * 300);
     return {
       path: this.#path,
@@ -176,8 +186,8 @@ class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T
     for (const line of lines) {
       if (line.trim() === '') continue;
       const event = parseWatchLine(line, this.#resource, this.#notify);
-      this.#lines++;
-      this.#backoff.reset();
+      // Any well-formed line says the server is there: no giving up on it (the pace is news's to reset).
+      this.#backoff.alive();
       if (event.type === 'BOOKMARK') {
         this.#resourceVersion = event.object.metadata?.resourceVersion ?? this.#resourceVersion;
         continue;
@@ -190,13 +200,19 @@ class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T
       object.kind ??= this.#type.kind;
       const delivered = apply(this.#known, event.type, object, line);
       this.#resourceVersion = object.metadata.resourceVersion ?? this.#resourceVersion;
-      if (delivered) yield { type: event.type, object };
+      if (!delivered) continue;
+      // Only news proves the watch works: bookmarks and repeats do not end a back-off.
+      this.#changes++;
+      this.#changedSinceRelist = true;
+      this.#backoff.reset();
+      yield { type: event.type, object };
     }
   }
 
   async after(end: AttemptEnd): Promise<AfterAttempt<WatchEvent<T>>> {
     const { failure } = end;
     if (failure instanceof KubeApiError && failure.statusCode === 410) {
+      await this.#paceRelist();
       const fresh = await this.list(false);
       const changes = diff(this.#known, fresh.items);
       this.#resourceVersion = fresh.resourceVersion;
@@ -211,14 +227,29 @@ class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T
     // The server ended a healthy watch — after sending something, or at its timeout (a quiet
     // resource gets no bookmark when nothing changed): go on at once.
     const timedOut = Date.now() - end.requestedAt >= (this.#timeoutSeconds - 1) * 1000;
-    if (failure === undefined && (this.#lines > 0 || timedOut)) return { next: 'resume' };
+    if (failure === undefined && (this.#changes > 0 || timedOut)) return { next: 'resume' };
     const retryable = failure === undefined || failure instanceof InactivityTimeout || isRetryable(failure);
     if (!retryable) throw failure;
     const inactivityMs = this.#options.inactivityTimeoutMs ?? 180_000;
+    // Ended early with nothing new (nothing, or only bookmarks): a failed attempt, retried after a back-off.
     return {
       next: 'retry',
-      reason: describeEnd(end, 'the server closed the watch without sending anything', inactivityMs),
+      reason: describeEnd(end, 'the server closed the watch without sending anything new', inactivityMs),
     };
+  }
+
+  /**
+   * Waits before a re-list when the last one was recent and nothing came
+   * since (client-go's reflector backs off its re-lists the same way): the
+   * first 410 of a working watch re-lists at once.
+   */
+  async #paceRelist(): Promise<void> {
+    const now = Date.now();
+    const recent = this.#relistedAt !== undefined && now - this.#relistedAt < RELIST_QUIET_MS;
+    if (!recent || this.#changedSinceRelist) this.#relists.reset();
+    else await sleep(this.#relists.next() ?? RELIST_PACE.maxDelayMs, this.#options.signal);
+    this.#relistedAt = Date.now();
+    this.#changedSinceRelist = false;
   }
 
   resumed(): void {

@@ -26,6 +26,7 @@ import {
   type Until,
   type WatchName,
 } from './model/model.js';
+import { NoticeEpisodes } from './notice-episodes.js';
 import { AsyncQueue } from './queue.js';
 import { reportWarnings } from './report-warnings.js';
 import { type ResourceRef, resourceRef } from './resource-ref.js';
@@ -328,6 +329,7 @@ class Tracker {
   readonly #queue = new AsyncQueue<TrackEvent>(1000, eventWeight);
   #watches: TrackerWatches | undefined;
   readonly #actions: ModelAction[] = [];
+  readonly #episodes = new NoticeEpisodes();
   #draining: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   readonly #onAbort = () => this.#fail(this.#options.signal?.reason);
@@ -513,19 +515,10 @@ class Tracker {
     return this.#queue.push({ time: this.#now().toISOString(), resource: this.#ref, ...init } as TrackEvent);
   }
 
+  /** A watch's reconnects and re-lists, said once per episode ({@link NoticeEpisodes}). */
   #watchNotice(notice: WatchNotice): void {
-    if (notice.type === 'reconnecting')
-      void this.#show({
-        type: 'notice',
-        message: `watch of ${notice.resource} interrupted (${notice.reason}); reconnecting`,
-      });
-    if (notice.type === 'resumed')
-      void this.#show({ type: 'notice', message: `watch of ${notice.resource} resumed` });
-    if (notice.type === 'relisted')
-      void this.#show({
-        type: 'notice',
-        message: `watch of ${notice.resource} re-listed after ${notice.reason}`,
-      });
+    for (const message of this.#episodes.take(notice, this.#now().getTime()))
+      void this.#show({ type: 'notice', message });
   }
 
   /** A watch the track can do without was given up (a 403): said once, and the model judges without it. */
@@ -545,6 +538,8 @@ class Tracker {
     if (this.#model.done) return;
     this.#timer = setTimeout(() => {
       void this.#feed({ type: 'tick' });
+      for (const message of this.#episodes.tick(this.#now().getTime()))
+        void this.#show({ type: 'notice', message });
       this.#arm();
     }, this.#model.nextTick(this.#now()));
   }

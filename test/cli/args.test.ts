@@ -320,6 +320,26 @@ describe('command line', () => {
     });
   });
 
+  test('--kube-api-qps and --kube-api-burst: the request rate limit, either alone keeping the other default', () => {
+    assert.equal(parse('rollout', ['deploy/web']).rateLimit, undefined);
+    assert.deepEqual(parse('rollout', ['deploy/web', '--kube-api-qps', '5']).rateLimit, {
+      qps: 5,
+      burst: 100,
+    });
+    assert.deepEqual(
+      parse('rollout', ['deploy/web', '--kube-api-qps', '2.5', '--kube-api-burst', '10']).rateLimit,
+      {
+        qps: 2.5,
+        burst: 10,
+      },
+    );
+    for (const bad of ['0', '-1', 'fast', ''])
+      assert.throws(
+        () => parse('rollout', ['deploy/web', '--kube-api-burst', bad]),
+        new RegExp(`^InvalidInputError: --kube-api-burst: "${bad}" is not a positive number of requests$`),
+      );
+  });
+
   test('bad values name their flag', () => {
     assert.throws(
       () => parse('rollout', ['deploy/web', '--status-every', 'often']),

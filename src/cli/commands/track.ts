@@ -85,6 +85,7 @@ function newClient(args: TrackArgs, io: CommandIO): KubeClient {
     return new KubeClient(config, {
       ...(args.record !== undefined ? { record: args.record } : {}),
       ...(args.requestTimeout !== undefined ? { requestTimeout: args.requestTimeout } : {}),
+      ...(args.rateLimit !== undefined ? { rateLimit: args.rateLimit } : {}),
       ...(debug ? { debug: (line: string) => io.stderr.write(`kubedog: debug: ${line}\n`) } : {}),
     });
   } catch (error) {

@@ -1,0 +1,92 @@
+import { formatDuration } from '../kube/duration.js';
+import type { WatchNotice } from '../kube/watch.js';
+
+/**
+ * A watch answered again after a reconnect holds once it goes this long
+ * without breaking again: then its episode ends. A server that answers and
+ * closes at once keeps the episode open however long it goes on.
+ */
+export const HEALTHY_MS = 2000;
+/** Re-lists this far apart are separate episodes (the watch paces its re-lists within one). */
+export const RELIST_QUIET_MS = 60_000;
+
+interface Episode {
+  /** Attempts (reconnects, or re-lists) in the episode. */
+  count: number;
+  startedAt: number;
+  /** When the last attempt was. */
+  lastAt: number;
+  /** When the watch answered again after its last reconnect, if it has. */
+  resumedAt: number | undefined;
+}
+
+/**
+ * A watch's trouble said once per episode, not once per attempt: an episode
+ * begins with the first reconnect (or re-list) — one line — and ends once
+ * the watch holds again ({@link HEALTHY_MS} after it answered, with no
+ * reconnect since; re-lists: {@link RELIST_QUIET_MS} without one) — one line
+ * with the count. Pure: given the notices and the time, it says the lines.
+ */
+export class NoticeEpisodes {
+  readonly #reconnects = new Map<string, Episode>();
+  readonly #relists = new Map<string, Episode>();
+
+  /** A watch notice: the lines to show now. */
+  take(notice: WatchNotice, now: number): string[] {
+    switch (notice.type) {
+      case 'reconnecting':
+        return this.#attempt(this.#reconnects, notice.resource, now)
+          ? [`watch of ${notice.resource} interrupted (${notice.reason}); reconnecting`]
+          : [];
+      case 'relisted':
+        return this.#attempt(this.#relists, notice.resource, now)
+          ? [`watch of ${notice.resource} re-listed after ${notice.reason}`]
+          : [];
+      case 'resumed': {
+        const episode = this.#reconnects.get(notice.resource);
+        if (episode) episode.resumedAt = now;
+        return [];
+      }
+      default:
+        return [];
+    }
+  }
+
+  /** Time passed: the closing lines of the episodes that are over. */
+  tick(now: number): string[] {
+    const lines: string[] = [];
+    for (const [resource, episode] of this.#reconnects)
+      if (episode.resumedAt !== undefined && now - episode.resumedAt >= HEALTHY_MS) {
+        this.#reconnects.delete(resource);
+        lines.push(`watch of ${resource} resumed${afterCount(episode, 'reconnects')}`);
+      }
+    for (const [resource, episode] of this.#relists)
+      if (now - episode.lastAt >= RELIST_QUIET_MS) {
+        this.#relists.delete(resource);
+        if (episode.count > 1) lines.push(`watch of ${resource} re-listed${afterCount(episode, 'times')}`);
+      }
+    return lines;
+  }
+
+  /** Counts an attempt; returns whether it begins an episode. */
+  #attempt(episodes: Map<string, Episode>, resource: string, now: number): boolean {
+    const episode = episodes.get(resource);
+    if (episode) {
+      episode.count++;
+      episode.lastAt = now;
+      episode.resumedAt = undefined;
+      return false;
+    }
+    episodes.set(resource, { count: 1, startedAt: now, lastAt: now, resumedAt: undefined });
+    return true;
+  }
+}
+
+/** ` after 12 reconnects in 3m20s`, or nothing for one. */
+function afterCount(episode: Episode, what: 'reconnects' | 'times'): string {
+  if (episode.count === 1) return '';
+  const span = formatDuration(Math.max(episode.lastAt - episode.startedAt, 1000));
+  return what === 'reconnects'
+    ? ` after ${episode.count} reconnects in ${span}`
+    : ` ${episode.count} times in ${span}`;
+}
