@@ -61,7 +61,11 @@ describe('hostile servers: no request storm, whatever a watch answers', () => {
     test(`${name}: a few requests a second at most, and a few notice lines`, async () => {
       const { counts, handler } = counting(watch);
       await using server = await hostileServer(handler);
-      const run = await runAgainst(server, ['rollout', 'track', 'pod/p', '--timeout', `${RUN_S}s`], (RUN_S + 20) * 1000);
+      const run = await runAgainst(
+        server,
+        ['rollout', 'track', 'pod/p', '--timeout', `${RUN_S}s`],
+        (RUN_S + 20) * 1000,
+      );
       assert.equal(run.code, 2, run.stderr);
       const perSecond = (counts.watches + counts.lists) / (run.ms / 1000);
       assert.ok(perSecond < 6, `${counts.watches} watches and ${counts.lists} lists in ${run.ms} ms`);
