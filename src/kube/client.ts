@@ -4,6 +4,7 @@ import { Authenticator, type Credentials } from './auth.js';
 import { sleep } from './backoff.js';
 import { abortable, anySignal, cancellable } from './cancellable.js';
 import { type LoadKubeConfigOptions, loadKubeConfig, type ResolvedKubeConfig } from './config.js';
+import { preferredVersions, resourceTypes } from './discovery.js';
 import {
   InvalidInputError,
   KubeApiError,
@@ -172,6 +173,8 @@ export class KubeClient {
   #dispatcher: Dispatcher | undefined;
   #dispatcherCert: Credentials['clientCertificate'];
   #discovery: Promise<ResourceType[]> | undefined;
+  /** What the last discovery could not use (said when a kind is not found). */
+  #unusable: string[] = [];
   #closed = false;
   readonly #recorder: Recorder | undefined;
   readonly #bucket: TokenBucket | undefined;
@@ -232,7 +235,12 @@ export class KubeClient {
     if (options.fresh) this.#discovery = undefined;
     const found = findBuiltinResource(kind, await this.discover(options));
     if (found) return found;
-    throw new UnknownKindError(`the server ${this.server} does not have a resource type "${kind}"`, kind);
+    const unusable =
+      this.#unusable.length > 0 ? ` (discovery could not use: ${this.#unusable.join('; ')})` : '';
+    throw new UnknownKindError(
+      `the server ${this.server} does not have a resource type "${kind}"${unusable}`,
+      kind,
+    );
   }
 
   /**
@@ -731,41 +739,22 @@ export class KubeClient {
   }
 
   async #discoverAll(signal: AbortSignal | undefined): Promise<ResourceType[]> {
-    type ResourceList = {
-      groupVersion: string;
-      resources: { name: string; kind: string; namespaced: boolean; shortNames?: string[] }[];
-    };
-    const toTypes = (list: ResourceList): ResourceType[] => {
-      const [group, version] = list.groupVersion.includes('/')
-        ? list.groupVersion.split('/')
-        : ['', list.groupVersion];
-      return list.resources
-        .filter((r) => !r.name.includes('/'))
-        .map((r) => ({
-          kind: r.kind,
-          group: group ?? '',
-          version: version ?? '',
-          plural: r.name,
-          namespaced: r.namespaced,
-          ...(r.shortNames ? { shortNames: r.shortNames } : {}),
-        }));
-    };
-    const core = await this.requestJson<ResourceList>('GET', '/api/v1', { signal });
-    const groups = await this.requestJson<{ groups: { preferredVersion: { groupVersion: string } }[] }>(
-      'GET',
-      '/apis',
-      {
-        signal,
-      },
-    );
+    const core = await this.requestJson<unknown>('GET', '/api/v1', { signal });
+    const groups = await this.requestJson<unknown>('GET', '/apis', { signal });
+    const { versions, unusable } = preferredVersions(groups);
     const lists = await Promise.all(
-      (groups.groups ?? []).map((g) =>
-        this.requestJson<ResourceList>('GET', `/apis/${g.preferredVersion.groupVersion}`, { signal }).catch(
-          () => undefined,
-        ),
+      versions.map((groupVersion) =>
+        this.requestJson<unknown>('GET', `/apis/${groupVersion}`, { signal }).catch(() => undefined),
       ),
     );
-    return [core, ...lists].flatMap((list) => (list ? toTypes(list) : []));
+    const types: ResourceType[] = [];
+    for (const [index, list] of [core, ...lists].entries()) {
+      const where = index === 0 ? '/api/v1' : `/apis/${versions[index - 1]}`;
+      if (list !== undefined) types.push(...resourceTypes(list, where, unusable));
+    }
+    this.#unusable = unusable;
+    if (unusable.length > 0) this.#debug?.(`discovery could not use: ${unusable.join('; ')}`);
+    return types;
   }
 }
 

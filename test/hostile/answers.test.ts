@@ -112,3 +112,37 @@ describe('hostile servers: broken HTTP', () => {
     }
   });
 });
+
+describe('hostile servers: discovery as an aggregated Go API server may answer it', () => {
+  test('null resources, a group without a version, /api/v1 without resources: no crash; an unknown kind says what discovery could not use (exit 64)', async () => {
+    await using server = await hostileServer((_request, response, url) => {
+      const answers: Record<string, unknown> = {
+        '/api/v1': { kind: 'APIResourceList', groupVersion: 'v1' },
+        '/apis': {
+          kind: 'APIGroupList',
+          groups: [
+            { name: 'metrics.example.com', versions: [{ groupVersion: 'metrics.example.com/v1beta1' }] },
+            { name: 'nothing.example.com', versions: null },
+          ],
+        },
+        '/apis/metrics.example.com/v1beta1': { groupVersion: 'metrics.example.com/v1beta1', resources: null },
+      };
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(answers[url.pathname] ?? { kind: 'List', metadata: {}, items: [] }));
+    });
+    const run = await runAgainst(server, [
+      'rollout',
+      'track',
+      'widget.shop.example.com/w',
+      '--timeout',
+      '5s',
+    ]);
+    assert.equal(run.code, 64, run.stderr);
+    // A missing `resources` is an empty list (Go leaves nil slices out): only the group is unusable.
+    assert.match(
+      run.stderr,
+      /^kubedog: the server \S+ does not have a resource type "widget\.shop\.example\.com" \(discovery could not use: \/apis: group "nothing\.example\.com" names no version\)$/m,
+    );
+    assert.doesNotMatch(run.stderr, /TypeError|\n\s+at /);
+  });
+});
