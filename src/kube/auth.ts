@@ -2,7 +2,7 @@ import type * as ChildProcesses from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { loadBuiltin } from '../vendor/load.js';
-import { type ClusterConfig, describeAuth, type ExecConfig, type UserConfig } from './config.js';
+import { type ClusterConfig, describeAuth, type ExecConfig, HEADER_SAFE, type UserConfig } from './config.js';
 import { KubeAuthError } from './errors.js';
 
 /** What one request needs to authenticate itself. */
@@ -47,6 +47,10 @@ export class Authenticator {
     const user = this.#user;
     if (user.exec) {
       const status = await this.#execCredentials(user.exec, signal);
+      if (status.token && !HEADER_SAFE.test(status.token))
+        throw new KubeAuthError(
+          `exec plugin "${user.exec.command}" returned a token with a line break or another control character: an HTTP header cannot carry it`,
+        );
       if (status.token) headers.authorization = `Bearer ${status.token}`;
       if (status.clientCertificateData && status.clientKeyData) {
         clientCertificate = {
@@ -82,6 +86,10 @@ export class Authenticator {
       if (this.#tokenFile && this.#tokenFile.mtimeMs === info.mtimeMs) return this.#tokenFile.token;
       const token = (await readFile(path, 'utf8')).trim();
       if (token === '') throw new KubeAuthError(`token file ${path} is empty`);
+      if (!HEADER_SAFE.test(token))
+        throw new KubeAuthError(
+          `token file ${path} holds a line break or another control character inside its token: an HTTP header cannot carry it`,
+        );
       this.#tokenFile = { mtimeMs: info.mtimeMs, token };
       return token;
     } catch (error) {

@@ -14,7 +14,7 @@ import {
   KubedogError,
   UnknownKindError,
 } from './errors.js';
-import { mapTransportError, readApiError } from './http-errors.js';
+import { checkEncoding, mapTransportError, readApiError } from './http-errors.js';
 import { type LogLine, type LogOptions, readLogBatches, readLogs } from './logs.js';
 import { manifestObjects } from './manifests.js';
 import { DEFAULT_RATE_LIMIT, type RateLimit, TokenBucket } from './rate-limit.js';
@@ -608,6 +608,7 @@ export class KubeClient {
     const what = `${method} ${path}`;
     try {
       const response = await this.request(method, path, { ...options, signal });
+      checkEncoding(response.headers['content-encoding'], what);
       return parseAnswer(await readAnswer(response.body, what), what) as T;
     } catch (error) {
       if (options.signal?.aborted) throw error;
@@ -796,7 +797,10 @@ async function readAnswer(body: Dispatcher.ResponseData['body'], what: string): 
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  const answer = Buffer.concat(chunks);
+  // gzip's magic bytes: compressed though no compression was asked for, and no header said so.
+  if (answer[0] === 0x1f && answer[1] === 0x8b) checkEncoding('gzip', what);
+  return answer.toString('utf8');
 }
 
 function parseAnswer(text: string, what: string): unknown {

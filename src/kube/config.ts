@@ -486,6 +486,10 @@ function readCluster(
   };
 }
 
+/** What an HTTP header value may hold: no line break, no other control character. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+export const HEADER_SAFE = /^[^\u0000-\u0008\u000a-\u001f\u007f]*$/;
+
 function readUser(entry: NamedEntry): UserConfig {
   const where = `user "${entry.name}" in ${entry.file.path}`;
   if (entry.value['auth-provider'] !== undefined) {
@@ -506,6 +510,16 @@ function readUser(entry: NamedEntry): UserConfig {
       field: fieldName(entry, 'users', 'token'),
     });
   }
+  for (const [field, value] of [
+    ['token', token],
+    ['username', username],
+    ['password', password],
+  ] as const)
+    if (value !== undefined && !HEADER_SAFE.test(value))
+      throw new KubeConfigError(
+        `${where}: ${field} contains a line break or another control character (pasted with its newline?); an HTTP header cannot carry it`,
+        { file: entry.file.path, field: fieldName(entry, 'users', field) },
+      );
   if (token) user.token = token;
   else if (tokenFile) user.tokenFile = localPath(entry, tokenFile);
   if (username !== undefined || password !== undefined) {

@@ -1,6 +1,12 @@
 import type { Dispatcher } from 'undici';
 import type { ResolvedKubeConfig } from './config.js';
-import { KubeApiError, KubeConnectionError, type KubeStatus, KubeTlsError } from './errors.js';
+import {
+  KubeApiError,
+  KubeConnectionError,
+  KubeDecodeError,
+  type KubeStatus,
+  KubeTlsError,
+} from './errors.js';
 
 /**
  * Turns transport failures and error responses into one-line, actionable
@@ -205,4 +211,17 @@ export function apiError(
     path: request.path,
     ...(request.retryAfter !== undefined ? { retryAfterSeconds: request.retryAfter } : {}),
   });
+}
+
+/**
+ * An answer in a content encoding kubedog did not ask for (it sends no
+ * Accept-Encoding): a {@link KubeDecodeError} naming it — a proxy between
+ * kubedog and the API server is the usual cause.
+ */
+export function checkEncoding(encoding: string | string[] | undefined, what: string): void {
+  const named = (Array.isArray(encoding) ? encoding.join(', ') : (encoding ?? '')).trim().toLowerCase();
+  if (named === '' || named === 'identity') return;
+  throw new KubeDecodeError(
+    `${what}: the answer is ${named}-encoded, which kubedog did not ask for (no Accept-Encoding was sent): is a proxy between kubedog and the API server compressing it?`,
+  );
 }

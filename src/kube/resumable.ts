@@ -1,7 +1,7 @@
 import { type Backoff, sleep } from './backoff.js';
 import type { KubeClient } from './client.js';
 import { KubeApiError, KubeConnectionError, KubeDecodeError, KubedogError } from './errors.js';
-import { mapTransportError } from './http-errors.js';
+import { checkEncoding, mapTransportError } from './http-errors.js';
 import { LineSplitter } from './lines.js';
 
 /** How one request of a resumable stream ended. */
@@ -156,6 +156,7 @@ async function* attempt<T>(
     arm();
     const { path, query } = protocol.request();
     const response = await client.request('GET', path, { signal: controller.signal, query });
+    checkEncoding(response.headers['content-encoding'], `${protocol.what}`);
     if (state.retried) protocol.resumed?.();
     for await (const chunk of response.body) {
       for (const item of protocol.decode(splitter.push(chunk))) {

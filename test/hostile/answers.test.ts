@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { CONTROL, emptyList, hostileServer, isWatch, runAgainst } from './hostile.js';
 
 /** One line on stderr, the exit code of an API error, no stack trace, no control character. */
@@ -144,5 +145,35 @@ describe('hostile servers: discovery as an aggregated Go API server may answer i
       /^kubedog: the server \S+ does not have a resource type "widget\.shop\.example\.com" \(discovery could not use: \/apis: group "nothing\.example\.com" names no version\)$/m,
     );
     assert.doesNotMatch(run.stderr, /TypeError|\n\s+at /);
+  });
+});
+
+describe('hostile servers: answers whose trouble is elsewhere, said where it is', () => {
+  test('a gzip-compressed answer (a proxy compressing it): named as such, with or without its header, exit 3', async () => {
+    for (const header of [true, false]) {
+      await using server = await hostileServer((_request, response) => {
+        response.writeHead(200, {
+          'content-type': 'application/json',
+          ...(header ? { 'content-encoding': 'gzip' } : {}),
+        });
+        response.end(gzipSync('{"kind":"PodList","metadata":{},"items":[]}'));
+      });
+      const run = await runAgainst(server, ['rollout', 'track', '-l', 'app=web', '--timeout', '10s']);
+      assertApiError(
+        run,
+        /^kubedog: GET \/api\S* the answer is gzip-encoded, which kubedog did not ask for/m,
+      );
+    }
+  });
+
+  test('a token pasted with its line break: exit 3 naming the kubeconfig field, not the network', async () => {
+    await using server = await hostileServer(() => {}, { user: { token: 'abc\ndef' } });
+    const run = await runAgainst(server, ['rollout', 'track', 'deploy/web', '--timeout', '5s']);
+    assert.equal(run.code, 3, run.stderr);
+    assert.match(
+      run.stderr,
+      /^kubedog: .*user "u" in \S+: token contains a line break or another control character \(pasted with its newline\?\)/m,
+    );
+    assert.doesNotMatch(run.stderr, /cannot reach|abc|def\b/);
   });
 });
