@@ -54,8 +54,27 @@ export const RULES: Readonly<Record<string, VerdictRule>> = {
  * // prints: ready: job "migrate" completed
  */
 export function computeVerdict(object: KubeObject, context: VerdictContext): Verdict {
-  const safe: KubeObject = typeof object === 'object' && object !== null ? object : { metadata: {} };
-  return withoutCredentials(judge(safe, context));
+  return withoutCredentials(judge(identifiable(object), context));
+}
+
+/** The object with what every rule reads first — apiVersion, kind, metadata — of the right type (dropped when not). */
+function identifiable(object: KubeObject): KubeObject {
+  if (typeof object !== 'object' || object === null) return { metadata: {} };
+  const { apiVersion, kind, metadata } = object;
+  const fine =
+    (apiVersion === undefined || typeof apiVersion === 'string') &&
+    (kind === undefined || typeof kind === 'string') &&
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    !Array.isArray(metadata);
+  if (fine) return object;
+  const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = object;
+  return {
+    ...rest,
+    ...(typeof apiVersion === 'string' ? { apiVersion } : {}),
+    ...(typeof kind === 'string' ? { kind } : {}),
+    metadata: typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) ? metadata : {},
+  };
 }
 
 function judge(object: KubeObject, context: VerdictContext): Verdict {

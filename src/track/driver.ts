@@ -36,6 +36,15 @@ import type { TrackSource } from './sources.js';
 import { type PodStrategy, podStrategyFor } from './strategies/index.js';
 import { TrackerWatches } from './tracker-watches.js';
 
+/** How a skipped object of each watch is named. */
+const SKIPPED_WHAT: Record<WatchName, string> = {
+  resource: 'resource',
+  revision: 'revision',
+  pod: 'pod',
+  event: 'Event',
+  release: 'Helm record',
+};
+
 /** How long a failure report may wait for last lines and Warning events, all together. */
 const REPORT_READ_MS = 2000;
 /** The same at the timeout: the user's deadline is kept within a second. */
@@ -411,6 +420,11 @@ class Tracker {
       listed: (watch) => void this.#feed({ type: 'listed', watch }),
       notice: (notice) => this.#watchNotice(notice),
       without: (watch, error) => this.#without(watch, error, strategy),
+      skipped: (watch, object, problem) =>
+        void this.#show({
+          type: 'notice',
+          message: `skipped ${SKIPPED_WHAT[watch]} ${object}: the API server sent it malformed: ${problem}`,
+        }),
       failed: (watch, error) =>
         this.#fail(watch === 'resource' && isForbidden(error) ? withRule(error, WATCH_VERBS) : error),
     });

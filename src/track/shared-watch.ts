@@ -2,6 +2,7 @@ import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import type { ResourceType } from '../kube/resources.js';
 import type { KubeObject, WatchEvent } from '../kube/types.js';
 import type { WatchNotice } from '../kube/watch.js';
+import { malformed } from '../status/shape.js';
 import { indexKeysOf, Selection, type Selectors } from './selection.js';
 import type { WatchSource } from './sources.js';
 
@@ -13,6 +14,8 @@ export interface WatchListener {
   notice?(notice: WatchNotice): void;
   /** The watch failed for good (403, unreachable server past the retry deadline). */
   error?(error: unknown): void;
+  /** An object of the wrong shape came ({@link malformed}: what is wrong); it is given to no one. */
+  malformed?(object: KubeObject, problem: string): void;
 }
 
 /** Where selectors are applied: in the watch request, or in the client to a watch of the whole namespace. */
@@ -152,6 +155,12 @@ export class SharedWatches {
       entry.controller.signal.addEventListener('abort', close, { once: true });
       let slice = performance.now();
       for await (const event of { [Symbol.asyncIterator]: () => watch }) {
+        // Checked before anything reads it, the selections here included.
+        const problem = malformed(event.object);
+        if (problem) {
+          for (const listener of entry.listeners.keys()) listener.malformed?.(event.object, problem);
+          continue;
+        }
         const pending = deliver(entry, event);
         if (pending.length > 0) await Promise.all(pending);
         if (used(slice)) slice = await aTurnLater();

@@ -1,3 +1,4 @@
+import { KubeDecodeError } from '../kube/errors.js';
 import { isForbidden } from '../kube/rbac.js';
 import { findBuiltinResource, type ResourceType } from '../kube/resources.js';
 import type { KubeObject, WatchEvent } from '../kube/types.js';
@@ -20,6 +21,8 @@ export interface WatchSink {
   without(watch: Exclude<WatchName, 'resource'>, error: unknown): void;
   /** A watch the track cannot do without failed for good. */
   failed(watch: WatchName, error: unknown): void;
+  /** An object of one of the other watches came malformed, and was skipped: said once per object. */
+  skipped(watch: WatchName, object: string, problem: string): void;
 }
 
 /** What a tracker watches: its resource, and the watches of `names`, asked of the server as `scope` says. */
@@ -68,6 +71,8 @@ export class TrackerWatches {
   readonly #listing = new Set<string>();
   /** Watches given up (refused, or optional and failed): never asked for again. */
   readonly #givenUp = new Set<WatchName>();
+  /** Malformed objects already said, by watch and name. */
+  readonly #skipped = new Set<string>();
 
   constructor(watches: SharedWatches, plan: WatchPlan, sink: WatchSink) {
     this.#watches = watches;
@@ -159,7 +164,29 @@ export class TrackerWatches {
         if (name !== 'resource' && canDoWithout(error)) this.#giveUp(slot, name, error);
         else this.#sink.failed(name, error);
       },
+      malformed: (object, problem) => this.#malformed(name, object, problem),
     };
+  }
+
+  /**
+   * A malformed object that may concern the tracker (by its name): the
+   * resource itself cannot be judged — the track fails, naming the object,
+   * the field and what it held; another (a pod of many, an Event) is skipped.
+   */
+  #malformed(watch: WatchName, object: KubeObject, problem: string): void {
+    const objectName = typeof object.metadata?.name === 'string' ? object.metadata.name : '';
+    const { name, type } = this.#plan;
+    if (objectName !== name && !objectName.startsWith(`${name}-`) && !objectName.startsWith(`${name}.`)) return;
+    if (watch === 'resource') {
+      if (objectName !== name) return;
+      const what = `${type.kind.toLowerCase()}/${name}`;
+      this.#sink.failed(watch, new KubeDecodeError(`${what}: the API server sent it malformed: ${problem}`));
+      return;
+    }
+    const key = `${watch}/${objectName}`;
+    if (this.#skipped.has(key)) return;
+    this.#skipped.add(key);
+    this.#sink.skipped(watch, objectName, problem);
   }
 
   /**

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { CONTROL, emptyList, hostileServer, isWatch, runAgainst } from './hostile.js';
+import { CONTROL, emptyList, hostileServer, isWatch, onePodApi, runAgainst, runningPod } from './hostile.js';
 
 /** One line on stderr, the exit code of an API error, no stack trace, no control character. */
 function assertApiError(run: { code: number | null; stderr: string }, pattern: RegExp): void {
@@ -176,4 +176,40 @@ describe('hostile servers: answers whose trouble is elsewhere, said where it is'
     );
     assert.doesNotMatch(run.stderr, /cannot reach|abc|def\b/);
   });
+});
+
+describe('hostile servers: objects of the wrong shape', () => {
+  const malformedPod = (change: { metadata?: Record<string, unknown>; status?: Record<string, unknown> }) => {
+    const pod = runningPod() as { metadata: Record<string, unknown>; status: Record<string, unknown> };
+    return {
+      ...pod,
+      metadata: { ...pod.metadata, ...change.metadata },
+      status: { ...pod.status, ...change.status },
+    };
+  };
+
+  for (const [what, change, field] of [
+    [
+      'ownerReferences is a string',
+      { metadata: { ownerReferences: 'rs/web' } },
+      'metadata.ownerReferences is "rs/web", not a list',
+    ],
+    [
+      'containerStatuses is an object',
+      { status: { containerStatuses: { app: {} } } },
+      'status.containerStatuses is an object, not a list',
+    ],
+  ] as const)
+    test(`the tracked pod's ${what}: exit 3 naming the object, the field and what it held — not exit 1, no TypeError`, async () => {
+      await using server = await hostileServer(onePodApi(malformedPod(change)));
+      const run = await runAgainst(server, ['rollout', 'track', 'pod/p', '--timeout', '5s']);
+      assertApiError(
+        run,
+        new RegExp(
+          `^kubedog: pod/p: the API server sent it malformed: ${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+          'm',
+        ),
+      );
+      assert.doesNotMatch(run.stderr, /TypeError/);
+    });
 });

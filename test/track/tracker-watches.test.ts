@@ -123,6 +123,9 @@ function modelLog() {
       failed: (watch: WatchName, error: unknown) => {
         told.push(`${watch} failed: ${(error as Error).message}`);
       },
+      skipped: (watch: WatchName, object: string, problem: string) => {
+        told.push(`${watch} ${object} skipped: ${problem}`);
+      },
     },
   };
 }
@@ -415,5 +418,34 @@ describe('the watches of one tracker, where some reads are refused', () => {
     t.find('events fields involvedObject.name=web').fail(new Error('decode error'));
     await settle();
     assert.deepEqual(t.told, ['event failed: decode error']);
+  });
+});
+
+describe('the watches of one tracker, where the server sends malformed objects', () => {
+  test('a malformed pod is skipped, said once; a malformed resource fails the track naming the field', async () => {
+    const t = trackerOf('resource');
+    const resource = t.find('deployments fields metadata.name=web');
+    resource.send({ type: 'ADDED', object: deployment({ matchLabels: { app: 'web' } }) });
+    await settle();
+    const pods = t.find('pods labels app=web');
+    const broken = { ...pod('web-1-a'), status: { containerStatuses: { app: 'running' } } } as KubeObject;
+    pods.send({ type: 'ADDED', object: broken });
+    pods.send({ type: 'MODIFIED', object: broken });
+    pods.send({ type: 'ADDED', object: pod('web-1-b') });
+    await settle();
+    resource.send({
+      type: 'MODIFIED',
+      object: {
+        ...deployment({ matchLabels: { app: 'web' } }),
+        metadata: { name: 'web', ownerReferences: 'x' },
+      } as unknown as KubeObject,
+    });
+    await settle();
+    assert.deepEqual(t.told, [
+      'resource ADDED web',
+      'pod web-1-a skipped: status.containerStatuses is an object, not a list',
+      'pod ADDED web-1-b',
+      'resource failed: deployment/web: the API server sent it malformed: metadata.ownerReferences is "x", not a list',
+    ]);
   });
 });

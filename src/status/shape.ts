@@ -1,0 +1,228 @@
+import type { KubeObject } from '../kube/types.js';
+
+/**
+ * The shape of what kubedog reads of an object, checked where objects enter
+ * a track, before any rule, strategy or the model reads them: a server (or
+ * a proxy, or a buggy aggregated API) can send `"ownerReferences": "x"` or
+ * `"containerStatuses": {}`, and a rule reading it would throw. Each field
+ * may be absent; `null` only where Go writes it (a nil list, map or struct,
+ * an unset time); when present it must have its type, and the elements of
+ * a list theirs.
+ */
+type Expected = 'string' | 'number' | 'boolean' | 'object' | 'list' | 'labels' | 'generation';
+
+/** `path` (dots; `[]` for every element of a list) and what it must be. */
+const FIELDS: [string, Expected][] = [
+  ['apiVersion', 'string'],
+  ['kind', 'string'],
+  ['metadata.name', 'string'],
+  ['metadata.namespace', 'string'],
+  ['metadata.uid', 'string'],
+  ['metadata.resourceVersion', 'string'],
+  ['metadata.generation', 'number'],
+  ['metadata.creationTimestamp', 'string'],
+  ['metadata.deletionTimestamp', 'string'],
+  ['metadata.labels', 'labels'],
+  ['metadata.annotations', 'labels'],
+  ['metadata.finalizers', 'list'],
+  ['metadata.finalizers[]', 'string'],
+  ['metadata.ownerReferences', 'list'],
+  ['metadata.ownerReferences[]', 'object'],
+  ['metadata.ownerReferences[].apiVersion', 'string'],
+  ['metadata.ownerReferences[].kind', 'string'],
+  ['metadata.ownerReferences[].name', 'string'],
+  ['metadata.ownerReferences[].uid', 'string'],
+  ['metadata.ownerReferences[].controller', 'boolean'],
+  ['spec', 'object'],
+  ['status', 'object'],
+  ['status.observedGeneration', 'generation'],
+  ['status.phase', 'string'],
+  ['status.message', 'string'],
+  ['status.reason', 'string'],
+  ['status.conditions', 'list'],
+  ['status.conditions[]', 'object'],
+  ['status.conditions[].type', 'string'],
+  ['status.conditions[].status', 'string'],
+  ['status.conditions[].reason', 'string'],
+  ['status.conditions[].message', 'string'],
+  ['status.conditions[].lastTransitionTime', 'string'],
+  ['status.conditions[].observedGeneration', 'generation'],
+  // Workloads: replicas, selector, pod template.
+  ['spec.replicas', 'number'],
+  ['spec.paused', 'boolean'],
+  ['spec.selector', 'object'],
+  ['spec.selector.matchLabels', 'labels'],
+  ['spec.selector.matchExpressions', 'list'],
+  ['spec.selector.matchExpressions[]', 'object'],
+  ['spec.selector.matchExpressions[].key', 'string'],
+  ['spec.selector.matchExpressions[].operator', 'string'],
+  ['spec.selector.matchExpressions[].values', 'list'],
+  ['spec.selector.matchExpressions[].values[]', 'string'],
+  ['spec.template', 'object'],
+  ['spec.template.metadata', 'object'],
+  ['spec.template.metadata.labels', 'labels'],
+  ['spec.template.spec', 'object'],
+  ['status.replicas', 'number'],
+  ['status.updatedReplicas', 'number'],
+  ['status.readyReplicas', 'number'],
+  ['status.availableReplicas', 'number'],
+  // Pods: containers and their statuses.
+  ['spec.restartPolicy', 'string'],
+  ['spec.nodeName', 'string'],
+  ...containers('spec.containers'),
+  ...containers('spec.initContainers'),
+  ...containers('spec.ephemeralContainers'),
+  ...containerStatuses('status.containerStatuses'),
+  ...containerStatuses('status.initContainerStatuses'),
+  ...containerStatuses('status.ephemeralContainerStatuses'),
+  // Events.
+  ['involvedObject', 'object'],
+  ['involvedObject.kind', 'string'],
+  ['involvedObject.name', 'string'],
+  ['involvedObject.namespace', 'string'],
+  ['involvedObject.uid', 'string'],
+  ['involvedObject.fieldPath', 'string'],
+  ['reason', 'string'],
+  ['message', 'string'],
+  ['type', 'string'],
+  ['count', 'number'],
+  ['firstTimestamp', 'string'],
+  ['lastTimestamp', 'string'],
+  ['eventTime', 'string'],
+  ['series', 'object'],
+  ['series.count', 'number'],
+  ['series.lastObservedTime', 'string'],
+];
+
+function containers(path: string): [string, Expected][] {
+  return [
+    [path, 'list'],
+    [`${path}[]`, 'object'],
+    [`${path}[].name`, 'string'],
+    [`${path}[].image`, 'string'],
+    [`${path}[].restartPolicy`, 'string'],
+  ];
+}
+
+function containerStatuses(path: string): [string, Expected][] {
+  const state = (where: string): [string, Expected][] => [
+    [where, 'object'],
+    [`${where}.waiting`, 'object'],
+    [`${where}.waiting.reason`, 'string'],
+    [`${where}.waiting.message`, 'string'],
+    [`${where}.running`, 'object'],
+    [`${where}.running.startedAt`, 'string'],
+    [`${where}.terminated`, 'object'],
+    [`${where}.terminated.exitCode`, 'number'],
+    [`${where}.terminated.reason`, 'string'],
+    [`${where}.terminated.message`, 'string'],
+    [`${where}.terminated.containerID`, 'string'],
+    [`${where}.terminated.startedAt`, 'string'],
+    [`${where}.terminated.finishedAt`, 'string'],
+  ];
+  return [
+    [path, 'list'],
+    [`${path}[]`, 'object'],
+    [`${path}[].name`, 'string'],
+    [`${path}[].image`, 'string'],
+    [`${path}[].containerID`, 'string'],
+    [`${path}[].restartCount`, 'number'],
+    [`${path}[].ready`, 'boolean'],
+    [`${path}[].started`, 'boolean'],
+    ...state(`${path}[].state`),
+    ...state(`${path}[].lastState`),
+  ];
+}
+
+/** Each path as its steps, once. */
+const STEPS = FIELDS.map(([path, expected]) => ({
+  path,
+  steps: path.split('.'),
+  expected,
+  nullable:
+    expected === 'list' ||
+    expected === 'object' ||
+    expected === 'labels' ||
+    /(Timestamp|Time|At)$/.test(path),
+}));
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function fits(value: unknown, expected: Expected): boolean {
+  switch (expected) {
+    case 'list':
+      return Array.isArray(value);
+    case 'object':
+      return isRecord(value);
+    case 'labels':
+      return isRecord(value) && Object.values(value).every((v) => typeof v === 'string');
+    case 'generation':
+      return typeof value === 'number' || typeof value === 'string';
+    default:
+      return typeof value === expected;
+  }
+}
+
+const describe = (expected: Expected) =>
+  ({
+    string: 'a string',
+    number: 'a number',
+    boolean: 'true or false',
+    object: 'an object',
+    list: 'a list',
+    labels: 'a map of strings',
+    generation: 'a number',
+  })[expected];
+
+/** `"x"`, `{…}`, `[…]`, `42`: what a field held, short and on one line. */
+function held(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (isRecord(value)) return 'an object';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * What is wrong with an object's shape — `status.containerStatuses is an
+ * object, not a list` — or undefined when every field kubedog reads has its
+ * type. Checks each field as far as the object has it.
+ */
+export function malformed(object: KubeObject): string | undefined {
+  if (!isRecord(object) || !isRecord(object.metadata)) return 'it is not an object with metadata';
+  for (const { steps, expected, nullable } of STEPS) {
+    const problem = check(object, steps, 0, '', { expected, nullable });
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+interface Rule {
+  expected: Expected;
+  nullable: boolean;
+}
+
+function check(value: unknown, steps: string[], at: number, where: string, rule: Rule): string | undefined {
+  const { expected, nullable } = rule;
+  if (at === steps.length) {
+    if (value === undefined || (value === null && nullable) || fits(value, expected)) return undefined;
+    return `${where} is ${held(value)}, not ${describe(expected)}`;
+  }
+  if (value === undefined || value === null) return undefined;
+  const step = steps[at] as string;
+  const each = step.endsWith('[]');
+  const name = each ? step.slice(0, -2) : step;
+  // The parents' shapes are checked by their own entries: here, only walk what is there.
+  if (!isRecord(value)) return undefined;
+  const child = value[name];
+  const path = where ? `${where}.${name}` : name;
+  if (!each) return check(child, steps, at + 1, path, rule);
+  if (!Array.isArray(child)) return undefined;
+  for (const [index, element] of child.entries()) {
+    // A list's elements are never null.
+    const elementRule = at + 1 === steps.length ? { expected, nullable: false } : rule;
+    const problem = check(element, steps, at + 1, `${path}[${index}]`, elementRule);
+    if (problem) return problem;
+  }
+  return undefined;
+}
