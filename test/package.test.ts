@@ -126,8 +126,9 @@ describe('the published package', () => {
     const installed = readdirSync(join(project, 'node_modules'), { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
       .reduce((sum, e) => sum + statSync(join(e.parentPath, e.name)).size, 0);
-    // bench/README.md has the measured size; this keeps it from growing unnoticed.
-    assert.ok(installed < 1_250_000, `${installed} bytes installed`);
+    // bench/README.md has the measured size; this keeps it from growing unnoticed (raised from 1.25 MB
+    // for the least-privilege, shape-check, redaction and rate-limit modules: 1.25 MB measured with them).
+    assert.ok(installed < 1_300_000, `${installed} bytes installed`);
   });
 
   test('the library and the testing kit: typed by the declarations alone, a scenario and the README’s embedding example run', () => {

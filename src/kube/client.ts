@@ -173,6 +173,8 @@ export class KubeClient {
   #dispatcher: Dispatcher | undefined;
   #dispatcherCert: Credentials['clientCertificate'];
   #discovery: Promise<ResourceType[]> | undefined;
+  /** Resolves when the big answer being read (or the last one waiting) is done. */
+  #bigAnswers: Promise<void> = Promise.resolve();
   /** What the last discovery could not use (said when a kind is not found). */
   #unusable: string[] = [];
   #closed = false;
@@ -609,7 +611,15 @@ export class KubeClient {
     try {
       const response = await this.request(method, path, { ...options, signal });
       checkEncoding(response.headers['content-encoding'], what);
-      return parseAnswer(await readAnswer(response.body, what), what) as T;
+      const turn: { release?: () => void } = {};
+      try {
+        const text = await readAnswer(response.body, what, async () => {
+          turn.release = await this.#bigAnswerTurn();
+        });
+        return parseAnswer(text, what) as T;
+      } finally {
+        turn.release?.();
+      }
     } catch (error) {
       if (options.signal?.aborted) throw error;
       if (deadline?.aborted)
@@ -684,6 +694,22 @@ export class KubeClient {
         auth: this.#auth.describe(),
       });
     }
+  }
+
+  /**
+   * Waits until no other big answer of this client is being read or
+   * decoded; returns what ends this one's turn. Seven lists of 60 MiB at
+   * once (`-l` lists seven kinds) would hold seven answers and their decoded
+   * copies; one at a time, memory holds one.
+   */
+  async #bigAnswerTurn(): Promise<() => void> {
+    const previous = this.#bigAnswers;
+    let release = () => {};
+    this.#bigAnswers = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await previous;
+    return release;
   }
 
   #dispatcherFor(credentials: Credentials): Dispatcher {
@@ -783,12 +809,25 @@ function queryString(query: SendOptions['query']): string {
 /** An answer larger than {@link MAX_ANSWER_BYTES}: a list asks for smaller pages. */
 class AnswerTooLargeError extends KubeDecodeError {}
 
-/** A non-streaming answer, read whole but never more than {@link MAX_ANSWER_BYTES}. */
-async function readAnswer(body: Dispatcher.ResponseData['body'], what: string): Promise<string> {
+/** An answer bigger than this waits for its turn to be read on ({@link KubeClient}'s big-answer turns). */
+const SOLO_ANSWER_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A non-streaming answer, read whole but never more than {@link MAX_ANSWER_BYTES};
+ * past {@link SOLO_ANSWER_BYTES} it waits for `bigTurn` before reading on
+ * (the socket paused meanwhile: the server waits too).
+ */
+async function readAnswer(
+  body: Dispatcher.ResponseData['body'],
+  what: string,
+  bigTurn: () => Promise<void>,
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
+    const wasSmall = size <= SOLO_ANSWER_BYTES;
     size += (chunk as Buffer).length;
+    if (wasSmall && size > SOLO_ANSWER_BYTES) await bigTurn();
     if (size > MAX_ANSWER_BYTES) {
       body.destroy();
       throw new AnswerTooLargeError(
@@ -798,6 +837,8 @@ async function readAnswer(body: Dispatcher.ResponseData['body'], what: string): 
     chunks.push(chunk as Buffer);
   }
   const answer = Buffer.concat(chunks);
+  // The pieces are garbage from here: only the whole is kept while it is decoded.
+  chunks.length = 0;
   // gzip's magic bytes: compressed though no compression was asked for, and no header said so.
   if (answer[0] === 0x1f && answer[1] === 0x8b) checkEncoding('gzip', what);
   return answer.toString('utf8');

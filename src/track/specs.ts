@@ -1,7 +1,7 @@
 import type { KubeClient } from '../kube/client.js';
 import type { KubeApiError } from '../kube/errors.js';
 import { isForbidden, withRule } from '../kube/rbac.js';
-import { findBuiltinResource, groupOf, isKubernetesGroup, type ResourceType } from '../kube/resources.js';
+import { findBuiltinResource, groupOf, isKubernetesGroup } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { RULES } from '../status/index.js';
 import { readAnnotations } from './annotations.js';
@@ -150,7 +150,8 @@ export async function specsFromCluster(
     (options.kinds ?? TRACKABLE_KINDS).map((kind) => client.resolveType(kind, { signal })),
   );
   const refused: KubeApiError[] = [];
-  const lists = await Promise.all(
+  // Each list becomes specs as soon as it is in: its objects are not kept while the others come.
+  const specs = await Promise.all(
     types.map((type) =>
       client
         .list(type, {
@@ -159,19 +160,20 @@ export async function specsFromCluster(
           ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}),
           signal,
         })
+        .then(({ items }) =>
+          items.map((object) => ({
+            ...specFromObject({ ...object, kind: type.kind }),
+            kind: spelledKind(type.kind, type.group),
+          })),
+        )
         .catch((error: unknown) => {
           if (!isForbidden(error)) throw error;
           refused.push(withRule(error, ['list']));
-          return { items: [] };
+          return [];
         }),
     ),
   );
-  const specs = lists.flatMap((list, i) => {
-    const { kind, group } = types[i] as ResourceType;
-    const spelled = spelledKind(kind, group);
-    return list.items.map((object) => ({ ...specFromObject({ ...object, kind }), kind: spelled }));
-  });
-  return withRefusals(specs, refused, options.kinds !== undefined);
+  return withRefusals(specs.flat(), refused, options.kinds !== undefined);
 }
 
 /**

@@ -176,7 +176,8 @@ export class TrackerWatches {
   #malformed(watch: WatchName, object: KubeObject, problem: string): void {
     const objectName = typeof object.metadata?.name === 'string' ? object.metadata.name : '';
     const { name, type } = this.#plan;
-    if (objectName !== name && !objectName.startsWith(`${name}-`) && !objectName.startsWith(`${name}.`)) return;
+    if (objectName !== name && !objectName.startsWith(`${name}-`) && !objectName.startsWith(`${name}.`))
+      return;
     if (watch === 'resource') {
       if (objectName !== name) return;
       const what = `${type.kind.toLowerCase()}/${name}`;

@@ -33,7 +33,8 @@ describe('kubedog rollout track with least privilege', () => {
 
   test('a crash loop with the same refusals still fails (exit 1) from the pods’ statuses, and --output json carries the denials', async () => {
     await using cluster = await startFakeCluster();
-    cluster.behave('web-*', 'app', { exitAfter: '100ms', exitCode: 1 });
+    // Never ready: the Deployment cannot pass for available between two crashes.
+    cluster.behave('web-*', 'app', { exitAfter: '100ms', exitCode: 1, readyAfter: null });
     await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
     for (const rule of LOCKED_DOWN) cluster.forbid(rule);
     const run = await runCli([
