@@ -455,6 +455,8 @@ class Tracker {
     // The deadline is kept: what is still waiting to be delivered (the 10,000 pods of a
     // first sight, to a slow consumer) gives way to the timeout, which ends the track.
     if (actions.some(isTimeout)) this.#actions.length = 0;
+    // Ending: the watches that were answered again say so before the verdict that ends the track.
+    if (actions.some((action) => action.type === 'end')) this.#actions.push(...this.#closingNotices());
     this.#actions.push(...actions);
     this.#draining ??= this.#drain();
     return this.#draining;
@@ -527,6 +529,15 @@ class Tracker {
   #show(init: TrackEventInit): Promise<void> {
     this.#model.step({ type: 'activity' }, this.#now());
     return this.#queue.push({ time: this.#now().toISOString(), resource: this.#ref, ...init } as TrackEvent);
+  }
+
+  /** The closing lines of the reconnect episodes still open, as events to emit. */
+  #closingNotices(): ModelAction[] {
+    const time = this.#now().toISOString();
+    return this.#episodes.end().map((message) => ({
+      type: 'emit',
+      event: { type: 'notice', time, resource: this.#ref, message },
+    }));
   }
 
   /** A watch's reconnects and re-lists, said once per episode ({@link NoticeEpisodes}). */

@@ -68,6 +68,20 @@ export class NoticeEpisodes {
     return lines;
   }
 
+  /**
+   * The track ends: the closing lines of the reconnect episodes whose watch
+   * was answered again, however recently (it will not be heard of again).
+   */
+  end(): string[] {
+    const lines: string[] = [];
+    for (const [resource, episode] of this.#reconnects)
+      if (episode.resumedAt !== undefined)
+        lines.push(`watch of ${resource} resumed${afterCount(episode, 'reconnects')}`);
+    this.#reconnects.clear();
+    this.#relists.clear();
+    return lines;
+  }
+
   /** Counts an attempt; returns whether it begins an episode. */
   #attempt(episodes: Map<string, Episode>, resource: string, now: number): boolean {
     const episode = episodes.get(resource);
