@@ -48,6 +48,8 @@ interface Tail extends ContainerTail {
   /** When the stream was asked for (Date.now()). */
   queuedAt: number;
   controller: AbortController;
+  /** Its reconnects were said, and no line came since: further ones are the same episode. */
+  reconnecting?: boolean;
 }
 
 /**
@@ -274,8 +276,10 @@ export class LogTails {
     this.#byPod.set(tail.pod, tails);
     tails.add(tail);
     const signal = AbortSignal.any([this.#controller.signal, tail.controller.signal]);
+    // One line per episode: said at the first reconnect, not again until the stream delivers lines.
     const onNotice = (notice: LogNotice) => {
-      if (notice.type !== 'log-reconnecting') return;
+      if (notice.type !== 'log-reconnecting' || tail.reconnecting) return;
+      tail.reconnecting = true;
       void this.#emit({
         type: 'notice',
         message: `log stream of ${tail.pod}/${tail.container} interrupted (${notice.reason}); reconnecting`,
@@ -320,6 +324,7 @@ export class LogTails {
     // One log event per network chunk: a fast log is not a million events.
     for await (const batch of stream) {
       this.#unanswered.delete(tail);
+      tail.reconnecting = false;
       // The server rounds sinceTime down to the second: the rest is cut here.
       const from = tail.from?.getTime() ?? Number.NEGATIVE_INFINITY;
       const lines = batch.filter(

@@ -76,3 +76,37 @@ describe('hostile servers: no request storm, whatever a watch answers', () => {
       );
     });
 });
+
+describe('hostile servers: no log request storm', () => {
+  test('every followed log answered and ended at once while the container runs: backed off, one notice line', async () => {
+    let logs = 0;
+    const pod = runningPod();
+    const api = onePodApi(pod, {
+      log: (_request, response) => {
+        logs++;
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        response.end();
+      },
+    });
+    // The pod itself, read to see whether its container still runs: it does.
+    const handler: Handler = (request, response, url) => {
+      if (!url.pathname.endsWith('/pods/p')) return api(request, response, url);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(pod));
+    };
+    await using server = await hostileServer(handler);
+    const run = await runAgainst(
+      server,
+      ['rollout', 'track', 'pod/p', '--timeout', `${RUN_S}s`],
+      (RUN_S + 20) * 1000,
+    );
+    assert.equal(run.code, 2, run.stderr);
+    const perSecond = logs / (run.ms / 1000);
+    assert.ok(perSecond < 3, `${logs} log requests in ${run.ms} ms`);
+    const notices = run.stderr.split('\n').filter((line) => / ! log stream/.test(line));
+    assert.equal(notices.length, 1, notices.join('\n'));
+    console.log(
+      `# logs ended at once: ${perSecond.toFixed(1)} log requests/s, ${notices.length} notice line`,
+    );
+  });
+});
