@@ -218,6 +218,8 @@ function memberLine(checker: ts.TypeChecker, member: ts.ClassElement | ts.TypeEl
     .map((m) => `${m.getText()} `)
     .join('');
   const name = member.name ? member.name.getText() : '';
+  // `?` after the name, for methods as for properties (`onAdded?(event)`, `list?(kind, options)`).
+  const optional = (member as { questionToken?: ts.Node }).questionToken ? '?' : '';
   if (ts.isConstructorDeclaration(member)) {
     const signature = checker.getSignatureFromDeclaration(member);
     return `constructor${signature ? checker.signatureToString(signature, undefined, FORMAT) : '()'}`;
@@ -225,10 +227,11 @@ function memberLine(checker: ts.TypeChecker, member: ts.ClassElement | ts.TypeEl
   if (ts.isMethodDeclaration(member) || ts.isMethodSignature(member) || ts.isGetAccessorDeclaration(member)) {
     const signature = checker.getSignatureFromDeclaration(member);
     const text = signature ? checker.signatureToString(signature, undefined, FORMAT) : '';
-    return ts.isGetAccessorDeclaration(member) ? `${prefix}get ${name}${text}` : `${prefix}${name}${text}`;
+    return ts.isGetAccessorDeclaration(member)
+      ? `${prefix}get ${name}${text}`
+      : `${prefix}${name}${optional}${text}`;
   }
   if (ts.isIndexSignatureDeclaration(member)) return member.getText().replace(/\s+/g, ' ');
-  const optional = (member as { questionToken?: ts.Node }).questionToken ? '?' : '';
   const type = checker.getTypeAtLocation(member);
   return `${prefix}${name}${optional}: ${checker.typeToString(type, undefined, FORMAT)}`;
 }

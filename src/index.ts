@@ -34,11 +34,24 @@ export {
   type VerdictOptions,
 } from './status/index.js';
 export type {
+  AddedEvent,
+  DeletedEvent,
+  DeniedRead,
+  FailedEvent,
   FailureReport,
+  KubeEventEvent,
+  LogEvent,
   MultitrackEvent,
   MultitrackSummary,
+  NoticeEvent,
+  PodErrorEvent,
+  PodEvent,
+  ReadyEvent,
+  ReplicaSetEvent,
   ResourceRef,
+  StatusEvent,
   SummaryEntry,
+  SummaryEvent,
   TrackEvent,
 } from './track/events.js';
 export { type FeedCallbacks, feed, STOP } from './track/feed.js';

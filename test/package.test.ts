@@ -53,6 +53,60 @@ console.log('scenario ok', last?.type, replay.url.startsWith('http://127.0.0.1:'
 console.log('parsed', parseManifests('kind: Service\\napiVersion: v1\\nmetadata: {name: web}\\n', 'inline').length);
 `;
 
+/** Every event type imported by name, a handler for each, exhaustive: type-checked against the published declarations. */
+const HANDLERS = `import type {
+  AddedEvent,
+  DeletedEvent,
+  DeniedRead,
+  FailedEvent,
+  KubeEventEvent,
+  LogEvent,
+  MultitrackEvent,
+  NoticeEvent,
+  PodErrorEvent,
+  PodEvent,
+  ReadyEvent,
+  ReplicaSetEvent,
+  StatusEvent,
+  SummaryEvent,
+} from 'kubedog';
+
+const onAdded = (e: AddedEvent): string => \`\${e.resource.name} \${e.ready} \${e.verdict.state}\`;
+const onStatus = (e: StatusEvent): string => \`\${e.verdict.reason} \${e.progress?.desired ?? ''}\`;
+const onReady = (e: ReadyEvent): string => e.message;
+const onFailed = (e: FailedEvent): string => \`\${e.reason}: \${e.message} \${e.hint ?? ''} \${e.report.logs.length}\`;
+const onDeleted = (e: DeletedEvent): string => e.message;
+const onKubeEvent = (e: KubeEventEvent): string => \`\${e.eventType} \${e.reason} \${e.involvedObject} ×\${e.count}\`;
+const onReplicaSet = (e: ReplicaSetEvent): string => \`\${e.replicaSet} \${e.new}\`;
+const onPod = (e: PodEvent): string => \`\${e.pod} \${e.change} \${e.phase} \${e.readyContainers}/\${e.containers.length}\`;
+const onPodError = (e: PodErrorEvent): string => \`\${e.pod} \${e.container ?? ''} \${e.reason} \${e.failures}\`;
+const onLog = (e: LogEvent): string => \`\${e.pod}/\${e.container}: \${e.lines.join(' ')} \${e.times.length}\`;
+const denied = (d: DeniedRead): string => \`\${d.read} \${d.rule.verbs.join(',')} \${d.without}\`;
+const onNotice = (e: NoticeEvent): string => (e.code === 'denied' && e.denied ? denied(e.denied) : e.message);
+const onSummary = (e: SummaryEvent): string => \`\${e.summary.outcome} \${e.summary.degraded.length}\`;
+
+export function describe(event: MultitrackEvent): string {
+  switch (event.type) {
+    case 'added': return onAdded(event);
+    case 'status': return onStatus(event);
+    case 'ready': return onReady(event);
+    case 'failed': return onFailed(event);
+    case 'deleted': return onDeleted(event);
+    case 'event': return onKubeEvent(event);
+    case 'replicaset': return onReplicaSet(event);
+    case 'pod': return onPod(event);
+    case 'pod-error': return onPodError(event);
+    case 'log': return onLog(event);
+    case 'notice': return onNotice(event);
+    case 'summary': return onSummary(event);
+    default: {
+      const never: never = event;
+      return never;
+    }
+  }
+}
+`;
+
 const TSCONFIG = {
   compilerOptions: {
     target: 'es2022',
@@ -64,7 +118,7 @@ const TSCONFIG = {
     outDir: 'out',
     skipLibCheck: false,
   },
-  files: ['scenario.ts', 'progress.ts'],
+  files: ['scenario.ts', 'progress.ts', 'handlers.ts'],
 };
 
 /** `(path, bytes)` of every file of the packed tarball. */
@@ -131,8 +185,9 @@ describe('the published package', () => {
     assert.ok(installed < 1_300_000, `${installed} bytes installed`);
   });
 
-  test('the library and the testing kit: typed by the declarations alone, a scenario and the README’s embedding example run', () => {
+  test('the library and the testing kit: typed by the declarations alone (every event type imported by name, a handler each), a scenario and the README’s embedding example run', () => {
     writeFileSync(join(project, 'scenario.ts'), SCENARIO);
+    writeFileSync(join(project, 'handlers.ts'), HANDLERS);
     copyFileSync('examples/progress.ts', join(project, 'progress.ts'));
     mkdirSync(join(project, 'out'), { recursive: true });
     copyFileSync('examples/app.yaml', join(project, 'out', 'app.yaml'));

@@ -462,6 +462,11 @@ export class KubeClient {
     manifests: string | KubeObject | readonly KubeObject[],
     options: ApplyOptions,
   ): Promise<KubeObject[]> {
+    if (typeof options?.fieldManager !== 'string' || options.fieldManager === '')
+      throw new InvalidInputError(
+        "apply: options.fieldManager is required: who owns the fields applied, as kubectl's --field-manager (e.g. { fieldManager: 'deployer' })",
+        'fieldManager',
+      );
     const stored: KubeObject[] = [];
     for (const [index, object] of manifestObjects(manifests).entries())
       stored.push(await this.#applyOne(object, index, options));

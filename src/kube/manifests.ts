@@ -66,7 +66,7 @@ function collect(value: unknown, where: string, into: KubeObject[]): void {
 /** The objects of manifests given as text (parsed), one object, or a list of them. */
 export function manifestObjects(
   manifests: string | KubeObject | readonly KubeObject[],
-  source = 'manifests',
+  source = 'given as text',
 ): KubeObject[] {
   if (typeof manifests === 'string') return parseManifests(manifests, source);
   return Array.isArray(manifests) ? [...manifests] : [manifests as KubeObject];

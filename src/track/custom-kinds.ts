@@ -1,8 +1,12 @@
 import { Backoff, sleep } from '../kube/backoff.js';
+import { formatDuration } from '../kube/duration.js';
 import { UnknownKindError } from '../kube/errors.js';
 import { isForbidden } from '../kube/rbac.js';
 import { isKubernetesGroup, type ResourceType } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
+import { FailureReason } from '../status/reasons.js';
+import type { DriverOptions, TrackTarget } from './driver.js';
+import type { TrackEvent, TrackEventInit } from './events.js';
 import type { TrackSource } from './sources.js';
 
 /**
@@ -133,4 +137,80 @@ export function statusSubresource(crd: KubeObject, version: string): boolean {
     | undefined;
   const served = spec?.versions?.find((v) => v.name === version);
   return (served?.subresources?.status ?? spec?.subresources?.status) !== undefined;
+}
+
+/**
+ * The target's REST type. A kind a manifest names (`awaitKind`) that the
+ * API server does not serve yet is waited for (said once): discovery is
+ * asked again until it is served, or the track's deadline — in a rollout,
+ * also its no-activity timeout — passes: then the track fails, saying the
+ * kind never came, and there is no type.
+ */
+export async function* servedType(
+  source: TrackSource,
+  target: TrackTarget,
+  options: DriverOptions,
+): AsyncGenerator<TrackEvent, ResourceType | undefined, undefined> {
+  const served = await typeOrLater(source, target, options.signal);
+  const { kind } = target;
+  if (served || typeof kind !== 'string') return served;
+  const now = options.now ?? (() => new Date());
+  const event = (init: TrackEventInit) =>
+    ({
+      time: now().toISOString(),
+      resource: {
+        kind: kindOfSpelling(kind),
+        namespace: target.namespace ?? source.namespace,
+        name: target.name,
+      },
+      ...init,
+    }) as TrackEvent;
+  if (options.until === 'deleted') {
+    yield event({
+      type: 'deleted',
+      message: `${describeKind(kind)} is not served: "${target.name}" does not exist`,
+    });
+    return undefined;
+  }
+  yield event({
+    type: 'notice',
+    message: `the API server does not serve ${describeKind(kind)} yet: waiting for it (its CustomResourceDefinition may be applied in this run)`,
+  });
+  const end = kindDeadline(options, now().getTime());
+  const type = await resolveWhenServed(source, kind, {
+    signal: options.signal,
+    until: end?.at,
+    now: () => now().getTime(),
+  });
+  if (type || !end) return type;
+  yield event({
+    type: 'failed',
+    reason: end.reason,
+    message: `${end.what}: the API server never served ${describeKind(kind)}`,
+    hint: `was its CustomResourceDefinition applied? (kubectl get crd | grep ${groupOfSpelling(kind) || kind})`,
+    report: { warnings: [], logs: [], findings: [] },
+  });
+  return undefined;
+}
+
+const describeKind = (kind: string) => `kind "${kind}"`;
+
+/** When waiting for a kind ends: the track's deadline, or in a rollout its no-activity timeout, whichever comes first. */
+function kindDeadline(
+  options: DriverOptions,
+  now: number,
+): { at: number; reason: FailureReason; what: string } | undefined {
+  const { timeout, until = 'ready' } = options;
+  const at = options.deadline ?? (timeout === undefined ? undefined : now + timeout);
+  const idle = until === 'ready' ? now + (options.noActivityTimeout ?? 240_000) : undefined;
+  if (idle !== undefined && (at === undefined || idle < at)) {
+    const what = `nothing happened for ${formatDuration(idle - now)}`;
+    return { at: idle, reason: FailureReason.NoActivity, what };
+  }
+  if (at === undefined) return undefined;
+  return {
+    at,
+    reason: FailureReason.Timeout,
+    what: `not ready after ${formatDuration(timeout ?? at - now)}`,
+  };
 }

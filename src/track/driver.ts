@@ -1,17 +1,10 @@
-import { formatDuration } from '../kube/duration.js';
 import { isForbidden, WATCH_VERBS, withRule } from '../kube/rbac.js';
 import type { ResourceType } from '../kube/resources.js';
 import type { WatchNotice } from '../kube/watch.js';
 import { FailureReason } from '../status/reasons.js';
 import type { CustomRule } from '../status/rules.js';
 import type { VerdictOptions } from '../status/types.js';
-import {
-  declaresStatus,
-  groupOfSpelling,
-  kindOfSpelling,
-  resolveWhenServed,
-  typeOrLater,
-} from './custom-kinds.js';
+import { declaresStatus, servedType } from './custom-kinds.js';
 import { deniedNotice } from './denied.js';
 import { eventWeight, type TrackEvent, type TrackEventInit } from './events.js';
 import { explainFailure } from './explain.js';
@@ -237,7 +230,7 @@ export async function* driveTrack(
   options: DriverOptions,
 ): AsyncGenerator<TrackEvent, void, undefined> {
   options.signal?.throwIfAborted();
-  const type = yield* typeOf(source, target, options);
+  const type = yield* servedType(source, target, options);
   if (!type) return;
   const denied: TrackEventInit[] = [];
   const kindDeclaresStatus = await declaresStatus(source, type, {
@@ -250,82 +243,6 @@ export async function* driveTrack(
   } finally {
     tracker.stop();
   }
-}
-
-/**
- * The target's REST type. A kind a manifest names (`awaitKind`) that the
- * API server does not serve yet is waited for (said once): discovery is
- * asked again until it is served, or the track's deadline — in a rollout,
- * also its no-activity timeout — passes: then the track fails, saying the
- * kind never came, and there is no type.
- */
-async function* typeOf(
-  source: TrackSource,
-  target: TrackTarget,
-  options: DriverOptions,
-): AsyncGenerator<TrackEvent, ResourceType | undefined, undefined> {
-  const served = await typeOrLater(source, target, options.signal);
-  const { kind } = target;
-  if (served || typeof kind !== 'string') return served;
-  const now = options.now ?? (() => new Date());
-  const event = (init: TrackEventInit) =>
-    ({
-      time: now().toISOString(),
-      resource: {
-        kind: kindOfSpelling(kind),
-        namespace: target.namespace ?? source.namespace,
-        name: target.name,
-      },
-      ...init,
-    }) as TrackEvent;
-  if (options.until === 'deleted') {
-    yield event({
-      type: 'deleted',
-      message: `${describeKind(kind)} is not served: "${target.name}" does not exist`,
-    });
-    return undefined;
-  }
-  yield event({
-    type: 'notice',
-    message: `the API server does not serve ${describeKind(kind)} yet: waiting for it (its CustomResourceDefinition may be applied in this run)`,
-  });
-  const end = kindDeadline(options, now().getTime());
-  const type = await resolveWhenServed(source, kind, {
-    signal: options.signal,
-    until: end?.at,
-    now: () => now().getTime(),
-  });
-  if (type || !end) return type;
-  yield event({
-    type: 'failed',
-    reason: end.reason,
-    message: `${end.what}: the API server never served ${describeKind(kind)}`,
-    hint: `was its CustomResourceDefinition applied? (kubectl get crd | grep ${groupOfSpelling(kind) || kind})`,
-    report: { warnings: [], logs: [], findings: [] },
-  });
-  return undefined;
-}
-
-const describeKind = (kind: string) => `kind "${kind}"`;
-
-/** When waiting for a kind ends: the track's deadline, or in a rollout its no-activity timeout, whichever comes first. */
-function kindDeadline(
-  options: DriverOptions,
-  now: number,
-): { at: number; reason: FailureReason; what: string } | undefined {
-  const { timeout, until = 'ready' } = options;
-  const at = options.deadline ?? (timeout === undefined ? undefined : now + timeout);
-  const idle = until === 'ready' ? now + (options.noActivityTimeout ?? 240_000) : undefined;
-  if (idle !== undefined && (at === undefined || idle < at)) {
-    const what = `nothing happened for ${formatDuration(idle - now)}`;
-    return { at: idle, reason: FailureReason.NoActivity, what };
-  }
-  if (at === undefined) return undefined;
-  return {
-    at,
-    reason: FailureReason.Timeout,
-    what: `not ready after ${formatDuration(timeout ?? at - now)}`,
-  };
 }
 
 class Tracker {

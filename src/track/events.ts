@@ -8,25 +8,35 @@ export type { ResourceRef } from './resource-ref.js';
 interface Base {
   /** When kubedog saw it (ISO 8601). */
   time: string;
+  /** The tracked resource it is about. */
   resource: ResourceRef;
 }
 
 /** The resource exists; `ready` says whether it was ready at first sight. */
 export interface AddedEvent extends Base {
+  /** Tells the events apart: `switch (event.type)` narrows to this one. */
   type: 'added';
+  /** It was ready when first seen. */
   ready: boolean;
+  /** Its first verdict: state, reason, message, hint, progress. */
   verdict: Verdict;
 }
 
 /** The verdict changed, or its progress moved. */
 export interface StatusEvent extends Base {
+  /** Tells the events apart: `switch (event.type)` narrows to this one. */
   type: 'status';
+  /** The verdict now. */
   verdict: Verdict;
+  /** Replicas desired, updated, ready, available (or the kind's own counts), when the kind has them. */
   progress?: Progress;
 }
 
+/** The resource is ready (a rollout ends here); a Helm hook deleted once it succeeded, too. */
 export interface ReadyEvent extends Base {
+  /** Tells the events apart: `switch (event.type)` narrows to this one. */
   type: 'ready';
+  /** The verdict's words (`deployment "web" successfully rolled out`), and what they were drawn from when that is less than usual. */
   message: string;
 }
 
@@ -37,9 +47,13 @@ export interface ReadyEvent extends Base {
  * `PodFailurePolicy`, a container's `ContainerCannotRun`).
  */
 export interface FailedEvent extends Base {
+  /** Tells the events apart: `switch (event.type)` narrows to this one. */
   type: 'failed';
+  /** Why, in one word (`ImagePullBackOff`, `Timeout`, `BackoffLimitExceeded`). */
   reason: FailureReason | (string & Record<never, never>);
+  /** What failed and how, one line. */
   message: string;
+  /** What to do about it, when kubedog knows. */
   hint?: string;
   /** What a person needs to see next: Warning Events and the last log lines of the failing containers. */
   report: FailureReport;
@@ -49,17 +63,23 @@ export interface FailedEvent extends Base {
 export interface ReportedWarning {
   /** `Pod/web-7f9c-x` */
   involvedObject: string;
+  /** The Event's reason (`BackOff`, `FailedScheduling`). */
   reason: string;
+  /** The Event's message, credentials masked. */
   message: string;
+  /** How many times it happened. */
   count: number;
 }
 
 /** The last lines of one failing container. */
 export interface ContainerLines {
+  /** The pod's name. */
   pod: string;
+  /** The container's name. */
   container: string;
   /** The lines come from the previous (crashed) instance of the container. */
   previous: boolean;
+  /** Its last lines, oldest first (at most 20). */
   lines: string[];
 }
 
@@ -83,6 +103,7 @@ export interface FailureReport {
 
 /** The resource was deleted; waiting for its deletion, also: it did not exist to begin with. */
 export interface DeletedEvent extends Base {
+  /** Tells the events apart: `switch (event.type)` narrows to this one. */
   type: 'deleted';
   /** `deployment/web was deleted`, `deployment/web does not exist`. */
   message: string;
@@ -90,19 +111,27 @@ export interface DeletedEvent extends Base {
 
 /** A Kubernetes Event about the resource (or one of its pods), once per new occurrence. */
 export interface KubeEventEvent extends Base {
+  /** Tells the events apart: `switch (event.type)` narrows to this one. */
   type: 'event';
+  /** `Normal` or `Warning`. */
   eventType: 'Normal' | 'Warning' | string;
+  /** The Event's reason (`Scheduled`, `BackOff`). */
   reason: string;
+  /** The Event's message, credentials masked. */
   message: string;
   /** The object the Event is about (`Pod/web-7f9c-x`). */
   involvedObject: string;
+  /** How many times it happened. */
   count: number;
 }
 
 /** A ReplicaSet of a tracked Deployment appeared; `new` when it runs the current template. */
 export interface ReplicaSetEvent extends Base {
+  /** Tells the events apart: `switch (event.type)` narrows to this one. */
   type: 'replicaset';
+  /** The ReplicaSet's name. */
   replicaSet: string;
+  /** It is the current revision's. */
   new: boolean;
 }
 
@@ -112,9 +141,13 @@ export interface ReplicaSetEvent extends Base {
  * said again), or was deleted.
  */
 export interface PodEvent extends Base {
+  /** Tells the events apart: `switch (event.type)` narrows to this one. */
   type: 'pod';
+  /** The pod's name. */
   pod: string;
+  /** What happened to it. */
   change: 'added' | 'phase' | 'ready' | 'deleted';
+  /** Its phase (`Pending`, `Running`, `Succeeded`, `Failed`). */
   phase: string;
   /** Container names, init containers first. */
   containers: string[];
@@ -131,10 +164,15 @@ export interface PodEvent extends Base {
  * evicted): said once per pod, container, reason and failure count.
  */
 export interface PodErrorEvent extends Base {
+  /** Tells the events apart: `switch (event.type)` narrows to this one. */
   type: 'pod-error';
+  /** The pod's name. */
   pod: string;
+  /** The failing container; none for a problem of the pod itself. */
   container?: string;
+  /** Why (`CrashLoopBackOff`, `ImagePullBackOff`, `Unschedulable`). */
   reason: string;
+  /** What is wrong, one line, credentials masked. */
   message: string;
   /** How many times the container has been restarted (its `restartCount`; 0 for the pod itself). */
   restarts: number;
@@ -144,14 +182,19 @@ export interface PodErrorEvent extends Base {
    * crash loop its restarts.
    */
   failures: number;
+  /** What to do about it, when kubedog knows. */
   hint?: string;
 }
 
 /** Log lines from one container. */
 export interface LogEvent extends Base {
+  /** Tells the events apart: `switch (event.type)` narrows to this one. */
   type: 'log';
+  /** The pod's name. */
   pod: string;
+  /** The container's name. */
   container: string;
+  /** The lines, as the container wrote them (one network chunk's worth). */
   lines: string[];
   /** When the container wrote each line (RFC 3339 with nanoseconds, the runtime's stamp), one per line. */
   times: string[];
@@ -181,8 +224,11 @@ export interface DeniedRead {
  * is one: `denied` — a read the API server refused, in `denied`.
  */
 export interface NoticeEvent extends Base {
+  /** Tells the events apart: `switch (event.type)` narrows to this one. */
   type: 'notice';
+  /** What happened, one line. */
   message: string;
+  /** What kind of notice, where it has one (`denied`: a refused read). */
   code?: 'denied';
   /** With `code: 'denied'`: the read, the rule that would allow it, and what the track does without it. */
   denied?: DeniedRead;
@@ -280,8 +326,11 @@ export interface MultitrackSummary {
 
 /** The last event of a multitrack. */
 export interface SummaryEvent {
+  /** Tells the events apart: `switch (event.type)` narrows to this one. */
   type: 'summary';
+  /** When the track ended (ISO 8601). */
   time: string;
+  /** How every resource ended, and the whole track's outcome. */
   summary: MultitrackSummary;
 }
 

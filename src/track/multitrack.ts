@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { cancellable } from '../kube/cancellable.js';
 import type { ResourceType } from '../kube/resources.js';
+import { checked, checkSource, checkSpecs, checkTrackOptions, failing } from './arguments.js';
 import { groupOfSpelling, kindOfSpelling, typeOrLater } from './custom-kinds.js';
 import { type DriverOptions, driveTrack, logsByDefault, type TrackOptions } from './driver.js';
 import { eventWeight, type MultitrackEvent, type TrackEvent } from './events.js';
@@ -51,6 +52,12 @@ export function multitrack(
   specs: MultitrackSpec[],
   options: TrackOptions = {},
 ): AsyncGenerator<MultitrackEvent, void, undefined> {
+  const wrong = checked(() => {
+    checkSource(source);
+    checkSpecs(specs);
+    checkTrackOptions(options);
+  });
+  if (wrong) return failing(wrong);
   return cancellable((signal) => run(source, specs, { ...options, signal }), options.signal);
 }
 

@@ -1,4 +1,5 @@
 import { cancellable } from '../kube/cancellable.js';
+import { checked, checkSource, checkTarget, checkTrackOptions, failing } from './arguments.js';
 import { driveTrack, type TrackOptions, type TrackTarget } from './driver.js';
 import type { TrackEvent } from './events.js';
 import type { TrackSource } from './sources.js';
@@ -28,7 +29,8 @@ export type { TrackOptions, TrackTarget } from './driver.js';
  * `logs`, `signal`, `noActivityTimeout`, `rules` and the verdict options —
  * see {@link TrackOptions}.
  *
- * @throws {InvalidInputError} a kind the server does not serve
+ * @throws {InvalidInputError} an argument that is not what it says (from the
+ * first `next()`, naming it and what is allowed), or a kind the server does not serve
  * @throws {KubeApiError} what the server refused (a 403 on the watch of the resource)
  * @example
  * import { trackResource } from 'kubedog';
@@ -44,6 +46,12 @@ export function trackResource(
   target: TrackTarget,
   options: TrackOptions = {},
 ): AsyncGenerator<TrackEvent> {
+  const wrong = checked(() => {
+    checkSource(source);
+    checkTarget(target);
+    checkTrackOptions(options);
+  });
+  if (wrong) return failing(wrong);
   return cancellable((signal) => driveTrack(source, target, { ...options, signal }), options.signal);
 }
 

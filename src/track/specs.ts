@@ -5,6 +5,7 @@ import { findBuiltinResource, groupOf, isKubernetesGroup } from '../kube/resourc
 import type { KubeObject } from '../kube/types.js';
 import { RULES } from '../status/index.js';
 import { readAnnotations } from './annotations.js';
+import { checkTarget } from './arguments.js';
 import type { TrackTarget } from './driver.js';
 import type { LogOptions } from './logs.js';
 import type { FailMode } from './outcome.js';
@@ -42,7 +43,7 @@ export interface MultitrackSpec extends TrackTarget {
  * (docs/migrating-from-kubedog.md). A value that is not allowed goes into
  * the spec's `warnings`, which `multitrack` shows as notices. The namespace
  * is the object's, or `defaultNamespace`, or (neither) the tracker's source's.
- * @throws {InvalidInputError} a log regular expression that does not compile, naming the annotation and the object
+ * @throws {InvalidInputError} an object without a kind or a name (naming which), or a log regular expression that does not compile, naming the annotation and the object
  * @example
  * import { specFromObject } from 'kubedog';
  *
@@ -52,6 +53,10 @@ export interface MultitrackSpec extends TrackTarget {
  * // prints: failMode: 'hope-until-end'
  */
 export function specFromObject(object: KubeObject, defaultNamespace?: string): MultitrackSpec {
+  checkTarget(
+    { kind: object?.kind, name: object?.metadata?.name, namespace: object?.metadata?.namespace ?? undefined },
+    'object',
+  );
   const namespace = object.metadata.namespace ?? defaultNamespace;
   const { warnings, ...tracking } = readAnnotations(object);
   return {

@@ -104,7 +104,7 @@ describe('server-side apply: KubeClient.apply on the simulated API server', () =
     );
     await assert.rejects(
       cluster.client.apply('kind: [', { fieldManager: 'deployer' }),
-      /invalid manifest manifests: document 1/,
+      /invalid manifest given as text: document 1/,
     );
   });
 });

@@ -36,7 +36,7 @@ describe('scenario API', () => {
     const [updated] = await cluster.apply(WEB.replace('replicas: 1', 'replicas: 3'));
     assert.equal((updated?.spec as { replicas?: number } | undefined)?.replicas, 3);
     assert.equal(updated?.metadata.generation, 2);
-    await assert.rejects(cluster.apply('kind: [broken'), /invalid manifest manifests: document 1/);
+    await assert.rejects(cluster.apply('kind: [broken'), /invalid manifest given as text: document 1/);
   });
 
   test('becomesReadyAfter and logs(every): ready after the delay, lines written in turn', async () => {
