@@ -55,7 +55,8 @@ export function checkSource(source: unknown): void {
 
 /**
  * A target: a kind (a kubectl spelling or a resolved type), a name the API
- * accepts in a path, a namespace that is a DNS label.
+ * accepts in a path, a namespace that is a DNS label ('' for a
+ * cluster-scoped kind).
  */
 export function checkTarget(target: unknown, argument = 'target'): void {
   if (!isRecord(target)) throw invalid(argument, target, 'an object with kind and name');
@@ -75,9 +76,14 @@ export function checkTarget(target: unknown, argument = 'target'): void {
     throw invalid(`${argument}.name`, name, 'a Kubernetes name (`web`): 1 to 253 characters, no `/` or `%`');
   if (
     namespace !== undefined &&
-    !(typeof namespace === 'string' && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace))
+    // '' is a cluster-scoped resource's (a CustomResourceDefinition, a Namespace).
+    !(typeof namespace === 'string' && /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$/.test(namespace))
   )
-    throw invalid(`${argument}.namespace`, namespace, 'a namespace name (lowercase letters, digits and `-`)');
+    throw invalid(
+      `${argument}.namespace`,
+      namespace,
+      "a namespace name (lowercase letters, digits and `-`; '' for a cluster-scoped kind)",
+    );
 }
 
 /** The options of a tracker or a multitrack. */
