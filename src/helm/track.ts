@@ -296,6 +296,7 @@ const recordRef = (
 
 const noticeEvent = (resource: ResourceRef, message: string, time: Date): MultitrackEvent => ({
   type: 'notice',
+  code: 'helm',
   time: time.toISOString(),
   resource,
   message,

@@ -174,6 +174,7 @@ export async function* servedType(
   }
   yield event({
     type: 'notice',
+    code: 'kind-not-served',
     message: `the API server does not serve ${describeKind(kind)} yet: waiting for it (its CustomResourceDefinition may be applied in this run)`,
   });
   const end = kindDeadline(options, now().getTime());

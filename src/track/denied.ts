@@ -31,7 +31,12 @@ const verbsOf = (read: DeniableRead) => (read === 'log' || read === 'crd' ? ['ge
 export function deniedNotice(read: DeniableRead, error: unknown, revisions = ''): TrackEventInit {
   const without = WITHOUT[read](revisions);
   const rule = isForbidden(error) ? ruleFor(error, verbsOf(read)) : undefined;
-  if (!rule) return { type: 'notice', message: `${(error as Error).message}; going on: ${without}` };
+  if (!rule)
+    return {
+      type: 'notice',
+      code: 'unavailable',
+      message: `${(error as Error).message}; going on: ${without}`,
+    };
   const denied: DeniedRead = { read: rule.resources[0] ?? read, rule, without };
   return {
     type: 'notice',

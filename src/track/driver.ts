@@ -340,6 +340,7 @@ class Tracker {
       skipped: (watch, object, problem) =>
         void this.#show({
           type: 'notice',
+          code: 'skipped',
           message: `skipped ${SKIPPED_WHAT[watch]} ${object}: the API server sent it malformed: ${problem}`,
         }),
       failed: (watch, error) =>
@@ -451,16 +452,15 @@ class Tracker {
   /** The closing lines of the reconnect episodes still open, as events to emit. */
   #closingNotices(): ModelAction[] {
     const time = this.#now().toISOString();
-    return this.#episodes.end().map((message) => ({
+    return this.#episodes.end().map((notice) => ({
       type: 'emit',
-      event: { type: 'notice', time, resource: this.#ref, message },
+      event: { ...notice, time, resource: this.#ref },
     }));
   }
 
   /** A watch's reconnects and re-lists, said once per episode ({@link NoticeEpisodes}). */
   #watchNotice(notice: WatchNotice): void {
-    for (const message of this.#episodes.take(notice, this.#now().getTime()))
-      void this.#show({ type: 'notice', message });
+    for (const said of this.#episodes.take(notice, this.#now().getTime())) void this.#show(said);
   }
 
   /** A watch the track can do without was given up (a 403): said once, and the model judges without it. */
@@ -480,8 +480,7 @@ class Tracker {
     if (this.#model.done) return;
     this.#timer = setTimeout(() => {
       void this.#feed({ type: 'tick' });
-      for (const message of this.#episodes.tick(this.#now().getTime()))
-        void this.#show({ type: 'notice', message });
+      for (const said of this.#episodes.tick(this.#now().getTime())) void this.#show(said);
       this.#arm();
     }, this.#model.nextTick(this.#now()));
   }

@@ -218,21 +218,80 @@ export interface DeniedRead {
   without: string;
 }
 
-/**
- * What the tracker itself did: watch reconnecting/resumed/re-listed, stream
- * caps, a read it goes on without. `code` tells the kinds apart where there
- * is one: `denied` — a read the API server refused, in `denied`.
- */
-export interface NoticeEvent extends Base {
+interface NoticeBase extends Base {
   /** Tells the events apart: `switch (event.type)` narrows to this one. */
   type: 'notice';
-  /** What happened, one line. */
+  /** What happened, one line, in English (what the CLI prints). */
   message: string;
-  /** What kind of notice, where it has one (`denied`: a refused read). */
-  code?: 'denied';
-  /** With `code: 'denied'`: the read, the rule that would allow it, and what the track does without it. */
-  denied?: DeniedRead;
 }
+
+/**
+ * One watch or log stream broke (`…-interrupted`, once per episode), came
+ * back (`…-resumed`), was re-listed after `410 Gone` (`watch-relisted`), or
+ * ended for good (`log-ended`).
+ */
+export interface StreamNotice extends NoticeBase {
+  /** What happened to the stream. */
+  code:
+    | 'watch-interrupted'
+    | 'watch-resumed'
+    | 'watch-relisted'
+    | 'log-interrupted'
+    | 'log-resumed'
+    | 'log-ended';
+  /** Which stream: `watch of pods in shop`, `log of web-1/app`. */
+  stream: string;
+  /** Why it broke, or what the server said. */
+  reason?: string;
+  /** Reconnects (resumed) or re-lists (re-listed) in the episode. */
+  count?: number;
+}
+
+/**
+ * Many streams at once (in a `multitrack`): the connection to the API
+ * server was lost — every stream that broke within a moment, one notice —
+ * and restored once every one of them came back (nothing lost: watches
+ * resume from their resourceVersion, logs from their last line's time).
+ */
+export interface ConnectionNotice extends NoticeBase {
+  /** Lost, or restored. */
+  code: 'connection-lost' | 'connection-restored';
+  /** How many streams broke (and, restored, came back). */
+  streams: number;
+  /** Why the first one broke. */
+  reason?: string;
+}
+
+/** A read the API server refused (403) that the track goes on without. */
+export interface DeniedNotice extends NoticeBase {
+  /** A refused read. */
+  code: 'denied';
+  /** The read, the rule that would allow it, and what the track does without it. */
+  denied: DeniedRead;
+}
+
+/**
+ * Anything else the track says: a read it does without for another reason
+ * (`unavailable`), a malformed object skipped (`skipped`), a kind waited for
+ * (`kind-not-served`), log streams at their limit (`log-streams-capped`),
+ * what was wrong with a resource's annotations (`annotation`), what a Helm
+ * release's track waits for (`helm`).
+ */
+export interface OtherNotice extends NoticeBase {
+  /** What it is about. */
+  code: 'unavailable' | 'skipped' | 'kind-not-served' | 'log-streams-capped' | 'annotation' | 'helm';
+}
+
+/**
+ * What the tracker itself says, by `code` (narrowing to the data it
+ * carries): a stream's trouble ({@link StreamNotice}), the connection's
+ * ({@link ConnectionNotice}), a refused read ({@link DeniedNotice}), the
+ * rest ({@link OtherNotice}). `message` says it in a line.
+ */
+export type NoticeEvent = StreamNotice | ConnectionNotice | DeniedNotice | OtherNotice;
+
+/** Every notice's `code`. */
+export type NoticeCode = NoticeEvent['code'];
 
 /**
  * What a tracker yields; `type` tells them apart (`switch (event.type)`

@@ -50,6 +50,8 @@ interface Tail extends ContainerTail {
   controller: AbortController;
   /** Its reconnects were said, and no line came since: further ones are the same episode. */
   reconnecting?: boolean;
+  /** Its episode's `resumed` was said. */
+  resumedSaid?: boolean;
 }
 
 /**
@@ -256,6 +258,7 @@ export class LogTails {
       this.#capNoticed = true;
       void this.#emit({
         type: 'notice',
+        code: 'log-streams-capped',
         message: `${max} log streams are open (the limit); more wait until one ends`,
       });
     }
@@ -276,12 +279,18 @@ export class LogTails {
     this.#byPod.set(tail.pod, tails);
     tails.add(tail);
     const signal = AbortSignal.any([this.#controller.signal, tail.controller.signal]);
-    // One line per episode: said at the first reconnect, not again until the stream delivers lines.
+    // One episode: interrupted at the first reconnect, resumed when a request is answered again; no
+    // more of either until the stream delivers lines (a server that answers and closes at once is one).
     const onNotice = (notice: LogNotice) => {
+      if (notice.type === 'log-resumed' && tail.reconnecting) this.#resumed(tail);
       if (notice.type !== 'log-reconnecting' || tail.reconnecting) return;
       tail.reconnecting = true;
+      tail.resumedSaid = false;
       void this.#emit({
         type: 'notice',
+        code: 'log-interrupted',
+        stream: `log of ${tail.pod}/${tail.container}`,
+        reason: notice.reason,
         message: `log stream of ${tail.pod}/${tail.container} interrupted (${notice.reason}); reconnecting`,
       });
     };
@@ -295,9 +304,24 @@ export class LogTails {
       if (isForbidden(error)) return this.#refused(error);
       await this.#emit({
         type: 'notice',
+        code: 'log-ended',
+        stream: `log of ${tail.pod}/${tail.container}`,
+        reason: (error as Error).message,
         message: `log stream of ${tail.pod}/${tail.container} ended: ${(error as Error).message}`,
       });
     }
+  }
+
+  /** A reconnecting stream was answered again (it goes on from its last line's time: nothing lost): said once an episode. */
+  #resumed(tail: Tail): void {
+    if (tail.resumedSaid) return;
+    tail.resumedSaid = true;
+    void this.#emit({
+      type: 'notice',
+      code: 'log-resumed',
+      stream: `log of ${tail.pod}/${tail.container}`,
+      message: `log stream of ${tail.pod}/${tail.container} resumed`,
+    });
   }
 
   /** Logs may not be read (403): said once; nothing waiting is asked for, and nothing more will be. */
@@ -324,7 +348,10 @@ export class LogTails {
     // One log event per network chunk: a fast log is not a million events.
     for await (const batch of stream) {
       this.#unanswered.delete(tail);
-      tail.reconnecting = false;
+      if (tail.reconnecting) {
+        this.#resumed(tail);
+        tail.reconnecting = false;
+      }
       // The server rounds sinceTime down to the second: the rest is cut here.
       const from = tail.from?.getTime() ?? Number.NEGATIVE_INFINITY;
       const lines = batch.filter(

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { cancellable } from '../kube/cancellable.js';
 import type { ResourceType } from '../kube/resources.js';
 import { checked, checkSource, checkSpecs, checkTrackOptions, failing } from './arguments.js';
+import { ConnectionEpisodes, GATHER_MS } from './connection-episodes.js';
 import { groupOfSpelling, kindOfSpelling, typeOrLater } from './custom-kinds.js';
 import { type DriverOptions, driveTrack, logsByDefault, type TrackOptions } from './driver.js';
 import { eventWeight, type MultitrackEvent, type TrackEvent } from './events.js';
@@ -126,6 +127,9 @@ class Merge {
   readonly #queue = new AsyncQueue<MultitrackEvent>(1000, eventWeight);
   /** Stops every tracker. */
   readonly #controller = new AbortController();
+  /** The streams of every tracker, as one connection to the API server. */
+  readonly #connection = new ConnectionEpisodes();
+  #connectionTimer: NodeJS.Timeout | undefined;
   readonly #onAbort: () => void;
 
   constructor(
@@ -172,6 +176,11 @@ class Merge {
     try {
       for await (const event of track) {
         if (event.type === 'event' && spec.events === false) continue;
+        // A stream's trouble is the connection's: said once for every stream that broke with it.
+        if (event.type === 'notice' && this.#connection.take(event, Date.now())) {
+          this.#sayConnection();
+          continue;
+        }
         await this.#queue.push(event);
         this.#timeline.observe(event);
         if (this.#outcome.observe(index, event, Date.now())) return this.#end();
@@ -187,7 +196,7 @@ class Merge {
   /** Says something about a resource before its track starts (what was wrong with its annotations). */
   notice(resource: ResourceRef, message: string): void {
     const time = (this.#options.now?.() ?? new Date()).toISOString();
-    void this.#queue.push({ type: 'notice', time, resource, message });
+    void this.#queue.push({ type: 'notice', code: 'annotation', time, resource, message });
   }
 
   /** Ends at once when there is nothing to wait for (no specs). */
@@ -208,8 +217,20 @@ class Merge {
     }
   }
 
+  /** What the connection episode has to say now; a timer for what it will say once its streams are gathered. */
+  #sayConnection(): void {
+    clearTimeout(this.#connectionTimer);
+    for (const notice of this.#connection.due(Date.now())) void this.#queue.push(notice);
+    const at = this.#connection.dueAt;
+    if (at !== undefined)
+      this.#connectionTimer = setTimeout(() => this.#sayConnection(), Math.max(0, at - Date.now()));
+  }
+
   #end(): void {
     if (this.#controller.signal.aborted) return;
+    clearTimeout(this.#connectionTimer);
+    // Streams that broke a moment ago, not gathered yet: said before the end.
+    for (const notice of this.#connection.due(Date.now() + GATHER_MS)) void this.#queue.push(notice);
     const now = this.#options.now?.() ?? new Date();
     void this.#queue.push({
       type: 'summary',

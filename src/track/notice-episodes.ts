@@ -1,5 +1,9 @@
 import { formatDuration } from '../kube/duration.js';
 import type { WatchNotice } from '../kube/watch.js';
+import type { StreamNotice } from './events.js';
+
+/** A stream notice before the tracker stamps it with `time` and `resource`. */
+export type StreamNoticeInit = Omit<StreamNotice, 'time' | 'resource'>;
 
 /**
  * A watch answered again after a reconnect holds once it goes this long
@@ -22,26 +26,34 @@ interface Episode {
 
 /**
  * A watch's trouble said once per episode, not once per attempt: an episode
- * begins with the first reconnect (or re-list) — one line — and ends once
+ * begins with the first reconnect (or re-list) — one notice — and ends once
  * the watch holds again ({@link HEALTHY_MS} after it answered, with no
- * reconnect since; re-lists: {@link RELIST_QUIET_MS} without one) — one line
- * with the count. Pure: given the notices and the time, it says the lines.
+ * reconnect since; re-lists: {@link RELIST_QUIET_MS} without one) — one
+ * notice with the count. Pure: given the watch notices and the time, it
+ * says the track's notices.
  */
 export class NoticeEpisodes {
   readonly #reconnects = new Map<string, Episode>();
   readonly #relists = new Map<string, Episode>();
 
-  /** A watch notice: the lines to show now. */
-  take(notice: WatchNotice, now: number): string[] {
+  /** A watch notice: the notices to show now. */
+  take(notice: WatchNotice, now: number): StreamNoticeInit[] {
     switch (notice.type) {
       case 'reconnecting':
-        return this.#attempt(this.#reconnects, notice.resource, now)
-          ? [`watch of ${notice.resource} interrupted (${notice.reason}); reconnecting`]
-          : [];
+        if (!this.#attempt(this.#reconnects, notice.resource, now)) return [];
+        return [
+          streamNotice(notice.resource, 'watch-interrupted', `interrupted (${notice.reason}); reconnecting`, {
+            reason: notice.reason,
+          }),
+        ];
       case 'relisted':
-        return this.#attempt(this.#relists, notice.resource, now)
-          ? [`watch of ${notice.resource} re-listed after ${notice.reason}`]
-          : [];
+        if (!this.#attempt(this.#relists, notice.resource, now)) return [];
+        return [
+          streamNotice(notice.resource, 'watch-relisted', `re-listed after ${notice.reason}`, {
+            reason: notice.reason,
+            count: 1,
+          }),
+        ];
       case 'resumed': {
         const episode = this.#reconnects.get(notice.resource);
         if (episode) episode.resumedAt = now;
@@ -52,34 +64,38 @@ export class NoticeEpisodes {
     }
   }
 
-  /** Time passed: the closing lines of the episodes that are over. */
-  tick(now: number): string[] {
-    const lines: string[] = [];
+  /** Time passed: the closing notices of the episodes that are over. */
+  tick(now: number): StreamNoticeInit[] {
+    const notices: StreamNoticeInit[] = [];
     for (const [resource, episode] of this.#reconnects)
       if (episode.resumedAt !== undefined && now - episode.resumedAt >= HEALTHY_MS) {
         this.#reconnects.delete(resource);
-        lines.push(`watch of ${resource} resumed${afterCount(episode, 'reconnects')}`);
+        notices.push(resumed(resource, episode));
       }
     for (const [resource, episode] of this.#relists)
       if (now - episode.lastAt >= RELIST_QUIET_MS) {
         this.#relists.delete(resource);
-        if (episode.count > 1) lines.push(`watch of ${resource} re-listed${afterCount(episode, 'times')}`);
+        if (episode.count > 1)
+          notices.push(
+            streamNotice(resource, 'watch-relisted', `re-listed${afterCount(episode, 'times')}`, {
+              count: episode.count,
+            }),
+          );
       }
-    return lines;
+    return notices;
   }
 
   /**
-   * The track ends: the closing lines of the reconnect episodes whose watch
-   * was answered again, however recently (it will not be heard of again).
+   * The track ends: the closing notices of the reconnect episodes whose
+   * watch was answered again, however recently (it will not be heard of again).
    */
-  end(): string[] {
-    const lines: string[] = [];
+  end(): StreamNoticeInit[] {
+    const notices: StreamNoticeInit[] = [];
     for (const [resource, episode] of this.#reconnects)
-      if (episode.resumedAt !== undefined)
-        lines.push(`watch of ${resource} resumed${afterCount(episode, 'reconnects')}`);
+      if (episode.resumedAt !== undefined) notices.push(resumed(resource, episode));
     this.#reconnects.clear();
     this.#relists.clear();
-    return lines;
+    return notices;
   }
 
   /** Counts an attempt; returns whether it begins an episode. */
@@ -95,6 +111,22 @@ export class NoticeEpisodes {
     return true;
   }
 }
+
+/** A notice about the watch of `resource` (`pods in shop`): `watch of pods in shop WHAT`. */
+function streamNotice(
+  resource: string,
+  code: StreamNoticeInit['code'],
+  what: string,
+  data: { reason?: string; count?: number },
+): StreamNoticeInit {
+  const stream = `watch of ${resource}`;
+  return { type: 'notice', code, stream, ...data, message: `${stream} ${what}` };
+}
+
+const resumed = (resource: string, episode: Episode) =>
+  streamNotice(resource, 'watch-resumed', `resumed${afterCount(episode, 'reconnects')}`, {
+    count: episode.count,
+  });
 
 /** ` after 12 reconnects in 3m20s`, or nothing for one. */
 function afterCount(episode: Episode, what: 'reconnects' | 'times'): string {

@@ -104,7 +104,7 @@ export class MultitrackOutcome {
         if (this.#until === 'deleted') this.#reached(state, FailureReason.Deleted, event.message, now);
         break;
       case 'notice':
-        if (event.denied) this.#degraded.push({ resource: state.resource, ...event.denied });
+        if (event.code === 'denied') this.#degraded.push({ resource: state.resource, ...event.denied });
         break;
     }
     this.#resolveHopes(now);

@@ -78,7 +78,7 @@ describe('hostile servers: no request storm, whatever a watch answers', () => {
 });
 
 describe('hostile servers: no log request storm', () => {
-  test('every followed log answered and ended at once while the container runs: backed off, one notice line', async () => {
+  test('every followed log answered and ended at once while the container runs: backed off, one episode of notices', async () => {
     let logs = 0;
     const pod = runningPod();
     const api = onePodApi(pod, {
@@ -103,10 +103,12 @@ describe('hostile servers: no log request storm', () => {
     assert.equal(run.code, 2, run.stderr);
     const perSecond = logs / (run.ms / 1000);
     assert.ok(perSecond < 3, `${logs} log requests in ${run.ms} ms`);
+    // One episode: interrupted once, resumed once (when a request is answered again), however long it goes on.
     const notices = run.stderr.split('\n').filter((line) => / ! log stream/.test(line));
-    assert.equal(notices.length, 1, notices.join('\n'));
+    assert.ok(notices.length <= 2, notices.join('\n'));
+    assert.equal(notices.filter((line) => line.includes('interrupted')).length, 1, notices.join('\n'));
     console.log(
-      `# logs ended at once: ${perSecond.toFixed(1)} log requests/s, ${notices.length} notice line`,
+      `# logs ended at once: ${perSecond.toFixed(1)} log requests/s, ${notices.length} notice lines`,
     );
   });
 });

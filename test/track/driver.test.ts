@@ -137,12 +137,15 @@ describe('the tracker driver, on a source in memory', () => {
     const events = await collect(trackResource(source, { kind: 'deploy', name: 'web' }));
     const notices = events.filter((e) => e.type === 'notice');
     assert.equal(notices.length, 1);
-    assert.deepEqual(notices[0]?.type === 'notice' ? notices[0].denied?.rule : undefined, {
-      apiGroups: [''],
-      resources: ['pods'],
-      verbs: ['list', 'watch'],
-      namespace: 'default',
-    });
+    assert.deepEqual(
+      notices[0]?.type === 'notice' && notices[0].code === 'denied' ? notices[0].denied.rule : undefined,
+      {
+        apiGroups: [''],
+        resources: ['pods'],
+        verbs: ['list', 'watch'],
+        namespace: 'default',
+      },
+    );
     const last = events.at(-1);
     assert.equal(last?.type, 'ready');
     assert.match(last?.type === 'ready' ? last.message : '', /judged from its status alone/);

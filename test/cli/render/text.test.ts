@@ -160,9 +160,17 @@ describe('text rendering', () => {
       }),
       ['err deploy/web ✓ pod web-x ready'],
     );
-    assert.deepEqual(render({ type: 'notice', time, resource, message: 'watch of pods resumed' }), [
-      'err deploy/web ! watch of pods resumed',
-    ]);
+    assert.deepEqual(
+      render({
+        type: 'notice',
+        code: 'watch-resumed',
+        stream: 'watch of pods',
+        time,
+        resource,
+        message: 'watch of pods resumed',
+      }),
+      ['err deploy/web ! watch of pods resumed'],
+    );
   });
 
   test('a message that already says its reason is not prefixed with it', () => {

@@ -294,7 +294,17 @@ describe('the interactive view', () => {
   test('the events pane never starts with a hint cut off from its failure', () => {
     const state = new RolloutState([api], false);
     state.observe({ ...crashLoop(), hint: 'see the last log lines' }, T0);
-    state.observe({ type: 'notice', time, resource: api, message: 'watch of pods resumed' }, T0);
+    state.observe(
+      {
+        type: 'notice',
+        code: 'watch-resumed',
+        stream: 'watch of pods',
+        time,
+        resource: api,
+        message: 'watch of pods resumed',
+      },
+      T0,
+    );
     // 14 rows: two for events — the newest two lines are the hint and the notice.
     const lines = eventPane(screen(state, new Navigation(), '', { width: 100, height: 14 }));
     assert.deepEqual(
