@@ -212,6 +212,25 @@ describe('the published package', () => {
     assert.equal(run(process.execPath, ['out/progress.js'], project), shown.slice(0, shown.indexOf('```')));
   });
 
+  test('an uncaught kubedog error: its message within the first lines, no wall of minified code', () => {
+    writeFileSync(
+      join(project, 'uncaught.mjs'),
+      "import { KubeClient } from 'kubedog';\nKubeClient.fromKubeConfig({ kubeconfig: '/nope/kubeconfig' });\n",
+    );
+    const result = spawnSync(process.execPath, ['uncaught.mjs'], { cwd: project, encoding: 'utf8' });
+    assert.equal(result.status, 1);
+    const lines = result.stderr.split('\n');
+    const at = lines.findIndex((line) =>
+      line.startsWith('KubeConfigError: kubeconfig file /nope/kubeconfig does not exist'),
+    );
+    assert.ok(at >= 0 && at < 6, result.stderr);
+    assert.ok(
+      lines.slice(0, at).every((line) => line.length <= 200),
+      'the source excerpt is short lines',
+    );
+    assert.ok(result.stderr.length < 2000, `${result.stderr.length} bytes of stderr`);
+  });
+
   test('the CLI: version, and a rollout tracked on a simulated cluster', async () => {
     const kubedog = join(project, 'node_modules/.bin/kubedog');
     assert.match(run(kubedog, ['version'], project), /^kubedog \d+\.\d+\.\d+ \(node v/);
