@@ -416,7 +416,7 @@ export class KubeClient {
    * @example
    * const patched = await client.patch('Deployment', { name: 'web' }, { metadata: { labels: { tier: 'front' } } });
    * console.log(patched.metadata.labels);
-   * // prints: tier: 'front'
+   * // prints: { app: 'web', tier: 'front' }
    */
   async patch<T extends KubeObject = KubeObject>(
     kind: KindLike,

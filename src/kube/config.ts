@@ -126,7 +126,7 @@ export function kubeConfigFromString(
  *
  * const config = loadKubeConfig({ namespace: 'default' });
  * console.log(`context ${config.contextName} of ${config.source}`);
- * // prints: context fake of
+ * // prints: context fake of …
  * const kube = new KubeClient(config, { http2: false });
  * await kube.close();
  */

@@ -216,7 +216,7 @@ export class KubeClientClosedError extends KubedogError {
  *   if (!isKubedogError(error)) throw error;
  *   console.log(`${error.code}: ${error.message}`);
  * }
- * // prints: KUBEDOG_INVALID_INPUT: invalid label selector "app in web"
+ * // prints: KUBEDOG_INVALID_INPUT: invalid label selector "app in web": cannot parse "app in web"
  */
 export const isKubedogError = (value: unknown): value is KubedogError => value instanceof KubedogError;
 
@@ -246,7 +246,7 @@ export const isKubeApiError = (value: unknown): value is KubeApiError => value i
  * } catch (error) {
  *   if (isKubeConfigError(error)) console.log(error.message);
  * }
- * // prints: context "prod" (--context) not found
+ * // prints: context "prod" (--context) not found …
  */
 export const isKubeConfigError = (value: unknown): value is KubeConfigError =>
   value instanceof KubeConfigError;

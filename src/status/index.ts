@@ -51,7 +51,7 @@ export const RULES: Readonly<Record<string, VerdictRule>> = {
  * const job = await client.get('Job', { name: 'migrate' });
  * const verdict = computeVerdict(job, { now: new Date() });
  * console.log(`${verdict.state}: ${verdict.message}`);
- * // prints: ready: job "migrate" completed
+ * // prints: ready: job "migrate" completed: 1 succeeded
  */
 export function computeVerdict(object: KubeObject, context: VerdictContext): Verdict {
   return withoutCredentials(judge(identifiable(object), context));

@@ -479,9 +479,14 @@ class Tracker {
     clearTimeout(this.#timer);
     if (this.#model.done) return;
     this.#timer = setTimeout(() => {
-      void this.#feed({ type: 'tick' });
-      for (const said of this.#episodes.tick(this.#now().getTime())) void this.#show(said);
-      this.#arm();
+      // Nothing may escape a timer into the process: what goes wrong here ends this track, with the error.
+      try {
+        void this.#feed({ type: 'tick' });
+        for (const said of this.#episodes.tick(this.#now().getTime())) void this.#show(said);
+        this.#arm();
+      } catch (error) {
+        this.#fail(error);
+      }
     }, this.#model.nextTick(this.#now()));
   }
 }

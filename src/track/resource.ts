@@ -92,7 +92,7 @@ export const trackDeployment = trackerFor('Deployment');
  *
  * for await (const event of trackStatefulSet(client, { name: 'db' }, { timeout: 600_000 }))
  *   if (event.type === 'ready') console.log(event.message);
- * // prints: statefulset rolling update complete
+ * // prints: statefulset rolling update complete 1 pods at revision …
  */
 export const trackStatefulSet = trackerFor('StatefulSet');
 
@@ -105,7 +105,7 @@ export const trackStatefulSet = trackerFor('StatefulSet');
  *
  * for await (const event of trackDaemonSet(client, { name: 'agent' }, { logs: false }))
  *   if (event.type === 'ready') console.log(event.message);
- * // prints: daemon set "agent"
+ * // prints: daemon set "agent" successfully rolled out
  */
 export const trackDaemonSet = trackerFor('DaemonSet');
 
@@ -134,7 +134,7 @@ export const trackReplicaSet = trackerFor('ReplicaSet');
  *   if (event.type === 'ready') console.log(event.message);
  *   if (event.type === 'failed') process.exitCode = 1;
  * }
- * // prints: job "migrate" completed
+ * // prints: job "migrate" completed: 1 succeeded
  */
 export const trackJob = trackerFor('Job');
 

@@ -100,8 +100,8 @@ export function isTrackable(object: KubeObject): boolean {
  *
  * const manifest = 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: shop-tls}\n';
  * const [spec] = parseManifests(manifest, 'certificate.yaml').map((object) => specFromManifest(object, 'shop'));
- * console.log(spec);
- * // prints: kind: 'Certificate.cert-manager.io'
+ * console.log(spec?.kind, spec?.namespace, spec?.awaitKind);
+ * // prints: Certificate.cert-manager.io shop true
  */
 export function specFromManifest(object: KubeObject, defaultNamespace?: string): MultitrackSpec {
   const spec = specFromObject(object, defaultNamespace);
