@@ -93,3 +93,9 @@ export function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal 
   const given = signals.filter((s): s is AbortSignal => s !== undefined);
   return given.length > 0 ? AbortSignal.any(given) : undefined;
 }
+
+/** A generator whose first `next()` throws `error` (a generator's errors come from iterating it). */
+// biome-ignore lint/correctness/useYield: it only throws, at the first next()
+export async function* failing<T>(error: unknown): AsyncGenerator<T, void, undefined> {
+  throw error;
+}

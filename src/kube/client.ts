@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { undici } from '../vendor/undici.js';
 import { Authenticator, type Credentials } from './auth.js';
 import { sleep } from './backoff.js';
-import { abortable, anySignal, cancellable } from './cancellable.js';
+import { abortable, anySignal, cancellable, failing } from './cancellable.js';
 import { type LoadKubeConfigOptions, loadKubeConfig, type ResolvedKubeConfig } from './config.js';
 import { preferredVersions, resourceTypes } from './discovery.js';
 import {
@@ -231,7 +231,7 @@ export class KubeClient {
    * // prints: apps/v1 statefulsets
    */
   async resolveType(kind: KindLike, options: ResolveOptions = {}): Promise<ResourceType> {
-    if (typeof kind !== 'string') return kind;
+    if (typeof kind !== 'string') return checkedType(kind);
     const builtin = findBuiltinResource(kind);
     if (builtin) return builtin;
     if (options.fresh) this.#discovery = undefined;
@@ -385,7 +385,11 @@ export class KubeClient {
     object: T,
     options: RequestOptions = {},
   ): Promise<T> {
-    const path = await this.#objectPath(kind, { namespace: object.metadata.namespace }, options);
+    const path = await this.#objectPath(
+      kind,
+      { namespace: checkedObject(object, 'create').metadata.namespace },
+      options,
+    );
     return this.requestJson<T>('POST', path, { ...options, body: object });
   }
 
@@ -405,7 +409,8 @@ export class KubeClient {
     object: T,
     options: RequestOptions & { subresource?: 'status' } = {},
   ): Promise<T> {
-    const ref = { namespace: object.metadata.namespace, name: object.metadata.name ?? '' };
+    const { metadata } = checkedObject(object, 'replace');
+    const ref = { namespace: metadata.namespace, name: metadata.name ?? '' };
     const path = await this.#objectPath(kind, ref, options);
     return this.requestJson<T>('PUT', path, { signal: options.signal, body: object });
   }
@@ -531,7 +536,12 @@ export class KubeClient {
     ref: { namespace?: string | undefined; name?: string },
     options: RequestOptions & { subresource?: 'status' },
   ): Promise<string> {
-    const type = await this.resolveType(kind, options);
+    if (typeof ref !== 'object' || ref === null)
+      throw new InvalidInputError(
+        `the object's reference must be { name, namespace? }, not ${typeof ref}`,
+        ref === null ? 'null' : typeof ref,
+      );
+    const type = await this.resolveType(kind, options ?? {});
     return resourcePath(type, {
       namespace: this.#ns(type, ref.namespace),
       ...(ref.name !== undefined ? { name: ref.name } : {}),
@@ -558,7 +568,10 @@ export class KubeClient {
     kind: KindLike,
     options: WatchOptions = {},
   ): AsyncGenerator<WatchEvent<T>> {
-    return cancellable((signal) => watchResource<T>(this, kind, { ...options, signal }), options.signal);
+    const { signal } = options ?? {};
+    if (signal !== undefined && !(signal instanceof AbortSignal))
+      return failing(new InvalidInputError('watch: options.signal must be an AbortSignal', typeof signal));
+    return cancellable((inner) => watchResource<T>(this, kind, { ...options, signal: inner }), signal);
   }
 
   /**
@@ -790,14 +803,40 @@ export class KubeClient {
   }
 }
 
+/** A Kubernetes object as a write takes it: an object with metadata, or an {@link InvalidInputError}. */
+function checkedObject<T extends KubeObject>(object: T, call: string): T {
+  if (
+    typeof object === 'object' &&
+    object !== null &&
+    typeof object.metadata === 'object' &&
+    object.metadata !== null
+  )
+    return object;
+  throw new InvalidInputError(
+    `${call}: the object must be a Kubernetes object with metadata`,
+    object === null ? 'null' : typeof object,
+  );
+}
+
+/** A resolved type given by the caller: its kind, group, version and plural are strings, or an {@link InvalidInputError}. */
+function checkedType(type: ResourceType): ResourceType {
+  const fields = ['kind', 'group', 'version', 'plural'] as const;
+  if (typeof type === 'object' && type !== null && fields.every((field) => typeof type[field] === 'string'))
+    return type;
+  throw new InvalidInputError(
+    'a kind must be a kubectl spelling (`deploy`, `Certificate.cert-manager.io`) or a resolved type { kind, group, version, plural, namespaced }',
+    type === null ? 'null' : typeof type,
+  );
+}
+
 /** A rate limit of positive, finite numbers, or an {@link InvalidInputError} naming what is wrong. */
 function checkedRateLimit(limit: RateLimit): RateLimit {
   for (const key of ['qps', 'burst'] as const) {
     const value = limit?.[key];
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
       throw new InvalidInputError(
-        `rateLimit.${key} must be a positive number of requests (got ${String(value)})`,
-        String(value),
+        `rateLimit.${key} must be a positive number of requests (got ${typeof value === 'number' ? value : typeof value})`,
+        typeof value,
       );
   }
   return limit;

@@ -108,7 +108,9 @@ export function kubeConfigFromString(
   text: string,
   options: { context?: string; namespace?: string; source?: string } = {},
 ): ResolvedKubeConfig {
-  const source = options.source ?? '<inline kubeconfig>';
+  const source = options?.source ?? '<inline kubeconfig>';
+  if (typeof text !== 'string')
+    throw new KubeConfigError(`kubeconfig ${source} must be text (a string)`, { file: source });
   const file = parseFile(text, source, process.cwd());
   return resolveContext([file], source, options);
 }

@@ -197,6 +197,13 @@ export class UnknownKindError extends InvalidInputError {
   }
 }
 
+/** @internal A text argument (a manifest, a kubeconfig, a rules file) is a string, or an {@link InvalidInputError} says what it got. */
+export function expectText(text: unknown, what: string): asserts text is string {
+  if (typeof text === 'string') return;
+  const got = text === null ? 'null' : Array.isArray(text) ? 'a list' : typeof text;
+  throw new InvalidInputError(`${what} must be text (a string), not ${got}`, got);
+}
+
 /** A request was made on a client after {@link KubeClient.close}. */
 export class KubeClientClosedError extends KubedogError {
   constructor(message: string) {

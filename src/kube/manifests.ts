@@ -1,5 +1,5 @@
 import { yaml } from '../vendor/yaml.js';
-import { InvalidInputError } from './errors.js';
+import { expectText, InvalidInputError } from './errors.js';
 import type { KubeObject } from './types.js';
 
 /**
@@ -15,6 +15,9 @@ import type { KubeObject } from './types.js';
  * // prints: ConfigMap, Secret
  */
 export function parseManifests(text: string, source: string): KubeObject[] {
+  // Named in every message: a name that is not text is none.
+  source = typeof source === 'string' ? source : '(unnamed)';
+  expectText(text, `manifests ${source}`);
   const objects: KubeObject[] = [];
   const documents = yaml().parseAllDocuments(text, { prettyErrors: true });
   const list = Array.isArray(documents) ? documents : [documents];

@@ -4,6 +4,7 @@ import type { KubeObject } from '../kube/types.js';
 import { conditions, str } from './fields.js';
 import { describeObject } from './generic.js';
 import { Reason } from './reasons.js';
+import { identifiable } from './shape.js';
 import type { Verdict } from './types.js';
 import { progressing } from './verdict.js';
 
@@ -79,6 +80,8 @@ export function deletionVerdict(
   now: Date,
   dependents: Dependents = NO_DEPENDENTS,
 ): Verdict {
+  // Never throws, whatever it is given: a verdict is read from what the object has.
+  object = identifiable(object);
   const what = describeObject(object);
   const requested = str(object, 'metadata', 'deletionTimestamp');
   if (!requested)

@@ -13,6 +13,7 @@ import { redactCredentials } from './redact.js';
 import { replicaSet } from './replicaset.js';
 import { applyRule, findRule } from './rules.js';
 import { ingress, service } from './service.js';
+import { identifiable } from './shape.js';
 import { statefulSet } from './statefulset.js';
 import type { Verdict, VerdictContext, VerdictRule } from './types.js';
 
@@ -55,26 +56,6 @@ export const RULES: Readonly<Record<string, VerdictRule>> = {
  */
 export function computeVerdict(object: KubeObject, context: VerdictContext): Verdict {
   return withoutCredentials(judge(identifiable(object), context));
-}
-
-/** The object with what every rule reads first — apiVersion, kind, metadata — of the right type (dropped when not). */
-function identifiable(object: KubeObject): KubeObject {
-  if (typeof object !== 'object' || object === null) return { metadata: {} };
-  const { apiVersion, kind, metadata } = object;
-  const fine =
-    (apiVersion === undefined || typeof apiVersion === 'string') &&
-    (kind === undefined || typeof kind === 'string') &&
-    typeof metadata === 'object' &&
-    metadata !== null &&
-    !Array.isArray(metadata);
-  if (fine) return object;
-  const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = object;
-  return {
-    ...rest,
-    ...(typeof apiVersion === 'string' ? { apiVersion } : {}),
-    ...(typeof kind === 'string' ? { kind } : {}),
-    metadata: typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) ? metadata : {},
-  };
 }
 
 function judge(object: KubeObject, context: VerdictContext): Verdict {

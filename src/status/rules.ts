@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../kube/errors.js';
+import { expectText, InvalidInputError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
 import { yaml } from '../vendor/yaml.js';
 import { describeObject, generic } from './generic.js';
@@ -43,6 +43,9 @@ export interface CustomRule {
  * // prints: failed
  */
 export function parseRules(text: string, source: string): CustomRule[] {
+  // Named in every message: a name that is not text is none.
+  source = typeof source === 'string' ? source : '(unnamed)';
+  expectText(text, `rules file ${source}`);
   const doc = yaml().parseDocument(text);
   const error = doc.errors[0];
   const fail = (why: string) => new InvalidInputError(`rules file ${source}: ${why}`, source);

@@ -226,3 +226,23 @@ function check(value: unknown, steps: string[], at: number, where: string, rule:
   }
   return undefined;
 }
+
+/** The object with what every rule reads first — apiVersion, kind, metadata — of the right type (dropped when not). */
+export function identifiable(object: KubeObject): KubeObject {
+  if (typeof object !== 'object' || object === null) return { metadata: {} };
+  const { apiVersion, kind, metadata } = object;
+  const fine =
+    (apiVersion === undefined || typeof apiVersion === 'string') &&
+    (kind === undefined || typeof kind === 'string') &&
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    !Array.isArray(metadata);
+  if (fine) return object;
+  const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = object;
+  return {
+    ...rest,
+    ...(typeof apiVersion === 'string' ? { apiVersion } : {}),
+    ...(typeof kind === 'string' ? { kind } : {}),
+    metadata: typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) ? metadata : {},
+  };
+}

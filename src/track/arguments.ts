@@ -143,6 +143,23 @@ export function checkSpecs(specs: unknown): void {
   }
 }
 
+/** What `specsFromCluster` is asked: a namespace, selectors, kinds, a signal. */
+export function checkListOptions(options: unknown): void {
+  if (!isRecord(options))
+    throw invalid('options', options, 'an object ({ namespace, labelSelector, kinds })');
+  for (const key of ['namespace', 'labelSelector', 'fieldSelector'] as const)
+    if (options[key] !== undefined && typeof options[key] !== 'string')
+      throw invalid(`options.${key}`, options[key], 'a string');
+  const { kinds, signal } = options;
+  if (
+    kinds !== undefined &&
+    !(Array.isArray(kinds) && kinds.every((kind) => typeof kind === 'string' && kind !== ''))
+  )
+    throw invalid('options.kinds', kinds, 'a list of kinds (`deploy`, `Job`)');
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw invalid('options.signal', signal, 'an AbortSignal');
+}
+
 /**
  * Runs the checks; an error they throw is kept for the generator to throw
  * at its first `next()` (a generator's errors come from iterating it).
@@ -156,8 +173,4 @@ export function checked(check: () => void): unknown {
   }
 }
 
-/** A generator whose first `next()` throws `error`. */
-// biome-ignore lint/correctness/useYield: it only throws, at the first next()
-export async function* failing<T>(error: unknown): AsyncGenerator<T, void, undefined> {
-  throw error;
-}
+export { failing } from '../kube/cancellable.js';

@@ -1,5 +1,5 @@
 import { parseDuration } from '../kube/duration.js';
-import { InvalidInputError } from '../kube/errors.js';
+import { expectText, InvalidInputError } from '../kube/errors.js';
 import { yaml } from '../vendor/yaml.js';
 import { GO_FAIL_MODES, GO_TERMINATION_MODES, whyNotRegExp } from './annotations.js';
 import type { LogOptions } from './logs.js';
@@ -68,6 +68,9 @@ const GENERIC_FIELDS = [
  * // prints: ignore
  */
 export function parseMultitrackSpecs(text: string, source: string): MultitrackSpec[] {
+  // Named in every message: a name that is not text is none.
+  source = typeof source === 'string' ? source : '(unnamed)';
+  expectText(text, `multitrack specs ${source}`);
   const root = parseJson(text, source);
   const reader = new SpecReader(source);
   const top = reader.object(root, 'MultitrackSpecs', [...Object.keys(LISTS), 'Generics']);

@@ -5,7 +5,7 @@ import { findBuiltinResource, groupOf, isKubernetesGroup } from '../kube/resourc
 import type { KubeObject } from '../kube/types.js';
 import { RULES } from '../status/index.js';
 import { readAnnotations } from './annotations.js';
-import { checkTarget } from './arguments.js';
+import { checkListOptions, checkTarget } from './arguments.js';
 import type { TrackTarget } from './driver.js';
 import type { LogOptions } from './logs.js';
 import type { FailMode } from './outcome.js';
@@ -150,6 +150,7 @@ export async function specsFromCluster(
     signal?: AbortSignal;
   } = {},
 ): Promise<MultitrackSpec[]> {
+  checkListOptions(options);
   const { signal } = options;
   const types = await Promise.all(
     (options.kinds ?? TRACKABLE_KINDS).map((kind) => client.resolveType(kind, { signal })),
