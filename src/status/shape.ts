@@ -11,7 +11,12 @@ import type { KubeObject } from '../kube/types.js';
  */
 type Expected = 'string' | 'number' | 'boolean' | 'object' | 'list' | 'labels' | 'generation';
 
-/** `path` (dots; `[]` for every element of a list) and what it must be. */
+/**
+ * `path` (dots; `[]` for every element of a list) and what it must be.
+ * `spec` and `status` themselves are not required to be objects: the code
+ * reads them as maybe-objects, and a custom resource whose `status` is a
+ * word is not malformed, it has no status kubedog can read.
+ */
 const FIELDS: [string, Expected][] = [
   ['apiVersion', 'string'],
   ['kind', 'string'],
@@ -33,8 +38,6 @@ const FIELDS: [string, Expected][] = [
   ['metadata.ownerReferences[].name', 'string'],
   ['metadata.ownerReferences[].uid', 'string'],
   ['metadata.ownerReferences[].controller', 'boolean'],
-  ['spec', 'object'],
-  ['status', 'object'],
   ['status.observedGeneration', 'generation'],
   ['status.phase', 'string'],
   ['status.message', 'string'],
