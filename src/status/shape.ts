@@ -9,15 +9,17 @@ import type { KubeObject } from '../kube/types.js';
  * an unset time); when present it must have its type, and the elements of
  * a list theirs.
  */
-type Expected = 'string' | 'number' | 'boolean' | 'object' | 'list' | 'labels' | 'generation';
+type Expected = 'string' | 'number' | 'boolean' | 'object' | 'list' | 'labels' | 'generation' | 'no list';
 
 /**
  * `path` (dots; `[]` for every element of a list) and what it must be.
- * `spec` and `status` themselves are not required to be objects: the code
- * reads them as maybe-objects, and a custom resource whose `status` is a
- * word is not malformed, it has no status kubedog can read.
+ * `spec` and `status` need not be objects — the code reads them as
+ * maybe-objects, and a custom resource whose `status` is a word has no
+ * status kubedog can read, it is not malformed — but never lists.
  */
 const FIELDS: [string, Expected][] = [
+  ['spec', 'no list'],
+  ['status', 'no list'],
   ['apiVersion', 'string'],
   ['kind', 'string'],
   ['metadata.name', 'string'],
@@ -162,6 +164,8 @@ function fits(value: unknown, expected: Expected): boolean {
       return isRecord(value) && Object.values(value).every((v) => typeof v === 'string');
     case 'generation':
       return typeof value === 'number' || typeof value === 'string';
+    case 'no list':
+      return !Array.isArray(value);
     default:
       return typeof value === expected;
   }
@@ -176,6 +180,7 @@ const describe = (expected: Expected) =>
     list: 'a list',
     labels: 'a map of strings',
     generation: 'a number',
+    'no list': 'an object',
   })[expected];
 
 /** `"x"`, `{…}`, `[…]`, `42`: what a field held, short and on one line. */
