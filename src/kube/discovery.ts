@@ -1,4 +1,5 @@
 import type { ResourceType } from './resources.js';
+import { isRecord } from './types.js';
 
 /**
  * API discovery documents read as a Go server may send them: `null` for an
@@ -6,9 +7,6 @@ import type { ResourceType } from './resources.js';
  * odd entry of the wrong shape. What cannot be used is skipped and named in
  * `unusable` (said with an unknown kind's error), never a crash.
  */
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** An array, or empty for `null`/missing (Go's nil slice); undefined for anything else. */
 const listOf = (value: unknown): unknown[] | undefined =>
@@ -20,13 +18,13 @@ const listOf = (value: unknown): unknown[] | undefined =>
  */
 export function preferredVersions(answer: unknown): { versions: string[]; unusable: string[] } {
   const unusable: string[] = [];
-  const groups = isObject(answer) ? listOf(answer.groups) : undefined;
+  const groups = isRecord(answer) ? listOf(answer.groups) : undefined;
   if (!groups) return { versions: [], unusable: ['/apis: "groups" is not a list'] };
   const versions: string[] = [];
   for (const [index, group] of groups.entries()) {
     const preferred =
-      isObject(group) && isObject(group.preferredVersion) ? group.preferredVersion.groupVersion : undefined;
-    const first = isObject(group) ? listOf(group.versions)?.find(isObject)?.groupVersion : undefined;
+      isRecord(group) && isRecord(group.preferredVersion) ? group.preferredVersion.groupVersion : undefined;
+    const first = isRecord(group) ? listOf(group.versions)?.find(isRecord)?.groupVersion : undefined;
     const chosen = typeof preferred === 'string' ? preferred : first;
     if (typeof chosen === 'string' && /^[\w.-]+\/[\w.-]+$/.test(chosen)) versions.push(chosen);
     else unusable.push(`/apis: group ${groupName(group, index)} names no version`);
@@ -35,12 +33,12 @@ export function preferredVersions(answer: unknown): { versions: string[]; unusab
 }
 
 const groupName = (group: unknown, index: number) =>
-  isObject(group) && typeof group.name === 'string' ? `"${group.name}"` : `#${index + 1}`;
+  isRecord(group) && typeof group.name === 'string' ? `"${group.name}"` : `#${index + 1}`;
 
 /** The kinds of one APIResourceList (`/api/v1`, `/apis/GROUP/VERSION`); its subresources left out. */
 export function resourceTypes(answer: unknown, where: string, unusable: string[]): ResourceType[] {
-  const groupVersion = isObject(answer) ? answer.groupVersion : undefined;
-  const resources = isObject(answer) ? listOf(answer.resources) : undefined;
+  const groupVersion = isRecord(answer) ? answer.groupVersion : undefined;
+  const resources = isRecord(answer) ? listOf(answer.resources) : undefined;
   const fallback = where.replace(/^\/apis?\//, '');
   const [group, version] = splitGroupVersion(typeof groupVersion === 'string' ? groupVersion : fallback);
   if (!resources) {
@@ -49,7 +47,7 @@ export function resourceTypes(answer: unknown, where: string, unusable: string[]
   }
   const types: ResourceType[] = [];
   for (const resource of resources) {
-    if (!isObject(resource) || typeof resource.name !== 'string' || typeof resource.kind !== 'string') {
+    if (!isRecord(resource) || typeof resource.name !== 'string' || typeof resource.kind !== 'string') {
       unusable.push(`${where}: a resource without a name or kind`);
       continue;
     }

@@ -268,6 +268,19 @@ export function isRetryable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * A value that is not what it should be, short and on one line, for a
+ * message: `"5m"` (a string, cut at 40 characters), `-1`, `null`, `a list`,
+ * `an object`, `a function`.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'function') return 'a function';
+  return 'an object';
+}
+
 /** Quotes user input for a one-line message: control characters and quotes escaped, as JSON does. */
 export function quote(text: string): string {
   return JSON.stringify(text);

@@ -175,6 +175,13 @@ export function findResourceForObject(apiVersion: string, kind: string, types = 
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** Lowercase letters, digits and `-`, neither first nor last: a namespace's name. */
+export const isDnsLabel = (name: string): boolean => DNS_LABEL.test(name);
+
+/** A name the API takes as a path segment: not empty, not `.` or `..`, no `/` or `%`. */
+export const isPathName = (name: string): boolean =>
+  name !== '' && name !== '.' && name !== '..' && !/[/%]/.test(name);
+
 /**
  * The REST path of a collection or an object:
  * `/apis/apps/v1/namespaces/default/deployments/web[/status]`.
@@ -187,13 +194,12 @@ export function resourcePath(
   const { namespace, name, subresource } = options;
   let path = type.group === '' ? `/api/${type.version}` : `/apis/${type.group}/${type.version}`;
   if (type.namespaced && namespace !== undefined) {
-    if (!DNS_LABEL.test(namespace))
-      throw new InvalidInputError(`invalid namespace "${namespace}"`, namespace);
+    if (!isDnsLabel(namespace)) throw new InvalidInputError(`invalid namespace "${namespace}"`, namespace);
     path += `/namespaces/${namespace}`;
   }
   path += `/${type.plural}`;
   if (name !== undefined) {
-    if (name === '' || name === '.' || name === '..' || /[/%]/.test(name)) {
+    if (!isPathName(name)) {
       throw new InvalidInputError(`invalid ${type.kind} name "${name}"`, name);
     }
     path += `/${encodeURIComponent(name)}`;

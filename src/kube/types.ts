@@ -58,3 +58,7 @@ export interface WatchEvent<T extends KubeObject = KubeObject> {
   /** The object after the change (for `DELETED`, as it was last). */
   object: T;
 }
+
+/** A JSON object (not null, not a list): what a field must be for its own fields to be read. */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,4 +1,5 @@
-import type { KubeObject } from '../kube/types.js';
+import { describeValue } from '../kube/errors.js';
+import { isRecord, type KubeObject } from '../kube/types.js';
 
 /**
  * The shape of what kubedog reads of an object, checked where objects enter
@@ -151,9 +152,6 @@ const STEPS = FIELDS.map(([path, expected]) => ({
     /(Timestamp|Time|At)$/.test(path),
 }));
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function fits(value: unknown, expected: Expected): boolean {
   switch (expected) {
     case 'list':
@@ -183,14 +181,6 @@ const describe = (expected: Expected) =>
     'no list': 'an object',
   })[expected];
 
-/** `"x"`, `{…}`, `[…]`, `42`: what a field held, short and on one line. */
-function held(value: unknown): string {
-  if (Array.isArray(value)) return 'a list';
-  if (isRecord(value)) return 'an object';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-}
-
 /**
  * What is wrong with an object's shape — `status.containerStatuses is an
  * object, not a list` — or undefined when every field kubedog reads has its
@@ -214,7 +204,7 @@ function check(value: unknown, steps: string[], at: number, where: string, rule:
   const { expected, nullable } = rule;
   if (at === steps.length) {
     if (value === undefined || (value === null && nullable) || fits(value, expected)) return undefined;
-    return `${where} is ${held(value)}, not ${describe(expected)}`;
+    return `${where} is ${describeValue(value)}, not ${describe(expected)}`;
   }
   if (value === undefined || value === null) return undefined;
   const step = steps[at] as string;

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeObject } from '../kube/types.js';
+import { isRecord, type KubeObject } from '../kube/types.js';
 
 /**
  * Server-side apply as the simulated API server does it: enough of the
@@ -45,12 +45,9 @@ export interface Conflict {
   field: string;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The fields an object sets: every leaf (a scalar, a list, an empty map), but those apply never owns. */
 export function fieldsOf(object: unknown, prefix: Path = []): Path[] {
-  if (!isObject(object) || (Object.keys(object).length === 0 && prefix.length > 0)) return [prefix];
+  if (!isRecord(object) || (Object.keys(object).length === 0 && prefix.length > 0)) return [prefix];
   const paths: Path[] = [];
   for (const [key, value] of Object.entries(object)) {
     const path = [...prefix, key];
@@ -65,14 +62,14 @@ const dotted = (path: Path) => `.${path.join('.')}`;
 
 function valueAt(object: unknown, path: Path): unknown {
   let current = object;
-  for (const key of path) current = isObject(current) ? current[key] : undefined;
+  for (const key of path) current = isRecord(current) ? current[key] : undefined;
   return current;
 }
 
 function setAt(object: Record<string, unknown>, path: Path, value: unknown): void {
   let current = object;
   for (const key of path.slice(0, -1)) {
-    if (!isObject(current[key])) current[key] = {};
+    if (!isRecord(current[key])) current[key] = {};
     current = current[key] as Record<string, unknown>;
   }
   current[path.at(-1) as string] = structuredClone(value);
@@ -80,7 +77,7 @@ function setAt(object: Record<string, unknown>, path: Path, value: unknown): voi
 
 function removeAt(object: Record<string, unknown>, path: Path): void {
   const parent = valueAt(object, path.slice(0, -1));
-  if (isObject(parent)) delete parent[path.at(-1) as string];
+  if (isRecord(parent)) delete parent[path.at(-1) as string];
 }
 
 /** FieldsV1 (`{"f:spec":{"f:replicas":{}}}`) from paths, and back. */
@@ -97,7 +94,7 @@ export function toFieldsV1(paths: Path[]): Record<string, unknown> {
 }
 
 export function fromFieldsV1(fields: unknown, prefix: Path = []): Path[] {
-  if (!isObject(fields) || Object.keys(fields).length === 0) return prefix.length > 0 ? [prefix] : [];
+  if (!isRecord(fields) || Object.keys(fields).length === 0) return prefix.length > 0 ? [prefix] : [];
   return Object.entries(fields).flatMap(([key, value]) =>
     key.startsWith('f:') ? fromFieldsV1(value, [...prefix, key.slice(2)]) : [],
   );

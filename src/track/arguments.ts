@@ -1,4 +1,6 @@
-import { InvalidInputError } from '../kube/errors.js';
+import { describeValue, InvalidInputError } from '../kube/errors.js';
+import { isDnsLabel, isPathName } from '../kube/resources.js';
+import { isRecord } from '../kube/types.js';
 
 /**
  * The library's boundary: what a caller passes to a tracker, checked before
@@ -12,20 +14,8 @@ const WATCH_SCOPES = ['auto', 'resource', 'namespace'] as const;
 const FAIL_MODES = ['fail-whole-deploy', 'ignore', 'hope-until-end'] as const;
 const TERMINATION_MODES = ['wait-until-ready', 'non-blocking'] as const;
 
-/** `"5m"`, `{}`, `-1`: how a wrong value is shown in a message. */
-function shown(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'function') return 'a function';
-  return 'an object';
-}
-
 const invalid = (argument: string, value: unknown, expected: string) =>
-  new InvalidInputError(`${argument}: ${shown(value)} is not ${expected}`, shown(value));
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+  new InvalidInputError(`${argument}: ${describeValue(value)} is not ${expected}`, describeValue(value));
 
 function oneOf(argument: string, value: unknown, allowed: readonly string[]): void {
   if (value !== undefined && !allowed.includes(value as string))
@@ -65,19 +55,15 @@ export function checkTarget(target: unknown, argument = 'target'): void {
     (typeof kind === 'string' && kind.trim() !== '') || (isRecord(kind) && typeof kind.kind === 'string');
   if (!kindOk)
     throw invalid(`${argument}.kind`, kind, 'a kind (`Deployment`, `deploy`, `Certificate.cert-manager.io`)');
-  if (
-    typeof name !== 'string' ||
-    name === '' ||
-    name === '.' ||
-    name === '..' ||
-    /[/%]/.test(name) ||
-    name.length > 253
-  )
+  if (typeof name !== 'string' || !isPathName(name) || name.length > 253)
     throw invalid(`${argument}.name`, name, 'a Kubernetes name (`web`): 1 to 253 characters, no `/` or `%`');
   if (
     namespace !== undefined &&
     // '' is a cluster-scoped resource's (a CustomResourceDefinition, a Namespace).
-    !(typeof namespace === 'string' && /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$/.test(namespace))
+    !(
+      typeof namespace === 'string' &&
+      (namespace === '' || (isDnsLabel(namespace) && namespace.length <= 63))
+    )
   )
     throw invalid(
       `${argument}.namespace`,
