@@ -286,13 +286,9 @@ export class LogTails {
       if (notice.type !== 'log-reconnecting' || tail.reconnecting) return;
       tail.reconnecting = true;
       tail.resumedSaid = false;
-      void this.#emit({
-        type: 'notice',
-        code: 'log-interrupted',
-        stream: `log of ${tail.pod}/${tail.container}`,
-        reason: notice.reason,
-        message: `log stream of ${tail.pod}/${tail.container} interrupted (${notice.reason}); reconnecting`,
-      });
+      void this.#emit(
+        streamNotice(tail, 'log-interrupted', `interrupted (${notice.reason}); reconnecting`, notice.reason),
+      );
     };
     try {
       await this.#stream(tail, signal, onNotice);
@@ -302,13 +298,8 @@ export class LogTails {
       const status = (error as { statusCode?: number }).statusCode;
       if (status === 400 || status === 404) return;
       if (isForbidden(error)) return this.#refused(error);
-      await this.#emit({
-        type: 'notice',
-        code: 'log-ended',
-        stream: `log of ${tail.pod}/${tail.container}`,
-        reason: (error as Error).message,
-        message: `log stream of ${tail.pod}/${tail.container} ended: ${(error as Error).message}`,
-      });
+      const reason = (error as Error).message;
+      await this.#emit(streamNotice(tail, 'log-ended', `ended: ${reason}`, reason));
     }
   }
 
@@ -316,12 +307,7 @@ export class LogTails {
   #resumed(tail: Tail): void {
     if (tail.resumedSaid) return;
     tail.resumedSaid = true;
-    void this.#emit({
-      type: 'notice',
-      code: 'log-resumed',
-      stream: `log of ${tail.pod}/${tail.container}`,
-      message: `log stream of ${tail.pod}/${tail.container} resumed`,
-    });
+    void this.#emit(streamNotice(tail, 'log-resumed', 'resumed'));
   }
 
   /** Logs may not be read (403): said once; nothing waiting is asked for, and nothing more will be. */
@@ -360,4 +346,21 @@ export class LogTails {
       if (lines.length > 0) await this.#show(tail.pod, tail.container, lines);
     }
   }
+}
+
+/** A notice about a tail's stream (`log of web-1/app`), said as `log stream of web-1/app WHAT`. */
+function streamNotice(
+  tail: Tail,
+  code: 'log-interrupted' | 'log-resumed' | 'log-ended',
+  what: string,
+  reason?: string,
+): TrackEventInit {
+  const name = `${tail.pod}/${tail.container}`;
+  return {
+    type: 'notice',
+    code,
+    stream: `log of ${name}`,
+    ...(reason !== undefined ? { reason } : {}),
+    message: `log stream of ${name} ${what}`,
+  };
 }
