@@ -1,4 +1,4 @@
-import type { ResourceType } from './resources.js';
+import { parseApiVersion, type ResourceType } from './resources.js';
 import { isRecord } from './types.js';
 
 /**
@@ -40,7 +40,7 @@ export function resourceTypes(answer: unknown, where: string, unusable: string[]
   const groupVersion = isRecord(answer) ? answer.groupVersion : undefined;
   const resources = isRecord(answer) ? listOf(answer.resources) : undefined;
   const fallback = where.replace(/^\/apis?\//, '');
-  const [group, version] = splitGroupVersion(typeof groupVersion === 'string' ? groupVersion : fallback);
+  const { group, version } = parseApiVersion(typeof groupVersion === 'string' ? groupVersion : fallback);
   if (!resources) {
     unusable.push(`${where}: "resources" is not a list`);
     return [];
@@ -65,10 +65,4 @@ export function resourceTypes(answer: unknown, where: string, unusable: string[]
     });
   }
   return types;
-}
-
-/** `apps/v1` → [`apps`, `v1`]; `v1` → [``, `v1`]. */
-function splitGroupVersion(groupVersion: string): [string, string] {
-  const slash = groupVersion.indexOf('/');
-  return slash < 0 ? ['', groupVersion] : [groupVersion.slice(0, slash), groupVersion.slice(slash + 1)];
 }
