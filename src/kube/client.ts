@@ -24,6 +24,11 @@ import { parseFieldSelector, parseLabelSelector } from './selector.js';
 import type { KubeList, KubeObject, WatchEvent } from './types.js';
 import { type WatchOptions, watchResource } from './watch.js';
 
+/**
+ * A discovery begun this recently counts as fresh: ten trackers waiting for
+ * kinds their CRDs will bring ask the server once, not ten times, each round.
+ */
+const FRESH_DISCOVERY_MS = 1000;
 /** How long API discovery may take before it fails (its documents are small). */
 const DISCOVERY_TIMEOUT_MS = 30_000;
 /**
@@ -173,6 +178,8 @@ export class KubeClient {
   #dispatcher: Dispatcher | undefined;
   #dispatcherCert: Credentials['clientCertificate'];
   #discovery: Promise<ResourceType[]> | undefined;
+  /** When the discovery at hand began (performance.now()): a `fresh` ask shares one begun just before. */
+  #discoveryAt = 0;
   /** Resolves when the big answer being read (or the last one waiting) is done. */
   #bigAnswers: Promise<void> = Promise.resolve();
   /** What the last discovery could not use (said when a kind is not found). */
@@ -234,7 +241,9 @@ export class KubeClient {
     if (typeof kind !== 'string') return checkedType(kind);
     const builtin = findBuiltinResource(kind);
     if (builtin) return builtin;
-    if (options.fresh) this.#discovery = undefined;
+    // Asked afresh, but one discovery serves every tracker waiting for a kind at about the same time.
+    if (options.fresh && performance.now() - this.#discoveryAt > FRESH_DISCOVERY_MS)
+      this.#discovery = undefined;
     const found = findBuiltinResource(kind, await this.discover(options));
     if (found) return found;
     const unusable =
@@ -257,6 +266,7 @@ export class KubeClient {
    */
   discover(options: RequestOptions = {}): Promise<ResourceType[]> {
     if (!this.#discovery) {
+      this.#discoveryAt = performance.now();
       const deadline = AbortSignal.timeout(DISCOVERY_TIMEOUT_MS);
       this.#discovery = this.#discoverAll(deadline).catch((error: unknown) => {
         this.#discovery = undefined;
