@@ -76,3 +76,19 @@ describe('API discovery as Go servers send it', () => {
     assert.deepEqual(noVersion, ['/api/v1: "resources" is not a list']);
   });
 });
+
+describe('discovery asked afresh', () => {
+  test('trackers asking at about the same time share one discovery (a kind mid-run is asked again by the CLI tests)', async () => {
+    const { startFakeCluster } = await import('../../src/testing/cluster.js');
+    await using cluster = await startFakeCluster({ controllers: false });
+    const client = cluster.client;
+    await client.discover();
+    const before = cluster.stats.requests;
+    const asked = Array.from({ length: 10 }, () =>
+      client.resolveType('Widget.shop.example.com', { fresh: true }).catch((error: Error) => error.message),
+    );
+    for (const answer of await Promise.all(asked))
+      assert.match(String(answer), /does not have a resource type/);
+    assert.equal(cluster.stats.requests - before, 0, 'the discovery of a moment ago served all ten');
+  });
+});
