@@ -4,6 +4,9 @@
  * manifest sources, verdicts, errors (Helm releases: `kubedog/helm`). `api/kubedog.api.md` lists
  * every name and signature.
  */
+
+export { parseMultitrackSpecs } from './inputs/go-specs.js';
+export { specFromManifest, specFromObject, specsFromCluster } from './inputs/specs.js';
 export type { ApplyOptions, KubeClientOptions } from './kube/client.js';
 export { KubeClient } from './kube/client.js';
 export { kubeConfigFromString, loadKubeConfig, type ResolvedKubeConfig } from './kube/config.js';
@@ -55,8 +58,7 @@ export type {
   TrackEvent,
 } from './track/events.js';
 export { type FeedCallbacks, feed, STOP } from './track/feed.js';
-export { parseMultitrackSpecs } from './track/go-specs.js';
-export { multitrack } from './track/multitrack.js';
+export { type MultitrackSpec, multitrack } from './track/multitrack.js';
 export type { FailMode } from './track/outcome.js';
 export {
   type TrackOptions,
@@ -74,4 +76,3 @@ export {
 } from './track/resource.js';
 export type { WatchScope } from './track/scope.js';
 export type { TrackSource } from './track/sources.js';
-export { type MultitrackSpec, specFromManifest, specFromObject, specsFromCluster } from './track/specs.js';

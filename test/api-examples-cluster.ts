@@ -6,9 +6,9 @@
  * release `shop`. KUBECONFIG points at it.
  */
 
+import { specFromObject } from '../src/inputs/specs.js';
 import { startFakeCluster } from '../src/testing/index.js';
 import { multitrack } from '../src/track/multitrack.js';
-import { specFromObject } from '../src/track/specs.js';
 import { helmReleaseSecret } from './cli/helpers.js';
 
 const template = (app: string, container = 'app') => ({

@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
-import type { HelmStorage } from '../helm/codec.js';
+import type { HelmStorage } from '../helm-record/codec.js';
 import { parseDuration } from '../kube/duration.js';
 import { InvalidInputError } from '../kube/errors.js';
 import { DEFAULT_RATE_LIMIT } from '../kube/rate-limit.js';
 import { type CiSystem, detectCi } from '../report/ci.js';
 import type { ContainerState } from '../track/model/log-plan.js';
+import type { MultitrackSpec } from '../track/multitrack.js';
 import type { FailMode } from '../track/outcome.js';
 import type { WatchScope } from '../track/scope.js';
-import type { MultitrackSpec } from '../track/specs.js';
 import { logFlags } from './log-flags.js';
 import type { TimestampFormat } from './render/timestamps.js';
 

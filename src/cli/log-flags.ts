@@ -1,6 +1,6 @@
+import { whyNotRegExp } from '../inputs/annotations.js';
 import { parseSince } from '../kube/duration.js';
 import { InvalidInputError } from '../kube/errors.js';
-import { whyNotRegExp } from '../track/annotations.js';
 import type { ContainerState } from '../track/model/log-plan.js';
 import type { ParsedValues, TrackArgs } from './args.js';
 import { TIMESTAMP_FORMATS, type TimestampFormat, timestampFormatter } from './render/timestamps.js';

@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { isKubedogError } from '../kube/errors.js';
 import { packageVersion } from '../package-files.js';
 import { terminalSafe } from '../report/safe.js';
-import type { MultitrackSpec } from '../track/specs.js';
+import type { MultitrackSpec } from '../track/multitrack.js';
 import { type ParsedValues, parseCommandLine, type TrackArgs, trackArgs, withGoAliases } from './args.js';
 import { EXIT } from './exit-codes.js';
 import {
@@ -123,7 +123,7 @@ async function runTrack(
 async function runMultitrack(values: ParsedValues, words: string[]): Promise<number> {
   if (words.length > 0)
     throw new UsageError(`kubedog multitrack: unexpected argument "${words[0]}" (the specs come on stdin)`);
-  const { parseMultitrackSpecs } = await import('../track/go-specs.js');
+  const { parseMultitrackSpecs } = await import('../inputs/go-specs.js');
   const specs = parseMultitrackSpecs(readFileSync(0, 'utf8'), 'stdin');
   if (specs.length === 0)
     throw new UsageError('kubedog multitrack: the MultitrackSpecs on stdin name no resource');

@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isTrackable, specFromManifest, specsFromCluster } from '../inputs/specs.js';
 import type { KubeClient } from '../kube/client.js';
 import { InvalidInputError } from '../kube/errors.js';
 import { parseManifests } from '../kube/manifests.js';
 import type { KubeObject } from '../kube/types.js';
 import { typeOrLater } from '../track/custom-kinds.js';
-import { isTrackable, type MultitrackSpec, specFromManifest, specsFromCluster } from '../track/specs.js';
+import type { MultitrackSpec } from '../track/multitrack.js';
 import type { TrackArgs } from './args.js';
 
 const MANIFEST = /\.(ya?ml|json)$/;

@@ -3,7 +3,7 @@
  * hooks and status — and the track of a release while Helm installs,
  * upgrades or rolls it back.
  */
-export type { HelmStorage } from './codec.js';
+export type { HelmStorage } from '../helm-record/codec.js';
 export type { HelmHook } from './hooks.js';
 export {
   type HelmOperation,

@@ -1,9 +1,15 @@
+import {
+  decodeRecord,
+  type HelmStorage,
+  recordSelector,
+  recordVersion,
+  STORAGE_KINDS,
+} from '../helm-record/codec.js';
 import { InvalidInputError } from '../kube/errors.js';
 import { parseManifests } from '../kube/manifests.js';
 import { isForbidden, withRule } from '../kube/rbac.js';
 import type { KubeObject } from '../kube/types.js';
 import type { TrackSource } from '../track/sources.js';
-import { decodeRecord, type HelmStorage, recordSelector, recordVersion, STORAGE_KINDS } from './codec.js';
 import { type HelmHook, hookOf } from './hooks.js';
 
 /** What kubedog reads of one revision of a Helm 3 release. */

@@ -1,7 +1,7 @@
+import { recordSelector, recordVersion } from '../helm-record/codec.js';
 import { isForbidden, WATCH_VERBS, withRule } from '../kube/rbac.js';
 import type { KubeObject } from '../kube/types.js';
 import type { WatchSource } from '../track/sources.js';
-import { recordSelector, recordVersion } from './codec.js';
 
 /**
  * The revisions of one release as they are written: a watch of its records

@@ -1,3 +1,5 @@
+import { type HelmStorage, recordName, recordVersion, STORAGE_KINDS } from '../helm-record/codec.js';
+import { isTrackable, specFromManifest } from '../inputs/specs.js';
 import { cancellable } from '../kube/cancellable.js';
 import { formatDuration } from '../kube/duration.js';
 import { InvalidInputError } from '../kube/errors.js';
@@ -5,11 +7,10 @@ import type { KubeObject } from '../kube/types.js';
 import { FailureReason } from '../status/reasons.js';
 import type { TrackOptions } from '../track/driver.js';
 import type { MultitrackEvent, ResourceRef } from '../track/events.js';
+import type { MultitrackSpec } from '../track/multitrack.js';
 import { multitrack } from '../track/multitrack.js';
 import type { FailMode } from '../track/outcome.js';
 import type { TrackSource } from '../track/sources.js';
-import { isTrackable, type MultitrackSpec, specFromManifest } from '../track/specs.js';
-import { type HelmStorage, recordName, recordVersion, STORAGE_KINDS } from './codec.js';
 import { deletePoliciesOf, type ScheduledHook, scheduledHooks } from './hooks.js';
 import { type HelmRelease, listRevisions, releaseFromRecord } from './release.js';
 import { RevisionWatch } from './revisions.js';

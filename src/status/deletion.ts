@@ -1,4 +1,4 @@
-import { isReleaseRecord } from '../helm/codec.js';
+import { isReleaseRecord } from '../helm-record/codec.js';
 import { formatDuration } from '../kube/duration.js';
 import type { KubeObject } from '../kube/types.js';
 import { conditions, str } from './fields.js';

@@ -1,4 +1,4 @@
-import { isReleaseRecord, recordSummary, recordVersion } from '../helm/codec.js';
+import { isReleaseRecord, recordSummary, recordVersion } from '../helm-record/codec.js';
 import type { KubeObject } from '../kube/types.js';
 import { FailureReason, Reason } from './reasons.js';
 import type { Verdict, VerdictRule } from './types.js';

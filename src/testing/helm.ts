@@ -1,6 +1,12 @@
-import { decodeRecord, type HelmStorage, recordName, releaseRecord, STORAGE_KINDS } from '../helm/codec.js';
 import { deletePoliciesOf, type HelmHook, hooksOfPhase } from '../helm/hooks.js';
 import { listRevisions, releaseFromRecord } from '../helm/release.js';
+import {
+  decodeRecord,
+  type HelmStorage,
+  recordName,
+  releaseRecord,
+  STORAGE_KINDS,
+} from '../helm-record/codec.js';
 import type { KubeClient } from '../kube/client.js';
 import { isKubeApiError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';

@@ -4,15 +4,42 @@ import type { ResourceType } from '../kube/resources.js';
 import { checked, checkSource, checkSpecs, checkTrackOptions, failing } from './arguments.js';
 import { ConnectionEpisodes, GATHER_MS } from './connection-episodes.js';
 import { groupOfSpelling, kindOfSpelling, typeOrLater } from './custom-kinds.js';
-import { type DriverOptions, driveTrack, logsByDefault, type TrackOptions } from './driver.js';
+import {
+  type DriverOptions,
+  driveTrack,
+  logsByDefault,
+  type TrackOptions,
+  type TrackTarget,
+} from './driver.js';
 import { eventWeight, type MultitrackEvent, type TrackEvent } from './events.js';
 import type { LogOptions } from './logs.js';
-import { MultitrackOutcome } from './outcome.js';
+import { type FailMode, MultitrackOutcome } from './outcome.js';
 import { AsyncQueue } from './queue.js';
 import { type ResourceRef, resourceRef } from './resource-ref.js';
 import type { TrackSource } from './sources.js';
-import type { MultitrackSpec } from './specs.js';
 import { TimelineBuilder } from './timeline.js';
+
+/** One resource of a multitrack, and how its track counts. */
+export interface MultitrackSpec extends TrackTarget {
+  /** What a failure of this resource does to the whole track. @default 'fail-whole-deploy' */
+  failMode?: FailMode;
+  /** `non-blocking`: tracked and shown, but not waited for. @default 'wait-until-ready' */
+  trackTerminationMode?: 'wait-until-ready' | 'non-blocking';
+  /** Failures tolerated per replica before it fails. @default the multitrack's, else 1 */
+  failuresAllowedPerReplica?: number;
+  /** Failures tolerated by the whole resource (the Go kubedog's `AllowFailuresCount`), instead of per replica. */
+  failuresAllowed?: number;
+  /** Fail when nothing happens for this many milliseconds. @default the multitrack's, else 4 minutes */
+  noActivityTimeout?: number;
+  /** Its logs: `false` for none, or options that refine the multitrack's. */
+  logs?: boolean | LogOptions;
+  /** Its Kubernetes Events shown (werf's `show-service-messages`). @default true */
+  events?: boolean;
+  /** Per container, how long its readiness probe may fail before it counts, in milliseconds. */
+  readinessProbeGraceMs?: Record<string, number>;
+  /** What was wrong with the annotations it was read from: `multitrack` shows each as a notice. */
+  warnings?: string[];
+}
 
 /**
  * Tracks many resources at once and merges their streams, ending with a

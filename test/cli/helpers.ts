@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { stringify } from 'yaml';
-import { releaseRecord } from '../../src/helm/codec.js';
+import { releaseRecord } from '../../src/helm-record/codec.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { deploymentManifest } from '../helpers.js';
 

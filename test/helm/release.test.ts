@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { decodeRecord, decodeRelease, encodeRelease, releaseRecord } from '../../src/helm/codec.js';
 import { type HelmHook, scheduledHooks } from '../../src/helm/hooks.js';
 import { readHelmRelease, releaseFromRecord } from '../../src/helm/release.js';
+import { decodeRecord, decodeRelease, encodeRelease, releaseRecord } from '../../src/helm-record/codec.js';
 import { startFakeCluster } from '../../src/testing/cluster.js';
 
 const MANIFEST = `---

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { releaseRecord } from '../../src/helm/codec.js';
 import { type HelmTrackOptions, trackHelmRelease } from '../../src/helm/track.js';
+import { releaseRecord } from '../../src/helm-record/codec.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { type FakeChart, FakeHelm } from '../../src/testing/helm.js';
 import { startFakeCluster } from '../../src/testing/index.js';

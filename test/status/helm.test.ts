@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { releaseRecord } from '../../src/helm/codec.js';
+import { releaseRecord } from '../../src/helm-record/codec.js';
 import { computeVerdict, deletionVerdict } from '../../src/status/index.js';
 
 const record = (status: string, description = '', storage: 'secret' | 'configmap' = 'secret') =>

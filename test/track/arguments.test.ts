@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { specFromManifest, specFromObject } from '../../src/inputs/specs.js';
 import { InvalidInputError, isKubedogError } from '../../src/kube/errors.js';
 import { multitrack } from '../../src/track/multitrack.js';
 import { trackDeployment, trackResource } from '../../src/track/resource.js';
-import { specFromManifest, specFromObject } from '../../src/track/specs.js';
 import { FakeSource } from './fake-source.js';
 
 /** Iterates for at most `ms` (then returns it): what it threw, if anything. */

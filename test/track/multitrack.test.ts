@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { stringify } from 'yaml';
+import { specFromObject, specsFromCluster } from '../../src/inputs/specs.js';
 import { InvalidInputError } from '../../src/kube/errors.js';
 import { parseManifests } from '../../src/kube/manifests.js';
 import { startFakeCluster } from '../../src/testing/cluster.js';
 import type { MultitrackEvent } from '../../src/track/events.js';
 import { feed } from '../../src/track/feed.js';
 import { multitrack } from '../../src/track/multitrack.js';
-import { specFromObject, specsFromCluster } from '../../src/track/specs.js';
 import { waitFor } from '../helpers.js';
 
 const deployment = (name: string, annotations: Record<string, string> = {}) => ({

@@ -1,4 +1,4 @@
-import { changedAfter, createdAfter, hookStarted, recordSaysApplied } from '../../helm/applied.js';
+import { changedAfter, createdAfter, hookStarted, recordSaysApplied } from '../../helm-record/applied.js';
 import type { KubeObject, WatchEvent } from '../../kube/types.js';
 
 /**

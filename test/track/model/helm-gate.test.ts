@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { releaseRecord } from '../../../src/helm/codec.js';
+import { releaseRecord } from '../../../src/helm-record/codec.js';
 import type { KubeObject } from '../../../src/kube/types.js';
 import { HelmGate } from '../../../src/track/model/helm-gate.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { readAnnotations } from '../../src/inputs/annotations.js';
 import { InvalidInputError } from '../../src/kube/errors.js';
 import type { KubeObject } from '../../src/kube/types.js';
-import { readAnnotations } from '../../src/track/annotations.js';
 
 const annotated = (annotations: Record<string, string>): KubeObject => ({
   apiVersion: 'apps/v1',

@@ -1,36 +1,12 @@
-import type { KubeClient } from '../kube/client.js';
 import type { KubeApiError } from '../kube/errors.js';
 import { isForbidden, withRule } from '../kube/rbac.js';
 import { findBuiltinResource, groupOf, isKubernetesGroup } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { RULES } from '../status/index.js';
+import { checkListOptions, checkTarget } from '../track/arguments.js';
+import type { MultitrackSpec } from '../track/multitrack.js';
+import type { TrackSource } from '../track/sources.js';
 import { readAnnotations } from './annotations.js';
-import { checkListOptions, checkTarget } from './arguments.js';
-import type { TrackTarget } from './driver.js';
-import type { LogOptions } from './logs.js';
-import type { FailMode } from './outcome.js';
-
-/** One resource of a multitrack, and how its track counts. */
-export interface MultitrackSpec extends TrackTarget {
-  /** What a failure of this resource does to the whole track. @default 'fail-whole-deploy' */
-  failMode?: FailMode;
-  /** `non-blocking`: tracked and shown, but not waited for. @default 'wait-until-ready' */
-  trackTerminationMode?: 'wait-until-ready' | 'non-blocking';
-  /** Failures tolerated per replica before it fails. @default the multitrack's, else 1 */
-  failuresAllowedPerReplica?: number;
-  /** Failures tolerated by the whole resource (the Go kubedog's `AllowFailuresCount`), instead of per replica. */
-  failuresAllowed?: number;
-  /** Fail when nothing happens for this many milliseconds. @default the multitrack's, else 4 minutes */
-  noActivityTimeout?: number;
-  /** Its logs: `false` for none, or options that refine the multitrack's. */
-  logs?: boolean | LogOptions;
-  /** Its Kubernetes Events shown (werf's `show-service-messages`). @default true */
-  events?: boolean;
-  /** Per container, how long its readiness probe may fail before it counts, in milliseconds. */
-  readinessProbeGraceMs?: Record<string, number>;
-  /** What was wrong with the annotations it was read from: `multitrack` shows each as a notice. */
-  warnings?: string[];
-}
 
 /**
  * Reads a spec from an object and its tracking annotations, werf's and the
@@ -119,6 +95,9 @@ export function specFromManifest(object: KubeObject, defaultNamespace?: string):
 const spelledKind = (kind: string, group: string) =>
   group === '' || findBuiltinResource(`${kind}.${group}`) ? kind : `${kind}.${group}`;
 
+/** What finding resources in a cluster needs: kinds resolved, and lists (a {@link KubeClient} has both). */
+export type ClusterSource = Pick<TrackSource, 'resolveType'> & Required<Pick<TrackSource, 'list'>>;
+
 /**
  * Specs for every trackable resource (Deployment, StatefulSet, DaemonSet,
  * Job, Service, Ingress, PersistentVolumeClaim) in a namespace (the
@@ -141,7 +120,7 @@ const spelledKind = (kind: string, group: string) =>
  *   if (event.type === 'summary') console.log(event.summary.outcome);
  */
 export async function specsFromCluster(
-  client: KubeClient,
+  client: ClusterSource,
   options: {
     namespace?: string;
     labelSelector?: string;

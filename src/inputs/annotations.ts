@@ -1,8 +1,8 @@
 import { parseDuration } from '../kube/duration.js';
 import { InvalidInputError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
-import type { LogOptions } from './logs.js';
-import type { FailMode } from './outcome.js';
+import type { LogOptions } from '../track/logs.js';
+import type { FailMode } from '../track/outcome.js';
 
 /**
  * The tracking annotations of werf and the Go kubedog, with werf's own

@@ -1,9 +1,9 @@
 import { parseDuration } from '../kube/duration.js';
 import { expectText, InvalidInputError } from '../kube/errors.js';
+import type { LogOptions } from '../track/logs.js';
+import type { MultitrackSpec } from '../track/multitrack.js';
 import { yaml } from '../vendor/yaml.js';
 import { GO_FAIL_MODES, GO_TERMINATION_MODES, whyNotRegExp } from './annotations.js';
-import type { LogOptions } from './logs.js';
-import type { MultitrackSpec } from './specs.js';
 
 /**
  * The Go kubedog's `MultitrackSpecs` JSON (pkg/trackers/rollout/multitrack,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { parseMultitrackSpecs } from '../../src/inputs/go-specs.js';
 import { InvalidInputError } from '../../src/kube/errors.js';
-import { parseMultitrackSpecs } from '../../src/track/go-specs.js';
 
 const parse = (value: unknown) => parseMultitrackSpecs(JSON.stringify(value), 'stdin');
 const rejects = (text: string, message: RegExp) =>

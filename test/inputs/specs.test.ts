@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { specFromManifest } from '../../src/inputs/specs.js';
 import { parseManifests } from '../../src/kube/manifests.js';
-import { specFromManifest } from '../../src/track/specs.js';
 
 const kindOf = (apiVersion: string, kind: string) =>
   specFromManifest(
