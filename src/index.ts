@@ -9,6 +9,7 @@ export { parseMultitrackSpecs } from './inputs/go-specs.js';
 export { specFromManifest, specFromObject, specsFromCluster } from './inputs/specs.js';
 export type { ApplyOptions, KubeClientOptions } from './kube/client.js';
 export { KubeClient } from './kube/client.js';
+export type { Clock } from './kube/clock.js';
 export { kubeConfigFromString, loadKubeConfig, type ResolvedKubeConfig } from './kube/config.js';
 export {
   InvalidInputError,

@@ -1,6 +1,7 @@
 import { type HelmStorage, recordName, recordVersion, STORAGE_KINDS } from '../helm-record/codec.js';
 import { isTrackable, specFromManifest } from '../inputs/specs.js';
 import { cancellable } from '../kube/cancellable.js';
+import { type Clock, systemClock, type TimeoutSignal, timeoutSignal } from '../kube/clock.js';
 import { formatDuration } from '../kube/duration.js';
 import { InvalidInputError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
@@ -126,7 +127,7 @@ async function* run(
   name: string,
   options: HelmTrackOptions & { signal: AbortSignal },
 ): AsyncGenerator<MultitrackEvent, void, undefined> {
-  const startedAt = Date.now();
+  const startedAt = (options.clock ?? systemClock).now();
   // The watch of the revisions ends with the track, however it ends.
   const stop = new AbortController();
   const signal = AbortSignal.any([options.signal, stop.signal]);
@@ -149,10 +150,12 @@ async function* track(
   const storage = options.storage ?? 'secret';
   const at = (version: number) => recordRef(storage, namespace, name, version);
   // The multitrack's clock (a test's), for what this track says itself too.
-  const now = () => options.now?.() ?? new Date();
-  const notice = (version: number, message: string) => noticeEvent(at(version), message, now());
-  const timeout = { startedAt, timeoutMs: options.timeout ?? 0, now };
-  const records = await listBy(source, name, { namespace, storage, signal }, deadline);
+  const clock = options.clock ?? systemClock;
+  const by = { clock, deadline };
+  const notice = (version: number, message: string) =>
+    noticeEvent(at(version), message, new Date(clock.now()));
+  const timeout = { startedAt, timeoutMs: options.timeout ?? 0, clock };
+  const records = await listBy(source, name, { namespace, storage, signal }, by);
   if (!records) {
     const unanswered = `no answer from the API server about the revisions of Helm release "${name}" yet`;
     yield* timedOut(at(1), unanswered, timeout);
@@ -163,7 +166,7 @@ async function* track(
   if (wanted > (records[0] ? recordVersion(records[0]) : 0))
     yield notice(wanted, `waiting for Helm to write revision ${wanted} of release "${name}"`);
   for (;;) {
-    const record = await reachBy(watch, wanted, deadline, signal);
+    const record = await reachBy(watch, wanted, by, signal);
     if (!record) {
       const newest = watch.newest === 0 ? 'no revision at all' : `the newest is ${watch.newest}`;
       yield* timedOut(
@@ -175,7 +178,7 @@ async function* track(
     }
     const release = releaseFromRecord(record);
     yield notice(release.version, describeRevision(release));
-    const round = trackRevision(source, release, options, deadline);
+    const round = trackRevision(source, release, options, by);
     const newer =
       typeof options.revision === 'number' ? undefined : watch.reach(release.version + 1, round.signal);
     const next = yield* round.events(newer);
@@ -216,16 +219,16 @@ async function listBy(
   source: HelmSource,
   name: string,
   options: { namespace: string; storage: HelmStorage; signal: AbortSignal },
-  deadline: number | undefined,
+  by: Deadline,
 ): Promise<KubeObject[] | undefined> {
-  const timeout =
-    deadline === undefined ? undefined : AbortSignal.timeout(Math.max(1, deadline - Date.now()));
+  const timeout = boundedBy(by, options.signal);
   try {
-    const signal = timeout ? AbortSignal.any([options.signal, timeout]) : options.signal;
-    return await listRevisions(source, name, { ...options, signal });
+    return await listRevisions(source, name, { ...options, signal: timeout.signal });
   } catch (error) {
-    if (timeout?.aborted && !options.signal.aborted) return undefined;
+    if (timeout.signal.aborted && !options.signal.aborted) return undefined;
     throw error;
+  } finally {
+    timeout.clear();
   }
 }
 
@@ -233,15 +236,29 @@ async function listBy(
 async function reachBy(
   watch: RevisionWatch,
   version: number,
-  deadline: number | undefined,
+  by: Deadline,
   signal: AbortSignal,
 ): Promise<KubeObject | undefined> {
-  const timeout =
-    deadline === undefined ? undefined : AbortSignal.timeout(Math.max(1, deadline - Date.now()));
-  return watch.reach(version, timeout ? AbortSignal.any([signal, timeout]) : signal).then((record) => {
-    signal.throwIfAborted();
-    return record;
-  });
+  const timeout = boundedBy(by, signal);
+  return watch
+    .reach(version, timeout.signal)
+    .then((record) => {
+      signal.throwIfAborted();
+      return record;
+    })
+    .finally(timeout.clear);
+}
+
+/** The track's one deadline (ms since the epoch, on its clock; none: no timeout). */
+interface Deadline {
+  clock: Clock;
+  deadline: number | undefined;
+}
+
+/** `signal`, also aborted when the deadline comes. */
+function boundedBy({ clock, deadline }: Deadline, signal: AbortSignal): TimeoutSignal {
+  if (deadline === undefined) return { signal, clear: () => {} };
+  return timeoutSignal(clock, Math.max(1, deadline - clock.now()), signal);
 }
 
 /** One revision's multitrack, ended early when a newer revision appears. */
@@ -249,14 +266,14 @@ function trackRevision(
   source: HelmSource,
   release: HelmRelease,
   options: HelmTrackOptions & { signal: AbortSignal },
-  deadline: number | undefined,
+  { clock, deadline }: Deadline,
 ) {
   const controller = new AbortController();
   const own = helmReleaseSpecs(release, options).map((spec) =>
     options.failMode && !spec.failMode ? { ...spec, failMode: options.failMode } : spec,
   );
   const specs = [...own, ...(options.specs ?? [])];
-  const timeout = deadline === undefined ? {} : { timeout: Math.max(1, deadline - Date.now()) };
+  const timeout = deadline === undefined ? {} : { timeout: Math.max(1, deadline - clock.now()) };
   const events = multitrack(source, specs, { ...options, ...timeout });
   return {
     signal: AbortSignal.any([options.signal, controller.signal]),
@@ -316,11 +333,12 @@ function describeRevision(release: HelmRelease): string {
 function* timedOut(
   resource: ResourceRef,
   waiting: string,
-  { startedAt, timeoutMs, now }: { startedAt: number; timeoutMs: number; now: () => Date },
+  { startedAt, timeoutMs, clock }: { startedAt: number; timeoutMs: number; clock: Clock },
 ): Generator<MultitrackEvent> {
   const message = `not created after ${formatDuration(timeoutMs)}: ${waiting}`;
-  const time = now().toISOString();
-  const elapsedMs = Date.now() - startedAt;
+  const now = clock.now();
+  const time = new Date(now).toISOString();
+  const elapsedMs = now - startedAt;
   yield {
     type: 'failed',
     time,

@@ -1,8 +1,8 @@
 import type { Dispatcher } from 'undici';
 import { undici } from '../vendor/undici.js';
 import { Authenticator, type Credentials } from './auth.js';
-import { sleep } from './backoff.js';
 import { abortable, anySignal, cancellable, failing } from './cancellable.js';
+import { sleep } from './clock.js';
 import { type LoadKubeConfigOptions, loadKubeConfig, type ResolvedKubeConfig } from './config.js';
 import { preferredVersions, resourceTypes } from './discovery.js';
 import {

@@ -1,5 +1,6 @@
-import { type Backoff, sleep } from './backoff.js';
+import type { Backoff } from './backoff.js';
 import type { KubeClient } from './client.js';
+import { sleep } from './clock.js';
 import { KubeApiError, KubeConnectionError, KubeDecodeError, KubedogError } from './errors.js';
 import { checkEncoding, mapTransportError } from './http-errors.js';
 import { LineSplitter } from './lines.js';

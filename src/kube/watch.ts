@@ -1,5 +1,6 @@
-import { Backoff, type RetryOptions, sleep } from './backoff.js';
+import { Backoff, type RetryOptions } from './backoff.js';
 import type { KindLike, KubeClient, ListResult } from './client.js';
+import { sleep } from './clock.js';
 import { isRetryable, KubeApiError, KubeDecodeError, type KubeStatus } from './errors.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import {

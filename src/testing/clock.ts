@@ -1,10 +1,12 @@
+import type { Clock as TrackClock } from '../kube/clock.js';
 import { parseDuration } from '../kube/duration.js';
 
-/** The simulated cluster's sense of time: real, or manual so tests can jump over back-offs and deadlines. */
-export interface Clock {
-  now(): number;
-  /** Runs `fn` after `ms` of this clock's time; returns a cancel function. */
-  after(ms: number, fn: () => void): () => void;
+/**
+ * The simulated cluster's sense of time: real, or manual so tests can jump
+ * over back-offs and deadlines. A track given the same clock (`{ clock:
+ * cluster.clock }`) lives on the cluster's time.
+ */
+export interface Clock extends TrackClock {
   /** Moves simulated time forward (`'5m'`); only a manual clock can. */
   advance(by: number | string): Promise<void>;
 }
@@ -15,6 +17,7 @@ export class RealClock implements Clock {
   }
 
   after(ms: number, fn: () => void): () => void {
+    // The cluster's timers do not keep a test's process alive.
     const timer = setTimeout(fn, ms);
     timer.unref?.();
     return () => clearTimeout(timer);

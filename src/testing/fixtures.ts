@@ -516,6 +516,6 @@ export async function replayScenario(name: string, options: ReplayOptions = {}):
     ...replay,
     scenario,
     target: { kind: scenario.kind, name: scenario.resource },
-    options: { ...scenario.options, now: replay.now },
+    options: { ...scenario.options, clock: replay.clock },
   };
 }

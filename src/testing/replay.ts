@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { KubeClient } from '../kube/client.js';
+import { type Clock, systemClock } from '../kube/clock.js';
 import { kubeConfigFromString } from '../kube/config.js';
 import { InvalidInputError } from '../kube/errors.js';
 import type { RecordedLine } from '../kube/recorder.js';
@@ -15,7 +16,7 @@ export interface ReplayOptions {
   /**
    * How fast to replay: 2 serves every chunk at half its recorded delay.
    * Timestamps inside the bodies move with the replay's start; pass
-   * {@link ReplayServer.now} as the tracker's `now` so its clock (grace
+   * {@link ReplayServer.clock} as the tracker's `clock` so its time (grace
    * periods, timeouts) runs at the same speed.
    * @default 1
    */
@@ -42,10 +43,11 @@ export interface ReplayServer {
   readonly unmatched: string[];
   /**
    * The replay's clock: the recording's timeline at replay speed, moved to
-   * the replay's start (as the timestamps in the bodies are).
-   * @example trackResource(replay.client, target, { now: replay.now })
+   * the replay's start (as the timestamps in the bodies are); its timers
+   * run at the same speed.
+   * @example trackResource(replay.client, target, { clock: replay.clock })
    */
-  now(): Date;
+  readonly clock: Clock;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -230,7 +232,7 @@ export async function replayFixture(file: string, options: ReplayOptions = {}): 
     kubeconfigPath,
     client,
     unmatched: replay.unmatched,
-    now: () => replay.now(),
+    clock: replay.clock,
     close,
     [Symbol.asyncDispose]: close,
   };
@@ -266,10 +268,14 @@ class Replay {
       recording.exchanges.map((e) => /\/namespaces\/([^/]+)/.exec(e.path)?.[1]).find(Boolean) ?? 'default';
   }
 
-  now(): Date {
-    const start = this.#startedAt;
-    return new Date(start === undefined ? Date.now() : start + (Date.now() - start) * this.#speed);
-  }
+  /** The recording's timeline at replay speed ({@link ReplayServer.clock}). */
+  readonly clock: Clock = {
+    now: () => {
+      const start = this.#startedAt;
+      return start === undefined ? Date.now() : start + (Date.now() - start) * this.#speed;
+    },
+    after: (ms, fn) => systemClock.after(ms / this.#speed, fn),
+  };
 
   async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const [path = '', query = ''] = (request.url ?? '').split('?', 2);

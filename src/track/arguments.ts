@@ -84,11 +84,14 @@ export function checkTrackOptions(options: unknown): void {
   milliseconds('options.configGraceMs', options.configGraceMs);
   count('options.failuresAllowedPerReplica', options.failuresAllowedPerReplica);
   count('options.failuresAllowed', options.failuresAllowed);
-  const { signal, now, logs, rules } = options;
+  const { signal, clock, logs, rules } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal))
     throw invalid('options.signal', signal, 'an AbortSignal');
-  if (now !== undefined && typeof now !== 'function')
-    throw invalid('options.now', now, 'a function returning a Date');
+  if (
+    clock !== undefined &&
+    !(isRecord(clock) && typeof clock.now === 'function' && typeof clock.after === 'function')
+  )
+    throw invalid('options.clock', clock, 'a Clock: { now(), after(ms, fn) }');
   if (logs !== undefined && typeof logs !== 'boolean' && !isRecord(logs))
     throw invalid('options.logs', logs, 'true, false, or log options');
   if (isRecord(logs)) checkLogOptions(logs);

@@ -1,4 +1,5 @@
-import { Backoff, sleep } from '../kube/backoff.js';
+import { Backoff } from '../kube/backoff.js';
+import { type Clock, sleep, systemClock } from '../kube/clock.js';
 import { formatDuration } from '../kube/duration.js';
 import { UnknownKindError } from '../kube/errors.js';
 import { isForbidden } from '../kube/rbac.js';
@@ -27,13 +28,13 @@ const PACE = { initialDelayMs: 500, maxDelayMs: 8000, giveUpAfterMs: Number.POSI
 export async function resolveWhenServed(
   source: TrackSource,
   kind: string,
-  options: { signal?: AbortSignal | undefined; until: number | undefined; now: () => number },
+  options: { signal?: AbortSignal | undefined; until: number | undefined; clock: Clock },
 ): Promise<ResourceType | undefined> {
   const backoff = new Backoff(PACE);
   for (;;) {
-    const left = (options.until ?? Number.POSITIVE_INFINITY) - options.now();
+    const left = (options.until ?? Number.POSITIVE_INFINITY) - options.clock.now();
     if (left <= 0) return undefined;
-    await sleep(Math.min(left, backoff.next() ?? PACE.maxDelayMs), options.signal);
+    await sleep(Math.min(left, backoff.next() ?? PACE.maxDelayMs), options.signal, options.clock);
     try {
       return await source.resolveType(kind, { signal: options.signal, fresh: true });
     } catch (error) {
@@ -154,10 +155,10 @@ export async function* servedType(
   const served = await typeOrLater(source, target, options.signal);
   const { kind } = target;
   if (served || typeof kind !== 'string') return served;
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const event = (init: TrackEventInit) =>
     ({
-      time: now().toISOString(),
+      time: new Date(clock.now()).toISOString(),
       resource: {
         kind: kindOfSpelling(kind),
         namespace: target.namespace ?? source.namespace,
@@ -177,11 +178,11 @@ export async function* servedType(
     code: 'kind-not-served',
     message: `the API server does not serve ${describeKind(kind)} yet: waiting for it (its CustomResourceDefinition may be applied in this run)`,
   });
-  const end = kindDeadline(options, now().getTime());
+  const end = kindDeadline(options, clock.now());
   const type = await resolveWhenServed(source, kind, {
     signal: options.signal,
     until: end?.at,
-    now: () => now().getTime(),
+    clock,
   });
   if (type || !end) return type;
   yield event({

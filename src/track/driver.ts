@@ -1,3 +1,4 @@
+import { type Clock, systemClock, timeoutSignal } from '../kube/clock.js';
 import { isForbidden, WATCH_VERBS, withRule } from '../kube/rbac.js';
 import type { ResourceType } from '../kube/resources.js';
 import type { WatchNotice } from '../kube/watch.js';
@@ -68,8 +69,12 @@ export interface TrackOptions extends VerdictOptions {
    * @example { timeout: 5 * 60_000 }
    */
   timeout?: number;
-  /** Clock for verdicts and event times (tests). @default () => new Date() */
-  now?: () => Date;
+  /**
+   * The clock of the track: verdicts, event times, the timeout and every
+   * timer read it (tests pass a manual clock: `startFakeCluster({ clock:
+   * 'manual' }).clock`). @default the system clock
+   */
+  clock?: Clock;
   /**
    * Follow the logs of the resource's pods: `false`, or which and how.
    * @default true (false when `until` is `deleted` or `exists`)
@@ -249,7 +254,7 @@ class Tracker {
   readonly #source: TrackSource;
   readonly #ref: ResourceRef;
   readonly #options: DriverOptions;
-  readonly #now: () => Date;
+  readonly #clock: Clock;
   readonly #model: TrackModel;
   readonly #tails: LogTails;
   readonly #queue = new AsyncQueue<TrackEvent>(1000, eventWeight);
@@ -257,7 +262,7 @@ class Tracker {
   readonly #actions: ModelAction[] = [];
   readonly #episodes = new NoticeEpisodes();
   #draining: Promise<void> | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  #cancelTimer: (() => void) | undefined;
   readonly #onAbort = () => this.#fail(this.#options.signal?.reason);
   /** Aborted when the tracker stops: ends the reads of a failure report. */
   readonly #stopped = new AbortController();
@@ -271,7 +276,7 @@ class Tracker {
   ) {
     this.#source = source;
     this.#options = options;
-    this.#now = options.now ?? (() => new Date());
+    this.#clock = options.clock ?? systemClock;
     this.#ref = resourceRef(
       type,
       target.namespace ?? source.namespace,
@@ -293,6 +298,7 @@ class Tracker {
     this.#tails = new LogTails(source, this.#ref.namespace, (event) => this.#show(event), {
       ...(logs || {}),
       live: logs !== false,
+      clock: this.#clock,
     });
     for (const notice of notices) void this.#show(notice);
     this.#subscribe(type, strategy, lists, target.helm);
@@ -359,7 +365,7 @@ class Tracker {
 
   /** Closes every watch subscription and log stream; the events already queued are still delivered. */
   stop(): void {
-    clearTimeout(this.#timer);
+    this.#cancelTimer?.();
     this.#options.signal?.removeEventListener('abort', this.#onAbort);
     this.#stopped.abort();
     this.#watches?.close();
@@ -428,13 +434,13 @@ class Tracker {
    */
   async #report(failure: PlannedFailure): Promise<void> {
     const budget = failure.event.reason === FailureReason.Timeout ? TIMEOUT_REPORT_READ_MS : REPORT_READ_MS;
-    const signal = AbortSignal.any([this.#stopped.signal, AbortSignal.timeout(budget)]);
+    const { signal, clear } = timeoutSignal(this.#clock, budget, this.#stopped.signal);
     const pods = failure.containers.map((c) => c.pod);
     const [logs, warnings, explanation] = await Promise.all([
       this.#tails.lastWords(failure.containers, signal),
       reportWarnings(this.#source, this.#ref.namespace, failure.warnings, pods, signal),
       explainFailure(this.#source, this.#ref.namespace, failure.cause, signal),
-    ]);
+    ]).finally(clear);
     const hint = explanation?.hint ?? failure.event.hint;
     await this.#queue.push({
       ...failure.event,
@@ -476,9 +482,9 @@ class Tracker {
 
   /** One timer: time-based verdicts every REJUDGE_MS, and the timeout and the no-activity timeout when due. */
   #arm(): void {
-    clearTimeout(this.#timer);
+    this.#cancelTimer?.();
     if (this.#model.done) return;
-    this.#timer = setTimeout(() => {
+    this.#cancelTimer = this.#clock.after(this.#model.nextTick(this.#now()), () => {
       // Nothing may escape a timer into the process: what goes wrong here ends this track, with the error.
       try {
         void this.#feed({ type: 'tick' });
@@ -487,6 +493,10 @@ class Tracker {
       } catch (error) {
         this.#fail(error);
       }
-    }, this.#model.nextTick(this.#now()));
+    });
+  }
+
+  #now(): Date {
+    return new Date(this.#clock.now());
   }
 }

@@ -1,3 +1,4 @@
+import type { Clock } from '../kube/clock.js';
 import type { LogLine, LogNotice } from '../kube/logs.js';
 import { isForbidden } from '../kube/rbac.js';
 import { deniedNotice } from './denied.js';
@@ -45,7 +46,7 @@ const LAST_LINES = 20;
 const SETTLE_WINDOW_MS = 2000;
 
 interface Tail extends ContainerTail {
-  /** When the stream was asked for (Date.now()). */
+  /** When the stream was asked for (ms since the epoch, on the track's clock). */
   queuedAt: number;
   controller: AbortController;
   /** Its reconnects were said, and no line came since: further ones are the same episode. */
@@ -68,6 +69,7 @@ export class LogTails {
   readonly #emit: (event: TrackEventInit) => Promise<void>;
   readonly #options: LogOptions;
   readonly #live: boolean;
+  readonly #clock: Clock;
   readonly #controller = new AbortController();
   readonly #waiting: Tail[] = [];
   readonly #byPod = new Map<string, Set<Tail>>();
@@ -79,18 +81,21 @@ export class LogTails {
   readonly #unanswered = new Set<Tail>();
   /** The last lines delivered per pod/container. */
   readonly #recent = new Map<string, string[]>();
+  /** Who waits for the streams to answer or end (`settle`, `drain`): told at every change. */
+  readonly #waiters = new Set<() => void>();
 
   constructor(
     source: LogSource,
     namespace: string,
     emit: (event: TrackEventInit) => Promise<void>,
-    options: LogOptions & { live: boolean },
+    options: LogOptions & { live: boolean; clock: Clock },
   ) {
     this.#source = source;
     this.#namespace = namespace;
     this.#emit = emit;
     this.#options = options;
     this.#live = options.live;
+    this.#clock = options.clock;
   }
 
   /** Starts following a container instance (or puts it in line). */
@@ -102,7 +107,7 @@ export class LogTails {
     const tail: Tail = {
       ...rest,
       ...(from ? { from } : {}),
-      queuedAt: Date.now(),
+      queuedAt: this.#clock.now(),
       controller: new AbortController(),
     };
     this.#unanswered.add(tail);
@@ -219,26 +224,64 @@ export class LogTails {
    * the verdict that ends a rollout track. Streams open for longer, and
    * quiet ones, are not waited for.
    */
-  async settle(maxMs = 500): Promise<void> {
-    const deadline = Date.now() + maxMs;
-    // A stream from a given time (an old revision, a container that ran before the track) has no
-    // first lines to wait for.
-    const pending = () =>
-      [...this.#unanswered].some((tail) => !tail.from && tail.queuedAt > Date.now() - SETTLE_WINDOW_MS);
-    while (pending() && Date.now() < deadline && !this.#controller.signal.aborted)
-      await new Promise((resolve) => setTimeout(resolve, 10));
+  settle(maxMs = 500): Promise<void> {
+    const deadline = this.#clock.now() + maxMs;
+    return this.#waitUntil(() => Math.min(deadline, this.#lastAwaited()));
+  }
+
+  /**
+   * Until when a stream that has not answered yet is waited for: one asked
+   * for from a given time (an old revision, a container that ran before the
+   * track) has no first lines to wait for, and none is waited for longer
+   * than SETTLE_WINDOW_MS after it was asked for.
+   */
+  #lastAwaited(): number {
+    let last = Number.NEGATIVE_INFINITY;
+    for (const tail of this.#unanswered)
+      if (!tail.from) last = Math.max(last, tail.queuedAt + SETTLE_WINDOW_MS);
+    return last;
   }
 
   /** Waits until every stream, open or in line, has read to its end (streams that do not follow end by themselves). */
-  async drain(): Promise<void> {
-    while ((this.#active > 0 || this.#waiting.length > 0) && !this.#controller.signal.aborted)
-      await new Promise((resolve) => setTimeout(resolve, 10));
+  drain(): Promise<void> {
+    return this.#waitUntil(() =>
+      this.#active === 0 && this.#waiting.length === 0 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+    );
   }
 
   stop(): void {
     this.#controller.abort();
     this.#waiting.length = 0;
     this.#unanswered.clear();
+    this.#changed();
+  }
+
+  /**
+   * Resolves at the clock time `over()` says (Infinity: not before the
+   * streams change), looked at again at every change of the streams; at
+   * once when the tails stop.
+   */
+  #waitUntil(over: () => number): Promise<void> {
+    return new Promise((resolve) => {
+      let cancelTimer: (() => void) | undefined;
+      const check = () => {
+        cancelTimer?.();
+        const left = over() - this.#clock.now();
+        if (left > 0 && !this.#controller.signal.aborted) {
+          if (left < Number.POSITIVE_INFINITY) cancelTimer = this.#clock.after(left, check);
+          return;
+        }
+        this.#waiters.delete(check);
+        resolve();
+      };
+      this.#waiters.add(check);
+      check();
+    });
+  }
+
+  /** A stream answered, ended or was given up: whoever waits looks again. */
+  #changed(): void {
+    for (const check of [...this.#waiters]) check();
   }
 
   #startWaiting(): void {
@@ -252,6 +295,7 @@ export class LogTails {
         this.#byPod.get(tail.pod)?.delete(tail);
         this.#active--;
         this.#startWaiting();
+        this.#changed();
       });
     }
     if (this.#waiting.length > 0 && !this.#capNoticed) {
@@ -267,7 +311,7 @@ export class LogTails {
   /** The later of the tail's own start and the `since` option, as the log API takes it. */
   #since(tail: Tail): { sinceTime?: Date; sinceSeconds?: number } {
     const since = this.#options.since;
-    const optionTime = typeof since === 'number' ? new Date(Date.now() - since) : since;
+    const optionTime = typeof since === 'number' ? new Date(this.#clock.now() - since) : since;
     if (tail.from && (!optionTime || tail.from > optionTime)) return { sinceTime: tail.from };
     if (since instanceof Date) return { sinceTime: since };
     if (typeof since === 'number') return { sinceSeconds: Math.max(1, Math.ceil(since / 1000)) };
@@ -316,6 +360,7 @@ export class LogTails {
     this.#denied = true;
     this.#waiting.length = 0;
     this.#unanswered.clear();
+    this.#changed();
     await this.#emit(deniedNotice('log', error));
   }
 
@@ -333,7 +378,7 @@ export class LogTails {
     );
     // One log event per network chunk: a fast log is not a million events.
     for await (const batch of stream) {
-      this.#unanswered.delete(tail);
+      if (this.#unanswered.delete(tail)) this.#changed();
       if (tail.reconnecting) {
         this.#resumed(tail);
         tail.reconnecting = false;

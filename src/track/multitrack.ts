@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { cancellable } from '../kube/cancellable.js';
+import { type Clock, systemClock } from '../kube/clock.js';
 import type { ResourceType } from '../kube/resources.js';
 import { checked, checkSource, checkSpecs, checkTrackOptions, failing } from './arguments.js';
 import { ConnectionEpisodes, GATHER_MS } from './connection-episodes.js';
@@ -96,7 +97,7 @@ async function* run(
 ): AsyncGenerator<MultitrackEvent, void, undefined> {
   const { signal } = options;
   signal.throwIfAborted();
-  const startedAt = Date.now();
+  const startedAt = (options.clock ?? systemClock).now();
   const types = await Promise.all(specs.map((spec) => typeOrLater(source, spec, signal)));
   const resources = specs.map((spec, i) =>
     resourceRef(
@@ -156,7 +157,8 @@ class Merge {
   readonly #controller = new AbortController();
   /** The streams of every tracker, as one connection to the API server. */
   readonly #connection = new ConnectionEpisodes();
-  #connectionTimer: NodeJS.Timeout | undefined;
+  #cancelConnectionTimer: (() => void) | undefined;
+  readonly #clock: Clock;
   readonly #onAbort: () => void;
 
   constructor(
@@ -167,6 +169,7 @@ class Merge {
     this.#outcome = outcome;
     this.#timeline = timeline;
     this.#options = options;
+    this.#clock = options.clock ?? systemClock;
     // Every tracker listens for its abort, one listener each: no leak however many there are.
     setMaxListeners(0, this.#controller.signal);
     // The trackers end quietly when aborted; the merged stream ends with the abort's reason.
@@ -204,15 +207,15 @@ class Merge {
       for await (const event of track) {
         if (event.type === 'event' && spec.events === false) continue;
         // A stream's trouble is the connection's: said once for every stream that broke with it.
-        if (event.type === 'notice' && this.#connection.take(event, Date.now())) {
+        if (event.type === 'notice' && this.#connection.take(event, this.#clock.now())) {
           this.#sayConnection();
           continue;
         }
         await this.#queue.push(event);
         this.#timeline.observe(event);
-        if (this.#outcome.observe(index, event, Date.now())) return this.#end();
+        if (this.#outcome.observe(index, event, this.#clock.now())) return this.#end();
       }
-      if (this.#outcome.ended(index, Date.now())) this.#end();
+      if (this.#outcome.ended(index, this.#clock.now())) this.#end();
     } catch (error) {
       if (this.#controller.signal.aborted) return;
       this.#queue.fail(error);
@@ -222,7 +225,7 @@ class Merge {
 
   /** Says something about a resource before its track starts (what was wrong with its annotations). */
   notice(resource: ResourceRef, message: string): void {
-    const time = (this.#options.now?.() ?? new Date()).toISOString();
+    const time = new Date(this.#clock.now()).toISOString();
     void this.#queue.push({ type: 'notice', code: 'annotation', time, resource, message });
   }
 
@@ -246,23 +249,24 @@ class Merge {
 
   /** What the connection episode has to say now; a timer for what it will say once its streams are gathered. */
   #sayConnection(): void {
-    clearTimeout(this.#connectionTimer);
-    for (const notice of this.#connection.due(Date.now())) void this.#queue.push(notice);
+    this.#cancelConnectionTimer?.();
+    const now = this.#clock.now();
+    for (const notice of this.#connection.due(now)) void this.#queue.push(notice);
     const at = this.#connection.dueAt;
     if (at !== undefined)
-      this.#connectionTimer = setTimeout(() => this.#sayConnection(), Math.max(0, at - Date.now()));
+      this.#cancelConnectionTimer = this.#clock.after(Math.max(0, at - now), () => this.#sayConnection());
   }
 
   #end(): void {
     if (this.#controller.signal.aborted) return;
-    clearTimeout(this.#connectionTimer);
+    this.#cancelConnectionTimer?.();
+    const now = this.#clock.now();
     // Streams that broke a moment ago, not gathered yet: said before the end.
-    for (const notice of this.#connection.due(Date.now() + GATHER_MS)) void this.#queue.push(notice);
-    const now = this.#options.now?.() ?? new Date();
+    for (const notice of this.#connection.due(now + GATHER_MS)) void this.#queue.push(notice);
     void this.#queue.push({
       type: 'summary',
-      time: now.toISOString(),
-      summary: { ...this.#outcome.summary(Date.now()), timeline: this.#timeline.timeline() },
+      time: new Date(now).toISOString(),
+      summary: { ...this.#outcome.summary(now), timeline: this.#timeline.timeline() },
     });
     this.#queue.end();
     this.#controller.abort();

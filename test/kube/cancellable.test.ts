@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { sleep } from '../../src/kube/backoff.js';
 import { cancellable } from '../../src/kube/cancellable.js';
+import { sleep } from '../../src/kube/clock.js';
 
 describe('cancellable', () => {
   test('return() settles a pending next() at once and runs the generator cleanup', async () => {

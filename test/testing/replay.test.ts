@@ -218,9 +218,9 @@ describe('record and replay', () => {
     const last = events.at(-1);
     assert.equal(last?.type === 'failed' && last.reason, 'Restarted');
     assert.ok(Date.now() - started < 2000, `${Date.now() - started} ms for a crash loop recorded over 11 s`);
-    const before = replay.now().getTime();
+    const before = replay.clock.now();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const moved = replay.now().getTime() - before;
+    const moved = replay.clock.now() - before;
     assert.ok(moved >= 1500 && moved < 3500, `the replay's clock moved ${moved} ms in 200 ms`);
   });
 

@@ -100,12 +100,17 @@ spec:
     cluster.pod('web-*').isUnschedulable();
     await cluster.apply(WEB);
     await cluster.settled();
-    const pending = track(cluster.client, 'deploy', 'web', { now: () => new Date(cluster.clock.now()) });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    // The scheduler's grace (30 s by default) passes in no time.
+    // The track lives on the cluster's clock: its timeout, and the 30 s the scheduler is given, pass in no time.
+    const events = trackResource(
+      cluster.client,
+      { kind: 'deploy', name: 'web' },
+      { clock: cluster.clock, timeout: 60_000 },
+    );
+    assert.equal((await events.next()).value?.type, 'added');
     await cluster.clock.advance('31s');
-    const events = await pending;
-    assert.equal(ending(events), 'failed Unschedulable');
+    const rest: TrackEvent[] = [];
+    for await (const event of events) rest.push(event);
+    assert.equal(ending(rest), 'failed Unschedulable');
 
     await using other = await startFakeCluster({ nodes: 2 });
     other.node('node-1').cordon();

@@ -33,11 +33,10 @@ async function deployAndWait(cluster: FakeCluster, replicas = 1): Promise<void> 
 async function trackLate(cluster: FakeCluster): Promise<{ last: TrackEvent | undefined; ms: number }> {
   const started = performance.now();
   let last: TrackEvent | undefined;
-  const now = () => new Date(cluster.clock.now());
   for await (const event of trackResource(
     cluster.client,
     { kind: 'deployment', name: 'web' },
-    { timeout: 20_000, now, logs: false },
+    { timeout: 20_000, clock: cluster.clock, logs: false },
   ))
     last = event;
   return { last, ms: performance.now() - started };

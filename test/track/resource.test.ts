@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { systemClock } from '../../src/kube/clock.js';
 import { findBuiltinResource, type ResourceType } from '../../src/kube/resources.js';
 import { startFakeCluster } from '../../src/testing/cluster.js';
 import type { TrackEvent } from '../../src/track/events.js';
@@ -322,10 +323,10 @@ describe('trackResource', () => {
     await cluster.client.create('Deployment', deployment('web', 1));
     await collect(trackDeployment(cluster.client, { name: 'web' }, { timeout: 10_000 }));
     // Tracked two minutes later (by the tracker's clock): what its container wrote then is history.
-    const later = () => new Date(Date.now() + 120_000);
+    const later = { now: () => Date.now() + 120_000, after: systemClock.after };
     const lines = (events: TrackEvent[]) => events.flatMap((e) => (e.type === 'log' ? e.lines : []));
     const again = await collect(
-      trackDeployment(cluster.client, { name: 'web' }, { timeout: 10_000, now: later }),
+      trackDeployment(cluster.client, { name: 'web' }, { timeout: 10_000, clock: later }),
     );
     assert.deepEqual(
       again.filter((e) => e.type === 'added' || e.type === 'pod' || e.type === 'ready').map((e) => e.type),
@@ -336,7 +337,7 @@ describe('trackResource', () => {
       trackDeployment(
         cluster.client,
         { name: 'web' },
-        { timeout: 10_000, now: later, logs: { since: new Date(0) } },
+        { timeout: 10_000, clock: later, logs: { since: new Date(0) } },
       ),
     );
     assert.equal(lines(all)[0], 'booted');
