@@ -54,15 +54,27 @@ export function deploymentManifest(
 }
 
 /** Polls until `condition` holds; fails with `what` after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 5000,
+  everyMs = 5,
+): Promise<void> {
   const start = Date.now();
   while (!condition()) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
 /** Takes the next `count` items of an async iterator without closing it. */
+/**
+ * Resolves once `count` watches are open on the simulated cluster: a track
+ * (in this process, or a CLI's) has begun, so what happens next is news to it.
+ */
+export const watching = (cluster: { stats: { openWatches: number } }, count = 1): Promise<void> =>
+  waitFor(() => cluster.stats.openWatches >= count, `${count} open watch(es)`, 15_000);
+
 export async function take<T>(iterator: AsyncIterator<T>, count: number): Promise<T[]> {
   const items: T[] = [];
   while (items.length < count) {

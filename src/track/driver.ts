@@ -242,6 +242,8 @@ export async function* driveTrack(
     signal: options.signal,
     denied: (error) => denied.push(deniedNotice('crd', error)),
   });
+  // Aborted while the kind was being looked up (answered from a cache, which does not look at the signal).
+  options.signal?.throwIfAborted();
   const tracker = new Tracker(source, type, target, { ...options, kindDeclaresStatus }, denied);
   try {
     yield* tracker.events();

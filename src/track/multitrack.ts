@@ -115,6 +115,8 @@ async function* run(
     })),
     { until: options.until ?? 'ready', startedAt },
   );
+  // Aborted while the kinds were being looked up (answered from a cache, which does not look at the signal).
+  signal.throwIfAborted();
   const merged = new Merge(outcome, new TimelineBuilder(startedAt), options);
   const deadline = options.timeout === undefined ? undefined : startedAt + options.timeout;
   const inNamespace = countBy(resources, (resource) => resource.namespace);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { startFakeCluster } from '../../src/testing/cluster.js';
+import { watching } from '../helpers.js';
 import { parseXml } from '../report/xml.js';
 import { deployment, runCli } from './helpers.js';
 
@@ -79,7 +80,7 @@ describe('in CI', () => {
     const kubeconfig = ['--kubeconfig', cluster.kubeconfigPath];
     const text = runCli(['rollout', 'track', 'deploy/web', '--timeline', ...kubeconfig], { env: clean });
     const json = runCli(['rollout', 'track', 'deploy/web', '-o', 'json', ...kubeconfig], { env: clean });
-    await new Promise((r) => setTimeout(r, 1500));
+    await watching(cluster, 2);
     await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
     const [drawn, events] = await Promise.all([text, json]);
     assert.equal(drawn.code, 0, drawn.stderr);

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startFakeCluster } from '../../src/testing/cluster.js';
 import { podManifest, waitFor } from '../helpers.js';
 import { CLI, deployment, runCli } from './helpers.js';
@@ -12,13 +11,20 @@ describe('kubedog follow', () => {
     await using cluster = await startFakeCluster();
     cluster.behave('web-*', 'app', { logEvery: '100ms', logLine: 'GET /healthz 200 #{n}' });
     await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+    // Past readiness, log lines keep coming (the third at least); then the Deployment goes.
+    let shown = '';
+    let linesAtReady: number | undefined;
     let deleting = false;
     const run = await runCli(['follow', 'deploy', 'web', '--kubeconfig', cluster.kubeconfigPath], {
       onStderr: (stderr) => {
-        if (deleting || !stderr.includes('✓ ready:')) return;
+        if (linesAtReady === undefined && stderr.includes('✓ ready:')) linesAtReady = shown.length;
+      },
+      onStdout: (stdout) => {
+        shown = stdout;
+        const past = linesAtReady !== undefined && stdout.length > linesAtReady && stdout.includes('#3\n');
+        if (deleting || !past) return;
         deleting = true;
-        // Past readiness, log lines keep coming; then the Deployment goes.
-        setTimeout(() => void cluster.client.delete('Deployment', { name: 'web' }), 600);
+        void cluster.client.delete('Deployment', { name: 'web' });
       },
     });
     assert.equal(run.code, 0, run.stderr);
@@ -35,7 +41,10 @@ describe('kubedog follow', () => {
       onStderr: (text) => {
         if (dropped || !text.includes('+ pod p')) return;
         dropped = true;
-        setTimeout(() => cluster.dropStreams(), 300);
+        // Once its log is followed too, every stream is cut at once.
+        void waitFor(() => cluster.stats.openLogStreams > 0, 'the log followed').then(() =>
+          cluster.dropStreams(),
+        );
       },
     });
     assert.equal(run.code, 0, run.stderr);
@@ -58,8 +67,9 @@ describe('kubedog follow', () => {
     const run = await runCli(['follow', 'deploy/bad', '--kubeconfig', cluster.kubeconfigPath], {
       onStderr: (stderr, child) => {
         if (interrupted || !stderr.includes('✗ deploy/bad: container app: ImagePullBackOff')) return;
+        // Reported, and still following (a failure that ended it would exit 1): Ctrl-C ends it.
         interrupted = true;
-        setTimeout(() => child.kill('SIGINT'), 300);
+        child.kill('SIGINT');
       },
     });
     assert.equal(run.code, 0, run.stderr);
@@ -73,10 +83,11 @@ describe('kubedog follow', () => {
     await cluster.client.create('Deployment', deployment('slow', { replicas: 1 }));
     let interrupted = false;
     const run = await runCli(['rollout', 'track', 'deploy/slow', '--kubeconfig', cluster.kubeconfigPath], {
-      onStderr: (stderr, child) => {
-        if (interrupted || !stderr.includes('+ pod')) return;
+      // Its log is followed (a line is in): Ctrl-C.
+      onStdout: (stdout, child) => {
+        if (interrupted || !stdout.includes('│ ')) return;
         interrupted = true;
-        setTimeout(() => child.kill('SIGINT'), 300);
+        child.kill('SIGINT');
       },
     });
     assert.equal(run.code, 130, run.stderr);
@@ -100,10 +111,10 @@ describe('kubedog follow', () => {
     );
     const rssMb = () =>
       Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024;
-    // Nobody reads: the pipe fills, and with it what kubedog may hold. Given the time,
-    // a follow that ignored the pipe would have read all 30 MB of the log by now.
+    // Nobody reads: the pipe fills, and with it what kubedog may hold. Once the server has sent
+    // nothing for half a second, kubedog has stopped reading; one that ignored the pipe would not stop.
     child.stdout.pause();
-    await sleep(3000);
+    await stalled(() => cluster.stats.bytesSent);
     const stalledRss = rssMb();
     let received = 0;
     let last = '';
@@ -161,3 +172,20 @@ describe('kubedog follow', () => {
     assert.match(misuse.stderr, /--no-follow is a flag of kubedog follow/);
   });
 });
+
+/** Resolves once a counter has not moved for 500 ms (looked at every 50 ms), within 10 s. */
+async function stalled(counter: () => number): Promise<void> {
+  let last = counter();
+  let still = 0;
+  await waitFor(
+    () => {
+      const now = counter();
+      still = now === last ? still + 1 : 0;
+      last = now;
+      return still >= 10;
+    },
+    'the server to stop sending',
+    10_000,
+    50,
+  );
+}

@@ -36,10 +36,10 @@ describe('a kind that arrives mid-run', () => {
     const args = ['rollout', 'track', '-f', appManifest(), '--timeout', '30s'];
     const run = await runCli([...args, '--kubeconfig', cluster.kubeconfigPath], {
       onStderr: (text) => {
-        // kubectl apply -f app.yaml, a moment after the track started…
+        // kubectl apply -f app.yaml, once the track waits for the kind…
         if (!applied && text.includes('does not serve kind "Storefront.shop.example.com" yet')) {
           applied = true;
-          setTimeout(() => void cluster.apply([crd, storefront]), 700);
+          void cluster.apply([crd, storefront]);
         }
         // …and its operator reports once the track waits for it.
         if (!reported && text.includes('waiting for its controller to report a status')) {
@@ -62,20 +62,20 @@ describe('a kind that arrives mid-run', () => {
   test('a custom resource created just now whose controller reports Failed a second later: failed (exit 1), never ready first', async () => {
     await using cluster = await startFakeCluster();
     await cluster.apply([crd, storefront]);
-    setTimeout(() => {
-      cluster.store.replaceStatus(STOREFRONT, 'default', 'main', {
-        conditions: [{ type: 'Ready', status: 'False', reason: 'Failed', message: 'theme "dark" not found' }],
-      });
-    }, 1000);
-    const run = await runCli([
-      'rollout',
-      'track',
-      'storefront.shop.example.com/main',
-      '--timeout',
-      '20s',
-      '--kubeconfig',
-      cluster.kubeconfigPath,
-    ]);
+    let reported = false;
+    const args = ['rollout', 'track', 'storefront.shop.example.com/main', '--timeout', '20s'];
+    const run = await runCli([...args, '--kubeconfig', cluster.kubeconfigPath], {
+      // Its controller reports once the track waits for it.
+      onStderr: (text) => {
+        if (reported || !text.includes('waiting for its controller to report a status')) return;
+        reported = true;
+        cluster.store.replaceStatus(STOREFRONT, 'default', 'main', {
+          conditions: [
+            { type: 'Ready', status: 'False', reason: 'Failed', message: 'theme "dark" not found' },
+          ],
+        });
+      },
+    });
     assert.equal(run.code, 1, run.stderr);
     assert.doesNotMatch(run.stderr, /✓ ready/);
     assert.match(

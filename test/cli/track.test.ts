@@ -4,12 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { styleText } from 'node:util';
+import { findBuiltinResource, type ResourceType } from '../../src/kube/resources.js';
 import { startFakeCluster } from '../../src/testing/cluster.js';
 import { replayFixture } from '../../src/testing/replay.js';
 import type { SummaryEvent } from '../../src/track/events.js';
+import { waitFor, watching } from '../helpers.js';
 import { deployment, hasEscapes, runCli } from './helpers.js';
 
-describe('kubedog rollout track', () => {
+describe('kubedog rollout track', { concurrency: 3 }, () => {
   test('a Deployment that becomes ready: logs on stdout, pods and verdict on stderr, exit 0', async () => {
     await using cluster = await startFakeCluster();
     // Ready after 2 s: the track must begin before the rollout is over (the CLI's own start
@@ -270,8 +272,8 @@ describe('kubedog rollout track', () => {
     const running = runCli(['multitrack', '--kubeconfig', cluster.kubeconfigPath], {
       input: JSON.stringify(specs),
     });
-    // Created once the track has begun, as after `kubectl apply`: their Events are news.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Created once the track has begun (a watch each), as after `kubectl apply`: their Events are news.
+    await watching(cluster, 2);
     for (const name of ['web', 'api'])
       await cluster.client.create('Deployment', deployment(name, { replicas: 1 }));
     const run = await running;
@@ -304,7 +306,7 @@ describe('kubedog rollout track', () => {
       '--kubeconfig',
       cluster.kubeconfigPath,
     ]);
-    await new Promise((r) => setTimeout(r, 1500));
+    await watching(cluster);
     await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
     const run = await running;
     assert.equal(run.code, 0, run.stderr);
@@ -332,7 +334,7 @@ describe('kubedog rollout track', () => {
       ...kubeconfig,
     ]);
     const json = runCli(['rollout', 'track', 'deploy/web', '-o', 'json', ...kubeconfig]);
-    await new Promise((r) => setTimeout(r, 1500));
+    await watching(cluster, 2);
     await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
     const [stamped, events] = await Promise.all([text, json]);
     assert.equal(stamped.code, 0, stamped.stderr);
@@ -404,7 +406,7 @@ describe('kubedog rollout track', () => {
       { env: { KUBECONFIG: cluster.kubeconfigPath, FORCE_COLOR: '1' } },
     );
     // Created once the track has begun: its pod's lines are followed from its start.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await watching(cluster);
     await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
     const run = await running;
     assert.equal(run.code, 0, run.stderr);
@@ -445,14 +447,14 @@ describe('kubedog rollout track', () => {
       '--kubeconfig',
       cluster.kubeconfigPath,
     ]);
-    setTimeout(() => {
-      void cluster.client.patch(
-        'databases.db.example.com',
-        { name: 'orders' },
-        { status: { phase: 'Broken' } },
-        { subresource: 'status' },
-      );
-    }, 500);
+    // Broken once the track has begun: the rule's failed phase fails it.
+    await watching(cluster);
+    await cluster.client.patch(
+      'databases.db.example.com',
+      { name: 'orders' },
+      { status: { phase: 'Broken' } },
+      { subresource: 'status' },
+    );
     const run = await pending;
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, /^✗ database\/orders failed after/m);
@@ -477,7 +479,13 @@ describe('kubedog rollout track', () => {
     cluster.behave('chatty-*', 'app', { logEvery: '100ms', logLine: 'line {n}', readyAfter: null });
     await cluster.client.create('Deployment', deployment('quiet', { replicas: 1 }));
     await cluster.client.create('Deployment', deployment('chatty', { replicas: 1 }));
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Tracked once the chatty container has written 20 lines (two seconds' worth).
+    const podType = findBuiltinResource('Pod') as ResourceType;
+    const written = () => {
+      const pod = cluster.store.list(podType).items.find((p) => p.metadata.name?.startsWith('chatty-'));
+      return cluster.logs.read('default', pod?.metadata.name ?? '', 'app').length;
+    };
+    await waitFor(() => written() >= 20, 'twenty lines of the chatty container');
     const k = ['--kubeconfig', cluster.kubeconfigPath];
     const [idle, recent] = await Promise.all([
       runCli(['rollout', 'track', 'deploy/quiet', '--no-activity-timeout', '1s', '--no-color', ...k], {
@@ -490,7 +498,7 @@ describe('kubedog rollout track', () => {
     assert.ok(!hasEscapes(idle.stderr), 'no colors');
     assert.equal(recent.code, 2, recent.stderr);
     const numbers = [...recent.stdout.matchAll(/│ line (\d+)$/gm)].map((m) => Number(m[1]));
-    // Over 2.5 s the container wrote about 25 lines; only those of the last second (and this one) are shown.
+    // The container wrote 20 lines before the track; only those of the last second (and this one) are shown.
     assert.ok(numbers.length > 0 && (numbers[0] ?? 0) > 10, `first line shown: ${numbers[0]}`);
   });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { KubeObject } from '../../src/kube/types.js';
 import { startFakeCluster } from '../../src/testing/cluster.js';
-import { podManifest } from '../helpers.js';
+import { podManifest, watching } from '../helpers.js';
 import { deployment, runCli } from './helpers.js';
 
 const configMap = (name: string, finalizers: string[] = []): KubeObject => ({
@@ -109,13 +109,12 @@ describe('kubedog wait --for=create and --for=ready', () => {
     await using cluster = await startFakeCluster();
     const kubeconfig = ['--kubeconfig', cluster.kubeconfigPath];
     let created = false;
-    const run = await runCli(['wait', '--for=create', 'deploy/web', ...kubeconfig], {
-      onSpawn: () =>
-        setTimeout(() => {
-          created = true;
-          void cluster.client.create('Deployment', deployment('web'));
-        }, 1000),
-    });
+    const running = runCli(['wait', '--for=create', 'deploy/web', ...kubeconfig]);
+    // Created once the wait has begun.
+    await watching(cluster);
+    created = true;
+    await cluster.client.create('Deployment', deployment('web'));
+    const run = await running;
     assert.ok(created);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /^✓ deploy\/web exists \(waited \d+\.\ds\)$/m);

@@ -4,6 +4,7 @@ import type { KubeObject } from '../../src/kube/types.js';
 import { startFakeCluster } from '../../src/testing/cluster.js';
 import type { TrackEvent } from '../../src/track/events.js';
 import { trackResource } from '../../src/track/resource.js';
+import { watching } from '../helpers.js';
 
 async function collect(track: AsyncIterable<TrackEvent>): Promise<TrackEvent[]> {
   const events: TrackEvent[] = [];
@@ -62,10 +63,14 @@ describe('trackers for every kind, on the simulated cluster', () => {
     const track = collect(
       trackResource(cluster.client, { kind: 'Job', name: 'broken' }, { timeout: 20_000 }),
     );
-    const clock = cluster.clock as import('../../src/testing/clock.js').ManualClock;
-    for (let i = 0; i < 30; i++) {
-      await clock.advance('1s');
-      await new Promise((r) => setTimeout(r, 20));
+    // The cluster's time moves a second at a time (its kubelet's back-off in it) until the track is over.
+    let over = false;
+    void track.finally(() => {
+      over = true;
+    });
+    for (let second = 0; !over && second < 600; second++) {
+      await cluster.clock.advance('1s');
+      await new Promise((resolve) => setImmediate(resolve));
     }
     const events = await track;
     const failed = events.at(-1);
@@ -183,7 +188,7 @@ describe('trackers for every kind, on the simulated cluster', () => {
     const tracks = ['svc', 'ing'].map((kind) =>
       collect(trackResource(cluster.client, { kind, name: 'web' }, { timeout: 10_000 })),
     );
-    await new Promise((r) => setTimeout(r, 100));
+    await watching(cluster, 2);
     await cluster.client.create('Service', {
       apiVersion: 'v1',
       kind: 'Service',
@@ -226,7 +231,7 @@ describe('trackers for every kind, on the simulated cluster', () => {
         { timeout: 10_000 },
       ),
     );
-    await new Promise((r) => setTimeout(r, 200));
+    await watching(cluster);
     await cluster.client.patch(
       'databases.db.example.com',
       { name: 'orders' },

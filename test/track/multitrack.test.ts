@@ -144,12 +144,14 @@ describe('multitrack', () => {
     await cluster.client.create('Deployment', deployment('slow'));
     const controller = new AbortController();
     const seen: string[] = [];
-    setTimeout(() => controller.abort(new Error('stop now')), 300);
     await assert.rejects(async () => {
       for await (const event of multitrack(cluster.client, [{ kind: 'Deployment', name: 'slow' }], {
         signal: controller.signal,
-      }))
+      })) {
         seen.push(event.type);
+        // Its pods are being followed: stop.
+        if (event.type === 'pod') controller.abort(new Error('stop now'));
+      }
     }, /stop now/);
     assert.ok(seen.includes('added'));
     await waitFor(

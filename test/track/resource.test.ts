@@ -4,13 +4,14 @@ import { systemClock } from '../../src/kube/clock.js';
 import { findBuiltinResource, type ResourceType } from '../../src/kube/resources.js';
 import { startFakeCluster } from '../../src/testing/cluster.js';
 import type { TrackEvent } from '../../src/track/events.js';
+import { multitrack } from '../../src/track/multitrack.js';
 import { trackDeployment, trackResource } from '../../src/track/resource.js';
-import { deploymentManifest, podManifest, waitFor } from '../helpers.js';
+import { deploymentManifest, podManifest, waitFor, watching } from '../helpers.js';
 
 const deployment = (name: string, replicas = 2) => deploymentManifest(name, { replicas });
 
-async function collect(track: AsyncIterable<TrackEvent>): Promise<TrackEvent[]> {
-  const events: TrackEvent[] = [];
+async function collect<T = TrackEvent>(track: AsyncIterable<T>): Promise<T[]> {
+  const events: T[] = [];
   for await (const event of track) events.push(event);
   return events;
 }
@@ -19,7 +20,7 @@ describe('trackResource', () => {
   test('a Deployment created after tracking starts: added, status, ready — then the track ends', async () => {
     await using cluster = await startFakeCluster();
     const track = collect(trackDeployment(cluster.client, { name: 'web' }, { timeout: 10_000 }));
-    await new Promise((r) => setTimeout(r, 100));
+    await watching(cluster);
     await cluster.client.create('Deployment', deployment('web'));
     const events = await track;
     const types = events.map((e) => e.type);
@@ -37,7 +38,7 @@ describe('trackResource', () => {
     // Each pod logs as it starts and is ready 10 ms later: the log streams are still connecting.
     cluster.behave('web-*', 'app', { logs: ['listening on :8080'], readyAfter: 10 });
     const track = collect(trackDeployment(cluster.client, { name: 'web' }, { timeout: 10_000 }));
-    await new Promise((r) => setTimeout(r, 100));
+    await watching(cluster);
     await cluster.client.create('Deployment', deployment('web', 3));
     const events = await track;
     assert.equal(events.at(-1)?.type, 'ready');
@@ -74,8 +75,6 @@ describe('trackResource', () => {
     const firstPods = first.filter((e) => e.type === 'pod' && e.change === 'added');
     assert.equal(firstPods.length, 2);
     assert.ok(first.some((e) => e.type === 'replicaset' && e.new));
-    // Let the old pods' start be history (over a second old) before the next track begins.
-    await new Promise((resolve) => setTimeout(resolve, 1200));
     // A new version, ready only after a while: the old pods keep logging meanwhile.
     cluster.behave('web-*', 'app', { logs: ['starting web v2'], readyAfter: 400 });
     await cluster.client.patch(
@@ -83,7 +82,11 @@ describe('trackResource', () => {
       { name: 'web' },
       { spec: { template: { spec: { containers: [{ name: 'app', image: 'registry.local/web:v2' }] } } } },
     );
-    const second = await collect(trackDeployment(cluster.client, { name: 'web' }, { timeout: 10_000 }));
+    // The next track begins 1.2 s later by its clock: the old pods' start (and first line) is history to it.
+    const later = { now: () => Date.now() + 1200, after: systemClock.after };
+    const second = await collect(
+      trackDeployment(cluster.client, { name: 'web' }, { timeout: 10_000, clock: later }),
+    );
     assert.equal(
       second[0]?.type,
       'added',
@@ -181,6 +184,23 @@ describe('trackResource', () => {
     );
   });
 
+  test('aborted as it starts (its kind known already, nothing asked yet): the track and the multitrack throw the reason', async () => {
+    await using cluster = await startFakeCluster();
+    await cluster.client.create('Deployment', deployment('web', 1));
+    await cluster.client.resolveType('deploy');
+    const starts = [
+      (signal: AbortSignal) => trackDeployment(cluster.client, { name: 'web' }, { signal }),
+      (signal: AbortSignal) => multitrack(cluster.client, [{ kind: 'deploy', name: 'web' }], { signal }),
+    ];
+    for (const start of starts) {
+      const controller = new AbortController();
+      const pending = collect(start(controller.signal));
+      await null;
+      controller.abort(new Error('Ctrl-C'));
+      await assert.rejects(pending, /Ctrl-C/);
+    }
+  });
+
   test('the timeout is an outcome: failed, reason Timeout, with the last verdict and a report; abort throws its reason', async () => {
     await using cluster = await startFakeCluster();
     cluster.behave('slow-*', 'app', { readyAfter: null, logs: ['warming up'] });
@@ -198,7 +218,8 @@ describe('trackResource', () => {
     assert.ok(Date.now() - started < 2500, `ended ${Date.now() - started} ms after it began`);
     const controller = new AbortController();
     const pending = collect(trackDeployment(cluster.client, { name: 'slow' }, { signal: controller.signal }));
-    setTimeout(() => controller.abort(new Error('Ctrl-C')), 200);
+    await watching(cluster);
+    controller.abort(new Error('Ctrl-C'));
     await assert.rejects(pending, /Ctrl-C/);
     await waitFor(() => cluster.stats.openWatches === 0, 'every shared watch to close');
   });
@@ -303,7 +324,7 @@ describe('trackResource', () => {
     const track = collect(
       trackResource(cluster.client, { kind: 'cm', name: 'settings' }, { until: 'exists', timeout: 10_000 }),
     );
-    await new Promise((r) => setTimeout(r, 100));
+    await watching(cluster);
     await cluster.client.create('ConfigMap', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
