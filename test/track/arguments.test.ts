@@ -3,20 +3,27 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { specFromManifest, specFromObject } from '../../src/inputs/specs.js';
 import { InvalidInputError, isKubedogError } from '../../src/kube/errors.js';
+import { isRecord } from '../../src/kube/types.js';
+import { ManualClock } from '../../src/testing/clock.js';
 import { multitrack } from '../../src/track/multitrack.js';
 import { trackDeployment, trackResource } from '../../src/track/resource.js';
 import { FakeSource } from './fake-source.js';
 
-/** Iterates for at most `ms` (then returns it): what it threw, if anything. */
-async function drain(iterator: AsyncGenerator<unknown>, ms: number): Promise<unknown> {
+/**
+ * Iterates for at most `ms` of real time (then returns it), moving the
+ * track's clock 10 ms at every pause of 5 ms: what it threw, if anything.
+ */
+async function drain(iterator: AsyncGenerator<unknown>, ms: number, clock: ManualClock): Promise<unknown> {
   const deadline = performance.now() + ms;
   try {
-    for (;;) {
-      const left = deadline - performance.now();
-      if (left <= 0) return undefined;
-      const step = await Promise.race([iterator.next(), new Promise((r) => setTimeout(r, left, 'late'))]);
-      if (step === 'late' || (step as IteratorResult<unknown>).done) return undefined;
+    let next = iterator.next();
+    while (performance.now() < deadline) {
+      const step = await Promise.race([next, new Promise((r) => setTimeout(r, 5, 'late'))]);
+      if (step !== 'late' && (step as IteratorResult<unknown>).done) return undefined;
+      if (step === 'late') await clock.advance(10);
+      else next = iterator.next();
     }
+    return undefined;
   } catch (error) {
     return error;
   } finally {
@@ -124,6 +131,7 @@ describe('the library at its boundary: wrong arguments are InvalidInputErrors na
 
   test('fuzzed arguments: only KubedogErrors, never a TypeError, an unhandled rejection or an uncaught exception', async () => {
     const escaped: unknown[] = [];
+    const clocks: ManualClock[] = [];
     const onEscape = (error: unknown) => escaped.push(error);
     process.on('unhandledRejection', onEscape);
     process.on('uncaughtException', onEscape);
@@ -147,11 +155,15 @@ describe('the library at its boundary: wrong arguments are InvalidInputErrors na
       );
       await fc.assert(
         fc.asyncProperty(target, options, async (target, options) => {
+          // A track given options of its own lives on a clock of its own, moved as it runs.
+          const clock = new ManualClock();
+          clocks.push(clock);
+          const timed = isRecord(options) ? { ...options, clock } : options;
           for (const track of [
-            () => trackResource(source, { kind: 'deploy', ...(target as object) } as never, options as never),
-            () => multitrack(source, [{ kind: 'deploy', ...(target as object) }] as never, options as never),
+            () => trackResource(source, { kind: 'deploy', ...(target as object) } as never, timed as never),
+            () => multitrack(source, [{ kind: 'deploy', ...(target as object) }] as never, timed as never),
           ]) {
-            const thrown = await drain(track(), 60);
+            const thrown = await drain(track(), 60, clock);
             if (thrown !== undefined)
               assert.ok(
                 isKubedogError(thrown),
@@ -161,8 +173,8 @@ describe('the library at its boundary: wrong arguments are InvalidInputErrors na
         }),
         { numRuns: 200 },
       );
-      // A timer that would have thrown fires after the runs: give it the time.
-      await new Promise((r) => setTimeout(r, 1500));
+      // Every timer a track left behind is due now: one that would throw, throws here.
+      for (const clock of clocks) await clock.advance('1h');
     } finally {
       process.off('unhandledRejection', onEscape);
       process.off('uncaughtException', onEscape);
