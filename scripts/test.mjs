@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the fast test suite with node:test through tsx. Node 20's test runner
 // does not expand globs, so the test files are collected here.
-// Usage: node scripts/test.mjs [--timeout=MS] [--soak] [--serial] [dir-or-file ...]   (default: test/, 60000 ms per file)
+// Usage: node scripts/test.mjs [--timeout=MS] [--jobs=N] [--repeat=N] [--soak] [--serial] [dir-or-file ...]
+// (default: test/, 60000 ms per file, 3 files at once; --repeat runs the files N times over and counts)
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,12 +21,15 @@ const args = process.argv.slice(2);
 // --bundle: the single-file CLI and the single executable (*.bundle.ts), built first (npm run test:bundle).
 const bundle = args.includes('--bundle');
 const suffix = args.includes('--soak') ? '.soak.ts' : bundle ? '.bundle.ts' : '.test.ts';
-const timeout = args.find((a) => a.startsWith('--timeout='))?.slice('--timeout='.length) ?? '60000';
-// --serial: one file at a time (each end-to-end file starts its own control plane).
-const concurrency = args.includes('--serial') ? 1 : 2;
-const roots = args.filter(
-  (a) => !a.startsWith('--timeout=') && !['--soak', '--serial', '--bundle'].includes(a),
-);
+const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const timeout = option('timeout') ?? '60000';
+// --serial: one file at a time (each end-to-end file starts its own control plane). --jobs=N: N at
+// once; most files spend much of their time waiting on sockets and child processes, so three at
+// once keep two cores busy.
+const concurrency = args.includes('--serial') ? 1 : Number(option('jobs') ?? 3);
+// --repeat=N: the files run N times over, one run after the other (to find what is flaky).
+const repeat = Number(option('repeat') ?? 1);
+const roots = args.filter((a) => !a.startsWith('--'));
 const files = (roots.length > 0 ? roots : ['test']).flatMap((root) => collect(root, []));
 if (files.length === 0) {
   console.error(`no ${suffix} files under ${roots.join(' ') || 'test'}`);
@@ -40,22 +44,18 @@ const build = spawnSync(
   },
 );
 if (build.status !== 0) process.exit(build.status ?? 1);
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeout}`, ...files],
-  { stdio: ['inherit', 'pipe', 'pipe'] },
-);
-// Everything the suite prints is also scanned for the test credentials: none may ever show.
 const output = [];
-child.stdout.on('data', (chunk) => {
-  process.stdout.write(chunk);
-  output.push(chunk);
-});
-child.stderr.on('data', (chunk) => {
-  process.stderr.write(chunk);
-  output.push(chunk);
-});
-const status = await new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+const failedRuns = [];
+for (let run = 1; run <= repeat; run++) {
+  const status = await runFiles();
+  if (status !== 0) failedRuns.push(run);
+  if (repeat > 1) console.error(`run ${run} of ${repeat}: ${status === 0 ? 'passed' : 'FAILED'}`);
+}
+if (repeat > 1)
+  console.error(
+    `${repeat - failedRuns.length} of ${repeat} runs passed${failedRuns.length ? `; failed: ${failedRuns.join(', ')}` : ''}`,
+  );
+// Everything the suite prints is also scanned for the test credentials: none may ever show.
 const leaks = testSecrets().filter((secret) => Buffer.concat(output).includes(secret));
 if (leaks.length > 0) {
   console.error(
@@ -66,7 +66,22 @@ if (leaks.length > 0) {
 console.error(
   `secret scan: none of ${testSecrets().length} test credentials in ${Buffer.concat(output).length} bytes of output`,
 );
-process.exit(status);
+process.exit(failedRuns.length > 0 ? 1 : 0);
+
+/** One run of every file, its output shown and kept for the scan; its exit status. */
+function runFiles() {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeout}`, ...files],
+    { stdio: ['inherit', 'pipe', 'pipe'] },
+  );
+  for (const stream of [child.stdout, child.stderr])
+    stream.on('data', (chunk) => {
+      (stream === child.stdout ? process.stdout : process.stderr).write(chunk);
+      output.push(chunk);
+    });
+  return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+}
 
 /** The credentials the tests use: tokens, passwords (and their base64), and the test PKI's private keys. */
 function testSecrets() {

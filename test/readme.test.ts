@@ -18,7 +18,7 @@ function blockAfter(marker: string, lang: string, after = ''): string {
   return readme.slice(start + lang.length + 4, end);
 }
 
-describe('README', () => {
+describe('README', { concurrency: 3 }, () => {
   test('links to the repository’s files are absolute (they work on npm’s page too), and the files exist', () => {
     const { repository } = JSON.parse(readFileSync('package.json', 'utf8')) as {
       repository: { url: string };

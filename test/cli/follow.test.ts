@@ -6,7 +6,7 @@ import { startFakeCluster } from '../../src/testing/cluster.js';
 import { podManifest, waitFor } from '../helpers.js';
 import { CLI, deployment, runCli } from './helpers.js';
 
-describe('kubedog follow', () => {
+describe('kubedog follow', { concurrency: 3 }, () => {
   test('follows past readiness, with new log lines, until the resource is deleted; exit 0', async () => {
     await using cluster = await startFakeCluster();
     cluster.behave('web-*', 'app', { logEvery: '100ms', logLine: 'GET /healthz 200 #{n}' });

@@ -50,7 +50,12 @@ describe('kubedog CLI', () => {
   });
 
   test('demo: a rollout, a crash with its report, a rollback and a Job, on the simulated cluster', async () => {
-    const demo = await runCli(['demo']);
+    // The plain run, and two runs for the colors, at once: each on a simulated cluster of its own.
+    const [demo, colored, noColor] = await Promise.all([
+      runCli(['demo']),
+      runCli(['demo'], { env: { FORCE_COLOR: '1' } }),
+      runCli(['demo'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }),
+    ]);
     assert.equal(demo.code, 0, demo.stderr);
     const sections = demo.stderr.split(/^\$ /m);
     assert.equal(sections.length, 5, 'four commands');
@@ -64,9 +69,7 @@ describe('kubedog CLI', () => {
     assert.match(demo.stdout, /^migrate-\w+ migrate │ migration 0042 applied in 180ms$/m);
     assert.match(demo.stderr, /demo finished in \d+\.\ds: exit codes 0, 1, 0, 0, as expected/);
     assert.ok(!hasEscapes(demo.stdout + demo.stderr), 'no colors on a pipe');
-    const colored = await runCli(['demo'], { env: { FORCE_COLOR: '1' } });
     assert.ok(hasEscapes(colored.stderr));
-    const noColor = await runCli(['demo'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
     assert.ok(!hasEscapes(noColor.stdout + noColor.stderr));
   });
 });

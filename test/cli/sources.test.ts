@@ -23,7 +23,7 @@ const configMap = (name: string): KubeObject => ({
 
 const tracked = (stderr: string) => [...stderr.matchAll(/^(\S+) ✓ ready: /gm)].map((m) => m[1]).sort();
 
-describe('what rollout track tracks', () => {
+describe('what rollout track tracks', { concurrency: 3 }, () => {
   test('-f: a multi-document file, a directory, and stdin; ConfigMaps are skipped, duplicates tracked once', async () => {
     await using cluster = await startFakeCluster();
     const objects = [deployment('web', { replicas: 1 }), service('web'), configMap('settings')];

@@ -52,7 +52,7 @@ const bookmarkThenClose: Handler = (_request, response) => {
   response.end(`${JSON.stringify(bookmark)}\n`);
 };
 
-describe('hostile servers: no request storm, whatever a watch answers', () => {
+describe('hostile servers: no request storm, whatever a watch answers', { concurrency: 4 }, () => {
   for (const [name, watch] of [
     ['every watch answered 410 Gone (HTTP status)', goneStatus],
     ['every watch ended by a 410 ERROR event', goneEvent],

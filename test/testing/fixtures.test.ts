@@ -10,7 +10,7 @@ import {
 import type { TrackEvent } from '../../src/track/events.js';
 import { type TrackOptions, trackResource } from '../../src/track/resource.js';
 
-describe('fixture library', () => {
+describe('fixture library', { concurrency: 2 }, () => {
   test('every scenario has its recording, and every recording a scenario', () => {
     assert.ok(FIXTURE_SCENARIOS.length >= 15, `${FIXTURE_SCENARIOS.length} scenarios`);
     const files = readdirSync(new URL('../../fixtures/scenarios/', import.meta.url)).sort();

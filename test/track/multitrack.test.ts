@@ -52,7 +52,7 @@ async function run(badAnnotations: Record<string, string>) {
   return { events, summary: summary?.type === 'summary' ? summary.summary : undefined };
 }
 
-describe('multitrack', () => {
+describe('multitrack', { concurrency: 3 }, () => {
   test('fail-whole-deploy (the default): the first failure ends everything', async () => {
     const { summary } = await run({});
     assert.deepEqual(

@@ -16,7 +16,7 @@ async function collect<T = TrackEvent>(track: AsyncIterable<T>): Promise<T[]> {
   return events;
 }
 
-describe('trackResource', () => {
+describe('trackResource', { concurrency: 3 }, () => {
   test('a Deployment created after tracking starts: added, status, ready — then the track ends', async () => {
     await using cluster = await startFakeCluster();
     const track = collect(trackDeployment(cluster.client, { name: 'web' }, { timeout: 10_000 }));
