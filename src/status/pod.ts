@@ -4,7 +4,7 @@ import { condition, field, list, name, num, record, str } from './fields.js';
 import { generic } from './generic.js';
 import { FailureReason, Reason } from './reasons.js';
 import { redactCredentials } from './redact.js';
-import { type PodsJudgement, ProblemTally } from './tally.js';
+import { eventSource, type PodsJudgement, ProblemTally, podSource } from './tally.js';
 import type { Problem, Verdict, VerdictContext, VerdictOptions } from './types.js';
 import { failed, progressing, ready } from './verdict.js';
 
@@ -391,11 +391,11 @@ function oomHint(c: ContainerView): string {
  */
 function tallyOf(pods: KubeObject[], context: VerdictContext, options: PodProblemOptions): ProblemTally {
   const tally = new ProblemTally();
-  for (const pod of pods) tally.set(`pod/${name(pod)}`, podProblems(pod, context, options));
+  for (const pod of pods) tally.set(podSource(name(pod)), podProblems(pod, context, options));
   const controllerEvents = (context.events ?? []).filter((e) => str(e, 'involvedObject', 'kind') !== 'Pod');
   for (const [index, event] of controllerEvents.entries()) {
     const problem = classifyEvent(event, context);
-    if (problem) tally.set(`event/${index}`, [problem]);
+    if (problem) tally.set(eventSource(index), [problem]);
   }
   return tally;
 }

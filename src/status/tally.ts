@@ -44,6 +44,19 @@ interface Allowance {
  *
  * Pure: `now` is passed in.
  */
+/**
+ * Whose problems a tally keeps, one entry each: a pod's (by name), a
+ * Warning Event's about the controller itself (by uid, else name), or one
+ * problem of those given at once ({@link ProblemTally.of}).
+ */
+export type ProblemSource = `pod/${string}` | `event/${string}` | `given/${number}`;
+
+/** The source of a pod's problems. */
+export const podSource = (name: string): ProblemSource => `pod/${name}`;
+
+/** The source of a Warning Event's problem (its uid, else its name or index). */
+export const eventSource = (id: string | number): ProblemSource => `event/${id}`;
+
 export class ProblemTally {
   readonly #sources = new Map<string, readonly Problem[]>();
   /** Per class, each source's first problem of that class, in the order the sources came. */
@@ -61,7 +74,7 @@ export class ProblemTally {
   /** A tally of these problems, each its own source (for callers that have them all at hand). */
   static of(problems: readonly Problem[]): ProblemTally {
     const tally = new ProblemTally();
-    for (const [index, problem] of problems.entries()) tally.set(String(index), [problem]);
+    for (const [index, problem] of problems.entries()) tally.set(`given/${index}`, [problem]);
     return tally;
   }
 
@@ -71,7 +84,7 @@ export class ProblemTally {
   }
 
   /** The problems of one source now (none: the source is dropped). */
-  set(source: string, problems: readonly Problem[]): void {
+  set(source: ProblemSource, problems: readonly Problem[]): void {
     if (problems.length === 0) {
       this.delete(source);
       return;
@@ -82,7 +95,7 @@ export class ProblemTally {
     this.#setAllowance(source, problems);
   }
 
-  delete(source: string): void {
+  delete(source: ProblemSource): void {
     if (!this.#sources.delete(source)) return;
     for (const byClass of this.#firstOfClass.values()) byClass.delete(source);
     this.#setExpiry(source, []);

@@ -80,7 +80,7 @@ export class LogTails {
   /** Streams of containers that just started, which have not answered yet. */
   readonly #unanswered = new Set<Tail>();
   /** The last lines delivered per pod/container. */
-  readonly #recent = new Map<string, string[]>();
+  readonly #recent = new Map<string, LogLine[]>();
   /** Who waits for the streams to answer or end (`settle`, `drain`): told at every change. */
   readonly #waiters = new Set<() => void>();
 
@@ -177,7 +177,8 @@ export class LogTails {
   /** A container's last lines as they were shown live, for a report. */
   #seenLines(pod: string, container: string): { entry: ContainerLines; lines?: LogLine[] } | undefined {
     const seen = this.#recent.get(`${pod}/${container}`)?.slice(-LAST_LINES);
-    return seen?.length ? { entry: { pod, container, previous: false, lines: seen } } : undefined;
+    const lines = seen?.map((line) => line.text);
+    return lines?.length ? { entry: { pod, container, previous: false, lines } } : undefined;
   }
 
   /** The last lines of a container (its previous instance with `previous`), read to the end. */
@@ -194,26 +195,29 @@ export class LogTails {
     return lines;
   }
 
-  /** Shows the lines of a container not shown yet (and that pass the filter), when following logs. */
+  /**
+   * Shows the lines of a container not shown yet (and that pass the filter),
+   * when following logs: a line is the one shown when its time and text are
+   * (a line repeated later is a new line).
+   */
   async #showFresh(pod: string, container: string, lines: LogLine[]): Promise<void> {
     if (!this.#live) return;
     const recent = this.#recent.get(`${pod}/${container}`) ?? [];
-    const fresh = lines.filter(
-      (line) => !recent.includes(line.text) && lineWanted(this.#options, container, line.text),
-    );
+    const shown = (line: LogLine) => recent.some((r) => r.time === line.time && r.text === line.text);
+    const fresh = lines.filter((line) => !shown(line) && lineWanted(this.#options, container, line.text));
     if (fresh.length === 0) return;
     await this.#show(pod, container, fresh);
   }
 
   /** A log event of these lines, each with its time; remembered for the failure report. */
   async #show(pod: string, container: string, lines: LogLine[]): Promise<void> {
+    this.#remember(pod, container, lines);
     const texts = lines.map((line) => line.text);
-    this.#remember(pod, container, texts);
     await this.#emit({ type: 'log', pod, container, lines: texts, times: lines.map((line) => line.time) });
   }
 
   /** Keeps the last 50 lines delivered per container. */
-  #remember(pod: string, container: string, lines: string[]): void {
+  #remember(pod: string, container: string, lines: LogLine[]): void {
     const key = `${pod}/${container}`;
     this.#recent.set(key, [...(this.#recent.get(key) ?? []), ...lines.slice(-50)].slice(-50));
   }

@@ -1,4 +1,5 @@
 import { FailureReason, Reason } from '../status/reasons.js';
+import type { Verdict } from '../status/types.js';
 import type { MultitrackSummary, Outcome, SummaryEntry, TrackEvent } from './events.js';
 import type { Until } from './model/model.js';
 import { describeResource, type ResourceRef } from './resource-ref.js';
@@ -27,7 +28,7 @@ type Status = 'pending' | 'hoping' | 'ready' | 'failed';
 interface State extends OutcomeResource {
   status: Status;
   /** The last verdict's reason and message, and its state. */
-  verdict: { state: string; reason: string; message: string } | undefined;
+  verdict: Pick<Verdict, 'state' | 'reason' | 'message'> | undefined;
   failure: { reason: string; message: string } | undefined;
   /** Its tracker has ended: what it is now, it stays. */
   over: boolean;

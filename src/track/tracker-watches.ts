@@ -53,14 +53,20 @@ const eventNamespace = (namespace: string) => namespace || 'default';
  * revisions and every Event selection made for them have listed — the
  * resource is judged, the first time, on everything there is.
  */
+/** What a subscription is for: one of the watches, or (`event/NAME`) the Events of one object. */
+type Slot = WatchName | `event/${string}`;
+
+/** The slot of one object's Events. */
+const eventsOf = (name: string): Slot => `event/${name}`;
+
 export class TrackerWatches {
   readonly #watches: SharedWatches;
   readonly #plan: WatchPlan;
   readonly #sink: WatchSink;
-  /** Open subscriptions by slot: a watch name, or `event/NAME` for one object's Events. */
-  readonly #open = new Map<string, () => void>();
+  /** Open subscriptions by slot. */
+  readonly #open = new Map<Slot, () => void>();
   /** Slots other than the Events' whose first list is in. */
-  readonly #listed = new Set<string>();
+  readonly #listed = new Set<Slot>();
   /** The selector pods and revisions are watched with (`''`: the namespace's), once known. */
   #podSelector: string | undefined;
   /** Objects whose Events are watched one by one; undefined once the namespace's Events are. */
@@ -68,7 +74,7 @@ export class TrackerWatches {
   /** The model was told the Events are listed. */
   #eventsListedSaid = false;
   /** The Event watches whose first list is not in yet. */
-  readonly #listing = new Set<string>();
+  readonly #listing = new Set<Slot>();
   /** Watches given up (refused, or optional and failed): never asked for again. */
   readonly #givenUp = new Set<WatchName>();
   /** Malformed objects already said, by watch and name. */
@@ -128,7 +134,7 @@ export class TrackerWatches {
   }
 
   /** Opens `slot` (closing what it replaces once the new one is open). */
-  #subscribe(slot: string, name: WatchName, selectors: Selectors): void {
+  #subscribe(slot: Slot, name: WatchName, selectors: Selectors): void {
     const { type, namespace } = this.#typeOf(name);
     const replaced = this.#open.get(slot);
     this.#listed.delete(slot);
@@ -139,7 +145,7 @@ export class TrackerWatches {
     replaced?.();
   }
 
-  #listener(slot: string, name: WatchName): WatchListener {
+  #listener(slot: Slot, name: WatchName): WatchListener {
     const optional = name === 'revision' && this.#plan.strategy?.revisions?.optional === true;
     const canDoWithout = (error: unknown) => optional || isForbidden(error);
     return {
@@ -194,7 +200,7 @@ export class TrackerWatches {
    * A watch the track does without: closed, never opened again, listed
    * for the model; the Events' as a whole (one refused, all are).
    */
-  #giveUp(slot: string, name: Exclude<WatchName, 'resource'>, error: unknown): void {
+  #giveUp(slot: Slot, name: Exclude<WatchName, 'resource'>, error: unknown): void {
     this.#open.get(slot)?.();
     this.#open.delete(slot);
     if (name === 'event') this.#closeEventWatches();
@@ -251,7 +257,7 @@ export class TrackerWatches {
       return;
     }
     watched.add(name);
-    this.#subscribe(`event/${name}`, 'event', { fieldSelector: `involvedObject.name=${name}` });
+    this.#subscribe(eventsOf(name), 'event', { fieldSelector: `involvedObject.name=${name}` });
   }
 
   /** One watch of the namespace's Events instead of one per object (opened before those close: nothing is missed). */
@@ -261,7 +267,7 @@ export class TrackerWatches {
     this.#eventsOf = undefined;
     this.#subscribe('event', 'event', {});
     for (const name of watched) {
-      const slot = `event/${name}`;
+      const slot = eventsOf(name);
       this.#open.get(slot)?.();
       this.#open.delete(slot);
       this.#listing.delete(slot);
@@ -277,8 +283,8 @@ export class TrackerWatches {
   #eventsMayBeListed(): void {
     if (this.#eventsListedSaid) return;
     const waiting = this.#listing.size > 0;
-    const podsPending = ['pod', 'revision'].some(
-      (name) => this.#plan.names.includes(name as WatchName) && !this.#listed.has(name),
+    const podsPending = (['pod', 'revision'] as const).some(
+      (name) => this.#plan.names.includes(name) && !this.#listed.has(name),
     );
     if (waiting || (this.#eventsOf && podsPending)) return;
     this.#eventsListedSaid = true;

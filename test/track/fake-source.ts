@@ -79,12 +79,21 @@ export class FakeSource implements TrackSource {
     }
   }
 
+  readonly #lineTimes = new Map<string, string>();
+
+  /** When a line (of a container, by its text) was written: the first time it is read. */
+  #timeOf(line: string): string {
+    const time = this.#lineTimes.get(line) ?? new Date().toISOString();
+    this.#lineTimes.set(line, time);
+    return time;
+  }
+
   async *logBatches(pod: ObjectRef, options: LogOptions = {}): AsyncGenerator<LogLine[]> {
     const key = `${pod.name}/${options.container ?? ''}`;
     const how = options.follow ? 'follow' : options.previous ? 'previous' : 'last';
     this.logRequests.push(`${key} ${how}`);
-    const time = new Date().toISOString();
-    const batch = (lines: string[]) => lines.map((text) => ({ time, text }));
+    // A line has one time, whichever request reads it (the container runtime stamped it once).
+    const batch = (lines: string[]) => lines.map((text) => ({ time: this.#timeOf(`${key} ${text}`), text }));
     if (!options.follow) {
       const lines = this.logs.get(options.previous ? `${key} previous` : key);
       if (!lines) throw notFound(`pods/${pod.name}/log`);

@@ -4,7 +4,7 @@ import { deletionVerdict } from '../../status/deletion.js';
 import { computeVerdict } from '../../status/index.js';
 import { FailureReason, Reason } from '../../status/reasons.js';
 import type { CustomRule } from '../../status/rules.js';
-import { ProblemTally } from '../../status/tally.js';
+import { eventSource, ProblemTally } from '../../status/tally.js';
 import type { Problem, Verdict, VerdictContext, VerdictOptions } from '../../status/types.js';
 import { progressing } from '../../status/verdict.js';
 import type { FailedEvent, ReportedWarning, TrackEvent, TrackEventInit } from '../events.js';
@@ -20,7 +20,7 @@ import {
   reportedWarning,
 } from './kube-events.js';
 import { type ContainerFilter, type LogAction, LogPlan } from './log-plan.js';
-import { PodAnnouncer } from './pod-announcer.js';
+import { PodAnnouncer, type PodOutput } from './pod-announcer.js';
 import type { PodEntry } from './pods.js';
 import { RevisionTracker } from './revisions.js';
 
@@ -110,6 +110,16 @@ export interface ModelOptions {
   kindDeclaresStatus?: boolean;
 }
 
+/**
+ * Where a track is in its life, one phase after the other:
+ * - `listing`: the resource's watch has not listed yet (not seen is not "does not exist");
+ * - `waiting`: listed, but the resource is not there yet, or a watch it is judged by has not listed;
+ * - `judging`: the resource was announced (`added`); every change is judged;
+ * - `over`: the track ended; every input is ignored.
+ * (Without a `lists` option a resource may be judged before its watch says it listed.)
+ */
+export type Phase = 'listing' | 'waiting' | 'judging' | 'over';
+
 /** A custom resource created this long before the track, or later, is new: its controller may not have reported yet. */
 export const RECENT_MS = 60_000;
 
@@ -157,15 +167,12 @@ export class TrackModel {
   /** The state whose consequences (`ready`, `failed`) were drawn last: each is drawn once per change. */
   #actedOn: Verdict['state'] | undefined;
   #lastActivity: number;
-  /** The resource's watch has its first list in (until then, "not seen" is not "does not exist"). */
-  #listed = false;
+  /** Where the track is in its life ({@link Phase}). */
+  #phase: Phase = 'listing';
   /** Watches whose first list is not in yet: the resource is not judged before they are. */
   readonly #unlisted: Set<WatchName>;
-  /** The resource was announced (`added`): from then on it is judged. */
-  #seen = false;
   /** Watches that may not be read (403): the verdict is drawn without them. */
   readonly #denied = new Set<WatchName>();
-  #done = false;
   #now = new Date(0);
   #out: ModelAction[] = [];
 
@@ -180,9 +187,6 @@ export class TrackModel {
       const logs = options.logs === false ? undefined : new LogPlan(options.logs);
       this.#revisions = new RevisionTracker(ref, strategy);
       this.#pods = new PodAnnouncer(strategy, this.#revisions, this.#tally, logs, {
-        emit: (event) => this.#emit(event),
-        act: (action) => this.#out.push(action),
-        flushEvents: (object) => this.#flushEvents(object, false),
         warnings: (object) => this.#events.warningsAbout(object),
         context: () => this.#baseContext(),
         since: new Date(this.#since),
@@ -197,7 +201,22 @@ export class TrackModel {
 
   /** The track has ended: every further input is ignored. */
   get done(): boolean {
-    return this.#done;
+    return this.#phase === 'over';
+  }
+
+  /** Where the track is in its life. */
+  get phase(): Phase {
+    return this.#phase;
+  }
+
+  /** The resource has been announced: from then on it is judged. */
+  get #seen(): boolean {
+    return this.#phase === 'judging';
+  }
+
+  /** The resource's watch has its first list in. */
+  get #listed(): boolean {
+    return this.#phase !== 'listing';
   }
 
   /** Milliseconds until the driver should tick next (time-based verdicts, the timeout, inactivity). */
@@ -214,7 +233,7 @@ export class TrackModel {
 
   /** Takes one input; returns what the driver must do, in order. */
   step(input: ModelInput, now: Date): ModelAction[] {
-    if (this.#done) return [];
+    if (this.#phase === 'over') return [];
     this.#now = now;
     this.#out = [];
     switch (input.type) {
@@ -228,7 +247,7 @@ export class TrackModel {
       case 'pod':
         // Without the revisions, the pods say which revisions there are.
         if (this.#revisions?.observePod(input.change)) this.#revisionsChanged();
-        this.#pods?.observe(input.change);
+        this.#carryOut(this.#pods?.observe(input.change));
         this.#judge();
         break;
       case 'event':
@@ -254,8 +273,8 @@ export class TrackModel {
   }
 
   #onListed(watch: WatchName): void {
-    if (watch === 'resource') {
-      this.#listed = true;
+    if (watch === 'resource' && this.#phase === 'listing') {
+      this.#phase = 'waiting';
       // Waiting for a deletion, a resource not there once listed is gone already; shown once, there is nothing.
       if (!this.#object && this.#options.until === 'deleted') this.#gone('does not exist');
       if (!this.#object && this.#options.until === 'once') this.#end();
@@ -297,12 +316,12 @@ export class TrackModel {
     this.#revisions?.setResource(object);
     if (!this.#seen) {
       // Its pods are judged as they come, so that its first sight has only to announce them.
-      this.#pods?.setStanding();
+      this.#carryOut(this.#pods?.setStanding());
       this.#firstSightOnceListed();
       return;
     }
     this.#revisionsChanged();
-    this.#pods?.observeSelf(object);
+    this.#carryOut(this.#pods?.observeSelf(object));
     this.#judge();
   }
 
@@ -313,8 +332,8 @@ export class TrackModel {
 
   /** The resource is seen for the first time: `added`, then what the other watches brought before it. */
   #firstSight(object: KubeObject): void {
-    this.#seen = true;
-    this.#pods?.setStanding();
+    this.#phase = 'judging';
+    this.#carryOut(this.#pods?.setStanding());
     // A resource made just before the track (apply, then track) has no failures from before it.
     const created = Date.parse(object.metadata.creationTimestamp ?? '');
     if (created < this.#since - 1000) this.#tally.startTracking();
@@ -323,15 +342,24 @@ export class TrackModel {
     this.#judge({ act: false });
     this.#flushEvents({ kind: this.#ref.kind, name: this.#ref.name, uid: object.metadata.uid }, true);
     this.#announceRevisions();
-    this.#pods?.observeSelf(object);
-    this.#pods?.announceAll();
+    this.#carryOut(this.#pods?.observeSelf(object));
+    this.#carryOut(this.#pods?.announceAll());
     this.#judge();
   }
 
   #revisionsChanged(): void {
     if (!this.#object) return;
     if (this.#seen) this.#announceRevisions();
-    this.#pods?.setStanding();
+    this.#carryOut(this.#pods?.setStanding());
+  }
+
+  /** Carries out what the pod announcer asked for, in order. */
+  #carryOut(outputs: readonly PodOutput[] | undefined): void {
+    for (const output of outputs ?? []) {
+      if (output.type === 'emit') this.#emit(output.event);
+      else if (output.type === 'flush-events') this.#flushEvents(output.object, false);
+      else this.#out.push(output);
+    }
   }
 
   /** New revisions of the resource: announced, and their Events are the resource's now. */
@@ -413,11 +441,11 @@ export class TrackModel {
     const unseen = whose === undefined || !this.#seen;
     this.#events.file(event, unseen || own || isWarning(event));
     // Before the first sight, a pod's Events may still change what it is judged to be (its failed pulls).
-    if (!this.#seen && typeof whose === 'object') this.#pods?.eventChanged(whose);
+    if (!this.#seen && typeof whose === 'object') this.#carryOut(this.#pods?.eventChanged(whose));
     if (unseen) return;
     this.#announceEvent(event);
     if (whose === 'revision' || whose === 'resource') this.#tallyControllerEvent(event);
-    else this.#pods?.eventChanged(whose);
+    else this.#carryOut(this.#pods?.eventChanged(whose));
     this.#judge();
   }
 
@@ -471,7 +499,7 @@ export class TrackModel {
   #tallyControllerEvent(event: KubeObject): void {
     if (!this.#pods || !isWarning(event)) return;
     const problem = this.#pods.classifyEvent(event);
-    this.#tally.set(`event/${event.metadata.uid ?? event.metadata.name}`, problem ? [problem] : []);
+    this.#tally.set(eventSource(event.metadata.uid ?? event.metadata.name ?? ''), problem ? [problem] : []);
   }
 
   #onTick(): void {
@@ -520,7 +548,7 @@ export class TrackModel {
   }
 
   #judge({ act } = { act: true }): void {
-    if (!this.#object || !this.#seen || this.#done) return;
+    if (!this.#object || this.#phase !== 'judging') return;
     const verdict = this.#verdictOf(this.#object);
     const before = this.#verdict;
     this.#verdict = verdict;
@@ -624,7 +652,7 @@ export class TrackModel {
   }
 
   #end(): void {
-    this.#done = true;
+    this.#phase = 'over';
     this.#out.push({ type: 'end' });
   }
 }

@@ -2,20 +2,23 @@ import type { KubeObject, WatchEvent } from '../../kube/types.js';
 import { classifyEvent } from '../../status/events.js';
 import { condition } from '../../status/fields.js';
 import { podEventProblems, podStatusProblems } from '../../status/pod.js';
-import type { ProblemTally } from '../../status/tally.js';
+import { type ProblemTally, podSource } from '../../status/tally.js';
 import type { Problem, VerdictContext } from '../../status/types.js';
 import type { TrackEventInit } from '../events.js';
-import { ALL_PODS, controllerUid, type PodStrategy } from '../strategies/index.js';
+import { ALL_PODS, type CurrentRevision, controllerUid, type PodStrategy } from '../strategies/index.js';
 import type { LogAction, LogPlan } from './log-plan.js';
 import { containerStatuses, PodBook, type PodClassifier, type PodEntry } from './pods.js';
 import { mayConcern, type RevisionTracker } from './revisions.js';
 
-/** What the pod announcer needs of its model. */
-export interface PodHooks {
-  emit(event: TrackEventInit): void;
-  act(action: LogAction): void;
-  /** Announces the Events kept about an object that has just become the resource's. */
-  flushEvents(object: { kind: string; name: string; uid: string | undefined }): void;
+/** What the pod announcer asks its model to do, in order: the model carries it out. */
+export type PodOutput =
+  | { type: 'emit'; event: TrackEventInit }
+  | LogAction
+  /** A pod has just become the resource's: the Events kept about it are announced. */
+  | { type: 'flush-events'; object: { kind: 'Pod'; name: string; uid: string | undefined } };
+
+/** What the pod announcer reads of its model (it never calls back into it). */
+export interface PodContext {
   /** The Warning Events of a pod. */
   warnings(object: { kind: string; name: string; uid: string | undefined }): KubeObject[];
   /** The verdict context of the resource (options, now, trackingSince). */
@@ -49,26 +52,28 @@ export class PodAnnouncer {
   readonly #revisions: RevisionTracker;
   readonly #tally: ProblemTally;
   readonly #logs: LogPlan | undefined;
-  readonly #hooks: PodHooks;
+  readonly #context: PodContext;
+  /** What the call under way asks of the model (returned by each public method). */
+  #out: PodOutput[] = [];
   readonly #book: PodBook;
   #owners = new Set<string>();
-  #current: string | undefined;
+  #current: CurrentRevision | undefined;
   #self: string | undefined;
-  /** Until the resource is announced, its pods are judged (its first verdict needs them) but not announced. */
-  #quiet = true;
+  /** Its pods are announced once the resource is ({@link announceAll}); until then they are only judged (its first verdict needs them). */
+  #announcing = false;
 
   constructor(
     strategy: PodStrategy,
     revisions: RevisionTracker,
     tally: ProblemTally,
     logs: LogPlan | undefined,
-    hooks: PodHooks,
+    context: PodContext,
   ) {
     this.#strategy = strategy;
     this.#revisions = revisions;
     this.#tally = tally;
     this.#logs = logs;
-    this.#hooks = hooks;
+    this.#context = context;
     this.#book = new PodBook((pod) => ({
       owner: controllerUid(pod) ?? '',
       revision: strategy.revisionOf(pod),
@@ -93,16 +98,25 @@ export class PodAnnouncer {
   }
 
   /** A pod of the Pod watch changed. */
-  observe({ type, object: pod }: WatchEvent): void {
-    if (this.#strategy.self || !mayConcern(pod, this.#revisions.name)) return;
-    this.#apply(type, pod);
+  observe({ type, object: pod }: WatchEvent): PodOutput[] {
+    if (!this.#strategy.self && mayConcern(pod, this.#revisions.name)) this.#apply(type, pod);
+    return this.#take();
   }
 
   /** The resource itself changed; for a Pod, it is its own pod. */
-  observeSelf(resource: KubeObject): void {
-    if (!this.#strategy.self) return;
-    this.#self = resource.metadata.uid;
-    this.#apply('MODIFIED', resource);
+  observeSelf(resource: KubeObject): PodOutput[] {
+    if (this.#strategy.self) {
+      this.#self = resource.metadata.uid;
+      this.#apply('MODIFIED', resource);
+    }
+    return this.#take();
+  }
+
+  /** What the call under way asked for, handed over. */
+  #take(): PodOutput[] {
+    const out = this.#out;
+    this.#out = [];
+    return out;
   }
 
   #apply(type: WatchEvent['type'], pod: KubeObject): void {
@@ -116,18 +130,18 @@ export class PodAnnouncer {
 
   /** A pod changed, or its standing did: announced and judged, or only judged while quiet. */
   #standingChanged(entry: PodEntry, before: Standing): void {
-    if (!this.#quiet) this.#announce(entry, before);
+    if (this.#announcing) this.#announce(entry, before);
     else if (entry.belongs) this.#judge(entry, false);
-    else if (before.belongs) this.#tally.delete(`pod/${entry.name}`);
+    else if (before.belongs) this.#tally.delete(podSource(entry.name));
   }
 
   #gone(name: string): void {
     const entry = this.#book.remove(name);
     if (!entry) return;
-    this.#tally.delete(`pod/${name}`);
+    this.#tally.delete(podSource(name));
     if (!entry.belongs || entry.announced === undefined) return;
-    this.#hooks.emit(this.#podEvent(entry, 'deleted'));
-    this.#hooks.act({ type: 'unfollow', pod: name });
+    this.#emit(this.#podEvent(entry, 'deleted'));
+    this.#out.push({ type: 'unfollow', pod: name });
   }
 
   /**
@@ -135,17 +149,17 @@ export class PodAnnouncer {
    * classifies again the pods they concern: those whose standing changed
    * are announced (only judged, while quiet).
    */
-  setStanding(): void {
+  setStanding(): PodOutput[] {
     const owners = this.#revisions.owners();
     const current = this.#revisions.current();
     const ownersMoved = [...owners]
       .filter((o) => !this.#owners.has(o))
       .concat([...this.#owners].filter((o) => !owners.has(o)));
     const currentMoved = current !== this.#current;
-    if (ownersMoved.length === 0 && !currentMoved) return;
+    if (ownersMoved.length === 0 && !currentMoved) return [];
     const all = currentMoved && (current === ALL_PODS || this.#current === ALL_PODS);
     const revisions = currentMoved
-      ? [this.#current, current].filter((r): r is string => r !== undefined)
+      ? [this.#current, current].filter((r): r is string => typeof r === 'string')
       : [];
     this.#owners = owners;
     this.#current = current;
@@ -154,16 +168,18 @@ export class PodAnnouncer {
       this.#classify,
     ))
       this.#standingChanged(entry, before);
+    return this.#take();
   }
 
   /**
    * Announces every pod of the resource (at the resource's first sight),
    * with the problems {@link setStanding} found: they are judged already.
    */
-  announceAll(): void {
-    this.#quiet = false;
+  announceAll(): PodOutput[] {
+    this.#announcing = true;
     for (const entry of this.#book.belonging())
       this.#announce(entry, { belongs: false, current: false }, true);
+    return this.#take();
   }
 
   /** The resource's pods, as they are now. */
@@ -172,8 +188,9 @@ export class PodAnnouncer {
   }
 
   /** A Warning Event about one of the pods came: its problems may have changed. */
-  eventChanged(entry: PodEntry): void {
-    if (entry.current) this.#judge(entry, !this.#quiet);
+  eventChanged(entry: PodEntry): PodOutput[] {
+    if (entry.current) this.#judge(entry, this.#announcing);
+    return this.#take();
   }
 
   /** A pod by uid; by name only for what carries no uid (a pod of the same name may be a new one). */
@@ -184,7 +201,7 @@ export class PodAnnouncer {
 
   /** A Warning Event about the resource or its ReplicaSets, as a problem of the resource. */
   classifyEvent(event: KubeObject): Problem | undefined {
-    return classifyEvent(event, this.#hooks.context());
+    return classifyEvent(event, this.#context.context());
   }
 
   /**
@@ -239,44 +256,43 @@ export class PodAnnouncer {
   /** Says what changed about a pod, follows its logs, and judges it if it is current (unless `judged`). */
   #announce(entry: PodEntry, before: Standing, judged = false): void {
     if (!entry.belongs) {
-      if (before.belongs) this.#tally.delete(`pod/${entry.name}`);
+      if (before.belongs) this.#tally.delete(podSource(entry.name));
       return;
     }
     const phase = phaseOf(entry.pod);
     if (entry.announced === undefined) {
       entry.announced = phase;
       entry.readySaid = isReady(entry.pod);
-      this.#hooks.emit(this.#podEvent(entry, 'added'));
+      this.#emit(this.#podEvent(entry, 'added'));
       // Its Events may have come first (the watches are independent): they are the resource's now.
-      this.#hooks.flushEvents({ kind: 'Pod', name: entry.name, uid: entry.uid });
+      this.#out.push({ type: 'flush-events', object: { kind: 'Pod', name: entry.name, uid: entry.uid } });
     } else if (entry.announced !== phase) {
       entry.announced = phase;
-      this.#hooks.emit(this.#podEvent(entry, 'phase'));
+      this.#emit(this.#podEvent(entry, 'phase'));
     }
     if (!entry.readySaid && isReady(entry.pod)) {
       entry.readySaid = true;
-      this.#hooks.emit(this.#podEvent(entry, 'ready'));
+      this.#emit(this.#podEvent(entry, 'ready'));
     }
     // Current pods: followed from their start (from the track's, when they ran before it). Pods of
     // an old revision: from now until they go.
-    const since = this.#hooks.since;
-    for (const action of this.#logs?.update(entry.pod, entry.current ? undefined : since, since) ?? [])
-      this.#hooks.act(action);
+    const since = this.#context.since;
+    this.#out.push(...(this.#logs?.update(entry.pod, entry.current ? undefined : since, since) ?? []));
     if (!judged) this.#judge(entry, true);
     else for (const problem of entry.problems) this.#report(entry, problem);
   }
 
   /** Keeps the tally of a pod's problems (current pods only) and reports new ones. */
   #judge(entry: PodEntry, report: boolean): void {
-    const key = `pod/${entry.name}`;
+    const key = podSource(entry.name);
     if (!entry.current) {
       entry.problems = [];
       this.#tally.delete(key);
       return;
     }
     const context = {
-      ...this.#hooks.context(),
-      events: this.#hooks.warnings({ kind: 'Pod', name: entry.name, uid: entry.uid }),
+      ...this.#context.context(),
+      events: this.#context.warnings({ kind: 'Pod', name: entry.name, uid: entry.uid }),
     };
     const own = podStatusProblems(entry.pod, context, this.#strategy.podProblems);
     entry.problems = own;
@@ -288,7 +304,7 @@ export class PodAnnouncer {
     const id = `${problem.container ?? ''}/${problem.reason}/${problem.occurrences}`;
     if (entry.reported.has(id)) return;
     entry.reported.add(id);
-    this.#hooks.emit({
+    this.#emit({
       type: 'pod-error',
       pod: entry.name,
       ...(problem.container ? { container: problem.container } : {}),
@@ -298,6 +314,10 @@ export class PodAnnouncer {
       failures: problem.occurrences,
       ...(problem.hint ? { hint: problem.hint } : {}),
     });
+  }
+
+  #emit(event: TrackEventInit): void {
+    this.#out.push({ type: 'emit', event });
   }
 
   #podEvent(entry: PodEntry, change: 'added' | 'phase' | 'ready' | 'deleted'): TrackEventInit {

@@ -2,7 +2,7 @@ import type { KubeObject, WatchEvent } from '../../kube/types.js';
 import type { VerdictContext } from '../../status/types.js';
 import type { TrackEventInit } from '../events.js';
 import type { ResourceRef } from '../resource-ref.js';
-import type { PodStrategy } from '../strategies/index.js';
+import type { CurrentRevision, PodStrategy } from '../strategies/index.js';
 import { controllerUid, standInRevision } from '../strategies/strategy.js';
 
 /**
@@ -38,7 +38,7 @@ export class RevisionTracker {
   readonly #announced = new Set<string>();
   #resource: KubeObject | undefined;
   /** The current revision, worked out again only when the resource or its revisions change. */
-  #current: string | undefined;
+  #current: CurrentRevision | undefined;
 
   constructor(ref: ResourceRef, strategy: PodStrategy) {
     this.#ref = ref;
@@ -110,7 +110,7 @@ export class RevisionTracker {
   }
 
   /** The current revision (see {@link PodStrategy.currentRevision}); undefined before the resource is known. */
-  current(): string | undefined {
+  current(): CurrentRevision | undefined {
     return this.#current;
   }
 

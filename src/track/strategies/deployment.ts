@@ -77,7 +77,7 @@ export const deploymentPods: PodStrategy = {
   currentRevision: (deployment, revisions) => currentReplicaSet(deployment, revisions)?.metadata.uid,
   revisionOf: (pod) => controllerUid(pod) ?? '',
   verdictContext: (_deployment, revisions, current) => {
-    const newReplicaSet = current === undefined ? undefined : revisions.get(current);
+    const newReplicaSet = typeof current === 'string' ? revisions.get(current) : undefined;
     return newReplicaSet ? { newReplicaSet } : {};
   },
 };

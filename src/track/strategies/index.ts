@@ -23,4 +23,10 @@ export function podStrategyFor(type: ResourceType): PodStrategy | undefined {
   return POD_STRATEGIES[`${type.group}/${type.kind}`];
 }
 
-export { ALL_PODS, controllerUid, type PodStrategy, type Revisions } from './strategy.js';
+export {
+  ALL_PODS,
+  type CurrentRevision,
+  controllerUid,
+  type PodStrategy,
+  type Revisions,
+} from './strategy.js';

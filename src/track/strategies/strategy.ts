@@ -5,8 +5,11 @@ import type { VerdictContext } from '../../status/types.js';
 /** The owned revision objects of a resource (ReplicaSets, ControllerRevisions), by uid. */
 export type Revisions = ReadonlyMap<string, KubeObject>;
 
-/** A current revision that takes every pod of the resource. */
-export const ALL_PODS = '*';
+/** A current revision that takes every pod of the resource (apart from every revision name). */
+export const ALL_PODS: unique symbol = Symbol('every pod of the resource');
+
+/** Which pods are current: those of one revision (as {@link PodStrategy.revisionOf} names it), or {@link ALL_PODS}. */
+export type CurrentRevision = string | typeof ALL_PODS;
 
 /**
  * How a kind's pods are found and which of them are current, for a
@@ -38,14 +41,14 @@ export interface PodStrategy {
   /** Uids of the controllers whose pods are the resource's: the resource itself, or its ReplicaSets. */
   podOwners(resource: KubeObject, revisions: Revisions): string[];
   /** The current revision: {@link ALL_PODS}, or undefined while it is not known (no pod is current). */
-  currentRevision(resource: KubeObject, revisions: Revisions): string | undefined;
+  currentRevision(resource: KubeObject, revisions: Revisions): CurrentRevision | undefined;
   /** A pod's revision, as {@link PodStrategy.currentRevision} names it. */
   revisionOf(pod: KubeObject): string;
   /** What the verdict needs besides the object and the pods (Deployment: its current ReplicaSet). */
   verdictContext?(
     resource: KubeObject,
     revisions: Revisions,
-    current: string | undefined,
+    current: CurrentRevision | undefined,
   ): Partial<VerdictContext>;
 }
 
