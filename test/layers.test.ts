@@ -84,6 +84,21 @@ describe('layers: the folders of src/ only point down', () => {
     }
   });
 
+  test('time in track/, helm/ and report/ is the injected clock: no Date.now, setTimeout or setInterval of their own', () => {
+    const own = ['track', 'helm', 'report'].flatMap((folder) =>
+      sources(join(SRC, folder)).flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .flatMap((line, i) =>
+            /\b(Date\.now|setTimeout|setInterval|AbortSignal\.timeout)\(/.test(line)
+              ? [`${relative(SRC, file)}:${i + 1}`]
+              : [],
+          ),
+      ),
+    );
+    assert.deepEqual(own, []);
+  });
+
   test('the check sees a cycle when there is one', () => {
     const graph = new Map([
       ['a', new Set(['b'])],

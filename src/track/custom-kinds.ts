@@ -1,5 +1,5 @@
 import { Backoff } from '../kube/backoff.js';
-import { type Clock, sleep, systemClock } from '../kube/clock.js';
+import { type Clock, sleep, systemClock, timeoutSignal } from '../kube/clock.js';
 import { formatDuration } from '../kube/duration.js';
 import { UnknownKindError } from '../kube/errors.js';
 import { isForbidden } from '../kube/rbac.js';
@@ -84,7 +84,7 @@ const CRD_READ_MS = 2000;
 export function declaresStatus(
   source: TrackSource,
   type: ResourceType,
-  options: { signal?: AbortSignal | undefined; denied(error: unknown): void },
+  options: CrdReadOptions,
 ): Promise<boolean | undefined> {
   if (isKubernetesGroup(type.group) || !source.get) return Promise.resolve(undefined);
   // Read once per source and kind: a thousand resources of one kind are one request.
@@ -103,16 +103,20 @@ export function declaresStatus(
 
 const crdReads = new WeakMap<TrackSource, Map<string, Promise<boolean | undefined>>>();
 
+/** How a kind's CRD is read: the track's signal and clock, and who is told of a 403. */
+interface CrdReadOptions {
+  signal?: AbortSignal | undefined;
+  clock?: Clock | undefined;
+  denied(error: unknown): void;
+}
+
 async function readDeclaresStatus(
   source: TrackSource,
   type: ResourceType,
-  options: { signal?: AbortSignal | undefined; denied(error: unknown): void },
+  options: CrdReadOptions,
 ): Promise<boolean | undefined> {
   if (!source.get) return undefined;
-  const signal = AbortSignal.any([
-    AbortSignal.timeout(CRD_READ_MS),
-    ...(options.signal ? [options.signal] : []),
-  ]);
+  const { signal, clear } = timeoutSignal(options.clock ?? systemClock, CRD_READ_MS, options.signal);
   try {
     const crd = await source.get(
       'CustomResourceDefinition',
@@ -125,6 +129,8 @@ async function readDeclaresStatus(
     options.signal?.throwIfAborted();
     if (isForbidden(error)) options.denied(error);
     return undefined;
+  } finally {
+    clear();
   }
 }
 

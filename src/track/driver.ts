@@ -240,6 +240,7 @@ export async function* driveTrack(
   const denied: TrackEventInit[] = [];
   const kindDeclaresStatus = await declaresStatus(source, type, {
     signal: options.signal,
+    clock: options.clock,
     denied: (error) => denied.push(deniedNotice('crd', error)),
   });
   // Aborted while the kind was being looked up (answered from a cache, which does not look at the signal).

@@ -6,7 +6,7 @@ import { emptyList, hostileServer, isWatch, runAgainst } from './hostile.js';
 const ITEM_MIB = 48;
 
 describe('hostile servers: memory, whatever the answers', () => {
-  test(`-l lists seven kinds at once, each answered with a ${ITEM_MIB} MiB object: peak RSS under 400 MB (901 MB before)`, async () => {
+  test(`-l lists seven kinds at once, each answered with a ${ITEM_MIB} MiB object: peak RSS under 450 MB (901 MB before)`, async () => {
     const chunk = Buffer.alloc(1024 * 1024, 'x');
     await using server = await hostileServer((_request, response, url) => {
       if (isWatch(url)) return response.writeHead(200).flushHeaders();
@@ -34,8 +34,9 @@ describe('hostile servers: memory, whatever the answers', () => {
     console.log(
       `# -l, 7 × ${ITEM_MIB} MiB answers: peak RSS ${run.peakMb.toFixed(0)} MB, exit ${run.code}, ${run.ms.toFixed(0)} ms`,
     );
-    // Measured: 901 MB when the seven answers were read at once, 339–357 MB one big answer at a time
-    // (live data stays under 160 MB: the rest is garbage V8 has not collected yet).
-    assert.ok(run.peakMb < 400, `peak RSS ${run.peakMb.toFixed(0)} MB`);
+    // Measured: 901 MB when the seven answers were read at once; one big answer at a time, 339–357 MB
+    // on an idle machine and up to 441 MB with both cores busy (live data stays under 160 MB: the rest
+    // is garbage V8 collects later when it is short of time).
+    assert.ok(run.peakMb < 450, `peak RSS ${run.peakMb.toFixed(0)} MB`);
   });
 });
