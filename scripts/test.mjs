@@ -2,7 +2,7 @@
 // Runs the fast test suite with node:test through tsx. Node 20's test runner
 // does not expand globs, so the test files are collected here.
 // Usage: node scripts/test.mjs [--timeout=MS] [--jobs=N] [--repeat=N] [--soak] [--serial] [dir-or-file ...]
-// (default: test/, 60000 ms per file, 3 files at once; --repeat runs the files N times over and counts)
+// (default: test/, 60000 ms per file, 4 files at once; --repeat runs the files N times over and counts)
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,9 +24,9 @@ const suffix = args.includes('--soak') ? '.soak.ts' : bundle ? '.bundle.ts' : '.
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const timeout = option('timeout') ?? '60000';
 // --serial: one file at a time (each end-to-end file starts its own control plane). --jobs=N: N at
-// once; most files spend much of their time waiting on sockets and child processes, so three at
+// once; most files spend much of their time waiting on sockets and child processes, so four at
 // once keep two cores busy.
-const concurrency = args.includes('--serial') ? 1 : Number(option('jobs') ?? 3);
+const concurrency = args.includes('--serial') ? 1 : Number(option('jobs') ?? 4);
 // --repeat=N: the files run N times over, one run after the other (to find what is flaky).
 const repeat = Number(option('repeat') ?? 1);
 const roots = args.filter((a) => !a.startsWith('--'));

@@ -6,6 +6,7 @@ import { sleep } from './clock.js';
 import { type LoadKubeConfigOptions, loadKubeConfig, type ResolvedKubeConfig } from './config.js';
 import { preferredVersions, resourceTypes } from './discovery.js';
 import {
+  describeValue,
   InvalidInputError,
   KubeApiError,
   KubeClientClosedError,
@@ -21,7 +22,7 @@ import { DEFAULT_RATE_LIMIT, type RateLimit, TokenBucket } from './rate-limit.js
 import { Recorder } from './recorder.js';
 import { apiVersionOf, findBuiltinResource, groupOf, type ResourceType, resourcePath } from './resources.js';
 import { parseFieldSelector, parseLabelSelector } from './selector.js';
-import type { KubeList, KubeObject, WatchEvent } from './types.js';
+import { isRecord, type KubeList, type KubeObject, type WatchEvent } from './types.js';
 import { type WatchOptions, watchResource } from './watch.js';
 
 /**
@@ -238,6 +239,7 @@ export class KubeClient {
    * // prints: apps/v1 statefulsets
    */
   async resolveType(kind: KindLike, options: ResolveOptions = {}): Promise<ResourceType> {
+    checkOptions(options);
     if (typeof kind !== 'string') return checkedType(kind);
     const builtin = findBuiltinResource(kind);
     if (builtin) return builtin;
@@ -265,6 +267,7 @@ export class KubeClient {
    * // prints: true
    */
   discover(options: RequestOptions = {}): Promise<ResourceType[]> {
+    if (!isRecord(options as unknown)) return Promise.reject(optionsError(options));
     if (!this.#discovery) {
       this.#discoveryAt = performance.now();
       const deadline = AbortSignal.timeout(DISCOVERY_TIMEOUT_MS);
@@ -546,12 +549,13 @@ export class KubeClient {
     ref: { namespace?: string | undefined; name?: string },
     options: RequestOptions & { subresource?: 'status' },
   ): Promise<string> {
+    checkOptions(options);
     if (typeof ref !== 'object' || ref === null)
       throw new InvalidInputError(
         `the object's reference must be { name, namespace? }, not ${typeof ref}`,
         ref === null ? 'null' : typeof ref,
       );
-    const type = await this.resolveType(kind, options ?? {});
+    const type = await this.resolveType(kind, options);
     return resourcePath(type, {
       namespace: this.#ns(type, ref.namespace),
       ...(ref.name !== undefined ? { name: ref.name } : {}),
@@ -578,7 +582,8 @@ export class KubeClient {
     kind: KindLike,
     options: WatchOptions = {},
   ): AsyncGenerator<WatchEvent<T>> {
-    const { signal } = options ?? {};
+    if (!isRecord(options as unknown)) return failing(optionsError(options));
+    const { signal } = options;
     if (signal !== undefined && !(signal instanceof AbortSignal))
       return failing(new InvalidInputError('watch: options.signal must be an AbortSignal', typeof signal));
     return cancellable((inner) => watchResource<T>(this, kind, { ...options, signal: inner }), signal);
@@ -595,6 +600,7 @@ export class KubeClient {
    * // prints: listening on :8080
    */
   logs(pod: ObjectRef, options: LogOptions = {}): AsyncGenerator<LogLine> {
+    if (!isRecord(options as unknown)) return failing(optionsError(options));
     return cancellable((signal) => readLogs(this, pod, { ...options, signal }), options.signal);
   }
 
@@ -606,6 +612,7 @@ export class KubeClient {
    *   console.log(`${batch.length} lines`);
    */
   logBatches(pod: ObjectRef, options: LogOptions = {}): AsyncGenerator<LogLine[]> {
+    if (!isRecord(options as unknown)) return failing(optionsError(options));
     return cancellable((signal) => readLogBatches(this, pod, { ...options, signal }), options.signal);
   }
 
@@ -859,6 +866,17 @@ function queryString(query: SendOptions['query']): string {
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
 }
+
+/** A method's options are an object, or left out: anything else is the caller's mistake, said at the call. */
+function checkOptions(options: unknown): void {
+  if (options !== undefined && !isRecord(options)) throw optionsError(options);
+}
+
+const optionsError = (options: unknown) =>
+  new InvalidInputError(
+    `options must be an object (or left out), not ${describeValue(options)}`,
+    describeValue(options),
+  );
 
 /** An answer larger than {@link MAX_ANSWER_BYTES}: a list asks for smaller pages. */
 class AnswerTooLargeError extends KubeDecodeError {}

@@ -52,6 +52,29 @@ describe('every public function, with arguments of any shape', () => {
   });
   after(() => cluster.close());
 
+  test('options that are not an object (null, a number): an InvalidInputError at the call, for every client method', async () => {
+    const client = cluster.client;
+    const calls: [string, () => unknown][] = [
+      ['resolveType', () => client.resolveType('pods', null as never)],
+      ['discover', () => client.discover(null as never)],
+      ['get', () => client.get('pods', { name: 'web' }, 5 as never)],
+      ['list', () => client.list('pods', null as never)],
+      ['create', () => client.create('pods', { metadata: { name: 'web' } }, null as never)],
+      ['delete', () => client.delete('pods', { name: 'web' }, 'now' as never)],
+      ['watch', () => client.watch('pods', null as never).next()],
+      ['logs', () => client.logs({ name: 'web' }, null as never).next()],
+      ['logBatches', () => client.logBatches({ name: 'web' }, 7 as never).next()],
+    ];
+    for (const [name, call] of calls)
+      await assert.rejects(
+        async () => call(),
+        (error: unknown) =>
+          error instanceof kubedog.InvalidInputError &&
+          /^options must be an object \(or left out\), not /.test(error.message),
+        name,
+      );
+  });
+
   test('only KubedogErrors, nothing escapes', async () => {
     const escaped: unknown[] = [];
     const onEscape = (error: unknown) => escaped.push(error);
