@@ -37,6 +37,7 @@ export {
   type VerdictContext,
   type VerdictOptions,
 } from './status/index.js';
+export { findJsonPath, parseJsonPath } from './status/jsonpath.js';
 export type {
   AddedEvent,
   DeletedEvent,

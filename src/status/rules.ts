@@ -2,6 +2,7 @@ import { expectText, InvalidInputError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
 import { yaml } from '../vendor/yaml.js';
 import { describeObject, generic } from './generic.js';
+import { findJsonPath, type JsonPath, parseJsonPath } from './jsonpath.js';
 import { Reason } from './reasons.js';
 import type { Verdict } from './types.js';
 import { failed, progressing, ready } from './verdict.js';
@@ -71,7 +72,11 @@ export function parseRules(text: string, source: string): CustomRule[] {
     if (typeof rule.kind !== 'string' || rule.kind === '') throw fail(`${where} has no kind`);
     if (typeof rule.jsonPath !== 'string' || rule.jsonPath === '')
       throw fail(`${where} (${rule.kind}) has no jsonPath`);
-    compileJsonPath(rule.jsonPath, `${source} ${where}`);
+    try {
+      compiled(rule.jsonPath);
+    } catch (error) {
+      throw fail(`${where} (${rule.kind}): ${(error as Error).message}`);
+    }
     const values = (key: string) => {
       const v = rule[key];
       if (v === undefined) return [];
@@ -100,7 +105,7 @@ export function applyRule(rule: CustomRule, object: KubeObject): Verdict {
   const early = generic(object);
   if (early) return early;
   const what = describeObject(object);
-  const value = evaluateJsonPath(compileJsonPath(rule.jsonPath, rule.kind), object);
+  const [value] = findJsonPath(compiled(rule.jsonPath), object);
   if (value === undefined) return progressing(Reason.Progressing, `${what}: ${rule.jsonPath} is not set yet`);
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
   if (rule.failed.includes(text)) return failed(Reason.PhaseFailed, `${what}: ${rule.jsonPath} is ${text}`);
@@ -108,70 +113,14 @@ export function applyRule(rule: CustomRule, object: KubeObject): Verdict {
   return progressing(Reason.Progressing, `${what}: ${rule.jsonPath} is ${text}`);
 }
 
-// -- a JSONPath subset: .field, ['field'], [n], [*], [?(@.a.b=="value")] --------------
+/** Each rule's expression, parsed once (verdicts are judged again and again). */
+const parsedPaths = new Map<string, JsonPath>();
 
-type Segment =
-  | { type: 'field'; name: string }
-  | { type: 'index'; index: number }
-  | { type: 'all' }
-  | { type: 'filter'; path: string[]; value: string };
-
-export function compileJsonPath(expression: string, where: string): Segment[] {
-  let text = expression.trim();
-  if (text.startsWith('{') && text.endsWith('}')) text = text.slice(1, -1).trim();
-  if (text.startsWith('$')) text = text.slice(1);
-  const segments: Segment[] = [];
-  const token =
-    /\.([A-Za-z_][\w-]*)|\[\s*'([^']*)'\s*\]|\[\s*"([^"]*)"\s*\]|\[\s*(\d+)\s*\]|\[\s*\*\s*\]|\[\s*\?\(\s*@((?:\.[A-Za-z_][\w-]*)+)\s*==\s*(?:"([^"]*)"|'([^']*)')\s*\)\s*\]/y;
-  while (token.lastIndex < text.length) {
-    const start = token.lastIndex;
-    const m = token.exec(text);
-    if (!m) {
-      throw new InvalidInputError(
-        `invalid jsonPath "${expression}" (${where}) at "${text.slice(start)}"`,
-        expression,
-      );
-    }
-    if (m[1] !== undefined) segments.push({ type: 'field', name: m[1] });
-    else if (m[2] !== undefined || m[3] !== undefined)
-      segments.push({ type: 'field', name: (m[2] ?? m[3]) as string });
-    else if (m[4] !== undefined) segments.push({ type: 'index', index: Number(m[4]) });
-    else if (m[5] !== undefined)
-      segments.push({ type: 'filter', path: m[5].slice(1).split('.'), value: (m[6] ?? m[7]) as string });
-    else segments.push({ type: 'all' });
+function compiled(expression: string): JsonPath {
+  let path = parsedPaths.get(expression);
+  if (!path) {
+    path = parseJsonPath(expression);
+    parsedPaths.set(expression, path);
   }
-  if (segments.length === 0)
-    throw new InvalidInputError(`invalid jsonPath "${expression}" (${where}): empty`, expression);
-  return segments;
-}
-
-/** The first value the path selects, or undefined. */
-export function evaluateJsonPath(segments: Segment[], object: unknown): unknown {
-  let current: unknown[] = [object];
-  for (const segment of segments) {
-    const next: unknown[] = [];
-    for (const value of current) {
-      if (segment.type === 'field') {
-        if (typeof value === 'object' && value !== null && !Array.isArray(value) && segment.name in value) {
-          next.push((value as Record<string, unknown>)[segment.name]);
-        }
-      } else if (Array.isArray(value)) {
-        if (segment.type === 'index' && segment.index < value.length) next.push(value[segment.index]);
-        if (segment.type === 'all') next.push(...value);
-        if (segment.type === 'filter') {
-          for (const item of value) {
-            let probe: unknown = item;
-            for (const key of segment.path)
-              probe =
-                typeof probe === 'object' && probe !== null
-                  ? (probe as Record<string, unknown>)[key]
-                  : undefined;
-            if (probe !== undefined && String(probe) === segment.value) next.push(item);
-          }
-        }
-      }
-    }
-    current = next;
-  }
-  return current[0];
+  return path;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InvalidInputError } from '../../src/kube/errors.js';
-import { compileJsonPath, evaluateJsonPath, parseRules } from '../../src/status/rules.js';
+import { applyRule, type CustomRule, parseRules } from '../../src/status/rules.js';
 import { type Case, object, runCases } from './cases.js';
 
 const RULES = `
@@ -79,21 +79,30 @@ const cases: Case[] = [
 describe('user-supplied rules', () => {
   runCases(cases);
 
-  test('JSONPath subset', () => {
-    const doc = {
-      a: {
-        b: [
+  test("a rule's JSONPath is kubectl's (test/status/jsonpath.test.ts): its first value is what the rule compares", () => {
+    const rules = parseRules(
+      'rules:\n  - kind: W\n    jsonPath: "{.status.items[?(@.k==\\"y\\")].n}"\n    ready: ["2"]\n  - kind: V\n    jsonPath: "{.status[\'dotted\\\\.key\']}"\n    ready: ["5"]\n',
+      'r.yaml',
+    );
+    const w = {
+      apiVersion: 'example.com/v1',
+      kind: 'W',
+      metadata: { name: 'w' },
+      status: {
+        items: [
           { n: 1, k: 'x' },
           { n: 2, k: 'y' },
         ],
       },
-      'dotted.key': 5,
     };
-    assert.equal(evaluateJsonPath(compileJsonPath('.a.b[1].n', 't'), doc), 2);
-    assert.equal(evaluateJsonPath(compileJsonPath('{.a.b[?(@.k=="y")].n}', 't'), doc), 2);
-    assert.equal(evaluateJsonPath(compileJsonPath("$['dotted.key']", 't'), doc), 5);
-    assert.equal(evaluateJsonPath(compileJsonPath('.a.b[*].k', 't'), doc), 'x');
-    assert.equal(evaluateJsonPath(compileJsonPath('.a.missing.deeper', 't'), doc), undefined);
+    const v = {
+      apiVersion: 'example.com/v1',
+      kind: 'V',
+      metadata: { name: 'v' },
+      status: { 'dotted.key': 5 },
+    };
+    assert.equal(applyRule(rules[0] as CustomRule, w).state, 'ready');
+    assert.equal(applyRule(rules[1] as CustomRule, v).state, 'ready');
   });
 
   const bad: [string, RegExp][] = [
@@ -101,7 +110,10 @@ describe('user-supplied rules', () => {
     ['rules: 5', /expected a top-level "rules" list/],
     ['rules:\n  - jsonPath: .a\n    ready: [x]', /rules\[0\] has no kind/],
     ['rules:\n  - kind: W\n    ready: [x]', /rules\[0\] \(W\) has no jsonPath/],
-    ['rules:\n  - kind: W\n    jsonPath: .a..b\n    ready: [x]', /invalid jsonPath "\.a\.\.b"/],
+    [
+      'rules:\n  - kind: W\n    jsonPath: .a[x]\n    ready: [x]',
+      /rules\[0\] \(W\): invalid JSONPath "\.a\[x\]": invalid array index "x" at character 3$/,
+    ],
     ['rules:\n  - kind: W\n    jsonPath: .a\n    ready: x', /"ready" must be a list/],
     ['rules:\n  - kind: W\n    jsonPath: .a', /lists no "ready" values/],
   ];
