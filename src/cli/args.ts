@@ -4,6 +4,7 @@ import { parseDuration } from '../kube/duration.js';
 import { InvalidInputError } from '../kube/errors.js';
 import { DEFAULT_RATE_LIMIT } from '../kube/rate-limit.js';
 import { type CiSystem, detectCi } from '../report/ci.js';
+import { conditionCheck, type WaitCondition } from '../status/wait-condition.js';
 import type { ContainerState } from '../track/model/log-plan.js';
 import type { MultitrackSpec } from '../track/multitrack.js';
 import type { FailMode } from '../track/outcome.js';
@@ -28,6 +29,7 @@ export const OPTIONS = {
   'no-helm-hooks': { type: 'boolean' },
   timeout: { type: 'string', short: 't' },
   for: { type: 'string' },
+  strict: { type: 'boolean' },
   'logs-since': { type: 'string' },
   'no-logs': { type: 'boolean' },
   'no-follow': { type: 'boolean' },
@@ -202,6 +204,8 @@ export interface TrackArgs {
   mode: 'rollout' | 'follow' | 'wait';
   /** What the track waits for (`wait --for`; `ready` for `rollout track`, `never` for `follow`, `once` with `--no-follow`). */
   until: 'ready' | 'never' | 'deleted' | 'exists' | 'once';
+  /** `wait --for=condition=…` or `--for=jsonpath=…`: what ends the wait instead of readiness (`--strict`: nothing else). */
+  condition?: WaitCondition;
   targets: NamedTarget[];
   files: string[];
   selector?: string;
@@ -358,7 +362,7 @@ export function trackArgs(
   const output = oneOf('output', values.output ?? 'text', ['text', 'json'] as const);
   const args: TrackArgs = {
     mode,
-    until: untilOf(mode, values.for, values['no-follow'] === true),
+    ...waitOf(mode, values.for, values.strict === true, values['no-follow'] === true),
     ...targetsOf(words, values, command),
     files: values.filename ?? [],
     all: values.all ?? false,
@@ -470,6 +474,74 @@ function targetsOf(
   return { targets: parseTargets(words, command) };
 }
 
+/** `wait --for=condition=…|jsonpath=…` (a condition), or the other `--for` words and the other commands' own. */
+function waitOf(
+  mode: TrackArgs['mode'],
+  wanted: string | undefined,
+  strict: boolean,
+  noFollow: boolean,
+): Pick<TrackArgs, 'until' | 'condition'> {
+  const condition = mode === 'wait' && wanted !== undefined ? conditionFlag(wanted, strict) : undefined;
+  if (strict && !condition)
+    throw new InvalidInputError(
+      '--strict: only with kubedog wait --for=condition=… or --for=jsonpath=…',
+      'strict',
+    );
+  return condition ? { until: 'ready', condition } : { until: untilOf(mode, wanted, noFollow) };
+}
+
+/**
+ * `--for=condition=NAME[=VALUE]` and `--for=jsonpath=EXPR[=VALUE]`, split
+ * as kubectl splits them; undefined for the other `--for` words.
+ */
+function conditionFlag(wanted: string, strict: boolean): WaitCondition | undefined {
+  const strictly = strict ? { strict } : {};
+  if (wanted.startsWith('condition=')) {
+    const [name = '', ...status] = wanted.slice('condition='.length).split('=');
+    if (name === '')
+      throw new InvalidInputError('--for=condition=NAME[=VALUE]: the condition has no name', 'for');
+    return { condition: name, ...(status.length > 0 ? { status: status.join('=') } : {}), ...strictly };
+  }
+  if (!wanted.startsWith('jsonpath=')) return undefined;
+  const { expression, value } = splitJsonPathFlag(wanted.slice('jsonpath='.length));
+  const check = { jsonPath: expression, ...(value !== undefined ? { value } : {}), ...strictly };
+  try {
+    conditionCheck(check);
+  } catch (error) {
+    throw new InvalidInputError(`--for=jsonpath: ${(error as Error).message}`, 'for');
+  }
+  return check;
+}
+
+/**
+ * `EXPR[=VALUE]` at its first `=` outside braces and brackets (kubectl splits
+ * at any single `=`, so its filters cannot say `!=`); the value loses the
+ * quotes around it, as kubectl's does.
+ */
+function splitJsonPathFlag(input: string): { expression: string; value?: string } {
+  let depth = 0;
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i];
+    if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === '=' && depth === 0) {
+      const value = input.slice(i + 1).replace(/^['"]|['"]$/g, '');
+      if (value === '')
+        throw new InvalidInputError(
+          "--for=jsonpath: a value must follow the =, like --for=jsonpath='{.status.readyReplicas}'=3",
+          'for',
+        );
+      return { expression: input.slice(0, i), value };
+    }
+  }
+  if (input.trim() === '')
+    throw new InvalidInputError(
+      "--for=jsonpath: the expression is empty, like --for=jsonpath='{.status.phase}'",
+      'for',
+    );
+  return { expression: input };
+}
+
 /** `wait --for=delete|create|ready`; the other commands' own. */
 function untilOf(mode: TrackArgs['mode'], wanted: string | undefined, noFollow: boolean): TrackArgs['until'] {
   if (noFollow && mode !== 'follow')
@@ -479,7 +551,7 @@ function untilOf(mode: TrackArgs['mode'], wanted: string | undefined, noFollow: 
       throw new InvalidInputError(`${COMMANDS[mode]}: --for is a flag of kubedog wait`, 'for');
     return mode === 'follow' ? (noFollow ? 'once' : 'never') : 'ready';
   }
-  const allowed = Object.keys(WAIT_FOR).join(', ');
+  const allowed = `${Object.keys(WAIT_FOR).join(', ')}, condition=NAME[=VALUE], jsonpath=EXPR[=VALUE]`;
   if (wanted === undefined)
     throw new InvalidInputError(`kubedog wait: missing --for (one of ${allowed})`, 'for');
   if (!Object.hasOwn(WAIT_FOR, wanted))

@@ -183,10 +183,11 @@ ${KUBE_FLAGS}
 ${EXIT_CODES}
 `;
 
-export const WAIT_HELP = `kubedog wait — wait for deletion, creation or readiness, saying why it is not done
+export const WAIT_HELP = `kubedog wait — wait for deletion, creation, readiness or a condition, saying why it is not done
 
 Usage:
   kubedog wait --for=delete|create|ready KIND/NAME [KIND/NAME…] [flags]
+  kubedog wait --for=condition=NAME[=VALUE] | --for=jsonpath=EXPR[=VALUE] KIND/NAME… [--strict] [flags]
   kubedog wait --for=delete KIND -l SELECTOR | KIND --all [flags]
   kubedog wait --for=delete|create|ready -f FILE|DIR|- [flags]
 
@@ -196,17 +197,29 @@ why it is not gone yet: not being deleted at all, the finalizers still pending
 (and what removes Kubernetes' own), the dependents of a foreground deletion
 left, a namespace's remaining content, a pod's running containers and grace
 period. --for=create ends once every named resource exists. --for=ready is
-rollout track without logs. Default --timeout 30s, as kubectl's (0 = never,
-where kubectl's 0 checks once); a timeout says what it still waited for.
+rollout track without logs. --for=condition=Available ends once the object's
+status has that condition True (or the VALUE given; both compared without
+regard to case, and only once the status has observed the object's
+generation); --for=jsonpath='{.status.phase}'=Running once the expression
+(kubectl's JSONPath) selects one value, equal to VALUE — without a VALUE, any
+value. Meanwhile the status line says why not yet, and a failure (pods
+crashing, an image that does not exist) ends the wait early with its reason
+and report (exit 1); --strict waits as kubectl does: only the condition or the
+timeout ends it. Default --timeout 30s, as kubectl's (0 = never, where
+kubectl's 0 checks once); a timeout says what it still waited for.
 
 Examples:
   kubectl delete ns preview --wait=false && kubedog wait --for=delete ns/preview --timeout 5m
   kubedog wait --for=delete pod -l app=web -n shop
   kubedog wait --for=create secret/db-credentials --timeout 2m
+  kubedog wait --for=condition=Available deployment/web --timeout 5m
+  kubedog wait --for=jsonpath='{.status.phase}'=Running pod/toolbox
   kubedog wait --for=ready -f k8s/ -o json
 
 Flags:
-      --for WHAT           delete, create or ready (required)
+      --for WHAT           delete, create, ready, condition=NAME[=VALUE] or
+                           jsonpath=EXPR[=VALUE] (required)
+      --strict             with a condition: only it, or the timeout, ends the wait
   -l, --selector SEL       with one KIND (pod -l app=web): those with these labels;
                            alone, every trackable resource with them
       --all                with one KIND: every one in the namespace

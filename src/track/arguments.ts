@@ -1,6 +1,7 @@
 import { describeValue, InvalidInputError } from '../kube/errors.js';
 import { isDnsLabel, isPathName } from '../kube/resources.js';
 import { isRecord } from '../kube/types.js';
+import { conditionCheck } from '../status/wait-condition.js';
 
 /**
  * The library's boundary: what a caller passes to a tracker, checked before
@@ -76,7 +77,10 @@ export function checkTarget(target: unknown, argument = 'target'): void {
 export function checkTrackOptions(options: unknown): void {
   if (options === undefined) return;
   if (!isRecord(options)) throw invalid('options', options, 'an object');
-  oneOf('options.until', options.until, UNTIL);
+  // A condition (kubectl wait's --for) is checked, and its JSONPath parsed, at the call.
+  if (options.until !== undefined && typeof options.until !== 'string')
+    conditionCheck(options.until as never);
+  else oneOf('options.until', options.until, UNTIL);
   oneOf('options.watchScope', options.watchScope, WATCH_SCOPES);
   milliseconds('options.timeout', options.timeout);
   milliseconds('options.noActivityTimeout', options.noActivityTimeout);

@@ -5,6 +5,7 @@ import type { WatchNotice } from '../kube/watch.js';
 import { FailureReason } from '../status/reasons.js';
 import type { CustomRule } from '../status/rules.js';
 import type { VerdictOptions } from '../status/types.js';
+import { type ConditionCheck, conditionCheck, type WaitCondition } from '../status/wait-condition.js';
 import { declaresStatus, servedType } from './custom-kinds.js';
 import { deniedNotice } from './denied.js';
 import { eventWeight, type TrackEvent, type TrackEventInit } from './events.js';
@@ -54,9 +55,20 @@ export interface TrackOptions extends VerdictOptions {
    * pods; `'exists'`: wait until it exists (`added`); `'once'`: what there
    * is now — the resource, its pods, their Events and the logs they have so
    * far (read to their end, not followed) — then the end (`follow --no-follow`).
+   * Or a {@link WaitCondition} (kubectl wait's `--for`): `{ condition:
+   * 'Available' }`, `{ jsonPath: '{.status.phase}', value: 'Running' }`, a
+   * predicate of the object — a rollout that ends `ready` once the object
+   * meets it; unless `strict`, a failure still ends it early.
    * @default 'ready'
+   * @example
+   * import { trackResource } from 'kubedog';
+   *
+   * const until = { condition: 'Available' };
+   * for await (const event of trackResource(client, { kind: 'deploy', name: 'web' }, { until, timeout: 60_000 }))
+   *   if (event.type === 'ready') console.log(event.message);
+   * // prints: deployment "web": condition Available=True
    */
-  until?: Until;
+  until?: Until | WaitCondition;
   /** Ends the track at once: the iteration throws the signal's reason. */
   signal?: AbortSignal | undefined;
   /**
@@ -168,6 +180,12 @@ function helmRules(helm: HelmTarget | undefined): ModelOptions['helm'] {
 
 const isTimeout = (action: ModelAction) =>
   action.type === 'fail' && action.failure.event.reason === FailureReason.Timeout;
+
+/** What `until` asks: one of the words, or a condition to wait for in a rollout. */
+export function untilOf(until: TrackOptions['until']): { until: Until; waitFor?: ConditionCheck } {
+  if (until === undefined || typeof until === 'string') return { until: until ?? 'ready' };
+  return { until: 'ready', waitFor: conditionCheck(until) };
+}
 
 /** Logs are followed unless the track waits only for a deletion or a creation (once: read, not followed). */
 export const logsByDefault = (until: Until | undefined): boolean => until !== 'deleted' && until !== 'exists';
@@ -286,14 +304,15 @@ class Tracker {
       target.name,
       target.helm?.hook?.phase,
     );
-    const until = options.until ?? 'ready';
+    const { until, waitFor } = untilOf(options.until);
     // Waiting for its creation, its pods do not matter.
     const strategy = until === 'exists' ? undefined : podStrategyFor(type);
     const logs = logsOf(options, until);
     const lists = watchesFor(strategy, until, target.helm);
     const helm = helmRules(target.helm);
     this.#model = new TrackModel(this.#ref, strategy, {
-      ...this.#modelOptions(logs),
+      ...this.#modelOptions(logs, until),
+      ...(waitFor ? { waitFor } : {}),
       lists,
       ...(helm ? { helm } : {}),
       ...(options.kindDeclaresStatus !== undefined ? { kindDeclaresStatus: options.kindDeclaresStatus } : {}),
@@ -309,14 +328,14 @@ class Tracker {
     this.#arm();
   }
 
-  #modelOptions(logs: false | LogOptions): ModelOptions {
+  #modelOptions(logs: false | LogOptions, until: Until): ModelOptions {
     const options = this.#options;
     const startedAt = this.#now();
     const timeoutMs = options.timeout;
     const at = options.deadline ?? (timeoutMs === undefined ? undefined : startedAt.getTime() + timeoutMs);
     return {
       verdict: verdictOptionsOf(options),
-      until: options.until ?? 'ready',
+      until,
       failureEnds: options.failureEnds ?? true,
       logs,
       noActivityMs: options.noActivityTimeout ?? 240_000,

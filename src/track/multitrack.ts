@@ -11,6 +11,7 @@ import {
   logsByDefault,
   type TrackOptions,
   type TrackTarget,
+  untilOf,
 } from './driver.js';
 import { eventWeight, type MultitrackEvent, type TrackEvent } from './events.js';
 import type { LogOptions } from './logs.js';
@@ -113,7 +114,7 @@ async function* run(
       failMode: spec.failMode ?? 'fail-whole-deploy',
       blocking: (spec.trackTerminationMode ?? 'wait-until-ready') === 'wait-until-ready',
     })),
-    { until: options.until ?? 'ready', startedAt },
+    { until: untilOf(options.until).until, startedAt },
   );
   // Aborted while the kinds were being looked up (answered from a cache, which does not look at the signal).
   signal.throwIfAborted();
@@ -192,7 +193,7 @@ class Merge {
       // hope-until-end: a failure may still turn into ready; the tracker goes on.
       failureEnds: spec.failMode !== 'hope-until-end',
       ...(deadline !== undefined ? { deadline } : {}),
-      logs: mergeLogs(options.logs ?? logsByDefault(options.until), spec.logs),
+      logs: mergeLogs(options.logs ?? logsByDefault(untilOf(options.until).until), spec.logs),
       ...(spec.failuresAllowedPerReplica !== undefined
         ? { failuresAllowedPerReplica: spec.failuresAllowedPerReplica }
         : {}),

@@ -41,11 +41,14 @@ describe('kubedog CLI', () => {
     const zsh = await runCli(['completion', 'zsh']);
     assert.equal(zsh.code, 0);
     assert.match(zsh.stdout, /^#compdef kubedog/);
-    assert.match(zsh.stdout, /--for\) compadd delete create ready;/);
+    assert.match(zsh.stdout, /--for\) compadd delete create ready condition= jsonpath=;/);
     const fish = await runCli(['completion', 'fish']);
     assert.equal(fish.code, 0);
     assert.match(fish.stdout, /^complete -c kubedog -n __fish_use_subcommand -a 'rollout follow wait /m);
-    assert.match(fish.stdout, /^complete -c kubedog -l for -x -a 'delete create ready'$/m);
+    assert.match(
+      fish.stdout,
+      /^complete -c kubedog -l for -x -a 'delete create ready condition= jsonpath='$/m,
+    );
     assert.match(fish.stdout, /^complete -c kubedog -l filename -s f -r -F$/m);
   });
 

@@ -136,10 +136,13 @@ describe('kubedog wait --for=create and --for=ready', () => {
 
   test('bad input is a usage error naming the flag and its values', async () => {
     const cases: [string[], RegExp][] = [
-      [['wait', 'deploy/web'], /^kubedog wait: missing --for \(one of delete, create, ready\)$/m],
       [
-        ['wait', '--for=condition=Available', 'deploy/web'],
-        /^kubedog: --for: "condition=Available" is not one of delete, create, ready$/m,
+        ['wait', 'deploy/web'],
+        /^kubedog wait: missing --for \(one of delete, create, ready, condition=NAME\[=VALUE\], jsonpath=EXPR\[=VALUE\]\)$/m,
+      ],
+      [
+        ['wait', '--for=available', 'deploy/web'],
+        /^kubedog: --for: "available" is not one of delete, create, ready, condition=NAME\[=VALUE\], jsonpath=EXPR\[=VALUE\]$/m,
       ],
       [
         ['rollout', 'track', '--for=delete', 'deploy/web'],
@@ -150,6 +153,62 @@ describe('kubedog wait --for=create and --for=ready', () => {
     ];
     for (const [args, pattern] of cases) {
       const run = await runCli(args);
+      assert.equal(run.code, 64, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, pattern);
+    }
+  });
+});
+
+describe('kubedog wait --for=condition and --for=jsonpath, as kubectl takes them', () => {
+  test('condition=NAME and jsonpath=EXPR=VALUE: done when the object says so; the last line says which', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { readyAfter: '200ms' });
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1 }));
+    const kubeconfig = ['--kubeconfig', cluster.kubeconfigPath];
+    const [available, replicas] = await Promise.all([
+      runCli(['wait', '--for=condition=available', 'deploy/web', ...kubeconfig]),
+      // What a shell passes on for --for=jsonpath='{.status.readyReplicas}'=1.
+      runCli(['wait', '--for=jsonpath={.status.readyReplicas}=1', 'deployment', 'web', ...kubeconfig]),
+    ]);
+    assert.equal(available.code, 0, available.stderr);
+    assert.match(available.stderr, /^✓ deploy\/web: condition available=True after \d+\.\ds$/m);
+    assert.equal(replicas.code, 0, replicas.stderr);
+    assert.match(replicas.stderr, /^✓ deploy\/web: \{\.status\.readyReplicas\}=1 after \d+\.\ds$/m);
+  });
+
+  test('a failure ends the wait early with its reason (exit 1); --strict waits as kubectl does, until the timeout (exit 2)', async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('bad-*', 'app', { pullFails: true });
+    await cluster.client.create('Deployment', deployment('bad', { replicas: 1 }));
+    const wait = ['wait', '--for=condition=Available', 'deploy/bad', '--kubeconfig', cluster.kubeconfigPath];
+    const [early, strict] = await Promise.all([
+      runCli([...wait, '--timeout', '20s']),
+      runCli([...wait, '--strict', '--timeout', '2s']),
+    ]);
+    assert.equal(early.code, 1, early.stderr);
+    assert.match(early.stderr, /^✗ deploy\/bad failed after \d+\.\ds: ImagePullBackOff$/m);
+    assert.equal(strict.code, 2, strict.stderr);
+    assert.match(strict.stderr, /Timeout: condition Available=True not met after 2s: /);
+    assert.match(strict.stderr, /^✗ timed out after 2\.0s: deploy\/bad condition Available=True not met$/m);
+  });
+
+  test('bad forms: exit 64, naming what is wrong (the character of a bad JSONPath)', async () => {
+    const cases: [string[], RegExp][] = [
+      [
+        ['--for=jsonpath={.status[', 'deploy/web'],
+        /^kubedog: --for=jsonpath: invalid JSONPath "\{\.status\[": unclosed "\{" at character 10$/m,
+      ],
+      [['--for=jsonpath={.a[x]}', 'deploy/web'], /invalid array index "x" at character 4$/m],
+      [['--for=jsonpath={.status.phase}=', 'deploy/web'], /--for=jsonpath: a value must follow the =/],
+      [['--for=jsonpath=', 'deploy/web'], /--for=jsonpath: the expression is empty/],
+      [['--for=condition=', 'deploy/web'], /--for=condition=NAME\[=VALUE\]: the condition has no name/],
+      [
+        ['--for=ready', '--strict', 'deploy/web'],
+        /--strict: only with kubedog wait --for=condition=… or --for=jsonpath=…/,
+      ],
+    ];
+    for (const [args, pattern] of cases) {
+      const run = await runCli(['wait', ...args]);
       assert.equal(run.code, 64, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, pattern);
     }

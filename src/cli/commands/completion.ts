@@ -22,7 +22,7 @@ const flags = () =>
 /** Flags whose values are a fixed list, and the list. */
 const VALUES: Record<string, string> = {
   output: 'text json',
-  for: 'delete create ready',
+  for: 'delete create ready condition= jsonpath=',
   'fail-mode': 'fail-whole-deploy ignore hope-until-end',
 };
 const FILE_FLAGS = ['filename', 'kubeconfig', 'rules', 'record'];

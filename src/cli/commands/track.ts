@@ -210,7 +210,7 @@ function trackOptions(
     ...(args.node !== undefined ? { node: args.node } : {}),
   };
   return {
-    until: args.until,
+    until: args.condition ?? args.until,
     // kubectl wait says when, not what the containers print.
     logs: args.logs && args.mode !== 'wait' ? logs : false,
     ...(signal ? { signal } : {}),

@@ -1,11 +1,12 @@
 import { formatElapsed } from '../../report/names.js';
 import { FailureReason } from '../../status/reasons.js';
+import { conditionCheck } from '../../status/wait-condition.js';
 import type { MultitrackSummary, SummaryEntry } from '../../track/events.js';
 import type { TrackArgs } from '../args.js';
 
 /** What the last line needs to know of the command line, and how it names resources. */
 export interface FinalLineContext {
-  args: Pick<TrackArgs, 'mode' | 'until' | 'timeout'>;
+  args: Pick<TrackArgs, 'mode' | 'until' | 'timeout' | 'condition'>;
   names: (entries: SummaryEntry[]) => string;
 }
 
@@ -42,7 +43,10 @@ function outcomeLine(summary: MultitrackSummary, context: FinalLineContext): str
     case 'timeout': {
       const late = summary.failed.filter((f) => f.reason === FailureReason.Timeout);
       const after = formatElapsed(args.timeout ?? summary.elapsedMs);
-      return `timed out after ${after}: ${names(late)} ${NOT_DONE[args.until]}`;
+      const notDone = args.condition
+        ? `${conditionCheck(args.condition).said} not met`
+        : NOT_DONE[args.until];
+      return `timed out after ${after}: ${names(late)} ${notDone}`;
     }
     case 'deleted':
       if (args.until === 'never') return `every tracked resource was deleted; followed for ${elapsed}`;
@@ -63,8 +67,11 @@ function readyLine(
 ) {
   const ignored =
     summary.failed.length > 0 ? `; failed, ignored (fail-mode ignore): ${names(summary.failed)}` : '';
+  const met = args.condition ? `: ${conditionCheck(args.condition).said}` : ' ready';
   const ready =
-    total === 1 ? `${names(summary.ready)} ready` : `${summary.ready.length} of ${total} resources ready`;
+    total === 1
+      ? `${names(summary.ready)}${met}`
+      : `${summary.ready.length} of ${total} resources${args.condition ? ' meet' : ''}${met.replace(/^: /, ' ')}`;
   // Following, the track ends at the timeout: what is ready then, not when it became ready.
   return args.mode === 'follow'
     ? `followed for ${elapsed}: ${ready}${ignored}`

@@ -7,6 +7,7 @@ import type { CustomRule } from '../../status/rules.js';
 import { eventSource, ProblemTally } from '../../status/tally.js';
 import type { Problem, Verdict, VerdictContext, VerdictOptions } from '../../status/types.js';
 import { progressing } from '../../status/verdict.js';
+import type { ConditionCheck } from '../../status/wait-condition.js';
 import type { FailedEvent, ReportedWarning, TrackEvent, TrackEventInit } from '../events.js';
 import { describeResource, type ResourceRef } from '../resource-ref.js';
 import type { PodStrategy } from '../strategies/index.js';
@@ -102,6 +103,12 @@ export interface ModelOptions {
   lists?: readonly WatchName[];
   /** The resource belongs to a Helm revision: how Helm's work on it counts. */
   helm?: HelmRules;
+  /**
+   * In a rollout (`until: 'ready'`), what ends it instead of readiness: a
+   * condition the object meets (kubectl wait's `--for`); unless strict, a
+   * failure still ends it early.
+   */
+  waitFor?: ConditionCheck;
   /**
    * A custom kind's CRD declares a status subresource (true) or not
    * (false); undefined when not known — then a custom resource created
@@ -507,22 +514,31 @@ export class TrackModel {
     const deadline = this.#options.deadline;
     const idle = now - this.#lastActivity;
     if (deadline && now >= deadline.at) this.#timedOut(deadline.timeoutMs);
-    else if (this.#options.until === 'ready' && idle >= this.#options.noActivityMs) this.#idle();
+    // A strict wait ends only by its condition or its timeout, as kubectl's.
+    else if (
+      this.#options.until === 'ready' &&
+      !this.#options.waitFor?.strict &&
+      idle >= this.#options.noActivityMs
+    )
+      this.#idle();
     else this.#judge();
   }
 
   #timedOut(timeoutMs: number): void {
     const { until } = this.#options;
-    if (this.#verdict?.state !== 'ready' || until === 'deleted') {
+    // Waiting for a condition, a ready resource has not met it (meeting it ends the track).
+    const waitFor = until === 'ready' ? this.#options.waitFor : undefined;
+    if (waitFor || this.#verdict?.state !== 'ready' || until === 'deleted') {
       const waiting =
         this.#verdict?.message ??
         (this.#listed
           ? `${describeResource(this.#ref)} does not exist`
           : `no answer from the API server about ${describeResource(this.#ref)} yet`);
       const { what, slow } = GOALS[until];
+      const goal = waitFor ? `${waitFor.said} not met` : `not ${what}`;
       this.#fail(
         FailureReason.Timeout,
-        `not ${what} after ${formatDuration(timeoutMs)}: ${waiting}`,
+        `${goal} after ${formatDuration(timeoutMs)}: ${waiting}`,
         (until === 'deleted' || this.#verdict?.reason === Reason.AwaitingStatus
           ? this.#verdict?.hint
           : undefined) ??
@@ -555,7 +571,22 @@ export class TrackModel {
     if (!before) this.#emit({ type: 'added', ready: verdict.state === 'ready', verdict });
     else if (moved(before, verdict))
       this.#emit({ type: 'status', verdict, ...(verdict.progress ? { progress: verdict.progress } : {}) });
-    if (act) this.#act(verdict);
+    if (!act) return;
+    const waitFor = this.#options.until === 'ready' ? this.#options.waitFor : undefined;
+    if (waitFor) this.#actOnCondition(waitFor, this.#object, verdict);
+    else this.#act(verdict);
+  }
+
+  /** Waiting for a condition: met, the track ends ready; not met, a failure ends it unless the wait is strict. */
+  #actOnCondition(waitFor: ConditionCheck, object: KubeObject, verdict: Verdict): void {
+    if (waitFor.met(object)) {
+      this.#emit({ type: 'ready', message: `${this.#said}: ${waitFor.said}` });
+      this.#end();
+      return;
+    }
+    if (waitFor.strict || verdict.state === this.#actedOn) return;
+    this.#actedOn = verdict.state;
+    if (verdict.state === 'failed') this.#becameFailed(verdict);
   }
 
   /** Its readiness; waiting for its deletion, why it is not gone yet. */

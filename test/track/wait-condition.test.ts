@@ -1,0 +1,168 @@
+/**
+ * Waiting for a condition, as kubectl wait --for does — and better: the
+ * kind's failure detection ends the wait early unless it is strict.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { InvalidInputError } from '../../src/kube/errors.js';
+import type { KubeObject } from '../../src/kube/types.js';
+import { conditionCheck } from '../../src/status/wait-condition.js';
+import { ManualClock } from '../../src/testing/clock.js';
+import type { TrackEvent } from '../../src/track/events.js';
+import { type TrackOptions, trackResource } from '../../src/track/resource.js';
+import { FakeSource } from './fake-source.js';
+import { deployment, T0 } from './model/objects.js';
+
+const available = (status: string, observed = 1) =>
+  deployment({
+    replicas: 1,
+    updated: 1,
+    total: 1,
+    observed,
+    conditions: [{ type: 'Available', status, reason: 'MinimumReplicasAvailable' }],
+  });
+
+const deadline = deployment({
+  replicas: 1,
+  updated: 1,
+  total: 1,
+  conditions: [
+    { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'too slow' },
+  ],
+});
+
+async function rest(events: AsyncIterator<TrackEvent>): Promise<TrackEvent[]> {
+  const taken: TrackEvent[] = [];
+  for (let next = await events.next(); !next.done; next = await events.next()) taken.push(next.value);
+  return taken;
+}
+
+/** Tracks the Deployment `web` on a manual clock, until the condition; the first event taken. */
+async function waitFor(first: KubeObject, until: TrackOptions['until'], options: TrackOptions = {}) {
+  const source = new FakeSource();
+  source.apply('ADDED', first);
+  const clock = new ManualClock(T0);
+  const events = trackResource(
+    source,
+    { kind: 'Deployment', name: 'web' },
+    { clock, logs: false, until, ...options },
+  );
+  assert.equal((await events.next()).value?.type, 'added');
+  return { source, clock, events };
+}
+
+describe('conditions, as kubectl wait takes them', () => {
+  test('condition=NAME[=STATUS]: compared without regard to case; True by default; only once the generation is observed', () => {
+    const check = conditionCheck({ condition: 'available' });
+    assert.equal(check.said, 'condition available=True');
+    assert.equal(check.met(available('True')), true);
+    assert.equal(check.met(available('true')), true);
+    assert.equal(check.met(available('False')), false);
+    assert.equal(conditionCheck({ condition: 'Available', status: 'false' }).met(available('False')), true);
+    const stale = { ...available('True', 1), metadata: { ...available('True').metadata, generation: 2 } };
+    assert.equal(check.met(stale), false, 'the status speaks of an older generation');
+    assert.equal(check.met(deployment()), false, 'no such condition');
+  });
+
+  test('jsonPath=EXPR[=VALUE]: one value, compared as kubectl prints it; without a value, any value', () => {
+    const ready = conditionCheck({ jsonPath: '{.status.readyReplicas}', value: '2' });
+    assert.equal(ready.met(deployment({ ready: 2 })), true);
+    assert.equal(ready.met(deployment({ ready: 1 })), false);
+    assert.equal(conditionCheck({ jsonPath: '.status.conditions' }).met(available('True')), true);
+    assert.equal(conditionCheck({ jsonPath: '.status.nope' }).met(available('True')), false);
+    assert.equal(
+      conditionCheck({ jsonPath: '{.status.conditions[*].type}' }).met(deadline),
+      true,
+      'one condition: one value',
+    );
+  });
+
+  test('a wrong condition is an InvalidInputError naming what is allowed; a bad JSONPath names its character', () => {
+    assert.throws(() => conditionCheck({ jsonPath: '{.a[' }), /invalid JSONPath "\{\.a\[": unclosed "\{"/);
+    assert.throws(
+      () => conditionCheck({} as never),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidInputError);
+        assert.match(
+          error.message,
+          /^options\.until: expected 'ready', .* \{ condition, status\? \}, \{ jsonPath, value\? \}/,
+        );
+        return true;
+      },
+    );
+    assert.throws(() => conditionCheck({ condition: 'Ready', status: 3 } as never), InvalidInputError);
+  });
+});
+
+describe('a track until a condition', () => {
+  test('ends ready once the object meets it, saying which condition', async () => {
+    const { source, events } = await waitFor(available('False'), { condition: 'Available' });
+    source.apply('MODIFIED', available('True'));
+    const last = (await rest(events)).at(-1);
+    assert.ok(last?.type === 'ready', JSON.stringify(last));
+    assert.equal(last.message, 'deployment "web": condition Available=True');
+  });
+
+  test('a predicate of the object, and a JSONPath value', async () => {
+    const byPredicate = await waitFor(
+      deployment({ ready: 0 }),
+      (object) => (object.status as { readyReplicas?: number }).readyReplicas === 1,
+    );
+    byPredicate.source.apply('MODIFIED', deployment({ ready: 1 }));
+    assert.equal((await rest(byPredicate.events)).at(-1)?.type, 'ready');
+    const byPath = await waitFor(deployment({ ready: 0 }), {
+      jsonPath: '{.status.readyReplicas}',
+      value: '1',
+    });
+    byPath.source.apply('MODIFIED', deployment({ ready: 1 }));
+    const last = (await rest(byPath.events)).at(-1);
+    assert.ok(
+      last?.type === 'ready' && last.message.endsWith('{.status.readyReplicas}=1'),
+      JSON.stringify(last),
+    );
+  });
+
+  test('a failure ends the wait early, with its reason — unless it is strict: then only the condition or the timeout', async () => {
+    const early = await waitFor(deployment({ replicas: 1 }), { condition: 'Available' });
+    early.source.apply('MODIFIED', deadline);
+    const failed = (await rest(early.events)).at(-1);
+    assert.ok(
+      failed?.type === 'failed' && failed.reason === 'ProgressDeadlineExceeded',
+      JSON.stringify(failed),
+    );
+
+    const strict = await waitFor(
+      deployment({ replicas: 1 }),
+      { condition: 'Available', strict: true },
+      { timeout: 60_000 },
+    );
+    strict.source.apply('MODIFIED', deadline);
+    await strict.clock.advance('59s');
+    await strict.clock.advance('1s');
+    const timedOut = (await rest(strict.events)).at(-1);
+    assert.ok(timedOut?.type === 'failed' && timedOut.reason === 'Timeout', JSON.stringify(timedOut));
+    assert.match(timedOut.message, /^condition Available=True not met after 1m: /);
+  });
+
+  test('a ready resource that does not meet the condition is not done: the timeout says which condition', async () => {
+    const ready = deployment({ replicas: 1, updated: 1, total: 1, ready: 1, available: 1 });
+    const { clock, events } = await waitFor(
+      ready,
+      { jsonPath: '{.metadata.labels.tier}', value: 'web' },
+      { timeout: 5_000 },
+    );
+    await clock.advance('5s');
+    const last = (await rest(events)).at(-1);
+    assert.ok(last?.type === 'failed' && last.reason === 'Timeout', JSON.stringify(last));
+    assert.match(last.message, /^\{\.metadata\.labels\.tier\}=web not met after 5s: /);
+  });
+
+  test('a bad condition fails the first next() with an InvalidInputError, before anything is asked', async () => {
+    const events = trackResource(
+      new FakeSource(),
+      { kind: 'Deployment', name: 'web' },
+      { until: { jsonPath: '{.a[?(@.b=~"c")]}' } },
+    );
+    await assert.rejects(events.next(), /invalid JSONPath .*unknown filter operator "="/);
+  });
+});
