@@ -580,6 +580,8 @@ export class TrackModel {
   /** Waiting for a condition: met, the track ends ready; not met, a failure ends it unless the wait is strict. */
   #actOnCondition(waitFor: ConditionCheck, object: KubeObject, verdict: Verdict): void {
     if (waitFor.met(object)) {
+      // As a rollout's end: first the lines of containers that just started.
+      this.#out.push({ type: 'settle' });
       this.#emit({ type: 'ready', message: `${this.#said}: ${waitFor.said}` });
       this.#end();
       return;
