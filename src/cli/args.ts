@@ -634,9 +634,10 @@ function checkTogether(args: TrackArgs, command: string): void {
   if (args.allNamespaces && args.selector === undefined && !args.all)
     throw new InvalidInputError(`${command}: -A works with -l or --all`, 'all-namespaces');
   // A selector lists what exists already: there is nothing to wait for the creation of.
-  if (args.until === 'exists' && (args.selector !== undefined || args.all || args.helmRelease !== undefined))
+  const selected = args.selector !== undefined || args.all;
+  if (args.until === 'exists' && (args.helmRelease !== undefined || (selected && args.kinds?.length !== 1)))
     throw new InvalidInputError(
-      `${command}: --for=create waits for named resources (KIND/NAME or -f FILE), not -l, --all or --helm-release`,
+      `${command}: --for=create waits for named resources (KIND/NAME or -f FILE) or one KIND with -l or --all (pod -l app=web), not --helm-release`,
       'for',
     );
 }

@@ -188,7 +188,7 @@ export const WAIT_HELP = `kubedog wait — wait for deletion, creation, readines
 Usage:
   kubedog wait --for=delete|create|ready KIND/NAME [KIND/NAME…] [flags]
   kubedog wait --for=condition=NAME[=VALUE] | --for=jsonpath=EXPR[=VALUE] KIND/NAME… [--strict] [flags]
-  kubedog wait --for=delete KIND -l SELECTOR | KIND --all [flags]
+  kubedog wait --for=delete|create KIND -l SELECTOR | KIND --all [flags]
   kubedog wait --for=delete|create|ready -f FILE|DIR|- [flags]
 
 kubectl wait's verbs. --for=delete ends as soon as every resource is gone (at
@@ -196,7 +196,8 @@ once when it does not exist, or when nothing matches -l), and meanwhile says
 why it is not gone yet: not being deleted at all, the finalizers still pending
 (and what removes Kubernetes' own), the dependents of a foreground deletion
 left, a namespace's remaining content, a pod's running containers and grace
-period. --for=create ends once every named resource exists. --for=ready is
+period. --for=create ends once every named resource exists — with KIND -l or
+KIND --all, once anything matches (at once when something does). --for=ready is
 rollout track without logs. --for=condition=Available ends once the object's
 status has that condition True (or the VALUE given; both compared without
 regard to case, and only once the status has observed the object's

@@ -50,6 +50,24 @@ export function readManifests(args: TrackArgs, stdin: () => string): KubeObject[
   return objects;
 }
 
+/**
+ * Watches a kind until an object matches the selection (the watch starts
+ * with what exists now), then lists the matches as specs.
+ */
+async function firstToMatch(
+  client: KubeClient,
+  kind: string,
+  selection: Parameters<typeof specsFromCluster>[1] & { signal: AbortSignal | undefined },
+): Promise<MultitrackSpec[]> {
+  const { signal, ...watched } = selection;
+  for await (const { type } of client.watch(kind, { ...watched, ...(signal ? { signal } : {}) })) {
+    if (type === 'DELETED') continue;
+    const found = await specsFromCluster(client, { ...selection, kinds: [kind] });
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+
 /** `-l` and `--all` in one namespace (`''`: all of them). */
 async function listed(
   client: KubeClient,
@@ -57,13 +75,19 @@ async function listed(
   namespace: string,
   signal: AbortSignal | undefined,
 ): Promise<MultitrackSpec[]> {
-  const found = await specsFromCluster(client, {
+  const selection = {
     namespace,
     ...(args.selector !== undefined ? { labelSelector: args.selector } : {}),
     ...(args.fieldSelector !== undefined ? { fieldSelector: args.fieldSelector } : {}),
-    ...(args.kinds ? { kinds: args.kinds } : {}),
     signal,
+  };
+  const found = await specsFromCluster(client, {
+    ...selection,
+    ...(args.kinds ? { kinds: args.kinds } : {}),
   });
+  // Waiting for a creation (`wait --for=create pod -l app=web`), the first one to match is what was waited for.
+  if (found.length === 0 && args.until === 'exists' && args.kinds?.length === 1)
+    return firstToMatch(client, args.kinds[0] as string, selection);
   // Waiting for deletions, nothing left to match is what was waited for.
   if (found.length === 0 && args.until !== 'deleted') {
     const where = namespace === '' ? 'any namespace' : `namespace "${namespace}"`;

@@ -124,6 +124,41 @@ describe('kubedog wait --for=create and --for=ready', () => {
     assert.match(late.stderr, /^✗ timed out after 1\.0s: deploy\/api not created$/m);
   });
 
+  test('create with KIND -l: done once something matches — at once when something does; a timeout says nothing matched', async () => {
+    await using cluster = await startFakeCluster();
+    const kubeconfig = ['--kubeconfig', cluster.kubeconfigPath];
+    const running = runCli([
+      'wait',
+      '--for=create',
+      'pod',
+      '-l',
+      'app=web',
+      '--timeout',
+      '20s',
+      ...kubeconfig,
+    ]);
+    // Created once the wait has begun: its watch is open.
+    await watching(cluster);
+    await cluster.client.create('Pod', podManifest('web-1', { labels: { app: 'web' } }));
+    const run = await running;
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /^✓ po\/web-1 exists \(waited \d+\.\ds\)$/m);
+    const again = await runCli(['wait', '--for=create', 'pods', '-l', 'app=web', ...kubeconfig]);
+    assert.equal(again.code, 0, again.stderr);
+    const none = await runCli([
+      'wait',
+      '--for=create',
+      'pod',
+      '-l',
+      'app=api',
+      '--timeout',
+      '1s',
+      ...kubeconfig,
+    ]);
+    assert.equal(none.code, 2, none.stderr);
+    assert.match(none.stderr, /^✗ timed out after 1\.0s: nothing matches pod -l app=api: not created$/m);
+  });
+
   test('ready: a rollout without its logs', async () => {
     await using cluster = await startFakeCluster();
     cluster.behave('web-*', 'app', { logEvery: '50ms', logLine: 'serving' });
@@ -148,7 +183,10 @@ describe('kubedog wait --for=create and --for=ready', () => {
         ['rollout', 'track', '--for=delete', 'deploy/web'],
         /^kubedog rollout track: --for is a flag of kubedog wait$/m,
       ],
-      [['wait', '--for=create', 'pod', '-l', 'app=web'], /--for=create waits for named resources/],
+      [
+        ['wait', '--for=create', '-l', 'app=web'],
+        /--for=create waits for named resources .* or one KIND with -l/,
+      ],
       [['wait', '--for=delete'], /^kubedog wait: nothing to track/m],
     ];
     for (const [args, pattern] of cases) {

@@ -169,7 +169,12 @@ async function lookUp(
 
 function timedOutLookingUp(args: TrackArgs, io: CommandIO): number {
   const seconds = ((args.timeout ?? 0) / 1000).toFixed(1);
-  io.stderr.write(`✗ timed out after ${seconds}s: the API server did not say what to track in time\n`);
+  // Waiting for something to match (`wait --for=create pod -l app=web`), nothing came to.
+  const waitedFor =
+    args.until === 'exists' && args.kinds
+      ? `nothing matches ${args.kinds.join(',')}${args.selector !== undefined ? ` -l ${args.selector}` : ''}: not created`
+      : 'the API server did not say what to track in time';
+  io.stderr.write(`✗ timed out after ${seconds}s: ${waitedFor}\n`);
   return EXIT.timeout;
 }
 
