@@ -85,6 +85,9 @@ export async function take<T>(iterator: AsyncIterator<T>, count: number): Promis
   return items;
 }
 
+/** Everything an iterator has left, to its end. */
+export const rest = <T>(iterator: AsyncIterator<T>): Promise<T[]> => take(iterator, Number.POSITIVE_INFINITY);
+
 export const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs a command to its end and collects what it printed. */

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../kube/errors.js';
+import { isRecord } from '../kube/types.js';
 
 /**
  * kubectl's JSONPath (client-go's `util/jsonpath`), one `{…}` expression:
@@ -246,16 +247,13 @@ function walk(values: unknown[], steps: readonly Step[]): unknown[] {
   return current;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const childrenOf = (value: unknown): unknown[] =>
-  Array.isArray(value) ? value : isObject(value) ? Object.values(value) : [];
+  Array.isArray(value) ? value : isRecord(value) ? Object.values(value) : [];
 
 function apply(step: Exclude<Step, { type: 'union' }>, value: unknown): unknown[] {
   switch (step.type) {
     case 'field':
-      return isObject(value) && Object.hasOwn(value, step.name) ? [value[step.name]] : [];
+      return isRecord(value) && Object.hasOwn(value, step.name) ? [value[step.name]] : [];
     case 'wildcard':
       return childrenOf(value);
     case 'recursive':

@@ -1,5 +1,6 @@
 import { describeValue, InvalidInputError } from '../kube/errors.js';
 import { isRecord, type KubeObject } from '../kube/types.js';
+import { conditions, num } from './fields.js';
 import { findJsonPath, formatJsonPathValue, parseJsonPath } from './jsonpath.js';
 
 /**
@@ -34,12 +35,23 @@ const invalid = (value: unknown) =>
     describeValue(value),
   );
 
+/** Each condition compiled once: the boundary, every tracker of a multitrack and the last line ask for it. */
+const compiled = new WeakMap<WaitCondition, ConditionCheck>();
+
 /**
  * Checks a wait condition's shape and compiles it (a JSONPath is parsed
  * here: a bad one is an error at the call, naming its character).
  * @throws {InvalidInputError} not a condition, or a JSONPath that does not parse
  */
 export function conditionCheck(given: WaitCondition): ConditionCheck {
+  const known = typeof given === 'function' || isRecord(given) ? compiled.get(given) : undefined;
+  if (known) return known;
+  const check = compile(given);
+  compiled.set(given, check);
+  return check;
+}
+
+function compile(given: WaitCondition): ConditionCheck {
   if (typeof given === 'function') return { said: 'the predicate', strict: false, met: given };
   // Checked field by field: a library caller may pass anything.
   const condition: unknown = given;
@@ -63,27 +75,20 @@ const optionalText = (value: unknown): string | undefined => {
 
 /** kubectl's `--for=condition=NAME=STATUS`: Unicode simple case folding, and the generation observed. */
 function conditionOf(name: string, status: string, strict: boolean): ConditionCheck {
-  const same = (a: unknown, b: string) => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
   return {
     said: `condition ${name}=${status}`,
     strict,
     met(object) {
-      const found = conditionsOf(object).find((c) => same(c.type, name) && typeof c.status === 'string');
+      const found = conditions(object).find((c) => same(c.type, name));
       if (!found) return false;
-      const generation = object.metadata.generation;
-      const observed = found.observedGeneration ?? statusOf(object)?.observedGeneration;
-      if (typeof generation === 'number' && typeof observed === 'number' && observed < generation)
-        return false;
+      // The condition's own observedGeneration, else the status' (kubectl's order, numbers only).
+      const generation = num(object, 'metadata', 'generation');
+      const observed = num(found, 'observedGeneration') ?? num(object, 'status', 'observedGeneration');
+      if (generation !== undefined && observed !== undefined && observed < generation) return false;
       return same(found.status, status);
     },
   };
-}
-
-const statusOf = (object: KubeObject) => (isRecord(object.status) ? object.status : undefined);
-
-function conditionsOf(object: KubeObject): Record<string, unknown>[] {
-  const conditions = statusOf(object)?.conditions;
-  return Array.isArray(conditions) ? conditions.filter(isRecord) : [];
 }
 
 /** kubectl's `--for=jsonpath=EXPR[=VALUE]`: one value selected, compared as Go prints it (trimmed). */

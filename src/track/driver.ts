@@ -183,9 +183,13 @@ const isTimeout = (action: ModelAction) =>
 
 /** What `until` asks: one of the words, or a condition to wait for in a rollout. */
 export function untilOf(until: TrackOptions['until']): { until: Until; waitFor?: ConditionCheck } {
-  if (until === undefined || typeof until === 'string') return { until: until ?? 'ready' };
+  if (until === undefined || typeof until === 'string') return { until: untilWord(until) };
   return { until: 'ready', waitFor: conditionCheck(until) };
 }
+
+/** The word of `until`: a condition is waited for in a rollout (`'ready'`). */
+export const untilWord = (until: TrackOptions['until']): Until =>
+  typeof until === 'string' ? until : 'ready';
 
 /** Logs are followed unless the track waits only for a deletion or a creation (once: read, not followed). */
 export const logsByDefault = (until: Until | undefined): boolean => until !== 'deleted' && until !== 'exists';

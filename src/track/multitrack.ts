@@ -11,7 +11,7 @@ import {
   logsByDefault,
   type TrackOptions,
   type TrackTarget,
-  untilOf,
+  untilWord,
 } from './driver.js';
 import { eventWeight, type MultitrackEvent, type TrackEvent } from './events.js';
 import type { LogOptions } from './logs.js';
@@ -114,7 +114,7 @@ async function* run(
       failMode: spec.failMode ?? 'fail-whole-deploy',
       blocking: (spec.trackTerminationMode ?? 'wait-until-ready') === 'wait-until-ready',
     })),
-    { until: untilOf(options.until).until, startedAt },
+    { until: untilWord(options.until), startedAt },
   );
   // Aborted while the kinds were being looked up (answered from a cache, which does not look at the signal).
   signal.throwIfAborted();
@@ -193,7 +193,7 @@ class Merge {
       // hope-until-end: a failure may still turn into ready; the tracker goes on.
       failureEnds: spec.failMode !== 'hope-until-end',
       ...(deadline !== undefined ? { deadline } : {}),
-      logs: mergeLogs(options.logs ?? logsByDefault(untilOf(options.until).until), spec.logs),
+      logs: mergeLogs(options.logs ?? logsByDefault(untilWord(options.until)), spec.logs),
       ...(spec.failuresAllowedPerReplica !== undefined
         ? { failuresAllowedPerReplica: spec.failuresAllowedPerReplica }
         : {}),

@@ -5,6 +5,10 @@ import { type Handler, hostileServer, isWatch, onePodApi, runAgainst, runningPod
 /** How long each run lasts: long enough for a storm to show, short for the suite. */
 const RUN_S = Number(process.env.STORM_RUN_S ?? 4);
 
+/** `rollout track pod/p` against the server for RUN_S seconds (its timeout). */
+const trackPodFor = (server: Parameters<typeof runAgainst>[0]) =>
+  runAgainst(server, ['rollout', 'track', 'pod/p', '--timeout', `${RUN_S}s`], (RUN_S + 20) * 1000);
+
 /** The API of one pod whose watches all answer as `watch` says; counts the requests. */
 function counting(watch: Handler) {
   const counts = { watches: 0, lists: 0 };
@@ -61,11 +65,7 @@ describe('hostile servers: no request storm, whatever a watch answers', { concur
     test(`${name}: a few requests a second at most, and a few notice lines`, async () => {
       const { counts, handler } = counting(watch);
       await using server = await hostileServer(handler);
-      const run = await runAgainst(
-        server,
-        ['rollout', 'track', 'pod/p', '--timeout', `${RUN_S}s`],
-        (RUN_S + 20) * 1000,
-      );
+      const run = await trackPodFor(server);
       assert.equal(run.code, 2, run.stderr);
       const perSecond = (counts.watches + counts.lists) / (run.ms / 1000);
       assert.ok(perSecond < 6, `${counts.watches} watches and ${counts.lists} lists in ${run.ms} ms`);
@@ -95,11 +95,7 @@ describe('hostile servers: no log request storm', () => {
       response.end(JSON.stringify(pod));
     };
     await using server = await hostileServer(handler);
-    const run = await runAgainst(
-      server,
-      ['rollout', 'track', 'pod/p', '--timeout', `${RUN_S}s`],
-      (RUN_S + 20) * 1000,
-    );
+    const run = await trackPodFor(server);
     assert.equal(run.code, 2, run.stderr);
     const perSecond = logs / (run.ms / 1000);
     assert.ok(perSecond < 3, `${logs} log requests in ${run.ms} ms`);

@@ -11,14 +11,9 @@ import type { MultitrackEvent, TrackEvent } from '../../src/track/events.js';
 import { LogTails } from '../../src/track/logs.js';
 import { multitrack } from '../../src/track/multitrack.js';
 import { trackResource } from '../../src/track/resource.js';
+import { rest } from '../helpers.js';
 import { FakeSource } from './fake-source.js';
 import { deployment, T0 } from './model/objects.js';
-
-async function rest<T>(events: AsyncIterator<T>): Promise<T[]> {
-  const taken: T[] = [];
-  for (let next = await events.next(); !next.done; next = await events.next()) taken.push(next.value);
-  return taken;
-}
 
 /** A Deployment of one replica, rolling out and never ready, tracked on a manual clock from T0. */
 function stuckTrack(options: { timeout?: number; noActivityTimeout?: number }) {

@@ -8,8 +8,8 @@ import { InvalidInputError } from '../../src/kube/errors.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { conditionCheck } from '../../src/status/wait-condition.js';
 import { ManualClock } from '../../src/testing/clock.js';
-import type { TrackEvent } from '../../src/track/events.js';
 import { type TrackOptions, trackResource } from '../../src/track/resource.js';
+import { rest } from '../helpers.js';
 import { FakeSource } from './fake-source.js';
 import { deployment, T0 } from './model/objects.js';
 
@@ -30,12 +30,6 @@ const deadline = deployment({
     { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'too slow' },
   ],
 });
-
-async function rest(events: AsyncIterator<TrackEvent>): Promise<TrackEvent[]> {
-  const taken: TrackEvent[] = [];
-  for (let next = await events.next(); !next.done; next = await events.next()) taken.push(next.value);
-  return taken;
-}
 
 /** Tracks the Deployment `web` on a manual clock, until the condition; the first event taken. */
 async function waitFor(first: KubeObject, until: TrackOptions['until'], options: TrackOptions = {}) {
