@@ -130,7 +130,13 @@ function modelLog() {
   };
 }
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Lets what was sent reach the trackers: a few turns of the event loop, as the shared watches give
+ * one up after 10 ms of wall time (a loaded machine can take that in a single delivery).
+ */
+async function settle(): Promise<void> {
+  for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
 
 const deployment = (selector: Record<string, unknown> | undefined, uid = 'd1'): KubeObject => ({
   apiVersion: 'apps/v1',
