@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the real control plane for the end-to-end tier — kube-apiserver,
-# kube-controller-manager, kube-scheduler (k8s.io/kubernetes) and etcd
+# kube-controller-manager, kube-scheduler and kubectl (k8s.io/kubernetes) and etcd
 # (go.etcd.io/etcd/server/v3) — and the Helm CLI (helm.sh/helm/v3), which the
 # tier runs beside kubedog, from the Go module proxy, into a cache outside
 # the repository keyed by the pinned versions, so later runs reuse it:
@@ -15,8 +15,11 @@ bin="${KUBEDOG_E2E_CACHE:-$HOME/.cache/kubedog-e2e}/k8s-${k8s_version}-etcd-${et
 if [ "${1:-}" = "--where" ]; then echo "$bin"; exit 0; fi
 mkdir -p "$bin"
 minor=$(echo "$k8s_version" | cut -d. -f2)
-ldflags="-s -w -X k8s.io/component-base/version.gitVersion=${k8s_version} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${minor} -X k8s.io/component-base/version.gitTreeState=clean"
-for component in kube-apiserver kube-controller-manager kube-scheduler; do
+version="-X k8s.io/component-base/version.gitVersion=${k8s_version} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${minor} -X k8s.io/component-base/version.gitTreeState=clean"
+# kubectl reports its version from client-go's copy.
+client_version="-X k8s.io/client-go/pkg/version.gitVersion=${k8s_version} -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=${minor} -X k8s.io/client-go/pkg/version.gitTreeState=clean"
+ldflags="-s -w $version $client_version"
+for component in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
   if [ ! -x "$bin/$component" ]; then
     echo "building $component $k8s_version" >&2
     (cd "$here/k8s" && go build -trimpath -ldflags "$ldflags" -o "$bin/$component.tmp" "k8s.io/kubernetes/cmd/$component")

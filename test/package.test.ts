@@ -181,8 +181,9 @@ describe('the published package', () => {
       .filter((e) => e.isFile())
       .reduce((sum, e) => sum + statSync(join(e.parentPath, e.name)).size, 0);
     // bench/README.md has the measured size; this keeps it from growing unnoticed (raised from 1.25 MB
-    // for the least-privilege, shape-check, redaction and rate-limit modules: 1.25 MB measured with them).
-    assert.ok(installed < 1_300_000, `${installed} bytes installed`);
+    // for the least-privilege, shape-check, redaction and rate-limit modules: 1.25 MB measured with them;
+    // from 1.3 MB for kubectl's wait conditions, JSONPath and rollout status: 1.305 MB with them).
+    assert.ok(installed < 1_350_000, `${installed} bytes installed`);
   });
 
   test('the library and the testing kit: typed by the declarations alone (every event type imported by name, a handler each), a scenario and the README’s embedding example run', () => {

@@ -18,6 +18,9 @@ export async function startCluster(): Promise<ControlPlane> {
   return startControlPlane({ bin: binaries(), controllers: true, nodes: 3 });
 }
 
+/** kubectl of the control plane's version (k8s.io/kubernetes pinned in e2e/k8s/go.mod). */
+export const kubectlBinary = (): string => join(binaries(), 'kubectl');
+
 /** The Helm CLI pinned in e2e/helm/go.mod. */
 export function helmBinary(): string {
   const pin = readFileSync('e2e/helm/go.mod', 'utf8').match(/^require helm\.sh\/helm\/v3 (\S+)$/m)?.[1];

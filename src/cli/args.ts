@@ -28,7 +28,11 @@ export const OPTIONS = {
   'helm-tests': { type: 'boolean' },
   'no-helm-hooks': { type: 'boolean' },
   timeout: { type: 'string', short: 't' },
-  for: { type: 'string' },
+  for: { type: 'string', multiple: true },
+  // kubectl rollout status' own (--watch=false is read as --no-watch: goBooleans).
+  watch: { type: 'boolean', short: 'w' },
+  'no-watch': { type: 'boolean' },
+  revision: { type: 'string' },
   strict: { type: 'boolean' },
   'logs-since': { type: 'string' },
   'no-logs': { type: 'boolean' },
@@ -110,10 +114,26 @@ const optionalValues = (argv: string[]) =>
     arg.startsWith('--timestamps=') ? ['--timestamps', `--timestamp-format=${arg.slice(13)}`] : [arg],
   );
 
+/** Go's boolean flag values (strconv.ParseBool). */
+const GO_BOOLEANS: Record<string, boolean> = Object.fromEntries([
+  ...['1', 't', 'T', 'TRUE', 'true', 'True'].map((v) => [v, true]),
+  ...['0', 'f', 'F', 'FALSE', 'false', 'False'].map((v) => [v, false]),
+]);
+
+/** kubectl's `--watch=false` (`-w=false`): a boolean flag given a value, as Go's flag parsing takes it. */
+const goBooleans = (argv: string[]) =>
+  argv.map((arg) => {
+    const given = /^(?:--watch|-w)=(.*)$/s.exec(arg)?.[1];
+    if (given === undefined) return arg;
+    const value = GO_BOOLEANS[given];
+    if (value === undefined) throw new InvalidInputError(`--watch: "${given}" is not true or false`, 'watch');
+    return value ? '--watch' : '--no-watch';
+  });
+
 /** Parses the command line; a bad flag is an {@link InvalidInputError} with parseArgs' first sentence. */
 export function parseCommandLine(argv: string[]) {
+  const args = negativeValues(optionalValues(goBooleans(argv)));
   try {
-    const args = negativeValues(optionalValues(argv));
     return parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     // "Unknown option '--x'. To specify a positional argument …": the first sentence says it.
@@ -199,13 +219,21 @@ export function parseTargets(words: string[], command: string): NamedTarget[] {
 /** What `wait --for` takes (kubectl's `delete` and `create`; `ready` is a rollout's readiness). */
 export const WAIT_FOR = { delete: 'deleted', create: 'exists', ready: 'ready' } as const;
 
+/** The `--for` word of each `until`. */
+const WAIT_WORD = { deleted: 'delete', exists: 'create', ready: 'ready' } as const;
+
 /** What `rollout track`, `follow` and `wait` were asked to do, validated. */
 export interface TrackArgs {
-  mode: 'rollout' | 'follow' | 'wait';
-  /** What the track waits for (`wait --for`; `ready` for `rollout track`, `never` for `follow`, `once` with `--no-follow`). */
+  /** `status`: `rollout status`, kubectl's spelling of a rollout track (its flags, no timeout by default). */
+  mode: 'rollout' | 'status' | 'follow' | 'wait';
+  /** What the track waits for (`wait --for`; `ready` for `rollout track`, `never` for `follow`, `once` with `--no-follow` or `rollout status --watch=false`). */
   until: 'ready' | 'never' | 'deleted' | 'exists' | 'once';
-  /** `wait --for=condition=…` or `--for=jsonpath=…`: what ends the wait instead of readiness (`--strict`: nothing else). */
-  condition?: WaitCondition;
+  /** `wait --for=condition=…` or `--for=jsonpath=…` (several: met in their order): what ends the wait instead of readiness (`--strict`: nothing else). */
+  condition?: WaitCondition | WaitCondition[];
+  /** `rollout status --revision N`: Deployments are judged at this revision only. */
+  deploymentRevision?: number;
+  /** `wait --for=create`, alone or with conditions: with `KIND -l`/`--all`, the wait starts when something matches. */
+  create?: true;
   targets: NamedTarget[];
   files: string[];
   selector?: string;
@@ -340,15 +368,16 @@ const duration = (flag: string, text: string | undefined) => {
 
 const COMMANDS = {
   rollout: 'kubedog rollout track',
+  status: 'kubedog rollout status',
   follow: 'kubedog follow',
   wait: 'kubedog wait',
 } as const;
 
 /**
  * Default timeouts: `rollout track` 5m (kubectl rollout status in CI),
- * `wait` 30s (kubectl wait's), `follow` none.
+ * `wait` 30s (kubectl wait's), `follow` and `rollout status` none (kubectl's).
  */
-const DEFAULT_TIMEOUT = { rollout: '5m', wait: '30s', follow: undefined } as const;
+const DEFAULT_TIMEOUT = { rollout: '5m', status: undefined, wait: '30s', follow: undefined } as const;
 
 /** Turns parsed flags into {@link TrackArgs}; every bad value names its flag. `env`: where CI is detected. */
 export function trackArgs(
@@ -363,6 +392,7 @@ export function trackArgs(
   const args: TrackArgs = {
     mode,
     ...waitOf(mode, values.for, values.strict === true, values['no-follow'] === true),
+    ...rolloutStatusFlags(mode, values),
     ...targetsOf(words, values, command),
     files: values.filename ?? [],
     all: values.all ?? false,
@@ -474,21 +504,42 @@ function targetsOf(
   return { targets: parseTargets(words, command) };
 }
 
-/** `wait --for=condition=…|jsonpath=…` (a condition), or the other `--for` words and the other commands' own. */
+/**
+ * `wait --for`, as the current kubectl takes it: several conditions
+ * (`condition=…`, `jsonpath=…`) met in their order, with `create` or not (a
+ * condition waits for its object to exist); `delete`, `create` or `ready`
+ * alone. The other commands' own `until`.
+ */
 function waitOf(
   mode: TrackArgs['mode'],
-  wanted: string | undefined,
+  wanted: string[] | undefined,
   strict: boolean,
   noFollow: boolean,
-): Pick<TrackArgs, 'until' | 'condition'> {
-  const condition = mode === 'wait' && wanted !== undefined ? conditionFlag(wanted, strict) : undefined;
-  if (strict && !condition)
+): Pick<TrackArgs, 'until' | 'condition' | 'create'> {
+  if (noFollow && mode !== 'follow')
+    throw new InvalidInputError(`${COMMANDS[mode]}: --no-follow is a flag of kubedog follow`, 'no-follow');
+  if (strict && (mode !== 'wait' || !wanted?.some(isConditionFlag)))
     throw new InvalidInputError(
       '--strict: only with kubedog wait --for=condition=… or --for=jsonpath=…',
       'strict',
     );
-  return condition ? { until: 'ready', condition } : { until: untilOf(mode, wanted, noFollow) };
+  if (mode !== 'wait' || wanted === undefined) return { until: untilOf(mode, wanted?.[0], noFollow) };
+  const conditions = wanted.flatMap((flag) => conditionFlag(flag, strict) ?? []);
+  const words = wanted.filter((flag) => !isConditionFlag(flag)).map((flag) => untilOf(mode, flag, noFollow));
+  const [only] = words;
+  const create = words.includes('exists') ? { create: true as const } : {};
+  if (conditions.length === 0 && words.length === 1 && only) return { until: only, ...create };
+  const alone = words.find((until) => until !== 'exists' || conditions.length === 0);
+  if (alone)
+    throw new InvalidInputError(
+      `--for=${WAIT_WORD[alone as keyof typeof WAIT_WORD]} goes alone: several --for are condition=… and jsonpath=…, with create or not`,
+      'for',
+    );
+  const condition = conditions.length === 1 ? (conditions[0] as WaitCondition) : conditions;
+  return { until: 'ready', condition, ...create };
 }
+
+const isConditionFlag = (flag: string) => flag.startsWith('condition=') || flag.startsWith('jsonpath=');
 
 /**
  * `--for=condition=NAME[=VALUE]` and `--for=jsonpath=EXPR[=VALUE]`, split
@@ -516,7 +567,7 @@ function conditionFlag(wanted: string, strict: boolean): WaitCondition | undefin
 /**
  * `EXPR[=VALUE]` at its first `=` outside braces and brackets (kubectl splits
  * at any single `=`, so its filters cannot say `!=`); the value loses the
- * quotes around it, as kubectl's does.
+ * quotes around it (every one, as Go's strings.Trim), as kubectl's does.
  */
 function splitJsonPathFlag(input: string): { expression: string; value?: string } {
   let depth = 0;
@@ -525,7 +576,7 @@ function splitJsonPathFlag(input: string): { expression: string; value?: string 
     if (c === '{' || c === '[') depth++;
     else if (c === '}' || c === ']') depth--;
     else if (c === '=' && depth === 0) {
-      const value = input.slice(i + 1).replace(/^['"]|['"]$/g, '');
+      const value = input.slice(i + 1).replace(/^['"]+|['"]+$/g, '');
       if (value === '')
         throw new InvalidInputError(
           "--for=jsonpath: a value must follow the =, like --for=jsonpath='{.status.readyReplicas}'=3",
@@ -544,8 +595,6 @@ function splitJsonPathFlag(input: string): { expression: string; value?: string 
 
 /** `wait --for=delete|create|ready`; the other commands' own. */
 function untilOf(mode: TrackArgs['mode'], wanted: string | undefined, noFollow: boolean): TrackArgs['until'] {
-  if (noFollow && mode !== 'follow')
-    throw new InvalidInputError(`${COMMANDS[mode]}: --no-follow is a flag of kubedog follow`, 'no-follow');
   if (mode !== 'wait') {
     if (wanted !== undefined)
       throw new InvalidInputError(`${COMMANDS[mode]}: --for is a flag of kubedog wait`, 'for');
@@ -554,9 +603,40 @@ function untilOf(mode: TrackArgs['mode'], wanted: string | undefined, noFollow: 
   const allowed = `${Object.keys(WAIT_FOR).join(', ')}, condition=NAME[=VALUE], jsonpath=EXPR[=VALUE]`;
   if (wanted === undefined)
     throw new InvalidInputError(`kubedog wait: missing --for (one of ${allowed})`, 'for');
-  if (!Object.hasOwn(WAIT_FOR, wanted))
+  // kubectl compares the words without regard to case.
+  const word = wanted.toLowerCase();
+  if (!Object.hasOwn(WAIT_FOR, word))
     throw new InvalidInputError(`--for: "${wanted}" is not one of ${allowed}`, 'for');
-  return WAIT_FOR[wanted as keyof typeof WAIT_FOR];
+  return WAIT_FOR[word as keyof typeof WAIT_FOR];
+}
+
+/**
+ * `rollout status`' own flags: `--watch=false` (judge once: `until: 'once'`)
+ * and `--revision N` (0: the newest, as kubectl's).
+ */
+function rolloutStatusFlags(
+  mode: TrackArgs['mode'],
+  values: ParsedValues,
+): Partial<Pick<TrackArgs, 'until' | 'deploymentRevision'>> {
+  const given = (['watch', 'no-watch', 'revision'] as const).find((flag) => values[flag] !== undefined);
+  if (mode !== 'status') {
+    if (given)
+      throw new InvalidInputError(
+        `${COMMANDS[mode]}: --${given === 'no-watch' ? 'watch' : given} is a flag of kubedog rollout status`,
+        given,
+      );
+    return {};
+  }
+  const revision = values.revision;
+  if (revision !== undefined && !/^\d+$/.test(revision))
+    throw new InvalidInputError(
+      `--revision: "${revision}" is not a revision number (0: the newest)`,
+      'revision',
+    );
+  return {
+    ...(values['no-watch'] === true && values.watch !== true ? { until: 'once' as const } : {}),
+    ...(revision !== undefined && Number(revision) > 0 ? { deploymentRevision: Number(revision) } : {}),
+  };
 }
 
 /** How failures count: `--fail-mode`, `--failures-allowed-per-replica`, `--no-activity-timeout`. */
@@ -635,7 +715,7 @@ function checkTogether(args: TrackArgs, command: string): void {
     throw new InvalidInputError(`${command}: -A works with -l or --all`, 'all-namespaces');
   // A selector lists what exists already: there is nothing to wait for the creation of.
   const selected = args.selector !== undefined || args.all;
-  if (args.until === 'exists' && (args.helmRelease !== undefined || (selected && args.kinds?.length !== 1)))
+  if (args.create && (args.helmRelease !== undefined || (selected && args.kinds?.length !== 1)))
     throw new InvalidInputError(
       `${command}: --for=create waits for named resources (KIND/NAME or -f FILE) or one KIND with -l or --all (pod -l app=web), not --helm-release`,
       'for',

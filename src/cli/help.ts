@@ -117,6 +117,7 @@ export const MAIN_HELP = `kubedog — track Kubernetes resources while they roll
 
 Usage:
   kubedog rollout track KIND NAME   wait until ready; fail fast and say why
+  kubedog rollout status KIND/NAME  the same with kubectl rollout status' flags
   kubedog follow KIND NAME          tail -f for a resource: status, events, logs
   kubedog wait --for=delete KIND/NAME
                                     kubectl wait, saying why it is not done yet
@@ -140,16 +141,26 @@ Usage:
   kubedog rollout track KIND NAME [flags]
   kubedog rollout track -f FILE|DIR|- [-f …] [flags]
   kubedog rollout track -l SELECTOR | --all | --helm-release NAME [flags]
+  kubedog rollout status KIND/NAME [--watch=false] [--revision N] [flags]
 
 Streams status changes, Kubernetes events and pod logs until every resource is
 ready (exit 0), one fails (exit 1, with a report: the reason, what kubedog
 found on the object the failure waits for, a hint, Warning events and the last
 log lines of failing containers) or --timeout passes (exit 2; default 5m).
 
+rollout status is rollout track with kubectl rollout status' flags, so a script
+can swap kubectl for kubedog and keep the rest: no timeout unless --timeout
+(kubectl's 0 = never); -w, --watch=false judges once and exits (0 unless a
+resource failed: exit 1); --revision N judges Deployments at revision N only
+(deployment.kubernetes.io/revision): an older one is waited for, a newer one
+fails ("desired revision (N) is different from the running revision (M)").
+
 Examples:
   kubedog rollout track deployment web
   kubedog rollout track sts/db job/migrate -n shop
   kubectl apply -f k8s/ && kubedog rollout track -f k8s/ --timeout 10m
+  kubedog rollout status deployment/web --revision 3 --timeout 10m
+  kubedog rollout status deploy/web --watch=false
   helm upgrade --install shop ./chart && kubedog rollout track --helm-release shop
   kubedog rollout track --helm-release shop --helm-revision next &
     helm upgrade --install shop ./chart --wait; wait $!
@@ -187,7 +198,7 @@ export const WAIT_HELP = `kubedog wait — wait for deletion, creation, readines
 
 Usage:
   kubedog wait --for=delete|create|ready KIND/NAME [KIND/NAME…] [flags]
-  kubedog wait --for=condition=NAME[=VALUE] | --for=jsonpath=EXPR[=VALUE] KIND/NAME… [--strict] [flags]
+  kubedog wait --for=condition=NAME[=VALUE] | --for=jsonpath=EXPR[=VALUE] [--for=…] KIND/NAME… [--strict] [flags]
   kubedog wait --for=delete|create KIND -l SELECTOR | KIND --all [flags]
   kubedog wait --for=delete|create|ready -f FILE|DIR|- [flags]
 
@@ -203,7 +214,9 @@ status has that condition True (or the VALUE given; both compared without
 regard to case, and only once the status has observed the object's
 generation); --for=jsonpath='{.status.phase}'=Running once the expression
 (kubectl's JSONPath) selects one value, equal to VALUE — without a VALUE, any
-value. Meanwhile the status line says why not yet, and a failure (pods
+value. Several --for (conditions and JSONPaths, with create or not) are met
+in their order, as the current kubectl's: each once the one before it was
+(create first). Meanwhile the status line says why not yet, and a failure (pods
 crashing, an image that does not exist) ends the wait early with its reason
 and report (exit 1); --strict waits as kubectl does: only the condition or the
 timeout ends it. Default --timeout 30s, as kubectl's (0 = never, where
@@ -215,11 +228,13 @@ Examples:
   kubedog wait --for=create secret/db-credentials --timeout 2m
   kubedog wait --for=condition=Available deployment/web --timeout 5m
   kubedog wait --for=jsonpath='{.status.phase}'=Running pod/toolbox
+  kubedog wait --for=create --for=condition=Ready pod -l app=web
   kubedog wait --for=ready -f k8s/ -o json
 
 Flags:
       --for WHAT           delete, create, ready, condition=NAME[=VALUE] or
-                           jsonpath=EXPR[=VALUE] (required)
+                           jsonpath=EXPR[=VALUE] (required; repeatable: conditions
+                           met in order, with create or not)
       --strict             with a condition: only it, or the timeout, ends the wait
   -l, --selector SEL       with one KIND (pod -l app=web): those with these labels;
                            alone, every trackable resource with them

@@ -62,13 +62,13 @@ async function run(argv: string[]): Promise<number> {
   switch (command) {
     case 'rollout': {
       const [sub, ...words] = rest;
-      if (sub !== 'track')
-        throw new UsageError(
-          sub === undefined
-            ? 'kubedog rollout: missing subcommand "track"'
-            : `kubedog rollout: unknown subcommand "${sub}"`,
-        );
-      return runTrack('rollout', values, words);
+      if (sub === 'track' || sub === 'status')
+        return runTrack(sub === 'track' ? 'rollout' : 'status', values, words);
+      throw new UsageError(
+        sub === undefined
+          ? 'kubedog rollout: missing subcommand: track or status'
+          : `kubedog rollout: unknown subcommand "${sub}" (track or status)`,
+      );
     }
     case 'follow':
       return runTrack('follow', values, rest);

@@ -86,7 +86,7 @@ async function listed(
     ...(args.kinds ? { kinds: args.kinds } : {}),
   });
   // Waiting for a creation (`wait --for=create pod -l app=web`), the first one to match is what was waited for.
-  if (found.length === 0 && args.until === 'exists' && args.kinds?.length === 1)
+  if (found.length === 0 && args.create && args.kinds?.length === 1)
     return firstToMatch(client, args.kinds[0] as string, selection);
   // Waiting for deletions, nothing left to match is what was waited for.
   if (found.length === 0 && args.until !== 'deleted') {

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../kube/types.js';
-import { bool, condition, describeCondition, name, num } from './fields.js';
+import { bool, condition, describeCondition, name, num, str } from './fields.js';
 import { generic } from './generic.js';
 import { failuresAllowed, podsVerdict } from './pod.js';
 import { Reason } from './reasons.js';
@@ -28,6 +28,8 @@ export function deployment(object: KubeObject, context: VerdictContext): Verdict
   const progress = { desired, updated, ready: readyCount, available };
   const waiting = `Waiting for deployment "${deploymentName}" rollout to finish`;
 
+  const pinned = revisionPin(object, context.deploymentRevision);
+  if (pinned) return { ...pinned, progress };
   const progressingCondition = condition(object, 'Progressing');
   if (progressingCondition?.reason === 'ProgressDeadlineExceeded') {
     return failed(
@@ -92,4 +94,28 @@ export function deployment(object: KubeObject, context: VerdictContext): Verdict
     `${waiting}: ${available} of ${updated} updated replicas are available...${suffix}`,
     extra,
   );
+}
+
+/**
+ * `kubectl rollout status --revision N`: a Deployment running an older
+ * revision is waited for (its controller may not have numbered the new
+ * one yet, where kubectl gives up); a newer one is kubectl's error.
+ */
+function revisionPin(object: KubeObject, pinned: number | undefined): Verdict | undefined {
+  if (pinned === undefined) return undefined;
+  const text = str(object, 'metadata', 'annotations', 'deployment.kubernetes.io/revision');
+  const running = text !== undefined && /^\d+$/.test(text) ? Number(text) : 0;
+  const deploymentName = name(object);
+  if (running > pinned)
+    return failed(
+      Reason.RevisionReplaced,
+      `deployment "${deploymentName}": desired revision (${pinned}) is different from the running revision (${running})`,
+      { hint: `a newer rollout replaced it: kubectl rollout history deployment/${deploymentName}` },
+    );
+  if (running < pinned)
+    return progressing(
+      Reason.RevisionPending,
+      `waiting for deployment "${deploymentName}" to reach revision ${pinned} (it is at ${running === 0 ? 'no revision yet' : `revision ${running}`})`,
+    );
+  return undefined;
 }

@@ -17,6 +17,8 @@ export const FailureReason = {
   // Controllers and conditions.
   Stalled: 'Stalled',
   ProgressDeadlineExceeded: 'ProgressDeadlineExceeded',
+  /** A Deployment pinned to a revision (`rollout status --revision`) runs a newer one. */
+  RevisionReplaced: 'RevisionReplaced',
   ReplicaFailure: 'ReplicaFailure',
   PodFailed: 'PodFailed',
   ClaimLost: 'ClaimLost',
@@ -75,6 +77,8 @@ export const Reason = {
   WaitingForReady: 'WaitingForReady',
   PartitionedRollout: 'PartitionedRollout',
   RevisionUpdate: 'RevisionUpdate',
+  /** A Deployment pinned to a revision (`rollout status --revision`) has not reached it yet. */
+  RevisionPending: 'RevisionPending',
   JobNotStarted: 'JobNotStarted',
   JobRunning: 'JobRunning',
   JobSuspended: 'JobSuspended',

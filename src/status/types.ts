@@ -76,6 +76,13 @@ export interface VerdictOptions {
    * the probe's own budget.
    */
   readinessProbeGraceMs?: Record<string, number>;
+  /**
+   * A Deployment is judged at this revision only (its
+   * `deployment.kubernetes.io/revision`, as `kubectl rollout status
+   * --revision`): before it, waiting for it; past it, failed — a newer
+   * rollout replaced it.
+   */
+  deploymentRevision?: number;
 }
 
 /** What {@link computeVerdict} judges an object with, besides the object. */

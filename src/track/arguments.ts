@@ -88,6 +88,7 @@ export function checkTrackOptions(options: unknown): void {
   milliseconds('options.configGraceMs', options.configGraceMs);
   count('options.failuresAllowedPerReplica', options.failuresAllowedPerReplica);
   count('options.failuresAllowed', options.failuresAllowed);
+  count('options.deploymentRevision', options.deploymentRevision);
   const { signal, clock, logs, rules } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal))
     throw invalid('options.signal', signal, 'an AbortSignal');

@@ -57,8 +57,10 @@ export interface TrackOptions extends VerdictOptions {
    * far (read to their end, not followed) — then the end (`follow --no-follow`).
    * Or a {@link WaitCondition} (kubectl wait's `--for`): `{ condition:
    * 'Available' }`, `{ jsonPath: '{.status.phase}', value: 'Running' }`, a
-   * predicate of the object — a rollout that ends `ready` once the object
-   * meets it; unless `strict`, a failure still ends it early.
+   * predicate of the object (`true` or a verdict of its own) — a rollout
+   * that ends `ready` once the object meets it; unless `strict`, a failure
+   * still ends it early. Several are met in their order, as kubectl's
+   * several `--for`.
    * @default 'ready'
    * @example
    * import { trackResource } from 'kubedog';
@@ -67,8 +69,19 @@ export interface TrackOptions extends VerdictOptions {
    * for await (const event of trackResource(client, { kind: 'deploy', name: 'web' }, { until, timeout: 60_000 }))
    *   if (event.type === 'ready') console.log(event.message);
    * // prints: deployment "web": condition Available=True
+   * @example
+   * import { type KubeObject, trackResource } from 'kubedog';
+   *
+   * // Available, then both replicas ready: a predicate that says why not yet.
+   * const bothReady = (deployment: KubeObject) =>
+   *   (deployment.status as { readyReplicas?: number } | undefined)?.readyReplicas === 2 ||
+   *   { state: 'progressing' as const, reason: 'Scaling', message: 'waiting for 2 ready replicas' };
+   * const until = [{ condition: 'Available' }, bothReady];
+   * for await (const event of trackResource(client, { kind: 'deploy', name: 'web' }, { until }))
+   *   if (event.type === 'ready') console.log(event.message);
+   * // prints: deployment "web": condition Available=True and predicate bothReady
    */
-  until?: Until | WaitCondition;
+  until?: Until | WaitCondition | readonly WaitCondition[];
   /** Ends the track at once: the iteration throws the signal's reason. */
   signal?: AbortSignal | undefined;
   /**
@@ -231,6 +244,7 @@ function verdictOptionsOf(options: TrackOptions): ModelOptions['verdict'] {
     unschedulableGraceMs,
     configGraceMs,
     readinessProbeGraceMs,
+    deploymentRevision,
     rules,
   } = options;
   return {
@@ -240,6 +254,7 @@ function verdictOptionsOf(options: TrackOptions): ModelOptions['verdict'] {
     ...(unschedulableGraceMs !== undefined ? { unschedulableGraceMs } : {}),
     ...(configGraceMs !== undefined ? { configGraceMs } : {}),
     ...(readinessProbeGraceMs !== undefined ? { readinessProbeGraceMs } : {}),
+    ...(deploymentRevision !== undefined ? { deploymentRevision } : {}),
     ...(rules !== undefined ? { rules } : {}),
   };
 }

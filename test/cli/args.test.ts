@@ -353,3 +353,59 @@ describe('command line', () => {
     assert.throws(() => parseCommandLine(['--nope']), /^InvalidInputError: Unknown option '--nope'$/);
   });
 });
+
+describe("kubectl's wait and rollout status flags", () => {
+  const parseAs = (mode: 'wait' | 'status', argv: string[]) => {
+    const { values, positionals } = parseCommandLine(argv);
+    return trackArgs(mode, values, positionals);
+  };
+
+  test('--for=jsonpath=EXPR=VALUE splits at the first = outside braces and brackets; the value loses every quote around it', () => {
+    const filter = parseAs('wait', [
+      '--for=jsonpath={.status.conditions[?(@.type=="Ready")].status}="\'True\'"',
+      'pod/x',
+    ]);
+    assert.deepEqual(filter.condition, {
+      jsonPath: '{.status.conditions[?(@.type=="Ready")].status}',
+      value: 'True',
+    });
+    assert.deepEqual(parseAs('wait', ['--for=jsonpath=.status.phase', 'pod/x']).condition, {
+      jsonPath: '.status.phase',
+    });
+  });
+
+  test('several --for: a list in their order, create kept for -l; --strict on each', () => {
+    const args = parseAs('wait', [
+      '--for=create',
+      '--for=condition=Ready',
+      '--for=jsonpath={.status.phase}=Running',
+      '--strict',
+      'pod',
+      '-l',
+      'app=web',
+    ]);
+    assert.equal(args.until, 'ready');
+    assert.equal(args.create, true);
+    assert.deepEqual(args.condition, [
+      { condition: 'Ready', strict: true },
+      { jsonPath: '{.status.phase}', value: 'Running', strict: true },
+    ]);
+  });
+
+  test('rollout status: no timeout, --watch=false (Go spellings) judges once, --revision pins Deployments', () => {
+    const status = parseAs('status', ['deploy/web']);
+    assert.equal(status.timeout, undefined);
+    assert.equal(status.until, 'ready');
+    for (const off of ['--watch=false', '--watch=0', '-w=F', '--watch=False'])
+      assert.equal(parseAs('status', [off, 'deploy/web']).until, 'once', off);
+    assert.equal(parseAs('status', ['--watch=true', 'deploy/web']).until, 'ready');
+    assert.equal(parseAs('status', ['-w', 'deploy/web']).until, 'ready');
+    assert.equal(parseAs('status', ['--revision', '3', 'deploy/web']).deploymentRevision, 3);
+    assert.equal(
+      parseAs('status', ['--revision=0', 'deploy/web']).deploymentRevision,
+      undefined,
+      '0: the newest',
+    );
+    assert.equal(parseAs('status', ['--timeout', '2m', 'deploy/web']).timeout, 120_000);
+  });
+});

@@ -69,7 +69,7 @@ describe('bad input: one clear line and the right exit code', () => {
         ['rollout', 'track', '-f', '/nonexistent/app.yaml', ...k],
         /^kubedog: -f \/nonexistent\/app\.yaml: no such file or directory$/,
       ],
-      [['rollout', 'undo', 'deploy/web'], /^kubedog rollout: unknown subcommand "undo"$/],
+      [['rollout', 'undo', 'deploy/web'], /^kubedog rollout: unknown subcommand "undo" \(track or status\)$/],
       [['rollout', 'track', '-l', 'a=b', '--all'], /-l and --all exclude each other$/],
       [['rollout', 'track', 'deploy/web', '--helm-tests'], /--helm-tests works with --helm-release$/],
       [

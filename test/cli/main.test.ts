@@ -16,6 +16,7 @@ describe('kubedog CLI', () => {
     for (const [args, title] of [
       [['rollout', 'track', '--help'], /^kubedog rollout track — /],
       [['help', 'rollout'], /^kubedog rollout track — /],
+      [['rollout', 'status', '-h'], /^kubedog rollout track — /],
       [['follow', '-h'], /^kubedog follow — /],
       [['demo', '--help'], /^kubedog demo — /],
       [['completion', '--help'], /^kubedog completion — /],
@@ -36,6 +37,9 @@ describe('kubedog CLI', () => {
     assert.equal(bash.code, 0);
     assert.match(bash.stdout, /complete -F _kubedog kubedog/);
     assert.match(bash.stdout, /--helm-release/);
+    assert.match(bash.stdout, /rollout\) COMPREPLY=\(\$\(compgen -W "track status"/);
+    assert.match(bash.stdout, / --revision /);
+    assert.doesNotMatch(bash.stdout, /--no-watch/, 'what --watch=false is read as is not offered');
     const syntax = spawnSync('bash', ['-n'], { input: bash.stdout, encoding: 'utf8' });
     assert.equal(syntax.status, 0, syntax.stderr);
     const zsh = await runCli(['completion', 'zsh']);

@@ -214,6 +214,45 @@ describe('kubedog wait --for=condition and --for=jsonpath, as kubectl takes them
     assert.match(replicas.stderr, /^✓ deploy\/web: \{\.status\.readyReplicas\}=1 after \d+\.\ds$/m);
   });
 
+  test("several --for, as the current kubectl's: met in their order; create goes first; the words in any case", async () => {
+    await using cluster = await startFakeCluster();
+    cluster.behave('web-*', 'app', { readyAfter: '200ms' });
+    const kubeconfig = ['--kubeconfig', cluster.kubeconfigPath];
+    const both = runCli([
+      'wait',
+      '--for=jsonpath={.status.readyReplicas}=1',
+      '--for=CREATE',
+      '--for=condition=Available',
+      'deployment',
+      '-l',
+      'app=web',
+      ...kubeconfig,
+    ]);
+    await cluster.client.create('Deployment', deployment('web', { replicas: 1, labels: { app: 'web' } }));
+    const run = await both;
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stderr,
+      /^✓ deploy\/web: \{\.status\.readyReplicas\}=1 and condition Available=True after /m,
+    );
+    const deleted = await runCli(['wait', '--for=Delete', 'deploy/gone', ...kubeconfig]);
+    assert.equal(deleted.code, 0, deleted.stderr);
+  });
+
+  test('a condition on an object that does not exist yet waits for it (kubectl stops: NotFound); the timeout says so', async () => {
+    await using cluster = await startFakeCluster();
+    const run = await runCli([
+      'wait',
+      '--for=condition=Ready',
+      'pod/missing',
+      '--timeout=1s',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+    ]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /Timeout: condition Ready=True not met after 1s: pod\/missing does not exist$/m);
+  });
+
   test('a failure ends the wait early with its reason (exit 1); --strict waits as kubectl does, until the timeout (exit 2)', async () => {
     await using cluster = await startFakeCluster();
     cluster.behave('bad-*', 'app', { pullFails: true });

@@ -14,7 +14,46 @@ const crashing = (restarts: number, reason = 'Error') =>
     ],
   });
 
+/** A ready Deployment at revision `revision` (its deployment.kubernetes.io/revision). */
+const atRevision = (revision: string | undefined) => {
+  const object = deployment();
+  if (revision !== undefined) object.metadata.annotations = { 'deployment.kubernetes.io/revision': revision };
+  return object;
+};
+
 const cases: Case[] = [
+  {
+    name: 'pinned to its revision (rollout status --revision): judged as usual',
+    object: atRevision('3'),
+    context: { deploymentRevision: 3 },
+    state: 'ready',
+    reason: 'Ready',
+  },
+  {
+    name: "pinned to a revision it has not reached: waiting for it, not kubectl's error",
+    object: atRevision('2'),
+    context: { deploymentRevision: 3 },
+    state: 'progressing',
+    reason: 'RevisionPending',
+    message: 'waiting for deployment "web" to reach revision 3 (it is at revision 2)',
+  },
+  {
+    name: 'pinned, and not numbered yet by its controller: waiting',
+    object: atRevision(undefined),
+    context: { deploymentRevision: 1 },
+    state: 'progressing',
+    reason: 'RevisionPending',
+    message: 'waiting for deployment "web" to reach revision 1 (it is at no revision yet)',
+  },
+  {
+    name: 'pinned to a revision a newer rollout replaced: failed, in kubectl words',
+    object: atRevision('4'),
+    context: { deploymentRevision: 3 },
+    state: 'failed',
+    reason: 'RevisionReplaced',
+    message: 'deployment "web": desired revision (3) is different from the running revision (4)',
+    hint: /kubectl rollout history deployment\/web/,
+  },
   {
     name: 'every replica updated and available: ready, in kubectl words',
     object: deployment(),

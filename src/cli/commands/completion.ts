@@ -13,11 +13,12 @@ const KINDS = [
   'replicaset',
 ];
 
+/** Flags the command line reads but nobody types (`--watch=false` becomes `--no-watch`). */
+const HIDDEN = new Set(['no-watch']);
+const shown = () => Object.entries(OPTIONS).filter(([name]) => !HIDDEN.has(name));
+
 const flags = () =>
-  Object.entries(OPTIONS).flatMap(([name, option]) => [
-    `--${name}`,
-    ...('short' in option ? [`-${option.short}`] : []),
-  ]);
+  shown().flatMap(([name, option]) => [`--${name}`, ...('short' in option ? [`-${option.short}`] : [])]);
 
 /** Flags whose values are a fixed list, and the list. */
 const VALUES: Record<string, string> = {
@@ -29,7 +30,7 @@ const FILE_FLAGS = ['filename', 'kubeconfig', 'rules', 'record'];
 
 /** fish: one `complete` line per flag, with its values or files. */
 function fish(): string {
-  const lines = Object.entries(OPTIONS).map(([name, option]) => {
+  const lines = shown().map(([name, option]) => {
     const short = 'short' in option ? ` -s ${option.short}` : '';
     const value =
       option.type !== 'string'
@@ -44,9 +45,9 @@ function fish(): string {
   return `# kubedog fish completion: kubedog completion fish | source
 complete -c kubedog -f
 complete -c kubedog -n __fish_use_subcommand -a '${COMMANDS.join(' ')}'
-complete -c kubedog -n '__fish_seen_subcommand_from rollout' -a track
+complete -c kubedog -n '__fish_seen_subcommand_from rollout' -a 'track status'
 complete -c kubedog -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
-complete -c kubedog -n '__fish_seen_subcommand_from track follow wait' -a '${KINDS.join(' ')}'
+complete -c kubedog -n '__fish_seen_subcommand_from track status follow wait' -a '${KINDS.join(' ')}'
 ${lines.join('\n')}
 `;
 }
@@ -64,9 +65,9 @@ _kubedog() {
     -o|--output) COMPREPLY=($(compgen -W "${VALUES.output}" -- "$cur")); return ;;
     --for) COMPREPLY=($(compgen -W "${VALUES.for}" -- "$cur")); return ;;
     --fail-mode) COMPREPLY=($(compgen -W "${VALUES['fail-mode']}" -- "$cur")); return ;;
-    rollout) COMPREPLY=($(compgen -W "track" -- "$cur")); return ;;
+    rollout) COMPREPLY=($(compgen -W "track status" -- "$cur")); return ;;
     completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")); return ;;
-    track|follow|wait) COMPREPLY=($(compgen -W "${KINDS.join(' ')}" -- "$cur")); return ;;
+    track|status|follow|wait) COMPREPLY=($(compgen -W "${KINDS.join(' ')}" -- "$cur")); return ;;
   esac
   if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "${words}" -- "$cur"))
   elif [[ $COMP_CWORD -eq 1 ]]; then COMPREPLY=($(compgen -W "${COMMANDS.join(' ')}" -- "$cur"))
@@ -84,9 +85,9 @@ _kubedog() {
     -o|--output) compadd ${VALUES.output}; return ;;
     --for) compadd ${VALUES.for}; return ;;
     --fail-mode) compadd ${VALUES['fail-mode']}; return ;;
-    rollout) compadd track; return ;;
+    rollout) compadd track status; return ;;
     completion) compadd bash zsh fish; return ;;
-    track|follow|wait) compadd -a kinds; return ;;
+    track|status|follow|wait) compadd -a kinds; return ;;
   esac
   if [[ $PREFIX == -* ]]; then compadd -a flags
   elif (( CURRENT == 2 )); then compadd -a commands

@@ -10,6 +10,7 @@ import type { TrackView } from './track-view.js';
 
 const TITLES: Record<TrackArgs['mode'], string> = {
   rollout: 'kubedog rollout track',
+  status: 'kubedog rollout status',
   follow: 'kubedog follow',
   wait: 'kubedog wait',
 };

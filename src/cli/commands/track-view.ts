@@ -7,7 +7,7 @@ import type { ResourceRef } from '../../track/resource-ref.js';
 import type { TrackArgs } from '../args.js';
 import { colorEnabled, type Paint, painter } from '../colors.js';
 import { EXIT } from '../exit-codes.js';
-import { finalLine } from '../render/final-line.js';
+import { finalLine, judgedOnce } from '../render/final-line.js';
 import { PinnedScreen, PlainScreen, prefixedStreams, type Screen, type Streams } from '../render/screen.js';
 import { renderTable, StatusRows } from '../render/table.js';
 import { NamespaceSpread, renderEvent, renderReport, ShownStatus, type TextContext } from '../render/text.js';
@@ -112,7 +112,7 @@ export class TrackView {
       );
     const { ok, text } = this.ending(summary);
     this.#final(ok, text);
-    return EXIT_FOR[summary.outcome];
+    return this.#exitFor(summary);
   }
 
   /**
@@ -130,9 +130,16 @@ export class TrackView {
     const names = (entries: SummaryEntry[]) =>
       entries.map((e) => resourceName(e.resource, this.#context.namespaces)).join(', ');
     return {
-      ok: EXIT_FOR[summary.outcome] === EXIT.ok,
+      ok: this.#exitFor(summary) === EXIT.ok,
       text: finalLine(summary, { args: this.#args, names }),
     };
+  }
+
+  /** The outcome's exit code; judged once (`rollout status --watch=false`), a failure is 1, anything else 0. */
+  #exitFor(summary: MultitrackSummary): number {
+    if (judgedOnce(this.#args) && summary.outcome === 'ready')
+      return summary.failed.some((f) => !f.ignored) ? EXIT.failed : EXIT.ok;
+    return EXIT_FOR[summary.outcome];
   }
 
   /** The CI reports; one that cannot be written is a warning: the track's exit code stands. */

@@ -171,7 +171,7 @@ function timedOutLookingUp(args: TrackArgs, io: CommandIO): number {
   const seconds = ((args.timeout ?? 0) / 1000).toFixed(1);
   // Waiting for something to match (`wait --for=create pod -l app=web`), nothing came to.
   const waitedFor =
-    args.until === 'exists' && args.kinds
+    args.create && args.kinds
       ? `nothing matches ${args.kinds.join(',')}${args.selector !== undefined ? ` -l ${args.selector}` : ''}: not created`
       : 'the API server did not say what to track in time';
   io.stderr.write(`✗ timed out after ${seconds}s: ${waitedFor}\n`);
@@ -223,6 +223,7 @@ function trackOptions(
     ...(rules ? { rules } : {}),
     ...(args.noActivityTimeout !== undefined ? { noActivityTimeout: args.noActivityTimeout } : {}),
     ...(args.watchScope !== undefined ? { watchScope: args.watchScope } : {}),
+    ...(args.deploymentRevision !== undefined ? { deploymentRevision: args.deploymentRevision } : {}),
     ...(args.failuresAllowedPerReplica !== undefined
       ? { failuresAllowedPerReplica: args.failuresAllowedPerReplica }
       : {}),

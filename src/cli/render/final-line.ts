@@ -29,8 +29,21 @@ function withoutReads(summary: MultitrackSummary): string {
   return reads.length > 0 ? ` (without access to ${reads.join(', ')})` : '';
 }
 
+/** `rollout status --watch=false`: judged once, a failure is exit 1, anything else 0 (kubectl's). */
+export const judgedOnce = (args: Pick<TrackArgs, 'mode' | 'until'>) =>
+  args.mode === 'status' && args.until === 'once';
+
+/** Each resource as it was judged, the failures first: `deploy/web: Waiting for …; deploy/db ready`. */
+function judgedOnceLine(summary: MultitrackSummary, names: FinalLineContext['names']): string {
+  const failed = summary.failed.map((f) => `${names([f])} failed: ${f.message}`);
+  const pending = summary.pending.map((p) => `${names([p])}: ${p.message}`);
+  const ready = summary.ready.length > 0 ? [`${names(summary.ready)} ready`] : [];
+  return `judged once: ${[...failed, ...pending, ...ready].join('; ')}`;
+}
+
 function outcomeLine(summary: MultitrackSummary, context: FinalLineContext): string {
   const { args, names } = context;
+  if (judgedOnce(args) && summary.outcome === 'ready') return judgedOnceLine(summary, names);
   const elapsed = formatElapsed(summary.elapsedMs);
   const total = summary.ready.length + summary.failed.length + summary.pending.length;
   switch (summary.outcome) {

@@ -32,9 +32,16 @@ export function podTemplate(owner: KubeObject): KubeObject {
   return (get(owner, 'spec', 'template') as KubeObject | undefined) ?? { metadata: {} };
 }
 
-/** The hash that names a template revision: pod-template-hash, controller-revision-hash. */
+/**
+ * The hash that names a template revision: pod-template-hash,
+ * controller-revision-hash. Of the spec and, when there are any, the
+ * template's annotations: a new one (`kubectl rollout restart`) is a new
+ * revision, as in Kubernetes (whose hash covers the labels too).
+ */
 export function revisionHash(template: KubeObject): string {
-  return templateHash(get(template, 'spec') ?? {}).slice(0, 10);
+  const annotations = template.metadata?.annotations;
+  const spec = get(template, 'spec') ?? {};
+  return templateHash(annotations ? { annotations, spec } : spec).slice(0, 10);
 }
 
 export function typeOf(kind: string): ResourceType {

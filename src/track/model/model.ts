@@ -173,6 +173,8 @@ export class TrackModel {
   readonly #helm: HelmGate | undefined;
   /** The state whose consequences (`ready`, `failed`) were drawn last: each is drawn once per change. */
   #actedOn: Verdict['state'] | undefined;
+  /** How many of the wait's conditions were met, in their order. */
+  #stepsMet = 0;
   #lastActivity: number;
   /** Where the track is in its life ({@link Phase}). */
   #phase: Phase = 'listing';
@@ -535,7 +537,7 @@ export class TrackModel {
           ? `${describeResource(this.#ref)} does not exist`
           : `no answer from the API server about ${describeResource(this.#ref)} yet`);
       const { what, slow } = GOALS[until];
-      const goal = waitFor ? `${waitFor.said} not met` : `not ${what}`;
+      const goal = waitFor ? `${this.#unmet(waitFor)} not met` : `not ${what}`;
       this.#fail(
         FailureReason.Timeout,
         `${goal} after ${formatDuration(timeoutMs)}: ${waiting}`,
@@ -546,6 +548,14 @@ export class TrackModel {
       );
     }
     this.#end();
+  }
+
+  /** The conditions still to meet, as the timeout says them. */
+  #unmet(waitFor: ConditionCheck): string {
+    return waitFor.steps
+      .slice(this.#stepsMet)
+      .map((step) => step.said)
+      .join(' and ');
   }
 
   #idle(): void {
@@ -565,28 +575,48 @@ export class TrackModel {
 
   #judge({ act } = { act: true }): void {
     if (!this.#object || this.#phase !== 'judging') return;
-    const verdict = this.#verdictOf(this.#object);
+    const waitFor = this.#options.until === 'ready' ? this.#options.waitFor : undefined;
+    const answer = waitFor ? this.#advance(waitFor, this.#object) : false;
+    // A predicate's own verdict is what the wait shows; else the kind's.
+    const verdict = answer === true || answer === false ? this.#verdictOf(this.#object) : answer;
     const before = this.#verdict;
     this.#verdict = verdict;
     if (!before) this.#emit({ type: 'added', ready: verdict.state === 'ready', verdict });
     else if (moved(before, verdict))
       this.#emit({ type: 'status', verdict, ...(verdict.progress ? { progress: verdict.progress } : {}) });
     if (!act) return;
-    const waitFor = this.#options.until === 'ready' ? this.#options.waitFor : undefined;
-    if (waitFor) this.#actOnCondition(waitFor, this.#object, verdict);
+    if (waitFor) this.#actOnCondition(waitFor, answer, verdict);
     else this.#act(verdict);
   }
 
-  /** Waiting for a condition: met, the track ends ready; not met, a failure ends it unless the wait is strict. */
-  #actOnCondition(waitFor: ConditionCheck, object: KubeObject, verdict: Verdict): void {
-    if (waitFor.met(object)) {
+  /**
+   * The wait's steps met so far, in their order (kubectl's several `--for`):
+   * `true` when all are; else the current step's answer — not met, or a
+   * predicate's verdict that is not `ready`.
+   */
+  #advance(waitFor: ConditionCheck, object: KubeObject): boolean | Verdict {
+    for (const step of waitFor.steps.slice(this.#stepsMet)) {
+      const answer = step.check(object);
+      if (answer !== true && (answer === false || answer.state !== 'ready')) return answer;
+      this.#stepsMet++;
+    }
+    return true;
+  }
+
+  /**
+   * Waiting for a condition: met, the track ends ready; not met, a failure
+   * ends it unless the wait is strict (a predicate's own `failed` always does).
+   */
+  #actOnCondition(waitFor: ConditionCheck, answer: boolean | Verdict, verdict: Verdict): void {
+    if (answer === true) {
       // As a rollout's end: first the lines of containers that just started.
       this.#out.push({ type: 'settle' });
       this.#emit({ type: 'ready', message: `${this.#said}: ${waitFor.said}` });
       this.#end();
       return;
     }
-    if (waitFor.strict || verdict.state === this.#actedOn) return;
+    const predicateFailed = answer !== false && answer.state === 'failed';
+    if ((waitFor.strict && !predicateFailed) || verdict.state === this.#actedOn) return;
     this.#actedOn = verdict.state;
     if (verdict.state === 'failed') this.#becameFailed(verdict);
   }
