@@ -145,16 +145,29 @@ function conditionOf(name: string, status: string): ConditionStep {
   };
 }
 
-/** kubectl's `--for=jsonpath=EXPR[=VALUE]`: one value selected, compared as Go prints it (trimmed). */
+/**
+ * kubectl's `--for=jsonpath=EXPR[=VALUE]`: one value selected, compared as
+ * Go prints it (trimmed). Several values end the wait, as kubectl's error
+ * does; nothing — a missing key, an index past a list's end (where
+ * kubectl stops) — is not yet: lists grow while a wait waits.
+ */
 function jsonPathOf(expression: string, value: string | undefined): ConditionStep {
   const path = parseJsonPath(expression);
   return {
     said: value === undefined ? `${expression} set` : `${expression}=${value}`,
     check(object) {
       const found = findJsonPath(path, object);
-      if (found.length !== 1) return false;
+      if (found.length > 1) return ambiguous(expression, found.length);
+      if (found.length === 0) return false;
       if (value === undefined) return true;
       return formatJsonPathValue(found[0])?.trim() === value.trim();
     },
   };
 }
+
+const ambiguous = (expression: string, count: number): Verdict => ({
+  state: 'failed',
+  reason: 'AmbiguousJsonPath',
+  message: `${expression} selects ${count} values; a wait compares one (kubectl: "given jsonpath expression matches more than one value")`,
+  hint: 'select one value with a filter or an index: {.status.conditions[?(@.type=="Ready")].status}',
+});

@@ -49,7 +49,10 @@ describe('kubedog rollout status', () => {
     );
     assert.equal(w.code, 0, w.stderr);
     assert.equal(bad.code, 1, bad.stderr);
-    assert.match(bad.stderr, /^✗ judged once: deploy\/bad failed: container app: (ErrImagePull|ImagePullBackOff): /m);
+    assert.match(
+      bad.stderr,
+      /^✗ judged once: deploy\/bad failed: container app: (ErrImagePull|ImagePullBackOff): /m,
+    );
   });
 
   test('--revision N: waits for the Deployment to reach it; a newer revision fails, in kubectl words', async () => {

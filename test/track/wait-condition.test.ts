@@ -79,6 +79,20 @@ describe('conditions, as kubectl wait takes them', () => {
     );
   });
 
+  test('a JSONPath selecting several values fails the wait, as kubectl stops; nothing is not yet', () => {
+    const [step] = conditionCheck({ jsonPath: '{.status.conditions[*].type}' }).steps;
+    const two = available('True');
+    (two.status as { conditions: unknown[] }).conditions.push({ type: 'Progressing', status: 'True' });
+    const answer = step?.check(two);
+    assert.ok(typeof answer === 'object' && answer.state === 'failed', JSON.stringify(answer));
+    assert.equal(answer.reason, 'AmbiguousJsonPath');
+    assert.match(
+      answer.message,
+      /^\{\.status\.conditions\[\*\]\.type\} selects 2 values; a wait compares one/,
+    );
+    assert.equal(conditionCheck({ jsonPath: '{.status.conditions[5].type}' }).steps[0]?.check(two), false);
+  });
+
   test('a wrong condition is an InvalidInputError naming what is allowed; a bad JSONPath names its character', () => {
     assert.throws(() => conditionCheck({ jsonPath: '{.a[' }), /invalid JSONPath "\{\.a\[": unclosed "\{"/);
     assert.throws(
