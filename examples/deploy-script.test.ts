@@ -45,5 +45,5 @@ test('a crash loop recorded earlier (the fixture library) is rolled back', async
   // Ten times the recorded pace; replay.options carries the replay's clock (and the recorded options).
   const replay = await replayScenario('deployment-crash-loop', { speed: 10 });
   t.after(() => replay.close());
-  assert.equal(await waitForRollout(replay.client, 'web', replay.options), 'rollback: Restarted');
+  assert.equal(await waitForRollout(replay.client, 'web', replay.options), 'rollback: CrashLoopBackOff');
 });

@@ -118,6 +118,28 @@ spec:
     );
   });
 
+  test("a crash loop is judged at the second crash, before the kubelet's 10 s back-off ends", async () => {
+    const ns = await namespace(cluster.client, 'crash-fast');
+    cluster.nodes.pod(`${ns}/api-*`).container('app').crashLoops({ exitCode: 2 });
+    await cluster.client.create('Deployment', workload('Deployment', 'api', ns, { spec: { replicas: 1 } }));
+    const started = Date.now();
+    const events = await track('deployment', 'api', ns);
+    assert.match(outcome(events), /^failed: (CrashLoopBackOff|Error|Restarted)$/, story(events));
+    assert.ok(Date.now() - started < 8_000, `judged after ${Date.now() - started} ms`);
+  });
+
+  test('a pod that crashed once and then stays up: the rollout is ready', async () => {
+    const ns = await namespace(cluster.client, 'crash-once');
+    cluster.nodes.pod(`${ns}/api-*`).container('app').crashes(1);
+    await cluster.client.create('Deployment', workload('Deployment', 'api', ns, { spec: { replicas: 2 } }));
+    const events = await track('deployment', 'api', ns);
+    assert.equal(outcome(events), 'ready', story(events));
+    assert.ok(
+      events.some((e) => e.type === 'pod-error' || e.type === 'status'),
+      'the crash was seen on the way',
+    );
+  });
+
   test('readiness never reached: the real ProgressDeadlineExceeded ends it', async () => {
     const ns = await namespace(cluster.client, 'never-ready');
     cluster.nodes.pod(`${ns}/web-*`).container('app').neverBecomesReady();

@@ -163,7 +163,9 @@ const WAITING: Readonly<Record<string, (w: WaitingCase) => WaitingFinding>> = {
       hint: oom
         ? oomHint(w.container)
         : 'see the last log lines of the previous container instance for why it exits',
-      occurrences: Math.max(1, w.restarts),
+      // Waiting out a back-off after its restarts, the instance before it crashed too: restarts + 1
+      // crashes (the kubelet restarts the first crash at once, so a crash loop shows two in a second).
+      occurrences: w.restarts + 1,
     };
   },
   [FailureReason.CreateContainerConfigError]: (w) => {

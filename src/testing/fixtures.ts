@@ -207,7 +207,7 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
   {
     name: 'deployment-crash-loop',
     description:
-      'the container exits at start, again and again (CrashLoopBackOff); past the allowed restarts the track fails',
+      'the container exits at start, again and again (CrashLoopBackOff); its second crash is past the allowance: the track fails',
     kind: 'Deployment',
     resource: 'web',
     async setup(cluster) {
@@ -217,7 +217,7 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
         .crashLoops({ logs: ['loading config', 'panic: missing DATABASE_URL'], exitCode: 2 });
       applyLater(cluster, deployment('web', { replicas: 1 }));
     },
-    expect: { end: 'failed', reason: 'Restarted', logs: ['panic: missing DATABASE_URL'] },
+    expect: { end: 'failed', reason: 'CrashLoopBackOff', logs: ['panic: missing DATABASE_URL'] },
   },
   {
     name: 'deployment-oom',
@@ -506,7 +506,7 @@ export interface ScenarioReplay extends ReplayServer {
  * @example
  * await using replay = await replayScenario('deployment-crash-loop', { speed: 10 });
  * for await (const event of trackResource(replay.client, replay.target, replay.options))
- *   if (event.type === 'failed') console.log(event.reason); // Restarted
+ *   if (event.type === 'failed') console.log(event.reason); // CrashLoopBackOff
  */
 export async function replayScenario(name: string, options: ReplayOptions = {}): Promise<ScenarioReplay> {
   const file = fixturePath(name);

@@ -53,6 +53,15 @@ export class ContainerScenario {
     });
   }
 
+  /**
+   * It crashes (exit code 1, `after` each start: default 50 ms) the first
+   * `times` times it starts, then stays up and becomes ready: a crash that
+   * recovers (a dependency that was not up yet).
+   */
+  crashes(times: number, options: { after?: Duration; exitCode?: number } = {}): this {
+    return this.#set({ exitAfter: options.after ?? '50ms', exitCode: options.exitCode ?? 1, exitTimes: times });
+  }
+
   /** It is killed for using too much memory (OOMKilled, exit code 137). */
   runsOutOfMemory(options: { after?: Duration } = {}): this {
     return this.#set({ oom: true, exitAfter: options.after ?? '100ms', readyAfter: null });

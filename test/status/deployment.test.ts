@@ -308,11 +308,20 @@ const cases: Case[] = [
     hint: /"Registry\/Web:V2" is not valid/,
   },
   {
-    name: 'CrashLoopBackOff after one restart is within the allowance',
+    name: 'CrashLoopBackOff after one restart is two crashes: within an allowance of two',
     object: deployment({ replicas: 1, status: { replicas: 1, updated: 1, available: 0 } }),
-    context: { pods: [crashing(1)] },
+    context: { pods: [crashing(1)], failuresAllowedPerReplica: 2 },
     state: 'progressing',
     message: /keeps crashing/,
+  },
+  {
+    name: 'CrashLoopBackOff after one restart is two crashes: over the default allowance of one, at once (not after the 10 s back-off)',
+    object: deployment({ replicas: 1, status: { replicas: 1, updated: 1, available: 0 } }),
+    context: { pods: [crashing(1)] },
+    state: 'failed',
+    reason: 'CrashLoopBackOff',
+    message:
+      'container app0 keeps crashing (terminated (exit code 1, Error)), restarted 1 times (2 failures, 1 allowed)',
   },
   {
     name: 'CrashLoopBackOff with three restarts fails, with the exit code',
@@ -321,7 +330,7 @@ const cases: Case[] = [
     state: 'failed',
     reason: 'CrashLoopBackOff',
     message:
-      'container app0 keeps crashing (terminated (exit code 1, Error)), restarted 3 times (3 failures, 1 allowed)',
+      'container app0 keeps crashing (terminated (exit code 1, Error)), restarted 3 times (4 failures, 1 allowed)',
     hint: /last log lines/,
   },
   {

@@ -156,6 +156,7 @@ const cases: Case[] = [
       ],
       containers: [{ waiting: { reason: 'PodInitializing' } }],
     }),
+    context: { failuresAllowedPerReplica: 2 },
     state: 'progressing',
     message: /Init:0\/1: container init0 keeps crashing/,
   },

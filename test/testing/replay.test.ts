@@ -216,7 +216,7 @@ describe('record and replay', () => {
     const started = Date.now();
     const events = await collect(trackResource(replay.client, replay.target, replay.options));
     const last = events.at(-1);
-    assert.equal(last?.type === 'failed' && last.reason, 'Restarted');
+    assert.equal(last?.type === 'failed' && last.reason, 'CrashLoopBackOff');
     assert.ok(Date.now() - started < 2000, `${Date.now() - started} ms for a crash loop recorded over 11 s`);
     const before = replay.clock.now();
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -26,6 +26,8 @@ export interface ContainerBehaviour {
   readyAfter?: number | string | null;
   /** The container exits this long after it starts. */
   exitAfter?: number | string;
+  /** It exits only the first N times it starts, then stays up (a crash that recovers). @default every time */
+  exitTimes?: number;
   /** Exit code when it exits. @default 0 */
   exitCode?: number;
   /** It is killed for using too much memory (exit code 137, OOMKilled) when it exits. */

@@ -407,7 +407,7 @@ export class NodeAgent {
     const logs = this.#runtime.logs;
     if (c.behaviour.logs?.length) logs.append(run.namespace, run.name, c.name, c.behaviour.logs);
     this.#sync(run);
-    const { readyAfter, exitAfter, logEvery } = c.behaviour;
+    const { readyAfter, exitAfter, exitTimes, logEvery } = c.behaviour;
     if (!c.init) {
       if (readyAfter === null) this.#failReadiness(run, c, pod);
       else {
@@ -428,7 +428,8 @@ export class NodeAgent {
       };
       this.#after(run, ms(logEvery, 1000), tick);
     }
-    if (exitAfter !== undefined) this.#after(run, ms(exitAfter, 0), () => this.#exit(run, c, pod));
+    if (exitAfter !== undefined && (exitTimes === undefined || instance < exitTimes))
+      this.#after(run, ms(exitAfter, 0), () => this.#exit(run, c, pod));
   }
 
   #failReadiness(run: PodRun, c: ContainerRun, pod: KubeObject): void {

@@ -353,7 +353,7 @@ suite('the tracker model: a Deployment', () => {
         [
           'pod added web-v1-a Pending',
           'previous web-v1-a/app',
-          'pod-error web-v1-a app CrashLoopBackOff ×2',
+          'pod-error web-v1-a app CrashLoopBackOff ×3',
           `status progressing: ${waiting('0 out of 1 new replicas have been updated... (container app keeps crashing (terminated (exit code 1, Error)), restarted 2 times)')}`,
         ],
       ],
@@ -927,7 +927,7 @@ suite('the tracker model: reads the API server refuses', () => {
       last: { exitCode: 1, reason: 'Error', containerID: 'cri://crash-3' },
     });
   const crashed =
-    'container app keeps crashing (terminated (exit code 1, Error)), restarted 3 times (3 failures, 1 allowed)';
+    'container app keeps crashing (terminated (exit code 1, Error)), restarted 3 times (4 failures, 1 allowed)';
   /** The message of the `ready` or `failed` the actions hold. */
   const endMessage = (actions: ReturnType<TrackModel['step']>) => {
     for (const action of actions) {
