@@ -9,7 +9,9 @@
  * 2. one `kubedog rollout track -l` of 1,000 Deployments (1 pod each), next
  *    to the same on the simulated cluster in the same run: watch requests,
  *    CPU, peak RSS, exit after the last Deployment is available.
- * Usage: tsx bench/real-tier.ts [--smoke]
+ * Each tool is measured next to `node -e 0` in the same run: the goal is
+ * set on what a tool costs above a bare Node.
+ * Usage: tsx bench/real-tier.ts [--smoke] [--side-by-side (only 1.)]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { startFakeCluster } from '../src/testing/cluster.js';
 import { KUBEDOG, measureRun, median, saveResults, which } from './lib.js';
 
 const smoke = process.argv.includes('--smoke');
+const sideBySideOnly = process.argv.includes('--side-by-side');
 const RUNS = smoke ? 1 : 3;
 const MANY = smoke ? 100 : 1000;
 
@@ -94,6 +97,7 @@ async function sideBySide(plane: ControlPlane, client: KubeClient) {
       ['rollout', 'track', 'deployment', name, '-n', ns, '--kube-config', plane.kubeconfigPath, '-t', '120'],
     ];
   const ns = await makeNamespace(client, 'side-by-side');
+  const bare = await bareNode();
   const results: Record<
     string,
     Record<string, { seconds: number; code: number | null; cpuSeconds: number; peakRssMb: number }[]>
@@ -137,7 +141,47 @@ async function sideBySide(plane: ControlPlane, client: KubeClient) {
       ),
     ]),
   );
-  return { goKubedog: goKubedog !== undefined, runs: RUNS, medians };
+  return {
+    goKubedog: goKubedog !== undefined,
+    runs: RUNS,
+    bareNode: bare,
+    medians,
+    ratios: ratios(medians, bare),
+  };
+}
+
+/** `node -e 0`, the floor under any Node program: medians of RUNS × 3. */
+async function bareNode(): Promise<{ cpuSeconds: number; peakRssMb: number }> {
+  const runs = [];
+  for (let i = 0; i < RUNS * 3; i++) runs.push(await measureRun(process.execPath, ['-e', '0']));
+  const floor = {
+    cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
+    peakRssMb: median(runs.map((r) => r.peakRssMb)),
+  };
+  console.log(`node -e 0     ${floor.cpuSeconds.toFixed(2)} CPU s  ${floor.peakRssMb.toFixed(0)} MB`);
+  return floor;
+}
+
+type Medians = Record<string, Record<string, { seconds: number; cpuSeconds: number; peakRssMb: number }>>;
+
+/** Per scenario, kubedog over the Go kubedog: time to the verdict, and CPU and RSS above `node -e 0`. */
+function ratios(medians: Medians, bare: { cpuSeconds: number; peakRssMb: number }) {
+  return Object.fromEntries(
+    Object.entries(medians).flatMap(([scenario, byTool]) => {
+      const ours = byTool.kubedog;
+      const go = byTool['kubedog (Go)'];
+      if (!ours || !go) return [];
+      const ratio = {
+        seconds: ours.seconds / go.seconds,
+        cpuAboveNode: (ours.cpuSeconds - bare.cpuSeconds) / go.cpuSeconds,
+        rssAboveNode: (ours.peakRssMb - bare.peakRssMb) / go.peakRssMb,
+      };
+      console.log(
+        `${scenario.padEnd(10)} kubedog / Go: time ${ratio.seconds.toFixed(2)}×, CPU above node ${ratio.cpuAboveNode.toFixed(2)}×, RSS above node ${ratio.rssAboveNode.toFixed(2)}×`,
+      );
+      return [[scenario, ratio]];
+    }),
+  );
 }
 
 /** When every Deployment labelled bench=many is available, seen by a watch of the bench's own. */
@@ -219,6 +263,15 @@ const client = KubeClient.fromKubeConfig({ kubeconfig: plane.kubeconfigPath, con
 try {
   console.log('the same rollouts on the real control plane');
   const side = await sideBySide(plane, client);
+  if (sideBySideOnly) saveResults('real-tier-side-by-side', side);
+  else await scale(side);
+} finally {
+  await client.close();
+  await plane.stop();
+}
+
+/** 2.: MANY Deployments on the real control plane and on the simulated cluster; saved with 1. */
+async function scale(side: Awaited<ReturnType<typeof sideBySide>>) {
   console.log(`\n${MANY} Deployments × 1 pod, one rollout track -l`);
   const real = await many(plane.kubeconfigPath, client, await makeNamespace(client, 'many'));
   console.log(`real control plane:  ${JSON.stringify(real)}`);
@@ -227,7 +280,4 @@ try {
   const simulated = await many(cluster.kubeconfigPath, cluster.client, 'default');
   console.log(`simulated cluster:   ${JSON.stringify(simulated)}`);
   saveResults('real-tier', { sideBySide: side, many: { deployments: MANY, real, simulated } });
-} finally {
-  await client.close();
-  await plane.stop();
 }

@@ -112,7 +112,10 @@ async function runTrack(
     env: process.env,
     stdin: () => readFileSync(0, 'utf8'),
     signal: interruptSignal(),
-    terminal: process.stdin,
+    // Read when --interactive asks for it: opening standard input costs a track that never reads it.
+    get terminal() {
+      return process.stdin;
+    },
   });
 }
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { yaml } from '../vendor/yaml.js';
+import { readBlockYaml } from './block-yaml.js';
 import { KubeConfigError } from './errors.js';
 
 /**
@@ -222,6 +223,14 @@ function readConfigFile(path: string): ParsedFile {
 }
 
 function parseFile(text: string, path: string, dir: string): ParsedFile {
+  const plain = readBlockYaml(text) ?? parseYaml(text, path);
+  if (plain === undefined)
+    return { path, dir, clusters: [], users: [], contexts: [], currentContext: undefined };
+  return parseConfig(plain, path, dir);
+}
+
+/** The kubeconfig's mapping read by the YAML library (undefined: an empty document); errors name the line. */
+function parseYaml(text: string, path: string): Record<string, unknown> | undefined {
   const lineCounter = new (yaml().LineCounter)();
   const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
   const error = doc.errors[0];
@@ -232,18 +241,19 @@ function parseFile(text: string, path: string, dir: string): ParsedFile {
     throw new KubeConfigError(`malformed kubeconfig ${where}: ${what}`, { file: path, cause: error });
   }
   const root = doc.contents;
-  if (root === null || root === undefined)
-    return { path, dir, clusters: [], users: [], contexts: [], currentContext: undefined };
+  if (root === null || root === undefined) return undefined;
   if (!yaml().isMap(root))
     throw new KubeConfigError(`malformed kubeconfig ${path}: the document is not a mapping`, { file: path });
-  let plain: Record<string, unknown>;
   try {
-    plain = doc.toJS() as Record<string, unknown>;
+    return doc.toJS() as Record<string, unknown>;
   } catch (error) {
     // An alias to an anchor that is not there, and the like.
     const what = (error as Error).message.split('\n')[0];
     throw new KubeConfigError(`malformed kubeconfig ${path}: ${what}`, { file: path, cause: error });
   }
+}
+
+function parseConfig(plain: Record<string, unknown>, path: string, dir: string): ParsedFile {
   for (const key of ['clusters', 'users', 'contexts']) {
     const value = plain[key];
     if (value !== undefined && value !== null && !Array.isArray(value)) {

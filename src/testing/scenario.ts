@@ -59,7 +59,11 @@ export class ContainerScenario {
    * recovers (a dependency that was not up yet).
    */
   crashes(times: number, options: { after?: Duration; exitCode?: number } = {}): this {
-    return this.#set({ exitAfter: options.after ?? '50ms', exitCode: options.exitCode ?? 1, exitTimes: times });
+    return this.#set({
+      exitAfter: options.after ?? '50ms',
+      exitCode: options.exitCode ?? 1,
+      exitTimes: times,
+    });
   }
 
   /** It is killed for using too much memory (OOMKilled, exit code 137). */
