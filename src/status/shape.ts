@@ -140,17 +140,46 @@ function containerStatuses(path: string): [string, Expected][] {
   ];
 }
 
-/** Each path as its steps, once. */
-const STEPS = FIELDS.map(([path, expected]) => ({
-  path,
-  steps: path.split('.'),
-  expected,
-  nullable:
-    expected === 'list' ||
-    expected === 'object' ||
-    expected === 'labels' ||
-    /(Timestamp|Time|At)$/.test(path),
-}));
+interface Rule {
+  expected: Expected;
+  nullable: boolean;
+}
+
+/**
+ * The fields as a tree, built once: an object is walked once, along the
+ * fields it has, instead of once per path from its root.
+ */
+interface Field {
+  /** What the value here must be, when a path ends here. */
+  rule?: Rule;
+  /** The fields under it, when it is an object. */
+  fields: Map<string, Field>;
+  /** Every element, when it is a list (`name[]`). */
+  each?: Field;
+}
+
+const newField = (): Field => ({ fields: new Map() });
+
+const TREE: Field = newField();
+for (const [path, expected] of FIELDS) {
+  let field = TREE;
+  for (const step of path.split('.')) {
+    const name = step.endsWith('[]') ? step.slice(0, -2) : step;
+    let child = field.fields.get(name);
+    if (!child) field.fields.set(name, (child = newField()));
+    field = child;
+    if (step.endsWith('[]')) field = field.each ??= newField();
+  }
+  const element = path.endsWith('[]');
+  // A list's elements are never null; Go writes null for a nil list, map or struct, or an unset time.
+  const nullable =
+    !element &&
+    (expected === 'list' ||
+      expected === 'object' ||
+      expected === 'labels' ||
+      /(Timestamp|Time|At)$/.test(path));
+  field.rule = { expected, nullable };
+}
 
 function fits(value: unknown, expected: Expected): boolean {
   switch (expected) {
@@ -188,40 +217,31 @@ const describe = (expected: Expected) =>
  */
 export function malformed(object: KubeObject): string | undefined {
   if (!isRecord(object) || !isRecord(object.metadata)) return 'it is not an object with metadata';
-  for (const { steps, expected, nullable } of STEPS) {
-    const problem = check(object, steps, 0, '', { expected, nullable });
+  return fieldsOf(object, TREE, '');
+}
+
+/** The first field of `record` under `field` that does not have its type. */
+function fieldsOf(record: Record<string, unknown>, field: Field, where: string): string | undefined {
+  for (const [name, child] of field.fields) {
+    const value = record[name];
+    if (value === undefined) continue;
+    const problem = check(value, child, where ? `${where}.${name}` : name);
     if (problem) return problem;
   }
   return undefined;
 }
 
-interface Rule {
-  expected: Expected;
-  nullable: boolean;
-}
-
-function check(value: unknown, steps: string[], at: number, where: string, rule: Rule): string | undefined {
-  const { expected, nullable } = rule;
-  if (at === steps.length) {
-    if (value === undefined || (value === null && nullable) || fits(value, expected)) return undefined;
-    return `${where} is ${describeValue(value)}, not ${describe(expected)}`;
-  }
-  if (value === undefined || value === null) return undefined;
-  const step = steps[at] as string;
-  const each = step.endsWith('[]');
-  const name = each ? step.slice(0, -2) : step;
-  // The parents' shapes are checked by their own entries: here, only walk what is there.
-  if (!isRecord(value)) return undefined;
-  const child = value[name];
-  const path = where ? `${where}.${name}` : name;
-  if (!each) return check(child, steps, at + 1, path, rule);
-  if (!Array.isArray(child)) return undefined;
-  for (const [index, element] of child.entries()) {
-    // A list's elements are never null.
-    const elementRule = at + 1 === steps.length ? { expected, nullable: false } : rule;
-    const problem = check(element, steps, at + 1, `${path}[${index}]`, elementRule);
-    if (problem) return problem;
-  }
+/** A value present at `where`: its own type, then what is under it (as far as it has it). */
+function check(value: unknown, field: Field, where: string): string | undefined {
+  const { rule } = field;
+  if (rule && !(value === null ? rule.nullable : fits(value, rule.expected)))
+    return `${where} is ${describeValue(value)}, not ${describe(rule.expected)}`;
+  if (isRecord(value) && field.fields.size > 0) return fieldsOf(value, field, where);
+  if (Array.isArray(value) && field.each)
+    for (const [index, element] of value.entries()) {
+      const problem = check(element, field.each, `${where}[${index}]`);
+      if (problem) return problem;
+    }
   return undefined;
 }
 

@@ -115,6 +115,14 @@ export class ProblemTally {
     return { failure: this.#failure(allowed, now.getTime()), worst: this.worst() };
   }
 
+  /**
+   * When the first grace window ends (epoch milliseconds), or undefined:
+   * until then, time alone does not change what {@link judge} says.
+   */
+  nextExpiry(): number | undefined {
+    return this.#earliestExpiry()?.at;
+  }
+
   /** A problem with this reason (the failure's cause), else the most serious one. */
   causeOf(reason: string): Problem | undefined {
     for (const problems of this.#sources.values()) {

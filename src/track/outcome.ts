@@ -52,6 +52,15 @@ export class MultitrackOutcome {
   readonly #startedAt: number;
   #fatal = false;
   #over = false;
+  /**
+   * Kept as statuses change, so that each event costs the same however
+   * many resources there are: blocking resources still pending, those not
+   * ended yet (pending or hoping), those hoping, and trackers over.
+   */
+  #pendingBlocking = 0;
+  #unsettledBlocking = 0;
+  readonly #hoping = new Set<State>();
+  #trackersOver = 0;
   /** The reads refused that the trackers went on without, in the order they were said. */
   readonly #degraded: MultitrackSummary['degraded'] = [];
 
@@ -65,6 +74,7 @@ export class MultitrackOutcome {
       deleted: false,
       endedAt: undefined,
     }));
+    this.#pendingBlocking = this.#unsettledBlocking = this.#states.filter((s) => s.blocking).length;
     this.#until = options.until;
     // What there is now (`once`) is shown as following shows it.
     this.#follow = options.until === 'never' || options.until === 'once';
@@ -86,7 +96,7 @@ export class MultitrackOutcome {
         state.verdict = event.verdict;
         // Following, a resource is what its verdict says now.
         if (this.#follow)
-          state.status = event.verdict.state === 'progressing' ? 'pending' : event.verdict.state;
+          this.#setStatus(state, event.verdict.state === 'progressing' ? 'pending' : event.verdict.state);
         if (this.#until === 'exists')
           this.#reached(state, Reason.Exists, `${describeResource(state.resource)} exists`, now);
         break;
@@ -115,8 +125,9 @@ export class MultitrackOutcome {
   /** The tracker of resource `index` has ended; returns whether the track is over now. */
   ended(index: number, now: number): boolean {
     const state = this.#states[index];
-    if (state) {
+    if (state && !state.over) {
       state.over = true;
+      this.#trackersOver++;
       state.endedAt ??= now;
     }
     this.#resolveHopes(now);
@@ -128,7 +139,7 @@ export class MultitrackOutcome {
     // every tracker has said so; fail mode ignore: it does not count.
     const counts = !this.#follow && reason !== FailureReason.Timeout && state.failMode !== 'ignore';
     if (counts && state.failMode === 'hope-until-end' && this.#othersPending(state)) {
-      state.status = 'hoping';
+      this.#setStatus(state, 'hoping');
       return;
     }
     this.#end(state, 'failed', now);
@@ -142,21 +153,34 @@ export class MultitrackOutcome {
    * still failing counts now; one that recovered is waited for like any.
    */
   #resolveHopes(now: number): void {
-    if (this.#follow || this.#over) return;
-    for (const state of this.#states) {
-      if (state.status !== 'hoping' || this.#othersPending(state)) continue;
+    if (this.#follow || this.#over || this.#hoping.size === 0) return;
+    for (const state of [...this.#hoping]) {
+      if (this.#othersPending(state)) continue;
       if (state.verdict?.state === 'failed' || state.over) {
         this.#end(state, 'failed', now);
         this.#fatal = true;
         this.#over = true;
         return;
       }
-      state.status = 'pending';
+      this.#setStatus(state, 'pending');
     }
   }
 
   #othersPending(state: State): boolean {
-    return this.#states.some((other) => other !== state && other.blocking && other.status === 'pending');
+    const itself = state.blocking && state.status === 'pending' ? 1 : 0;
+    return this.#pendingBlocking - itself > 0;
+  }
+
+  /** The one place a status changes: the counts follow it. */
+  #setStatus(state: State, status: Status): void {
+    const unsettled = (s: Status) => s === 'pending' || s === 'hoping';
+    if (state.blocking) {
+      this.#pendingBlocking += (status === 'pending' ? 1 : 0) - (state.status === 'pending' ? 1 : 0);
+      this.#unsettledBlocking += (unsettled(status) ? 1 : 0) - (unsettled(state.status) ? 1 : 0);
+    }
+    if (status === 'hoping') this.#hoping.add(state);
+    else this.#hoping.delete(state);
+    state.status = status;
   }
 
   /** It is what the track waits for, other than ready (deleted, or exists): its verdict says so. */
@@ -166,14 +190,14 @@ export class MultitrackOutcome {
   }
 
   #end(state: State, status: 'ready' | 'failed', now: number): void {
-    state.status = status;
+    this.#setStatus(state, status);
     state.endedAt = now;
   }
 
   /** Nothing is left to wait for. */
   #settled(): boolean {
-    if (this.#follow) return this.#states.every((s) => s.over);
-    return this.#states.every((s) => !s.blocking || s.status === 'ready' || s.status === 'failed');
+    if (this.#follow) return this.#trackersOver === this.#states.length;
+    return this.#unsettledBlocking === 0;
   }
 
   /** How every resource ended, and how the track came out (the timeline is another's: see TimelineBuilder). */

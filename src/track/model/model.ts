@@ -1,4 +1,5 @@
 import { formatDuration } from '../../kube/duration.js';
+import { groupOf } from '../../kube/resources.js';
 import type { KubeObject, WatchEvent } from '../../kube/types.js';
 import { deletionVerdict } from '../../status/deletion.js';
 import { computeVerdict } from '../../status/index.js';
@@ -25,6 +26,14 @@ import { PodAnnouncer, type PodOutput } from './pod-announcer.js';
 import type { PodEntry } from './pods.js';
 import { RevisionTracker } from './revisions.js';
 
+/** Kinds whose verdicts read the clock only through their pods' tally (its grace windows). */
+const CLOCK_THROUGH_TALLY = new Set([
+  'apps/Deployment',
+  'apps/StatefulSet',
+  'apps/DaemonSet',
+  'apps/ReplicaSet',
+  'batch/Job',
+]);
 /**
  * The watches a tracker reads: the resource, its revisions, its pods, the
  * Events of its namespace, and the record of the Helm revision it belongs to.
@@ -523,7 +532,22 @@ export class TrackModel {
       idle >= this.#options.noActivityMs
     )
       this.#idle();
-    else this.#judge();
+    else if (this.#timeBound()) this.#judge();
+  }
+
+  /**
+   * Whether time alone can move the verdict now (every input re-judges it
+   * anyway): for the built-in controllers, only a grace window of their
+   * pods' problems that has ended; for anything else — other kinds' rules,
+   * a deletion's countdown, custom rules, a caller's predicate — always.
+   */
+  #timeBound(): boolean {
+    const object = this.#object;
+    const { until, waitFor, verdict } = this.#options;
+    if (!object || !this.#pods || until === 'deleted' || waitFor || verdict.rules?.length) return true;
+    if (!CLOCK_THROUGH_TALLY.has(`${groupOf(object)}/${object.kind}`)) return true;
+    const expiry = this.#tally.nextExpiry();
+    return expiry !== undefined && this.#now.getTime() >= expiry;
   }
 
   #timedOut(timeoutMs: number): void {
