@@ -166,7 +166,10 @@ for (const [path, expected] of FIELDS) {
   for (const step of path.split('.')) {
     const name = step.endsWith('[]') ? step.slice(0, -2) : step;
     let child = field.fields.get(name);
-    if (!child) field.fields.set(name, (child = newField()));
+    if (!child) {
+      child = newField();
+      field.fields.set(name, child);
+    }
     field = child;
     if (step.endsWith('[]')) field = field.each ??= newField();
   }
