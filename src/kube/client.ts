@@ -86,7 +86,9 @@ export interface KubeClientOptions {
   /**
    * Negotiate HTTP/2 with servers that offer it. Off by default: with HTTP/1.1
    * every watch and log stream has its own connection, which keeps one slow
-   * stream from stalling the others and makes abort close a socket at once.
+   * stream from stalling the others and makes abort close a socket at once;
+   * a track measured no cheaper over HTTP/2 (bench/README.md), and undici's
+   * HTTP/2 is experimental — a DELETE with a body never completes over it.
    * @default false
    */
   http2?: boolean;
