@@ -1,3 +1,5 @@
+import { isRecord } from './types.js';
+
 /**
  * The YAML kubeconfigs are written in — by kubectl, kind, minikube and the
  * cloud CLIs: block mappings and sequences of plain or quoted one-line
@@ -29,7 +31,7 @@ export function readBlockYaml(text: string): Record<string, unknown> | undefined
     if (lines.length === 0) return undefined;
     const reader = new BlockReader(lines);
     const value = reader.node(0);
-    if (!reader.done || !isMapping(value)) return undefined;
+    if (!reader.done || !isRecord(value)) return undefined;
     return value;
   } catch (error) {
     if (error instanceof NotSimple) return undefined;
@@ -40,14 +42,11 @@ export function readBlockYaml(text: string): Record<string, unknown> | undefined
 function readJson(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return isMapping(value) ? value : undefined;
+    return isRecord(value) ? value : undefined;
   } catch {
     return undefined;
   }
 }
-
-const isMapping = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The lines that carry content: comments, blank lines and a leading `---` left out; tabs are not simple. */
 function significantLines(text: string): Line[] {

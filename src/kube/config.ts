@@ -4,6 +4,7 @@ import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { yaml } from '../vendor/yaml.js';
 import { readBlockYaml } from './block-yaml.js';
 import { KubeConfigError } from './errors.js';
+import { isRecord } from './types.js';
 
 /**
  * Loading kubeconfig files the way kubectl does (client-go's clientcmd):
@@ -288,11 +289,8 @@ function parseConfig(plain: Record<string, unknown>, path: string, dir: string):
   return file;
 }
 
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
+const asRecord = (value: unknown): Record<string, unknown> | undefined =>
+  isRecord(value) ? value : undefined;
 
 /** First file that defines a name wins, as in kubectl's merge. */
 function firstByName(lists: NamedEntry[][]): Map<string, NamedEntry> {
