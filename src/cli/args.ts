@@ -391,7 +391,7 @@ export function trackArgs(
   const output = oneOf('output', values.output ?? 'text', ['text', 'json'] as const);
   const args: TrackArgs = {
     mode,
-    ...waitOf(mode, values.for, values.strict === true, values['no-follow'] === true),
+    ...waitOf(mode, values.for, values.strict === true, onceAsked(mode, values)),
     ...rolloutStatusFlags(mode, values),
     ...targetsOf(words, values, command),
     files: values.filename ?? [],
@@ -514,18 +514,16 @@ function waitOf(
   mode: TrackArgs['mode'],
   wanted: string[] | undefined,
   strict: boolean,
-  noFollow: boolean,
+  once: boolean,
 ): Pick<TrackArgs, 'until' | 'condition' | 'create'> {
-  if (noFollow && mode !== 'follow')
-    throw new InvalidInputError(`${COMMANDS[mode]}: --no-follow is a flag of kubedog follow`, 'no-follow');
   if (strict && (mode !== 'wait' || !wanted?.some(isConditionFlag)))
     throw new InvalidInputError(
       '--strict: only with kubedog wait --for=condition=… or --for=jsonpath=…',
       'strict',
     );
-  if (mode !== 'wait' || wanted === undefined) return { until: untilOf(mode, wanted?.[0], noFollow) };
+  if (mode !== 'wait' || wanted === undefined) return { until: untilOf(mode, wanted?.[0], once) };
   const conditions = wanted.flatMap((flag) => conditionFlag(flag, strict) ?? []);
-  const words = wanted.filter((flag) => !isConditionFlag(flag)).map((flag) => untilOf(mode, flag, noFollow));
+  const words = wanted.filter((flag) => !isConditionFlag(flag)).map((flag) => untilOf(mode, flag, once));
   const [only] = words;
   const create = words.includes('exists') ? { create: true as const } : {};
   if (conditions.length === 0 && words.length === 1 && only) return { until: only, ...create };
@@ -594,11 +592,11 @@ function splitJsonPathFlag(input: string): { expression: string; value?: string 
 }
 
 /** `wait --for=delete|create|ready`; the other commands' own. */
-function untilOf(mode: TrackArgs['mode'], wanted: string | undefined, noFollow: boolean): TrackArgs['until'] {
+function untilOf(mode: TrackArgs['mode'], wanted: string | undefined, once: boolean): TrackArgs['until'] {
   if (mode !== 'wait') {
     if (wanted !== undefined)
       throw new InvalidInputError(`${COMMANDS[mode]}: --for is a flag of kubedog wait`, 'for');
-    return mode === 'follow' ? (noFollow ? 'once' : 'never') : 'ready';
+    return once ? 'once' : mode === 'follow' ? 'never' : 'ready';
   }
   const allowed = `${Object.keys(WAIT_FOR).join(', ')}, condition=NAME[=VALUE], jsonpath=EXPR[=VALUE]`;
   if (wanted === undefined)
@@ -611,13 +609,24 @@ function untilOf(mode: TrackArgs['mode'], wanted: string | undefined, noFollow: 
 }
 
 /**
- * `rollout status`' own flags: `--watch=false` (judge once: `until: 'once'`)
- * and `--revision N` (0: the newest, as kubectl's).
+ * What there is now, then the end: `follow --no-follow`, `rollout status
+ * --watch=false` (`-w=false`); each a flag of its own command.
+ */
+function onceAsked(mode: TrackArgs['mode'], values: ParsedValues): boolean {
+  if (values['no-follow'] === true && mode !== 'follow')
+    throw new InvalidInputError(`${COMMANDS[mode]}: --no-follow is a flag of kubedog follow`, 'no-follow');
+  if (mode === 'follow') return values['no-follow'] === true;
+  return mode === 'status' && values['no-watch'] === true && values.watch !== true;
+}
+
+/**
+ * `rollout status`' own flags: `--watch` (read by {@link onceAsked}) and
+ * `--revision N` (0: the newest, as kubectl's).
  */
 function rolloutStatusFlags(
   mode: TrackArgs['mode'],
   values: ParsedValues,
-): Partial<Pick<TrackArgs, 'until' | 'deploymentRevision'>> {
+): Pick<TrackArgs, 'deploymentRevision'> {
   const given = (['watch', 'no-watch', 'revision'] as const).find((flag) => values[flag] !== undefined);
   if (mode !== 'status') {
     if (given)
@@ -633,10 +642,7 @@ function rolloutStatusFlags(
       `--revision: "${revision}" is not a revision number (0: the newest)`,
       'revision',
     );
-  return {
-    ...(values['no-watch'] === true && values.watch !== true ? { until: 'once' as const } : {}),
-    ...(revision !== undefined && Number(revision) > 0 ? { deploymentRevision: Number(revision) } : {}),
-  };
+  return revision !== undefined && Number(revision) > 0 ? { deploymentRevision: Number(revision) } : {};
 }
 
 /** How failures count: `--fail-mode`, `--failures-allowed-per-replica`, `--no-activity-timeout`. */

@@ -34,6 +34,7 @@ const CLOCK_THROUGH_TALLY = new Set([
   'apps/ReplicaSet',
   'batch/Job',
 ]);
+
 /**
  * The watches a tracker reads: the resource, its revisions, its pods, the
  * Events of its namespace, and the record of the Helm revision it belongs to.
@@ -230,6 +231,11 @@ export class TrackModel {
   /** The resource has been announced: from then on it is judged. */
   get #seen(): boolean {
     return this.#phase === 'judging';
+  }
+
+  /** What ends the rollout instead of readiness (kubectl wait's `--for`), when it is asked for. */
+  get #waitFor(): ConditionCheck | undefined {
+    return this.#options.until === 'ready' ? this.#options.waitFor : undefined;
   }
 
   /** The resource's watch has its first list in. */
@@ -526,11 +532,7 @@ export class TrackModel {
     const idle = now - this.#lastActivity;
     if (deadline && now >= deadline.at) this.#timedOut(deadline.timeoutMs);
     // A strict wait ends only by its condition or its timeout, as kubectl's.
-    else if (
-      this.#options.until === 'ready' &&
-      !this.#options.waitFor?.strict &&
-      idle >= this.#options.noActivityMs
-    )
+    else if (this.#options.until === 'ready' && !this.#waitFor?.strict && idle >= this.#options.noActivityMs)
       this.#idle();
     else if (this.#timeBound()) this.#judge();
   }
@@ -543,8 +545,8 @@ export class TrackModel {
    */
   #timeBound(): boolean {
     const object = this.#object;
-    const { until, waitFor, verdict } = this.#options;
-    if (!object || !this.#pods || until === 'deleted' || waitFor || verdict.rules?.length) return true;
+    const { until, verdict } = this.#options;
+    if (!object || !this.#pods || until === 'deleted' || this.#waitFor || verdict.rules?.length) return true;
     if (!CLOCK_THROUGH_TALLY.has(`${groupOf(object)}/${object.kind}`)) return true;
     const expiry = this.#tally.nextExpiry();
     return expiry !== undefined && this.#now.getTime() >= expiry;
@@ -553,7 +555,7 @@ export class TrackModel {
   #timedOut(timeoutMs: number): void {
     const { until } = this.#options;
     // Waiting for a condition, a ready resource has not met it (meeting it ends the track).
-    const waitFor = until === 'ready' ? this.#options.waitFor : undefined;
+    const waitFor = this.#waitFor;
     if (waitFor || this.#verdict?.state !== 'ready' || until === 'deleted') {
       const waiting =
         this.#verdict?.message ??
@@ -599,7 +601,7 @@ export class TrackModel {
 
   #judge({ act } = { act: true }): void {
     if (!this.#object || this.#phase !== 'judging') return;
-    const waitFor = this.#options.until === 'ready' ? this.#options.waitFor : undefined;
+    const waitFor = this.#waitFor;
     const answer = waitFor ? this.#advance(waitFor, this.#object) : false;
     // A predicate's own verdict is what the wait shows; else the kind's.
     const verdict = answer === true || answer === false ? this.#verdictOf(this.#object) : answer;
