@@ -102,7 +102,8 @@ export function deployment(object: KubeObject, context: VerdictContext): Verdict
  * one yet, where kubectl gives up); a newer one is kubectl's error.
  */
 function revisionPin(object: KubeObject, pinned: number | undefined): Verdict | undefined {
-  if (pinned === undefined) return undefined;
+  // 0 is kubectl's default: the newest revision, whichever it is.
+  if (!pinned) return undefined;
   const text = str(object, 'metadata', 'annotations', 'deployment.kubernetes.io/revision');
   const running = text !== undefined && /^\d+$/.test(text) ? Number(text) : 0;
   const deploymentName = name(object);

@@ -80,7 +80,7 @@ export interface VerdictOptions {
    * A Deployment is judged at this revision only (its
    * `deployment.kubernetes.io/revision`, as `kubectl rollout status
    * --revision`): before it, waiting for it; past it, failed — a newer
-   * rollout replaced it.
+   * rollout replaced it. 0, as kubectl's default: the newest, not pinned.
    */
   deploymentRevision?: number;
 }

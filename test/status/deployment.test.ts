@@ -30,6 +30,13 @@ const cases: Case[] = [
     reason: 'Ready',
   },
   {
+    name: "revision 0, kubectl's default: the newest, not pinned",
+    object: atRevision('4'),
+    context: { deploymentRevision: 0 },
+    state: 'ready',
+    reason: 'Ready',
+  },
+  {
     name: "pinned to a revision it has not reached: waiting for it, not kubectl's error",
     object: atRevision('2'),
     context: { deploymentRevision: 3 },
