@@ -182,8 +182,11 @@ describe('the CLI against a real control plane', () => {
       .container('app')
       .crashLoops({ logs: ['loading config', 'panic: missing DATABASE_URL'] });
     await cluster.client.create('Deployment', workload('Deployment', 'api', ns));
+    // Two crashes allowed: the verdict waits out the kubelet's first back-off, so the view has the
+    // BackOff Warning and the crashed instances' lines to show (at the default allowance it can come
+    // before the kubelet has written them).
     const tty = await terminal(
-      `${process.execPath} ${CLI} rollout track deploy/api -n ${ns} --kubeconfig ${cluster.plane.kubeconfigPath} --interactive`,
+      `${process.execPath} ${CLI} rollout track deploy/api -n ${ns} --kubeconfig ${cluster.plane.kubeconfigPath} --interactive --failures-allowed-per-replica 2`,
     );
     try {
       await tty.until(/✗ deploy\/api failed after [\d.]+s: \S+ · q: leave/, 90_000);
