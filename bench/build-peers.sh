@@ -27,3 +27,6 @@ if [ ! -f "$dir/dist/cli/main.js" ] && git cat-file -e "$before^{commit}" 2>/dev
   ln -s "$PWD/node_modules" "$dir/node_modules"
   (cd "$dir" && node node_modules/typescript/bin/tsc -p tsconfig.build.json)
 fi
+# The current kubectl, built with the real tier's control plane (e2e/build.sh, the newest
+# Kubernetes it pins) and linked here, where every benchmark looks for its peers first.
+ln -sf "$(bash e2e/build.sh)/kubectl" "$bin/kubectl"

@@ -199,6 +199,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       `--secure-port=${apiPort}`,
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
+      // Nothing reconciles the `kubernetes` Service's endpoints: since v1.37 the reconciler refuses a
+      // loopback address, and no pod here dials the API server through that Service.
+      '--endpoint-reconciler-type=none',
       `--tls-cert-file=${join(dir, 'server.crt')}`,
       `--tls-private-key-file=${join(dir, 'server.key')}`,
       `--client-ca-file=${join(dir, 'ca.crt')}`,

@@ -6,7 +6,7 @@
  *   e2e/build.sh); scenarios that need a controller it lacks stay simulated.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type ControlPlane, startControlPlane } from '../e2e/control-plane.js';
 import { defaultServiceAccount } from '../e2e/test/helpers.js';
@@ -51,6 +51,16 @@ async function freshCluster(scenario: FixtureScenario, record: string) {
   return { cluster, client, where: 'real control plane', stop };
 }
 
+/** The recording's header says which Kubernetes it was recorded on (the API server's gitVersion). */
+async function noteVersion(file: string, client: KubeClient): Promise<void> {
+  const { gitVersion } = await client.requestJson<{ gitVersion: string }>('GET', '/version');
+  const [header = '', ...rest] = readFileSync(file, 'utf8').split('\n');
+  writeFileSync(
+    file,
+    [JSON.stringify({ ...JSON.parse(header), kubernetes: gitVersion }), ...rest].join('\n'),
+  );
+}
+
 let failures = 0;
 for (const scenario of FIXTURE_SCENARIOS) {
   if (wanted.length > 0 && !wanted.includes(scenario.name)) continue;
@@ -69,6 +79,7 @@ for (const scenario of FIXTURE_SCENARIOS) {
     ))
       events.push(event);
     await client.close();
+    await noteVersion(file, cluster.client);
     const last = events.at(-1);
     const end = last?.type === 'failed' ? `failed ${last.reason}` : last?.type;
     const expected = scenario.expect.end === 'failed' ? `failed ${scenario.expect.reason}` : 'ready';

@@ -182,8 +182,9 @@ describe('the published package', () => {
       .reduce((sum, e) => sum + statSync(join(e.parentPath, e.name)).size, 0);
     // bench/README.md has the measured size; this keeps it from growing unnoticed (raised from 1.25 MB
     // for the least-privilege, shape-check, redaction and rate-limit modules: 1.25 MB measured with them;
-    // from 1.3 MB for kubectl's wait conditions, JSONPath and rollout status: 1.305 MB with them).
-    assert.ok(installed < 1_350_000, `${installed} bytes installed`);
+    // from 1.3 MB for kubectl's wait conditions, JSONPath and rollout status: 1.305 MB with them; from
+    // 1.35 MB for five recordings of the newer Job and pod features, 40 kB gzipped: 1.356 MB with them).
+    assert.ok(installed < 1_400_000, `${installed} bytes installed`);
   });
 
   test('the library and the testing kit: typed by the declarations alone (every event type imported by name, a handler each), a scenario and the README’s embedding example run', () => {

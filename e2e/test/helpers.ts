@@ -18,7 +18,10 @@ export async function startCluster(): Promise<ControlPlane> {
   return startControlPlane({ bin: binaries(), controllers: true, nodes: 3 });
 }
 
-/** kubectl of the control plane's version (k8s.io/kubernetes pinned in e2e/k8s/go.mod). */
+/** The Kubernetes release the tier runs (e2e/build.sh names its binaries' directory after it). */
+export const kubernetesVersion = (): string => /\/k8s-(v[^-/]+)-etcd-/.exec(binaries())?.[1] ?? 'unknown';
+
+/** kubectl of the control plane's version (k8s.io/kubernetes pinned in e2e/k8s/VERSION/go.mod). */
 export const kubectlBinary = (): string => join(binaries(), 'kubectl');
 
 /** The Helm CLI pinned in e2e/helm/go.mod. */

@@ -8,7 +8,14 @@ import type { Dispatcher } from 'undici';
  * and `end` — or `error` when the client or the connection cut it.
  */
 export type RecordedLine =
-  | { kubedog: 'recording'; version: 1; server: string; startedAt: string }
+  | {
+      kubedog: 'recording';
+      version: 1;
+      server: string;
+      startedAt: string;
+      /** The API server's version, where the recording says it (the fixture library's do). */
+      kubernetes?: string;
+    }
   | { t: number; id: number; event: 'request'; method: string; path: string; query: string }
   | { t: number; id: number; event: 'response'; status: number; headers: Record<string, string> }
   | { t: number; id: number; event: 'chunk'; data: string }

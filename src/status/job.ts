@@ -1,5 +1,5 @@
 import type { KubeObject } from '../kube/types.js';
-import { bool, condition, describeCondition, name, num, str } from './fields.js';
+import { bool, condition, describeCondition, field, name, num, str } from './fields.js';
 import { generic } from './generic.js';
 import { type PodProblemOptions, podsVerdict } from './pod.js';
 import { Reason } from './reasons.js';
@@ -36,6 +36,11 @@ export function job(object: KubeObject, context: VerdictContext): Verdict {
   if (complete?.status === 'True') {
     return ready(Reason.JobComplete, `job "${jobName}" completed: ${succeeded} succeeded`, { progress });
   }
+  // Since 1.31 the controller says a Job succeeded before its lingering pods are stopped; it cannot fail after that.
+  const met = condition(object, 'SuccessCriteriaMet');
+  if (met?.status === 'True') {
+    return ready(Reason.JobComplete, `job "${jobName}" succeeded: ${describeCondition(met)}`, { progress });
+  }
   const failure = condition(object, 'Failed');
   if (failure?.status === 'True') {
     return failed(
@@ -59,6 +64,13 @@ export function job(object: KubeObject, context: VerdictContext): Verdict {
         progress,
       },
     );
+  }
+  const lost = lostIndexes(object);
+  if (lost) {
+    return failed(Reason.FailedIndexes, `job "${jobName}" will fail: ${lost}`, {
+      hint: jobHint(Reason.FailedIndexes),
+      progress,
+    });
   }
   if (bool(object, 'spec', 'suspend')) {
     return progressing(Reason.JobSuspended, `job "${jobName}" is suspended`, {
@@ -89,7 +101,22 @@ function jobHint(reason: string | undefined): string {
       return 'a pod failure matched a FailJob rule of spec.podFailurePolicy: see the pod logs';
     case 'MaxFailedIndexesExceeded':
       return 'more indexes failed than spec.maxFailedIndexes allows';
+    case 'FailedIndexes':
+      return "an index's pods failed more often than spec.backoffLimitPerIndex allows: see the logs of that index's pods";
     default:
       return 'see the logs of the Job pods';
   }
+}
+
+/**
+ * An Indexed Job with failed indexes (backoffLimitPerIndex) and no successPolicy can only end
+ * Failed (FailedIndexes): the controller waits for its other indexes to finish, then fails it.
+ * With a successPolicy it may still succeed, so that is left to its conditions.
+ */
+function lostIndexes(object: KubeObject): string | undefined {
+  const failedIndexes = str(object, 'status', 'failedIndexes');
+  if (!failedIndexes || num(object, 'spec', 'backoffLimitPerIndex') === undefined) return undefined;
+  if (field(field(object, 'spec'), 'successPolicy') !== undefined) return undefined;
+  const limit = num(object, 'spec', 'backoffLimitPerIndex');
+  return `index ${failedIndexes} failed (more than backoffLimitPerIndex ${limit} failures); it fails with FailedIndexes once its other indexes finish`;
 }

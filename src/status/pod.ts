@@ -20,6 +20,12 @@ import { failed, progressing, ready } from './verdict.js';
 interface ContainerView {
   name: string;
   init: boolean;
+  /**
+   * A native sidecar: an init container with `restartPolicy: Always` (Kubernetes 1.29+). It
+   * counts as initialized once started, runs beside the app containers, counts for the pod's
+   * readiness, and is always restarted; the kubelet stops it once the app containers are done.
+   */
+  sidecar: boolean;
   status: Record<string, unknown>;
   spec: Record<string, unknown> | undefined;
 }
@@ -29,19 +35,19 @@ function containers(pod: KubeObject): ContainerView[] {
   const view = (statusKey: string, specKey: string, init: boolean) =>
     list(pod, 'status', statusKey)
       .filter((s): s is Record<string, unknown> => typeof field(s, 'name') === 'string')
-      .map((status) => ({
-        name: status.name as string,
-        init,
-        status,
-        spec: specs(specKey).find((c) => field(c, 'name') === status.name) as
+      .map((status) => {
+        const spec = specs(specKey).find((c) => field(c, 'name') === status.name) as
           | Record<string, unknown>
-          | undefined,
-      }));
+          | undefined;
+        return { name: status.name as string, init, sidecar: init && isSidecar(spec), status, spec };
+      });
   return [
     ...view('initContainerStatuses', 'initContainers', true),
     ...view('containerStatuses', 'containers', false),
   ];
 }
+
+const isSidecar = (spec: unknown): boolean => str(spec, 'restartPolicy') === 'Always';
 
 const waitingReason = (c: ContainerView) => str(c.status, 'state', 'waiting', 'reason') ?? '';
 
@@ -199,7 +205,9 @@ function terminatedFinding(
   const reason = str(terminated, 'reason') ?? (exitCode === 0 ? 'Completed' : FailureReason.Error);
   if (!terminated || (exitCode === 0 && reason !== FailureReason.OOMKilled)) return undefined;
   if (options.countExitFailures === false && !c.init) return undefined;
-  const final = (str(pod, 'spec', 'restartPolicy') ?? 'Always') === 'Never';
+  // The kubelet stops the sidecars of a pod whose app containers are done: how they exit is not the pod's result.
+  if (c.sidecar && str(pod, 'status', 'phase') === 'Succeeded') return undefined;
+  const final = !c.sidecar && (str(pod, 'spec', 'restartPolicy') ?? 'Always') === 'Never';
   return {
     class: final ? 'fatal-now' : 'fatal-after-allowance',
     reason,
@@ -228,7 +236,7 @@ function restartedFinding(c: ContainerView, restarts: number): Finding | undefin
 
 /** A running container whose readiness probe keeps failing (Unhealthy events), judged against its probe budget. */
 function readinessFinding(c: ContainerView, pod: KubeObject, context: VerdictContext): Finding | undefined {
-  if (c.init || field(c.status, 'ready') !== false) return undefined;
+  if ((c.init && !c.sidecar) || field(c.status, 'ready') !== false) return undefined;
   const window = readinessWindowMs(c.spec);
   const podName = name(pod);
   const probeFailing = (context.events ?? []).some(
@@ -451,9 +459,13 @@ export function podVerdict(pod: KubeObject, context: VerdictContext): Verdict {
 function pendingPodVerdict(pod: KubeObject, phase: string, worst: Problem | undefined): Verdict {
   const podName = name(pod);
   const hint = worst?.hint ? { hint: worst.hint } : {};
+  const views = containers(pod);
   const initTotal = list(pod, 'spec', 'initContainers').length;
-  const initDone = list(pod, 'status', 'initContainerStatuses').filter(
-    (s) => num(s, 'state', 'terminated', 'exitCode') === 0,
+  // As kubectl's Init:N/M: a sidecar is initialized once it started, another init container once it exited 0.
+  const initDone = views.filter((c) =>
+    c.sidecar
+      ? field(c.status, 'started') === true
+      : c.init && num(c.status, 'state', 'terminated', 'exitCode') === 0,
   ).length;
   if (initTotal > 0 && initDone < initTotal) {
     return progressing(
@@ -463,12 +475,13 @@ function pendingPodVerdict(pod: KubeObject, phase: string, worst: Problem | unde
     );
   }
   if (worst) return progressing(worst.reason, `pod "${podName}": ${worst.message}`, hint);
-  const views = containers(pod);
   const waiting = views.map(waitingReason).find(Boolean);
   if (phase === 'Pending') {
     return progressing(Reason.PodPending, `pod "${podName}" is pending${waiting ? `: ${waiting}` : ''}`);
   }
-  const notReady = views.filter((c) => !c.init && field(c.status, 'ready') !== true).map((c) => c.name);
+  const notReady = views
+    .filter((c) => (!c.init || c.sidecar) && field(c.status, 'ready') !== true)
+    .map((c) => c.name);
   return progressing(
     Reason.PodNotReady,
     `pod "${podName}" is ${phase.toLowerCase()} but not ready${notReady.length ? `: containers not ready: ${notReady.join(', ')}` : ''}`,

@@ -83,6 +83,8 @@ export const Reason = {
   JobRunning: 'JobRunning',
   JobSuspended: 'JobSuspended',
   JobComplete: 'JobComplete',
+  /** An Indexed Job lost an index to backoffLimitPerIndex: it can only end Failed (as the Job's own reason). */
+  FailedIndexes: 'FailedIndexes',
   PodPending: 'PodPending',
   PodInitializing: 'PodInitializing',
   PodNotReady: 'PodNotReady',

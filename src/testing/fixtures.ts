@@ -86,6 +86,18 @@ const job = (name: string, spec: Record<string, unknown> = {}): KubeObject => ({
   },
 });
 
+/** An Indexed Job of 3 indexes run at once (with no Job-wide backoffLimit: a per-index one, or the default). */
+function indexedJob(name: string, spec: Record<string, unknown>): KubeObject {
+  const { backoffLimit: _, ...rest } = job(name).spec as Record<string, unknown>;
+  return {
+    ...job(name),
+    spec: { ...rest, completionMode: 'Indexed', completions: 3, parallelism: 3, ...spec },
+  };
+}
+
+/** A native sidecar: an init container that keeps running (restartPolicy Always). */
+const SIDECAR = { name: 'proxy', image: 'registry.local/proxy:v1', restartPolicy: 'Always' };
+
 const applyLater = (cluster: ScenarioCluster, ...objects: KubeObject[]) =>
   later(START_MS, () => cluster.apply(objects));
 
@@ -307,6 +319,105 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
       reason: 'BackoffLimitExceeded',
       logs: ['ERROR: relation "orders" already exists'],
     },
+  },
+  {
+    name: 'job-pod-failure-policy',
+    description:
+      "a Job's pod exits with a code its podFailurePolicy makes fatal: PodFailurePolicy at the first failure",
+    kind: 'Job',
+    resource: 'migrate',
+    async setup(cluster) {
+      cluster
+        .pod('migrate-*')
+        .container('main')
+        .exits(42, { after: '200ms', logs: ['FATAL: schema version 7 is newer than this release'] });
+      applyLater(
+        cluster,
+        job('migrate', {
+          backoffLimit: 3,
+          podFailurePolicy: {
+            rules: [
+              { action: 'FailJob', onExitCodes: { containerName: 'main', operator: 'In', values: [42] } },
+            ],
+          },
+        }),
+      );
+    },
+    expect: {
+      end: 'failed',
+      reason: 'PodFailurePolicy',
+      logs: ['FATAL: schema version 7 is newer than this release'],
+    },
+  },
+  {
+    name: 'job-failed-indexes',
+    description:
+      'an Indexed Job whose index 1 fails more often than backoffLimitPerIndex allows: FailedIndexes, judged as soon as the index is lost',
+    kind: 'Job',
+    resource: 'shard',
+    async setup(cluster) {
+      cluster
+        .pod('shard-*')
+        .container('main')
+        .exits(0, { after: '30s', logs: ['shard done'] });
+      cluster
+        .pod('shard-1-*')
+        .container('main')
+        .exits(1, { after: '200ms', logs: ['shard 1: checksum mismatch'] });
+      applyLater(cluster, indexedJob('shard', { backoffLimitPerIndex: 1 }));
+    },
+    expect: { end: 'failed', reason: 'FailedIndexes', logs: ['shard 1: checksum mismatch'] },
+  },
+  {
+    name: 'job-success-policy',
+    description:
+      'an Indexed Job whose successPolicy is met when its leader (index 0) succeeds; the other indexes are stopped',
+    kind: 'Job',
+    resource: 'train',
+    async setup(cluster) {
+      cluster
+        .pod('train-*')
+        .container('main')
+        .logs(['worker waiting for the leader'])
+        .exits(0, { after: '60s' });
+      cluster
+        .pod('train-0-*')
+        .container('main')
+        .exits(0, { after: '500ms', logs: ['leader: model saved'] });
+      applyLater(cluster, indexedJob('train', { successPolicy: { rules: [{ succeededIndexes: '0' }] } }));
+    },
+    expect: { end: 'ready', logs: ['leader: model saved'] },
+  },
+  {
+    name: 'job-sidecar',
+    description:
+      'a Job whose pod runs a native sidecar (an init container with restartPolicy Always) beside its main container',
+    kind: 'Job',
+    resource: 'migrate',
+    async setup(cluster) {
+      cluster.pod('migrate-*').container('proxy').logs(['proxy listening on :15001']);
+      cluster
+        .pod('migrate-*')
+        .container('main')
+        .exits(0, { after: '500ms', logs: ['applied 3 migrations'] });
+      const withSidecar = job('migrate');
+      const template = (withSidecar.spec as { template: { spec: Record<string, unknown> } }).template;
+      template.spec.initContainers = [SIDECAR];
+      applyLater(cluster, withSidecar);
+    },
+    expect: { end: 'ready', logs: ['proxy listening on :15001', 'applied 3 migrations'] },
+  },
+  {
+    name: 'deployment-sidecar',
+    description: 'a Deployment whose pods run a native sidecar, ready once the sidecar and the app are',
+    kind: 'Deployment',
+    resource: 'web',
+    async setup(cluster) {
+      cluster.pod('web-*').container('proxy').logs(['proxy listening on :15001']).becomesReadyAfter('300ms');
+      cluster.pod('web-*').container('app').logs(['serving']).becomesReadyAfter('200ms');
+      applyLater(cluster, deployment('web', {}, { initContainers: [SIDECAR] }));
+    },
+    expect: { end: 'ready', logs: ['proxy listening on :15001', 'serving'] },
   },
   {
     name: 'statefulset-ready',

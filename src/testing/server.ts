@@ -20,6 +20,7 @@ import { conflictMessage, serverSideApply } from './server-side-apply.js';
 import { StatusError, statusError } from './status.js';
 import { type Change, matches, type ObjectStore, type Selection, typeKeyOf } from './store.js';
 import { toTable, wantsTable } from './table.js';
+import { checkListOptions, INITIAL_EVENTS_END, watchStart } from './watch-list.js';
 
 /**
  * The HTTP face of the simulated cluster: the Kubernetes REST API (discovery,
@@ -52,6 +53,8 @@ export interface ServerStats {
   readonly openConnections: number;
   readonly requests: number;
   readonly watchRequests: number;
+  /** Watches that asked for their initial events as a stream ending in a bookmark (watch-list). */
+  readonly watchListRequests: number;
   readonly logRequests: number;
   /** Bytes the server has sent on every connection so far (what clients received, headers and TLS included). */
   readonly bytesSent: number;
@@ -95,7 +98,7 @@ export class ApiServer {
   #nextToken = 0;
   readonly #now: () => number;
   readonly #deletePod: ((namespace: string, name: string) => KubeObject | undefined) | undefined;
-  #counters = { requests: 0, watchRequests: 0, logRequests: 0 };
+  #counters = { requests: 0, watchRequests: 0, watchListRequests: 0, logRequests: 0 };
   /** Bytes sent on connections that have closed. */
   #closedBytes = 0;
 
@@ -204,6 +207,9 @@ export class ApiServer {
       },
       get watchRequests() {
         return counters.watchRequests;
+      },
+      get watchListRequests() {
+        return counters.watchListRequests;
       },
       get logRequests() {
         return counters.logRequests;
@@ -563,6 +569,7 @@ export class ApiServer {
     query: URLSearchParams,
     table: boolean,
   ): void {
+    checkListOptions(query);
     const limit = Number(query.get('limit') ?? '0');
     const token = query.get('continue');
     let items: KubeObject[];
@@ -636,6 +643,8 @@ export class ApiServer {
     if (route.name)
       selection.fields = [...(selection.fields ?? []), { path: 'metadata.name', op: '=', value: route.name }];
     const typeKey = typeKeyOf(route.type);
+    const start = watchStart(query);
+    if (start.endBookmark) this.#counters.watchListRequests++;
     const rvParam = query.get('resourceVersion') ?? '';
     const bookmarks = query.get('allowWatchBookmarks') === 'true';
     const timeoutSeconds = Number(query.get('timeoutSeconds') ?? '0');
@@ -688,16 +697,19 @@ export class ApiServer {
       res.end();
       return;
     }
-    if (rvParam === '' || rvParam === '0') {
-      for (const object of this.#store.list(route.type, selection).items)
+    if (start.initialEvents) {
+      const { items, resourceVersion } = this.#store.list(route.type, selection);
+      for (const object of items)
         emit(
           'ADDED',
           encode(object, () => JSON.stringify(object)),
         );
-    } else {
+      if (start.endBookmark)
+        emit('BOOKMARK', JSON.stringify(this.#bookmarkOf(route.type, resourceVersion, true)));
+    } else if (start.since !== undefined) {
       let past: Change[];
       try {
-        past = this.#store.changesSince(Number(rvParam));
+        past = this.#store.changesSince(start.since);
       } catch (error) {
         emit('ERROR', JSON.stringify((error as StatusError).status));
         res.end();
@@ -714,12 +726,7 @@ export class ApiServer {
     let told = Number(rvParam) || this.#store.resourceVersion;
     const bookmark = () => {
       told = this.#store.resourceVersion;
-      const object = {
-        kind: route.type.kind,
-        apiVersion: apiVersionOf(route.type),
-        metadata: { resourceVersion: String(this.#store.resourceVersion) },
-      };
-      emit('BOOKMARK', JSON.stringify(object));
+      emit('BOOKMARK', JSON.stringify(this.#bookmarkOf(route.type, told, false)));
     };
     if (bookmarks) bookmarkTimer = setInterval(bookmark, this.#bookmarkIntervalMs);
     if (timeoutSeconds > 0) {
@@ -734,6 +741,18 @@ export class ApiServer {
         );
       timeoutTimer = setTimeout(() => res.end(), timeoutSeconds * 1000);
     }
+  }
+
+  /** A BOOKMARK's object: only the kind and the resourceVersion (and, ending a watch-list's initial events, its annotation). */
+  #bookmarkOf(type: ResourceType, resourceVersion: number, initialEventsEnd: boolean): KubeObject {
+    return {
+      kind: type.kind,
+      apiVersion: apiVersionOf(type),
+      metadata: {
+        resourceVersion: String(resourceVersion),
+        ...(initialEventsEnd ? { annotations: { [INITIAL_EVENTS_END]: 'true' } } : {}),
+      },
+    };
   }
 
   /** Translates a change into what a watcher with this selection sees (objects enter and leave selectors). */

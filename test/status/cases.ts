@@ -94,6 +94,10 @@ export interface ContainerState {
   startupProbe?: Record<string, number>;
   memoryLimit?: string;
   containerID?: string;
+  /** An init container with restartPolicy Always (a native sidecar). */
+  sidecar?: boolean;
+  /** The kubelet's `started` (a sidecar counts as initialized once it is true). */
+  started?: boolean;
 }
 
 export function pod(
@@ -116,6 +120,7 @@ export function pod(
   const toStatus = (c: ContainerState, i: number, prefix: string) => ({
     name: c.name ?? `${prefix}${i}`,
     ready: c.ready ?? false,
+    ...(c.started !== undefined ? { started: c.started } : {}),
     restartCount: c.restarts ?? 0,
     image: c.image ?? 'registry.local/web:v2',
     ...(c.containerID ? { containerID: c.containerID } : {}),
@@ -132,6 +137,7 @@ export function pod(
     ...(c.readinessProbe ? { readinessProbe: c.readinessProbe } : {}),
     ...(c.startupProbe ? { startupProbe: c.startupProbe } : {}),
     ...(c.memoryLimit ? { resources: { limits: { memory: c.memoryLimit } } } : {}),
+    ...(c.sidecar ? { restartPolicy: 'Always' } : {}),
   });
   const phase = o.phase ?? 'Running';
   const readyStatus = o.ready ?? containers.every((c) => c.ready);

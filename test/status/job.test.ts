@@ -10,6 +10,10 @@ function job(o: {
   started?: boolean;
   suspend?: boolean;
   completions?: number;
+  /** Indexed with this spec.backoffLimitPerIndex. */
+  backoffLimitPerIndex?: number;
+  failedIndexes?: string;
+  successPolicy?: Record<string, unknown>;
 }): KubeObject {
   return {
     apiVersion: 'batch/v1',
@@ -18,19 +22,70 @@ function job(o: {
     spec: {
       ...(o.suspend ? { suspend: true } : {}),
       ...(o.completions !== undefined ? { completions: o.completions } : {}),
-      backoffLimit: 2,
+      ...(o.backoffLimitPerIndex !== undefined
+        ? { completionMode: 'Indexed', backoffLimitPerIndex: o.backoffLimitPerIndex }
+        : { backoffLimit: 2 }),
+      ...(o.successPolicy ? { successPolicy: o.successPolicy } : {}),
     },
     status: {
       ...(o.started === false ? {} : { startTime: '2026-06-01T11:59:00Z' }),
       ...(o.active !== undefined ? { active: o.active } : {}),
       ...(o.succeeded !== undefined ? { succeeded: o.succeeded } : {}),
       ...(o.failed !== undefined ? { failed: o.failed } : {}),
+      ...(o.failedIndexes !== undefined ? { failedIndexes: o.failedIndexes } : {}),
       conditions: o.conditions ?? [],
     },
   };
 }
 
 const cases: Case[] = [
+  {
+    name: 'SuccessCriteriaMet: succeeded, while its lingering pods are still being stopped',
+    object: job({
+      active: 0,
+      succeeded: 1,
+      completions: 3,
+      conditions: [
+        {
+          type: 'SuccessCriteriaMet',
+          status: 'True',
+          reason: 'SuccessPolicy',
+          message: 'Matched rules at index 0',
+        },
+      ],
+    }),
+    state: 'ready',
+    reason: 'JobComplete',
+    message: 'job "migrate" succeeded: SuccessPolicy: Matched rules at index 0',
+  },
+  {
+    name: 'an index lost to backoffLimitPerIndex: failed at once, not when the other indexes finish',
+    object: job({ active: 2, failed: 2, completions: 3, backoffLimitPerIndex: 1, failedIndexes: '1' }),
+    state: 'failed',
+    reason: 'FailedIndexes',
+    message:
+      'job "migrate" will fail: index 1 failed (more than backoffLimitPerIndex 1 failures); it fails with FailedIndexes once its other indexes finish',
+    hint: /backoffLimitPerIndex/,
+  },
+  {
+    name: 'no failed index yet (the controller writes an empty failedIndexes): running',
+    object: job({ active: 3, completions: 3, backoffLimitPerIndex: 1, failedIndexes: '' }),
+    state: 'progressing',
+    reason: 'JobRunning',
+  },
+  {
+    name: 'a failed index with a successPolicy: the policy may still be met, so it is left to the conditions',
+    object: job({
+      active: 2,
+      failed: 2,
+      completions: 3,
+      backoffLimitPerIndex: 1,
+      failedIndexes: '1',
+      successPolicy: { rules: [{ succeededIndexes: '0' }] },
+    }),
+    state: 'progressing',
+    reason: 'JobRunning',
+  },
   {
     name: 'complete',
     object: job({ succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] }),

@@ -136,6 +136,59 @@ const cases: Case[] = [
     message: 'pod "web-1": Init:1/2',
   },
   {
+    name: 'a native sidecar counts as initialized once it has started, as kubectl counts it',
+    object: pod({
+      phase: 'Pending',
+      init: [{ name: 'proxy', sidecar: true, started: true, running: {} }, { running: {} }],
+      containers: [{ waiting: { reason: 'PodInitializing' } }],
+    }),
+    state: 'progressing',
+    reason: 'PodInitializing',
+    message: 'pod "web-1": Init:1/2',
+  },
+  {
+    name: 'a pod is not ready while its native sidecar is not',
+    object: pod({
+      ready: false,
+      init: [{ name: 'proxy', sidecar: true, started: true, ready: false, running: {} }],
+      containers: [{ name: 'app', ready: true, running: {} }],
+      conditions: [{ type: 'Ready', status: 'False' }],
+    }),
+    state: 'progressing',
+    reason: 'PodNotReady',
+    message: 'pod "web-1" is running but not ready: containers not ready: proxy',
+  },
+  {
+    name: 'a pod with a ready native sidecar and ready containers is ready',
+    object: pod({
+      init: [{ name: 'proxy', sidecar: true, started: true, ready: true, running: {} }],
+      containers: [{ name: 'app', ready: true, running: {} }],
+    }),
+    state: 'ready',
+  },
+  {
+    name: 'a native sidecar that crashes is restarted whatever the pod restartPolicy: judged against the allowance, not at once',
+    object: pod({
+      restartPolicy: 'Never',
+      init: [{ name: 'proxy', sidecar: true, terminated: { exitCode: 1, reason: 'Error' } }],
+      containers: [{ name: 'main', ready: true, running: {} }],
+      conditions: [{ type: 'Ready', status: 'False' }],
+    }),
+    context: { failuresAllowedPerReplica: 2 },
+    state: 'progressing',
+  },
+  {
+    name: "how the kubelet stopped the sidecar of a finished pod is not the pod's result",
+    object: pod({
+      phase: 'Succeeded',
+      restartPolicy: 'Never',
+      init: [{ name: 'proxy', sidecar: true, terminated: { exitCode: 143, reason: 'Error' } }],
+      containers: [{ name: 'main', terminated: { exitCode: 0, reason: 'Completed' } }],
+      conditions: [{ type: 'Ready', status: 'False', reason: 'PodCompleted' }],
+    }),
+    state: 'ready',
+  },
+  {
     name: 'an init container that fails under restartPolicy Never fails the pod',
     object: pod({
       phase: 'Pending',

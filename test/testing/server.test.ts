@@ -69,6 +69,42 @@ describe('simulated API server over HTTP', () => {
     assert.equal(event.object.metadata.resourceVersion, String(cluster.store.resourceVersion));
   });
 
+  test('a watch-list streams the current objects, the bookmark that ends them, then the changes', async () => {
+    await cluster.apply(podManifest('wl-a'));
+    await cluster.apply(podManifest('wl-b'));
+    const listedAt = String(cluster.store.resourceVersion);
+    const controller = new AbortController();
+    const response = await fetch(
+      `${cluster.url}/api/v1/namespaces/default/pods?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&resourceVersion=1`,
+      { signal: controller.signal },
+    );
+    const events = readEvents(response);
+    const initial = await takeUntil(events, (event) => event.type === 'BOOKMARK');
+    const added = initial
+      .filter((event) => event.type === 'ADDED')
+      .map((event) => event.object.metadata.name);
+    assert.ok(added.includes('wl-a') && added.includes('wl-b'));
+    const end = initial.at(-1);
+    assert.equal(end?.object.metadata.resourceVersion, listedAt);
+    assert.deepEqual(end?.object.metadata.annotations, { 'k8s.io/initial-events-end': 'true' });
+    await cluster.apply({
+      ...podManifest('wl-a'),
+      metadata: { ...podManifest('wl-a').metadata, labels: { v: '2' } },
+    });
+    const [modified] = await takeUntil(events, (event) => event.type === 'MODIFIED');
+    assert.equal(modified?.object.metadata.name, 'wl-a');
+    controller.abort();
+  });
+
+  test('watch-list options the API server forbids are a 422 on ListOptions', async () => {
+    const watch = await get('/api/v1/namespaces/default/pods?watch=1&sendInitialEvents=true');
+    assert.equal(watch.status, 422);
+    assert.equal(watch.body.reason, 'Invalid');
+    assert.equal(watch.body.details.kind, 'ListOptions');
+    const list = await get('/api/v1/namespaces/default/pods?sendInitialEvents=true');
+    assert.equal(list.status, 422);
+  });
+
   test('wrong methods, media types and bodies get Status errors', async () => {
     const patch = await fetch(`${cluster.url}/api/v1/namespaces/default/pods/x`, {
       method: 'PATCH',
@@ -156,3 +192,28 @@ describe('simulated API server over HTTP', () => {
     );
   });
 });
+
+// biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary JSON
+type WatchEvent = { type: string; object: any };
+
+async function* readEvents(response: Response): AsyncGenerator<WatchEvent> {
+  const decoder = new TextDecoder();
+  let buffered = '';
+  for await (const chunk of response.body ?? []) {
+    buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) if (line) yield JSON.parse(line) as WatchEvent;
+  }
+}
+
+/** The events up to and with the first that `last` accepts. */
+async function takeUntil(events: AsyncGenerator<WatchEvent>, last: (event: WatchEvent) => boolean) {
+  const taken: WatchEvent[] = [];
+  for (;;) {
+    const { value, done } = await events.next();
+    if (done) return taken;
+    taken.push(value);
+    if (last(value)) return taken;
+  }
+}

@@ -1,5 +1,13 @@
 import type { KubeObject } from '../../kube/types.js';
 import {
+  COMPLETION_INDEX,
+  formatIndexes,
+  type IndexedState,
+  indexedOutcome,
+  indexedState,
+  isIndexed,
+} from './job-indexes.js';
+import {
   controllerRef,
   get,
   isTerminal,
@@ -58,14 +66,20 @@ export class JobController {
       }
     }
     const policy = evaluateFailurePolicy(job, pods);
-    const succeeded = pods.filter((p) => str(p, 'status', 'phase') === 'Succeeded').length;
+    const indexes = isIndexed(job) ? indexedState(job, pods, (p) => !isTerminal(p)) : undefined;
+    const succeeded = indexes
+      ? indexes.succeeded.size
+      : pods.filter((p) => str(p, 'status', 'phase') === 'Succeeded').length;
     const failedCount = pods.filter(
       (p) => str(p, 'status', 'phase') === 'Failed' && !policy.ignored.has(p.metadata.uid ?? ''),
     ).length;
     const active = pods.filter((p) => !isTerminal(p));
     const parallelism = num(job, 'spec', 'parallelism') ?? 1;
     const completions = num(job, 'spec', 'completions') ?? 1;
-    const backoffLimit = num(job, 'spec', 'backoffLimit') ?? 6;
+    // With backoffLimitPerIndex each index has its own limit, and the Job's defaults to unbounded.
+    const backoffLimit =
+      num(job, 'spec', 'backoffLimit') ??
+      (num(job, 'spec', 'backoffLimitPerIndex') !== undefined ? Number.POSITIVE_INFINITY : 6);
     const suspended = get(job, 'spec', 'suspend') === true;
     const now = timestamp(clock);
     const startTime = str(job, 'status', 'startTime') ?? (suspended ? undefined : now);
@@ -82,8 +96,25 @@ export class JobController {
       for (const pod of active) this.#runtime.deletePod(namespace, pod.metadata.name ?? '');
       events.record(job, 'Warning', reason, message, { component: 'job-controller' });
     };
+    // As since v1.31: SuccessCriteriaMet, the pods still running stopped, then Complete once they are gone.
+    const complete = (reason: string, message: string) => {
+      next = setCondition(next, { type: 'SuccessCriteriaMet', status: 'True', reason, message }, now, {
+        lastProbeTime: now,
+      });
+      // Complete on a later pass, when no pod was left to stop.
+      for (const pod of active) this.#runtime.deletePod(namespace, pod.metadata.name ?? '');
+      if (active.length > 0) return;
+      next = setCondition(next, { type: 'Complete', status: 'True', reason, message }, now, {
+        lastProbeTime: now,
+      });
+      completionTime = now;
+      events.record(job, 'Normal', 'Completed', 'Job completed', { component: 'job-controller' });
+    };
+    const criteriaMet = conditions.find((c) => c.type === 'SuccessCriteriaMet' && c.status === 'True');
+    const decided = indexes && indexedOutcome(job, indexes);
     if (!finished) {
       if (policy.failJob) fail('PodFailurePolicy', policy.failJob);
+      else if (decided?.failed) fail(decided.reason, decided.message);
       else if (failedCount > backoffLimit)
         fail('BackoffLimitExceeded', 'Job has reached the specified backoff limit');
       else if (
@@ -92,32 +123,11 @@ export class JobController {
         clock.now() - Date.parse(startTime) >= deadline * 1000
       ) {
         fail('DeadlineExceeded', 'Job was active longer than specified deadline');
-      } else if (succeeded >= completions) {
-        next = setCondition(
-          next,
-          {
-            type: 'SuccessCriteriaMet',
-            status: 'True',
-            reason: 'CompletionsReached',
-            message: 'Reached expected number of succeeded pods',
-          },
-          now,
-          { lastProbeTime: now },
-        );
-        next = setCondition(
-          next,
-          {
-            type: 'Complete',
-            status: 'True',
-            reason: 'CompletionsReached',
-            message: 'Reached expected number of succeeded pods',
-          },
-          now,
-          { lastProbeTime: now },
-        );
-        completionTime = now;
-        events.record(job, 'Normal', 'Completed', 'Job completed', { component: 'job-controller' });
-      } else if (!suspended) {
+      } else if (criteriaMet) complete(String(criteriaMet.reason), String(criteriaMet.message));
+      else if (decided) complete(decided.reason, decided.message);
+      else if (succeeded >= completions)
+        complete('CompletionsReached', 'Reached expected number of succeeded pods');
+      else if (!suspended) {
         const wanted = Math.min(parallelism, completions - succeeded) - active.length;
         const lastFailure = Math.max(
           0,
@@ -133,6 +143,9 @@ export class JobController {
             key,
             clock.after(wait, () => this.#runtime.enqueue(`Job/${key}`)),
           );
+        } else if (indexes) {
+          for (const index of indexes.pending.slice(0, Math.max(0, parallelism - active.length)))
+            this.#createPod(job, index);
         } else {
           for (let i = 0; i < wanted; i++) this.#createPod(job);
         }
@@ -165,6 +178,7 @@ export class JobController {
       ready: after.filter(podReady).length,
       succeeded,
       failed: failedCount,
+      ...(indexes ? indexedStatus(job, indexes) : {}),
       terminating: 0,
       uncountedTerminatedPods: {},
       conditions: next,
@@ -174,25 +188,29 @@ export class JobController {
     store.replaceStatus(typeOf('Job'), namespace, name, status);
   }
 
-  #createPod(job: KubeObject): void {
+  /** A pod of the Job (of one index, for an Indexed Job: named, labelled and annotated with it). */
+  #createPod(job: KubeObject, index?: number): void {
     const name = job.metadata.name ?? '';
     const uid = job.metadata.uid ?? '';
     const template = podTemplate(job);
+    const indexed: Record<string, string> = index === undefined ? {} : { [COMPLETION_INDEX]: String(index) };
     const labels = {
       ...(template.metadata?.labels ?? {}),
       'batch.kubernetes.io/controller-uid': uid,
       'batch.kubernetes.io/job-name': name,
       'controller-uid': uid,
       'job-name': name,
+      ...indexed,
     };
     const pod = this.#runtime.store.create(typeOf('Pod'), {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: {
         ...(template.metadata ?? {}),
-        generateName: `${name}-`,
+        generateName: index === undefined ? `${name}-` : `${name}-${index}-`,
         namespace: job.metadata.namespace,
         labels,
+        annotations: { ...(template.metadata?.annotations ?? {}), ...indexed },
         ownerReferences: [controllerRef(job)],
       },
       spec: { restartPolicy: 'Never', ...structuredClone((get(template, 'spec') as object) ?? {}) },
@@ -201,6 +219,15 @@ export class JobController {
       component: 'job-controller',
     });
   }
+}
+
+/** An Indexed Job's status fields: the indexes that succeeded, and (with a per-index limit) those that failed. */
+function indexedStatus(job: KubeObject, indexes: IndexedState): Record<string, unknown> {
+  const perIndex = num(job, 'spec', 'backoffLimitPerIndex') !== undefined;
+  return {
+    completedIndexes: formatIndexes(indexes.succeeded),
+    ...(perIndex ? { failedIndexes: formatIndexes(indexes.failed) } : {}),
+  };
 }
 
 interface PolicyResult {

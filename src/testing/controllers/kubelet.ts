@@ -32,6 +32,8 @@ const IMAGE_REFERENCE =
 interface ContainerRun {
   name: string;
   init: boolean;
+  /** A native sidecar: an init container with restartPolicy Always, running beside the app containers. */
+  sidecar: boolean;
   image: string;
   behaviour: ContainerBehaviour;
   state: Record<string, unknown>;
@@ -192,12 +194,14 @@ export class NodeAgent {
     const restartPolicy = str(pod, 'spec', 'restartPolicy') ?? 'Always';
     const make = (c: Record<string, unknown>, init: boolean): ContainerRun => {
       const behaviour = { ...POD_ANNOTATION_DEFAULTS, ...behaviours.forContainer(pod, String(c.name)) };
-      // Containers of pods that are not restarted (Jobs) run to completion by default.
-      if (behaviour.exitAfter === undefined && (init || restartPolicy !== 'Always'))
+      const sidecar = init && c.restartPolicy === 'Always';
+      // Containers of pods that are not restarted (Jobs) run to completion by default; sidecars run on.
+      if (behaviour.exitAfter === undefined && !sidecar && (init || restartPolicy !== 'Always'))
         behaviour.exitAfter = 200;
       return {
         name: String(c.name),
         init,
+        sidecar,
         image: String(c.image ?? ''),
         behaviour,
         state: { waiting: { reason: init ? 'PodInitializing' : 'ContainerCreating' } },
@@ -266,6 +270,28 @@ export class NodeAgent {
     });
   }
 
+  /** The app containers are done: the kubelet stops the sidecars, the last started first; they exit 0. */
+  #stopSidecars(run: PodRun): void {
+    const now = timestamp(this.#runtime.clock);
+    for (const c of [...run.containers].reverse()) {
+      if (!c.sidecar || c.done) continue;
+      if ('running' in c.state) this.#event(run, 'Normal', 'Killing', `Stopping container ${c.name}`, c);
+      this.#runtime.logs.stop(run.namespace, run.name, c.name);
+      const startedAt = get(c.state, 'running', 'startedAt');
+      c.state = {
+        terminated: {
+          exitCode: 0,
+          reason: 'Completed',
+          startedAt,
+          finishedAt: now,
+          containerID: c.containerID,
+        },
+      };
+      c.ready = false;
+      c.done = true;
+    }
+  }
+
   #stop(run: PodRun): void {
     run.stopped = true;
     for (const cancel of run.timers) cancel();
@@ -318,7 +344,8 @@ export class NodeAgent {
   /** Init containers one after another, then every app container. */
   #startNext(run: PodRun): void {
     if (!run.initDone) {
-      const next = run.containers.find((c) => c.init && !c.done);
+      // A sidecar lets the next init container start once it has started itself.
+      const next = run.containers.find((c) => c.init && !c.done && !(c.sidecar && c.started));
       if (next) {
         if (!next.started && !('running' in next.state)) this.#pull(run, next);
         return;
@@ -408,7 +435,8 @@ export class NodeAgent {
     if (c.behaviour.logs?.length) logs.append(run.namespace, run.name, c.name, c.behaviour.logs);
     this.#sync(run);
     const { readyAfter, exitAfter, exitTimes, logEvery } = c.behaviour;
-    if (!c.init) {
+    if (c.sidecar && !run.initDone) this.#startNext(run);
+    if (!c.init || c.sidecar) {
       if (readyAfter === null) this.#failReadiness(run, c, pod);
       else {
         this.#after(run, ms(readyAfter, 100), () => {
@@ -468,8 +496,8 @@ export class NodeAgent {
     c.state = { terminated };
     c.ready = false;
     const policy = str(pod, 'spec', 'restartPolicy') ?? 'Always';
-    const restart = policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
-    if (c.init && exitCode === 0) {
+    const restart = c.sidecar || policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+    if (c.init && !c.sidecar && exitCode === 0) {
       c.done = true;
       this.#sync(run);
       this.#startNext(run);
@@ -477,6 +505,7 @@ export class NodeAgent {
     }
     if (!restart) {
       c.done = true;
+      if (run.containers.every((other) => other.init || other.done)) this.#stopSidecars(run);
       this.#sync(run);
       return;
     }
@@ -599,7 +628,7 @@ export class NodeAgent {
         : app.some((c) => c.started)
           ? 'Running'
           : 'Pending';
-    const allReady = app.length > 0 && app.every((c) => c.ready);
+    const allReady = app.length > 0 && run.containers.every((c) => c.ready || (c.init && !c.sidecar));
     const toStatus = (c: ContainerRun) => ({
       name: c.name,
       image: c.image,

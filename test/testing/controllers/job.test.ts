@@ -126,4 +126,90 @@ describe('simulated Job controller', () => {
     assert.equal((await list(cluster, 'pods')).length, 0);
     assert.equal(condition(await cluster.client.get('Job', { name: 'later' }), 'Suspended')?.status, 'True');
   });
+
+  test('Indexed: a pod per index, named, labelled and annotated with it; completedIndexes as the API writes them', async () => {
+    await using cluster = await startFakeCluster({ clock: 'manual' });
+    cluster.behave('shard-*', 'app', { exitAfter: 100, exitCode: 0 });
+    await cluster.client.create(
+      'Job',
+      job('shard', { completionMode: 'Indexed', completions: 3, parallelism: 3 }),
+    );
+    await clockOf(cluster).advance('1s');
+    const pods = await list(cluster, 'pods');
+    const indexes = pods
+      .map((p) => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'])
+      .sort();
+    assert.deepEqual(indexes, ['0', '1', '2']);
+    for (const pod of pods) {
+      const index = pod.metadata.annotations?.['batch.kubernetes.io/job-completion-index'];
+      assert.match(pod.metadata.name ?? '', new RegExp(`^shard-${index}-\\w{5}$`));
+      assert.equal(pod.metadata.labels?.['batch.kubernetes.io/job-completion-index'], index);
+    }
+    const done = await cluster.client.get('Job', { name: 'shard' });
+    assert.equal(field(done, 'status', 'completedIndexes'), '0-2');
+    assert.equal(condition(done, 'Complete')?.reason, 'CompletionsReached');
+  });
+
+  test('backoffLimitPerIndex: the index that keeps failing is failed; the Job fails with FailedIndexes once the others end', async () => {
+    await using cluster = await startFakeCluster({ clock: 'manual' });
+    const clock = clockOf(cluster);
+    cluster.behave('shard-*', 'app', { exitAfter: 30_000, exitCode: 0 });
+    cluster.behave('shard-1-*', 'app', { exitAfter: 100, exitCode: 1 });
+    const spec = { completionMode: 'Indexed', completions: 3, parallelism: 3, backoffLimitPerIndex: 1 };
+    await cluster.client.create('Job', job('shard', spec));
+    await clock.advance('1s');
+    let current = await cluster.client.get('Job', { name: 'shard' });
+    assert.equal(
+      field(current, 'status', 'failedIndexes'),
+      '',
+      'none failed yet: an empty list, as the API writes it',
+    );
+    await clock.advance('12s');
+    current = await cluster.client.get('Job', { name: 'shard' });
+    assert.equal(field(current, 'status', 'failedIndexes'), '1');
+    assert.equal(condition(current, 'Failed'), undefined, 'indexes 0 and 2 still run');
+    assert.equal(computeVerdict(current, { now: new Date(clock.now()) }).reason, 'FailedIndexes');
+    await clock.advance('30s');
+    current = await cluster.client.get('Job', { name: 'shard' });
+    assert.equal(condition(current, 'Failed')?.reason, 'FailedIndexes');
+    assert.equal(field(current, 'status', 'completedIndexes'), '0,2');
+  });
+
+  test("successPolicy: SuccessCriteriaMet and Complete once the rule's indexes succeeded; the other indexes are stopped", async () => {
+    await using cluster = await startFakeCluster({ clock: 'manual' });
+    const clock = clockOf(cluster);
+    cluster.behave('train-*', 'app', { exitAfter: 60_000, exitCode: 0 });
+    cluster.behave('train-0-*', 'app', { exitAfter: 100, exitCode: 0 });
+    const successPolicy = { rules: [{ succeededIndexes: '0' }] };
+    await cluster.client.create(
+      'Job',
+      job('train', { completionMode: 'Indexed', completions: 3, parallelism: 3, successPolicy }),
+    );
+    await clock.advance('1s');
+    const current = await cluster.client.get('Job', { name: 'train' });
+    // The simulated kubelet stops the other indexes' pods at once, so both come in one pass here;
+    // a real controller writes Complete a moment later (fixtures/scenarios/job-success-policy.ndjson).
+    assert.equal(condition(current, 'SuccessCriteriaMet')?.reason, 'SuccessPolicy');
+    assert.equal(condition(current, 'Complete')?.reason, 'SuccessPolicy');
+    assert.equal(field(current, 'status', 'completedIndexes'), '0');
+    assert.equal(
+      (await list(cluster, 'pods')).filter((p) => field(p, 'status', 'phase') !== 'Succeeded').length,
+      0,
+    );
+  });
+
+  test('a native sidecar runs beside the main container and is stopped when it is done: the Job completes', async () => {
+    await using cluster = await startFakeCluster({ clock: 'manual' });
+    cluster.behave('migrate-*', 'app', { exitAfter: 300, exitCode: 0 });
+    const base = job('migrate', {});
+    const podSpec = (base.spec as { template: { spec: Record<string, unknown> } }).template.spec;
+    podSpec.initContainers = [{ name: 'proxy', image: 'registry.local/proxy:v1', restartPolicy: 'Always' }];
+    await cluster.client.create('Job', base);
+    await clockOf(cluster).advance('2s');
+    const [pod] = await list(cluster, 'pods');
+    assert.equal(field(pod, 'status', 'phase'), 'Succeeded');
+    const [sidecar] = field(pod, 'status', 'initContainerStatuses') as Record<string, unknown>[];
+    assert.deepEqual(field(sidecar, 'state', 'terminated', 'reason'), 'Completed');
+    assert.equal(condition(await cluster.client.get('Job', { name: 'migrate' }), 'Complete')?.status, 'True');
+  });
 });

@@ -329,3 +329,36 @@ test('back-off durations read as Go prints them', () => {
     '1h2m5s',
   ]);
 });
+
+describe('simulated kubelet: native sidecars', () => {
+  test('a native sidecar starts before the next init container, runs on, and counts for the pod being ready', async () => {
+    await using cluster = await startFakeCluster({ clock: 'manual' });
+    const clock = clockOf(cluster);
+    cluster.behave('web', 'proxy', { readyAfter: 1000 });
+    cluster.behave('web', 'app', { readyAfter: 100 });
+    const initContainers = [
+      { name: 'proxy', image: 'registry.local/proxy:v1', restartPolicy: 'Always' },
+      { name: 'migrate', image: 'registry.local/migrate:v1' },
+    ];
+    await cluster.client.create('pod', pod('web', { initContainers }));
+    await clock.advance('600ms');
+    let current = await cluster.client.get('pod', { name: 'web' });
+    const [proxy, migrate] = field(current, 'status', 'initContainerStatuses') as Record<string, unknown>[];
+    assert.equal(field(proxy, 'started'), true);
+    assert.ok(field(proxy, 'state', 'running'), 'the sidecar keeps running');
+    assert.equal(
+      field(migrate, 'state', 'terminated', 'exitCode'),
+      0,
+      'the next init container ran after it',
+    );
+    assert.equal(field(current, 'status', 'phase'), 'Running');
+    assert.notEqual(
+      computeVerdict(current, { now: new Date(clock.now()) }).state,
+      'ready',
+      'the sidecar is not ready yet',
+    );
+    await clock.advance('1s');
+    current = await cluster.client.get('pod', { name: 'web' });
+    assert.equal(computeVerdict(current, { now: new Date(clock.now()) }).state, 'ready');
+  });
+});
