@@ -105,7 +105,7 @@ Verdicts:
                            give up on an API request that is not a stream after
                            DUR (default 60s; 0 = never), as kubectl's
       --kube-api-qps N     requests a second to the API server, at most (default 50)
-      --kube-api-burst N   requests that may go at once before that (default 100)
+      --kube-api-burst N   requests that may go at once before that (default 300)
       --watch-scope SCOPE  resource: watch only each resource's own objects (it by
                            name, its pods by its selector, their Events); namespace:
                            one watch per kind for all; auto (default): resource for

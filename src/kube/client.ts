@@ -127,7 +127,7 @@ export interface KubeClientOptions {
   /**
    * How many requests a second the client may send ({@link RateLimit}:
    * `qps`, `burst`); a request beyond them waits its turn. `false`: no limit.
-   * @default { qps: 50, burst: 100 }
+   * @default { qps: 50, burst: 300 }
    */
   rateLimit?: RateLimit | false;
 }

@@ -324,7 +324,7 @@ describe('command line', () => {
     assert.equal(parse('rollout', ['deploy/web']).rateLimit, undefined);
     assert.deepEqual(parse('rollout', ['deploy/web', '--kube-api-qps', '5']).rateLimit, {
       qps: 5,
-      burst: 100,
+      burst: 300,
     });
     assert.deepEqual(
       parse('rollout', ['deploy/web', '--kube-api-qps', '2.5', '--kube-api-burst', '10']).rateLimit,

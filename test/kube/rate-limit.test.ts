@@ -18,8 +18,8 @@ describe('the request rate limit (a token bucket)', () => {
     assert.deepEqual([bucket.take(), bucket.take(), bucket.take(), bucket.take()], [0, 0, 0, 100]);
   });
 
-  test('the default is 50 a second with a burst of 100', () => {
-    assert.deepEqual(DEFAULT_RATE_LIMIT, { qps: 50, burst: 100 });
+  test("the default is kubectl's: 50 a second with a burst of 300", () => {
+    assert.deepEqual(DEFAULT_RATE_LIMIT, { qps: 50, burst: 300 });
   });
 
   test('a client sends no faster than its limit, however fast it is asked', async () => {
