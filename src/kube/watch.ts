@@ -2,7 +2,6 @@ import { Backoff, type RetryOptions } from './backoff.js';
 import type { KindLike, KubeClient, ListResult } from './client.js';
 import { sleep } from './clock.js';
 import { isRetryable, KubeApiError, KubeDecodeError, type KubeStatus } from './errors.js';
-import { LineSplitter } from './lines.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import {
   type AfterAttempt,
@@ -139,7 +138,6 @@ class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T
 
   /** The objects that exist, with retries (but at start, an unreachable server is an error at once). */
   async list(firstList: boolean): Promise<ListResult<T>> {
-    if (process.env.KUBEDOG_EXPERIMENT_WATCH_LIST === '1') return this.#streamedList();
     for (;;) {
       try {
         return await this.#client.list<T>(this.#type, {
@@ -156,38 +154,6 @@ class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T
         this.retrying((error as Error).message, this.#backoff.attempt, delay);
         await sleep(delay, this.#options.signal);
       }
-    }
-  }
-
-  async #streamedList(): Promise<ListResult<T>> {
-    const controller = new AbortController();
-    const response = await this.#client.request('GET', this.#path, {
-      signal: controller.signal,
-      query: {
-        ...this.#selectors,
-        watch: 'true',
-        sendInitialEvents: 'true',
-        resourceVersionMatch: 'NotOlderThan',
-        allowWatchBookmarks: 'true',
-      },
-    });
-    const splitter = new LineSplitter();
-    const items: T[] = [];
-    try {
-      for await (const chunk of response.body)
-        for (const line of splitter.push(chunk)) {
-          const event = JSON.parse(line) as { type: string; object: T };
-          if (event.type === 'ADDED') items.push(event.object);
-          else if (
-            event.type === 'BOOKMARK' &&
-            event.object.metadata.annotations?.['k8s.io/initial-events-end'] === 'true'
-          )
-            return { items, resourceVersion: event.object.metadata.resourceVersion ?? '' };
-          else if (event.type === 'ERROR') throw new KubeDecodeError(`${this.what}: ${line.slice(0, 200)}`);
-        }
-      throw new KubeDecodeError(`${this.what}: ended before the initial-events-end bookmark`);
-    } finally {
-      controller.abort();
     }
   }
 
