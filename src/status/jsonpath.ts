@@ -267,10 +267,22 @@ function apply(step: Exclude<Step, { type: 'union' }>, value: unknown): unknown[
   }
 }
 
-/** The value and every container inside it (client-go's `..`: the next step picks from all of them). */
-function descendants(value: unknown): unknown[] {
-  const children = childrenOf(value);
-  return children.length === 0 ? [] : [value, ...children.flatMap(descendants)];
+/**
+ * The value and every container inside it, in document order (client-go's `..`: the next step
+ * picks from all of them). A loop, not a recursion: an object nested a hundred thousand deep
+ * (JSON.parse takes it) must not exhaust the stack inside a verdict.
+ */
+function descendants(root: unknown): unknown[] {
+  const found: unknown[] = [];
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    const children = childrenOf(value);
+    if (children.length === 0) continue;
+    found.push(value);
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
+  }
+  return found;
 }
 
 function slice(list: unknown[], step: Extract<Step, { type: 'slice' }>): unknown[] {

@@ -95,6 +95,12 @@ describe("JSONPath, kubectl's dialect", () => {
     assert.deepEqual(names('@.restarts == "3"'), [], 'a number is not text');
   });
 
+  test('recursive descent through an object nested 100,000 deep (as a hostile server may send): no stack overflow', () => {
+    const depth = 100_000;
+    const parsed = JSON.parse(`{"top":${'{"inner":'.repeat(depth)}{"name":"bottom"}${'}'.repeat(depth)}}`);
+    assert.deepEqual(findJsonPath(parseJsonPath('{..name}'), parsed), ['bottom']);
+  });
+
   test("a Pod's Ready condition, as kubectl wait's own example reads it", () => {
     const pod = {
       status: {
