@@ -115,8 +115,8 @@ function jobHint(reason: string | undefined): string {
  */
 function lostIndexes(object: KubeObject): string | undefined {
   const failedIndexes = str(object, 'status', 'failedIndexes');
-  if (!failedIndexes || num(object, 'spec', 'backoffLimitPerIndex') === undefined) return undefined;
-  if (field(field(object, 'spec'), 'successPolicy') !== undefined) return undefined;
   const limit = num(object, 'spec', 'backoffLimitPerIndex');
+  if (!failedIndexes || limit === undefined) return undefined;
+  if (field(field(object, 'spec'), 'successPolicy') !== undefined) return undefined;
   return `index ${failedIndexes} failed (more than backoffLimitPerIndex ${limit} failures); it fails with FailedIndexes once its other indexes finish`;
 }

@@ -18,8 +18,6 @@ export interface IndexedState {
   failed: Set<number>;
   /** Indexes to start a pod for: neither ended nor running (lowest first). */
   pending: number[];
-  /** Failed pods of each index that has some (for its own back-off). */
-  failuresOf: Map<number, number>;
 }
 
 export const isIndexed = (job: KubeObject): boolean => str(job, 'spec', 'completionMode') === 'Indexed';
@@ -38,7 +36,7 @@ export function indexedState(
   const completions = num(job, 'spec', 'completions') ?? 1;
   const perIndex = num(job, 'spec', 'backoffLimitPerIndex');
   const succeeded = new Set<number>();
-  const failed = new Set(parseIndexes(str(job, 'status', 'failedIndexes') ?? ''));
+  const failed = new Set(parseIndexes(str(job, 'status', 'failedIndexes') ?? '', completions));
   const running = new Set<number>();
   const failuresOf = new Map<number, number>();
   for (const pod of pods) {
@@ -55,17 +53,14 @@ export function indexedState(
   const pending: number[] = [];
   for (let index = 0; index < completions; index++)
     if (!succeeded.has(index) && !failed.has(index) && !running.has(index)) pending.push(index);
-  return { succeeded, failed, pending, failuresOf };
+  return { succeeded, failed, pending };
 }
 
 /** The Job's end an Indexed Job's indexes decide, if they decide one. */
 export function indexedOutcome(
   job: KubeObject,
   state: IndexedState,
-):
-  | { failed: true; reason: string; message: string }
-  | { failed: false; reason: string; message: string }
-  | undefined {
+): { failed: boolean; reason: string; message: string } | undefined {
   const completions = num(job, 'spec', 'completions') ?? 1;
   if (num(job, 'spec', 'backoffLimitPerIndex') !== undefined) {
     const maxFailed = num(job, 'spec', 'maxFailedIndexes');
@@ -87,22 +82,20 @@ export function indexedOutcome(
 
 function successRuleMet(rule: Record<string, unknown>, succeeded: Set<number>, completions: number): boolean {
   const listed =
-    typeof rule.succeededIndexes === 'string'
-      ? parseIndexes(rule.succeededIndexes).filter((i) => i < completions)
-      : undefined;
+    typeof rule.succeededIndexes === 'string' ? parseIndexes(rule.succeededIndexes, completions) : undefined;
   const count = typeof rule.succeededCount === 'number' ? rule.succeededCount : undefined;
   const met = (listed ?? [...succeeded]).filter((i) => succeeded.has(i)).length;
   if (listed && count === undefined) return met === listed.length;
   return count !== undefined && met >= count;
 }
 
-/** `1,3-5` → [1, 3, 4, 5], as the API writes index sets. */
-export function parseIndexes(text: string): number[] {
+/** `1,3-5` → [1, 3, 4, 5], as the API writes index sets; only the indexes below `completions`. */
+export function parseIndexes(text: string, completions: number): number[] {
   const indexes: number[] = [];
   for (const part of text.split(',')) {
     if (!/^\d+(-\d+)?$/.test(part)) continue;
     const [from = 0, to] = part.split('-').map((n) => Number(n));
-    for (let i = from; i <= (to ?? from); i++) indexes.push(i);
+    for (let i = from; i <= Math.min(to ?? from, completions - 1); i++) indexes.push(i);
   }
   return indexes;
 }
