@@ -98,6 +98,13 @@ function indexedJob(name: string, spec: Record<string, unknown>): KubeObject {
 /** A native sidecar: an init container that keeps running (restartPolicy Always). */
 const SIDECAR = { name: 'proxy', image: 'registry.local/proxy:v1', restartPolicy: 'Always' };
 
+/** The `main` container of the Job pods named `NAME-…` exits with `code` after `after`, writing `line` last. */
+const jobPodExits = (cluster: ScenarioCluster, name: string, code: number, after: string, line: string) =>
+  cluster
+    .pod(`${name}-*`)
+    .container('main')
+    .exits(code, { after, logs: [line] });
+
 const applyLater = (cluster: ScenarioCluster, ...objects: KubeObject[]) =>
   later(START_MS, () => cluster.apply(objects));
 
@@ -294,10 +301,7 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
     kind: 'Job',
     resource: 'migrate',
     async setup(cluster) {
-      cluster
-        .pod('migrate-*')
-        .container('main')
-        .exits(0, { after: '300ms', logs: ['applied 3 migrations'] });
+      jobPodExits(cluster, 'migrate', 0, '300ms', 'applied 3 migrations');
       applyLater(cluster, job('migrate'));
     },
     expect: { end: 'ready', logs: ['applied 3 migrations'] },
@@ -308,10 +312,7 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
     kind: 'Job',
     resource: 'migrate',
     async setup(cluster) {
-      cluster
-        .pod('migrate-*')
-        .container('main')
-        .exits(1, { after: '200ms', logs: ['ERROR: relation "orders" already exists'] });
+      jobPodExits(cluster, 'migrate', 1, '200ms', 'ERROR: relation "orders" already exists');
       applyLater(cluster, job('migrate'));
     },
     expect: {
@@ -327,10 +328,7 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
     kind: 'Job',
     resource: 'migrate',
     async setup(cluster) {
-      cluster
-        .pod('migrate-*')
-        .container('main')
-        .exits(42, { after: '200ms', logs: ['FATAL: schema version 7 is newer than this release'] });
+      jobPodExits(cluster, 'migrate', 42, '200ms', 'FATAL: schema version 7 is newer than this release');
       applyLater(
         cluster,
         job('migrate', {
@@ -360,10 +358,7 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
         .pod('shard-*')
         .container('main')
         .exits(0, { after: '30s', logs: ['shard done'] });
-      cluster
-        .pod('shard-1-*')
-        .container('main')
-        .exits(1, { after: '200ms', logs: ['shard 1: checksum mismatch'] });
+      jobPodExits(cluster, 'shard-1', 1, '200ms', 'shard 1: checksum mismatch');
       applyLater(cluster, indexedJob('shard', { backoffLimitPerIndex: 1 }));
     },
     expect: { end: 'failed', reason: 'FailedIndexes', logs: ['shard 1: checksum mismatch'] },
@@ -380,10 +375,7 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
         .container('main')
         .logs(['worker waiting for the leader'])
         .exits(0, { after: '60s' });
-      cluster
-        .pod('train-0-*')
-        .container('main')
-        .exits(0, { after: '500ms', logs: ['leader: model saved'] });
+      jobPodExits(cluster, 'train-0', 0, '500ms', 'leader: model saved');
       applyLater(cluster, indexedJob('train', { successPolicy: { rules: [{ succeededIndexes: '0' }] } }));
     },
     expect: { end: 'ready', logs: ['leader: model saved'] },
@@ -396,10 +388,7 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
     resource: 'migrate',
     async setup(cluster) {
       cluster.pod('migrate-*').container('proxy').logs(['proxy listening on :15001']);
-      cluster
-        .pod('migrate-*')
-        .container('main')
-        .exits(0, { after: '500ms', logs: ['applied 3 migrations'] });
+      jobPodExits(cluster, 'migrate', 0, '500ms', 'applied 3 migrations');
       const withSidecar = job('migrate');
       const template = (withSidecar.spec as { template: { spec: Record<string, unknown> } }).template;
       template.spec.initContainers = [SIDECAR];
