@@ -88,9 +88,10 @@ const job = (name: string, spec: Record<string, unknown> = {}): KubeObject => ({
 
 /** An Indexed Job of 3 indexes run at once (with no Job-wide backoffLimit: a per-index one, or the default). */
 function indexedJob(name: string, spec: Record<string, unknown>): KubeObject {
-  const { backoffLimit: _, ...rest } = job(name).spec as Record<string, unknown>;
+  const base = job(name);
+  const { backoffLimit: _, ...rest } = base.spec as Record<string, unknown>;
   return {
-    ...job(name),
+    ...base,
     spec: { ...rest, completionMode: 'Indexed', completions: 3, parallelism: 3, ...spec },
   };
 }

@@ -244,22 +244,7 @@ export class NodeAgent {
     for (const cancel of run.timers) cancel();
     run.timers = [];
     const now = timestamp(this.#runtime.clock);
-    for (const c of run.containers) {
-      if (!('running' in c.state)) continue;
-      this.#event(run, 'Normal', 'Killing', `Stopping container ${c.name}`, c);
-      this.#runtime.logs.stop(run.namespace, run.name, c.name);
-      c.state = {
-        terminated: {
-          exitCode: 0,
-          reason: 'Completed',
-          startedAt: get(c.state, 'running', 'startedAt'),
-          finishedAt: now,
-          containerID: c.containerID,
-        },
-      };
-      c.ready = false;
-      c.done = true;
-    }
+    for (const c of run.containers) if ('running' in c.state) this.#stopContainer(run, c, now);
     this.#sync(run);
     this.#stop(run);
     this.#runtime.clock.after(TERMINATION_MS, () => {
@@ -270,26 +255,27 @@ export class NodeAgent {
     });
   }
 
-  /** The app containers are done: the kubelet stops the sidecars, the last started first; they exit 0. */
+  /** The app containers are done: the kubelet stops the sidecars, the last started first. */
   #stopSidecars(run: PodRun): void {
     const now = timestamp(this.#runtime.clock);
-    for (const c of [...run.containers].reverse()) {
-      if (!c.sidecar || c.done) continue;
-      if ('running' in c.state) this.#event(run, 'Normal', 'Killing', `Stopping container ${c.name}`, c);
-      this.#runtime.logs.stop(run.namespace, run.name, c.name);
-      const startedAt = get(c.state, 'running', 'startedAt');
-      c.state = {
-        terminated: {
-          exitCode: 0,
-          reason: 'Completed',
-          startedAt,
-          finishedAt: now,
-          containerID: c.containerID,
-        },
-      };
-      c.ready = false;
-      c.done = true;
-    }
+    for (const c of [...run.containers].reverse()) if (c.sidecar && !c.done) this.#stopContainer(run, c, now);
+  }
+
+  /** SIGTERM to a container (a Killing Event when it runs): it exits 0 and is done. */
+  #stopContainer(run: PodRun, c: ContainerRun, now: string): void {
+    if ('running' in c.state) this.#event(run, 'Normal', 'Killing', `Stopping container ${c.name}`, c);
+    this.#runtime.logs.stop(run.namespace, run.name, c.name);
+    c.state = {
+      terminated: {
+        exitCode: 0,
+        reason: 'Completed',
+        startedAt: get(c.state, 'running', 'startedAt'),
+        finishedAt: now,
+        containerID: c.containerID,
+      },
+    };
+    c.ready = false;
+    c.done = true;
   }
 
   #stop(run: PodRun): void {
