@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { KEYS } from '../src/cli/render/interactive/pages.js';
 import { computeVerdict } from '../src/status/index.js';
 import { startFakeCluster } from '../src/testing/cluster.js';
 import { deployment, runCli } from './cli/helpers.js';
@@ -167,6 +168,18 @@ describe('README', { concurrency: 3 }, () => {
     const ci = readFileSync('.ci/run', 'utf8');
     assert.match(ci, /^npm ci\b/m);
     assert.match(ci, /^npm test$/m);
+  });
+
+  test('the interactive view’s key table is the one its ? page shows', () => {
+    const section = readme.slice(readme.indexOf('### Interactive'), readme.indexOf('### One file'));
+    const rows = section
+      .split('\n')
+      .filter((line) => /^\| `/.test(line))
+      .map((line) => line.split(' | ').map((cell) => cell.replace(/^\| |\s+\|?$/g, '').trim()));
+    assert.deepEqual(
+      rows.map(([keys, what]) => [keys?.replace(/`/g, '').replace(/ ?, ?/g, '  '), what]),
+      KEYS.map(([keys, what]) => [keys, what]),
+    );
   });
 
   test('the verdict example shows what computeVerdict returns', () => {

@@ -79,6 +79,7 @@ export const OPTIONS = {
   report: { type: 'string' },
   'terminal-width': { type: 'string' },
   interactive: { type: 'boolean' },
+  clipboard: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -305,6 +306,8 @@ export interface TrackArgs {
   timeline: boolean;
   /** A full-screen view with panes for status, events and logs (`--interactive`). */
   interactive: boolean;
+  /** In the view, `c` copies to the terminal's clipboard with OSC 52 (`--clipboard`). */
+  clipboard: boolean;
 }
 
 /** `--helm-revision`, `--helm-storage` (else `HELM_DRIVER`), `--helm-tests`, `--no-helm-hooks`. */
@@ -402,6 +405,7 @@ export function trackArgs(
     quiet: values.quiet ?? false,
     timeline: values.timeline ?? false,
     interactive: values.interactive ?? false,
+    clipboard: values.clipboard ?? false,
     debug: values.debug ?? false,
     specs,
     helm: helmFlags(values, env, command),
@@ -671,6 +675,11 @@ function verdictFlags(
 
 /** `--interactive` draws the whole screen: for a track or a follow, in text, with the keyboard free. */
 function checkInteractive(args: TrackArgs, command: string): void {
+  if (args.clipboard && !args.interactive)
+    throw new InvalidInputError(
+      `${command}: --clipboard is a flag of the interactive view: add --interactive`,
+      'clipboard',
+    );
   if (!args.interactive) return;
   const clash =
     args.mode === 'wait'

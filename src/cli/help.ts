@@ -52,11 +52,15 @@ Output:
                            KUBEDOG_TERMINAL_WIDTH)
       --output-prefix STR  start every line of text output with STR
       --interactive        a full-screen view on a terminal (rollout track, follow):
-                           the status of every resource, expandable to its pods and
-                           containers; the selection's events; its logs (scroll-back
-                           of 10,000 lines per container, / to filter, f to pause or
-                           follow, w to wrap); Tab between panes; q leaves, with the
-                           exit code the track would give
+                           every resource, the reason first, expandable to its pods
+                           and containers (failing ones open themselves, ! jumps to
+                           the next); the selection's events and logs (10,000 lines
+                           per container, / to filter, n N to step through matches,
+                           f to pause, w to wrap, t for times); d describe, e
+                           Events, y YAML, p previous logs; ? lists every key; q
+                           leaves, with the exit code the track would give
+      --clipboard          in the interactive view, c copies the selected message or
+                           log line to the terminal's clipboard (OSC 52)
       --ci SYSTEM          github, gitlab or none (default: from GITHUB_ACTIONS,
                            GITLAB_CI): annotations (::error, ::warning), log tails
                            in collapsible sections, GitHub's job summary

@@ -20,6 +20,8 @@ export interface AddedEvent extends Base {
   ready: boolean;
   /** Its first verdict: state, reason, message, hint, progress. */
   verdict: Verdict;
+  /** When the cluster created it (its `creationTimestamp`), when it says. */
+  created?: string;
 }
 
 /** The verdict changed, or its progress moved. */
@@ -157,6 +159,8 @@ export interface PodEvent extends Base {
   readyContainers: number;
   /** Whether the pod belongs to the current revision. */
   current: boolean;
+  /** When the cluster created it (its `creationTimestamp`), when it says. */
+  created?: string;
 }
 
 /**

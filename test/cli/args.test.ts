@@ -292,6 +292,7 @@ describe('command line', () => {
       until: 'ready',
       timeline: false,
       interactive: false,
+      clipboard: false,
       targets: [],
       files: ['a.yaml', 'b/'],
       selector: 'app=web',

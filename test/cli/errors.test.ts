@@ -93,6 +93,10 @@ describe('bad input: one clear line and the right exit code', () => {
         /^kubedog follow: --interactive and --quiet exclude each other$/,
       ],
       [
+        ['rollout', 'track', 'deploy/web', '--clipboard'],
+        /^kubedog rollout track: --clipboard is a flag of the interactive view: add --interactive$/,
+      ],
+      [
         ['rollout', 'track', '-f', '-', '--interactive'],
         /--interactive reads the keyboard: give the manifests as a file, not -f - \(stdin\)$/,
       ],

@@ -45,14 +45,12 @@ describe('--interactive in a real terminal (tmux)', () => {
     try {
       let screen = await tty.until(/✗ 1 of 2 resources failed after [\d.]+s: deploy\/api · q: leave/);
       assert.match(screen, /▸ deploy\/web +2\/2 +ready/);
-      assert.match(
-        screen,
-        /▸ deploy\/api +0\/1 +failed +\d+ +\d+s +CrashLoopBackOff|▸ deploy\/api +0\/1 +failed/,
-      );
+      // The failed resource first, opened to its pod.
+      assert.match(screen, /NAME.*\n.*\(every resource\).*\n ▾ deploy\/api +0\/1 +failed +\d+ +\d+s +\S+: /);
       assert.equal(await tty.modes(), '1 0', 'the alternate screen, the cursor hidden');
 
-      // Open deploy/web, select its first pod: the events and logs panes follow.
-      await tty.keys('j', 'Enter', 'j');
+      // Open deploy/web (below api and its pod), select its first pod: the events and logs panes follow.
+      await tty.keys('j', 'j', 'j', 'Enter', 'j');
       screen = await tty.until(/Logs · deploy\/web › pod web-\S+ · follow/);
       const pod = /Logs · deploy\/web › pod (web-\S+)/.exec(screen)?.[1] ?? '';
       assert.match(screen, new RegExp(`Events · deploy/web › pod ${pod}`));

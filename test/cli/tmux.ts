@@ -16,6 +16,8 @@ export async function terminal(command: string, size = { width: 120, height: 36 
   const tmux = async (...args: string[]) => (await run('tmux', ['-L', socket, ...args])).stdout;
   const script = `${command}; echo "exit=$?"; stty -a | grep -o -- '-\\?icanon'; sleep 120`;
   await tmux('new-session', '-d', '-x', String(size.width), '-y', String(size.height), script);
+  // What the command copies with OSC 52 becomes a paste buffer (read by `buffer`).
+  await tmux('set-option', '-g', 'set-clipboard', 'on');
   const screen = () => tmux('capture-pane', '-p', '-t', '0');
   return {
     screen,
@@ -44,6 +46,8 @@ export async function terminal(command: string, size = { width: 120, height: 36 
         await sleep(100);
       }
     },
+    /** The newest paste buffer: what the command copied (OSC 52). */
+    buffer: () => tmux('show-buffer').catch(() => ''),
     close: () => tmux('kill-server').catch(() => ''),
   };
 }

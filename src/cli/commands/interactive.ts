@@ -1,9 +1,11 @@
+import type { KubeClient } from '../../kube/client.js';
 import { InvalidInputError } from '../../kube/errors.js';
 import { safeForTerminal } from '../../report/safe.js';
 import type { MultitrackSummary } from '../../track/events.js';
 import type { ResourceRef } from '../../track/resource-ref.js';
 import type { TrackArgs } from '../args.js';
 import { InteractiveView } from '../render/interactive/index.js';
+import type { Inspector } from '../render/interactive/inspect.js';
 import { timestampFormatter } from '../render/timestamps.js';
 import type { CommandIO } from './track.js';
 import type { TrackView } from './track-view.js';
@@ -38,12 +40,22 @@ export class InteractiveTrack {
   readonly #held: { stream: NodeJS.WriteStream; text: string }[] = [];
   #holding = true;
 
-  constructor(args: TrackArgs, io: CommandIO, resources: ResourceRef[], text: () => TrackView) {
+  constructor(
+    args: TrackArgs,
+    io: CommandIO,
+    resources: ResourceRef[],
+    text: () => TrackView,
+    client: KubeClient,
+  ) {
     this.io = { ...io, stdout: this.#hold(io.stdout), stderr: this.#hold(io.stderr) };
     this.view = new InteractiveView(io.terminal as NodeJS.ReadStream, io.stdout, {
       title: TITLES[args.mode],
       resources,
       allNamespaces: args.allNamespaces,
+      inspector: clientInspector(client),
+      // A rollout stops reading a resource's logs at its verdict; following, at the end.
+      logsUntil: !args.logs ? 'never' : args.mode === 'follow' ? 'end' : 'verdict',
+      clipboard: args.clipboard,
       describe: (summary) => text().ending(summary && safeForTerminal(summary)),
       look: {
         ...(args.highlight ? { highlight: args.highlight } : {}),
@@ -81,4 +93,15 @@ export class InteractiveTrack {
     }) as NodeJS.WriteStream['write'];
     return held;
   }
+}
+
+/** What the view reads on a key, through the track's client: objects, Events, logs. */
+function clientInspector(client: KubeClient): Inspector {
+  return {
+    get: (ref) => client.get(ref.kind, { name: ref.name, namespace: ref.namespace }),
+    events: async (namespace, fieldSelector) =>
+      (await client.list('Event', { namespace, ...(fieldSelector ? { fieldSelector } : {}) })).items,
+    logs: (pod, { container, ...read }) =>
+      client.logBatches({ name: pod.name, namespace: pod.namespace }, { container, ...read }),
+  };
 }

@@ -106,7 +106,7 @@ async function run(
   for (const spec of specs) if (args.failMode && !spec.failMode) spec.failMode = args.failMode;
   const resources = specs.map(specRef);
   const screen: InteractiveTrack | undefined = args.interactive
-    ? new InteractiveTrack(args, io, resources, () => view)
+    ? new InteractiveTrack(args, io, resources, () => view, client)
     : undefined;
   const view: TrackView = new TrackView(
     screen ? { ...args, quiet: true } : args,

@@ -22,7 +22,7 @@ import {
   reportedWarning,
 } from './kube-events.js';
 import { type ContainerFilter, type LogAction, LogPlan } from './log-plan.js';
-import { PodAnnouncer, type PodOutput } from './pod-announcer.js';
+import { createdOf, PodAnnouncer, type PodOutput } from './pod-announcer.js';
 import type { PodEntry } from './pods.js';
 import { RevisionTracker } from './revisions.js';
 
@@ -607,7 +607,8 @@ export class TrackModel {
     const verdict = answer === true || answer === false ? this.#verdictOf(this.#object) : answer;
     const before = this.#verdict;
     this.#verdict = verdict;
-    if (!before) this.#emit({ type: 'added', ready: verdict.state === 'ready', verdict });
+    if (!before)
+      this.#emit({ type: 'added', ready: verdict.state === 'ready', verdict, ...createdOf(this.#object) });
     else if (moved(before, verdict))
       this.#emit({ type: 'status', verdict, ...(verdict.progress ? { progress: verdict.progress } : {}) });
     if (!act) return;

@@ -330,6 +330,7 @@ export class PodAnnouncer {
       ready: isReady(entry.pod),
       readyContainers: containerStatuses(entry.pod).filter((status) => status.ready).length,
       current: entry.current,
+      ...createdOf(entry.pod),
     };
   }
 }
@@ -353,4 +354,10 @@ function sourcesOf(restarted: boolean, exited: boolean, restartable: boolean): (
 function restartsOf(pod: KubeObject, container: string | undefined): number {
   if (container === undefined) return 0;
   return containerStatuses(pod).find((status) => status.name === container)?.restartCount ?? 0;
+}
+
+/** A creation time to say, when the object has one. */
+export function createdOf(object: KubeObject): { created?: string } {
+  const created = object.metadata.creationTimestamp;
+  return typeof created === 'string' ? { created } : {};
 }

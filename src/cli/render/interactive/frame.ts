@@ -1,9 +1,10 @@
 import { resourceName } from '../../../report/names.js';
 import type { StatusRow } from '../table.js';
 import { BOLD, COLOR, DIM, Grid, INVERSE, type Style, textWidth } from './grid.js';
-import { type Navigation, type Pane, type Row, rowId, statusRows } from './navigation.js';
-import type { LogLine, PodState, RolloutState } from './rollout-state.js';
-import { newestFirst } from './scrollback.js';
+import { type Navigation, type Pane, type Row, rowId, type ScrollPlace, statusRows } from './navigation.js';
+import { drawPage } from './pages.js';
+import { type LogLine, type PodState, type RolloutState, withReason } from './rollout-state.js';
+import { newestFirst, oldestFirst, type Ring } from './scrollback.js';
 
 /** Smaller than this, the view says so instead of drawing panes too small to read. */
 export const MIN_WIDTH = 40;
@@ -28,6 +29,7 @@ const STATE_COLOR: Record<string, Style> = {
   failed: COLOR.red,
   deleted: COLOR.yellow,
   waiting: DIM,
+  'not finished': COLOR.yellow,
 };
 
 /** "3s", "4m", "2h": how long ago; `-` when never. */
@@ -55,15 +57,23 @@ export function drawFrame(
     grid.put(2, 0, 'q: leave');
     return grid;
   }
+  // Once the track ended, times stop where it ended.
+  const at = state.endedAt ?? now;
+  nav.openFailing(state);
+  drawTitle(grid, state, heading);
+  if (nav.page) {
+    nav.heights.page = drawPage(grid, nav.page, 1);
+    return grid;
+  }
   const rows = statusRows(state, nav.expanded);
-  // The status pane takes up to 45% (its header included), the events a third of the rest, logs what is left.
+  // The status pane takes up to 45% (its header included; 60% on a short terminal), the events a third of the rest.
   const free = size.height - 4;
-  const status = Math.min(rows.length + 1, Math.max(3, Math.floor(free * 0.45)));
+  const share = size.height < 25 ? 0.6 : 0.45;
+  const status = Math.min(rows.length + 1, Math.max(3, Math.floor(free * share)));
   const events = Math.max(2, Math.floor((free - status) * 0.35));
   const logs = free - status - events;
-  nav.heights = { status: status - 1, events, logs };
-  drawTitle(grid, state, heading);
-  drawStatus(grid, { top: 1, height: status }, state, nav, rows, now);
+  nav.heights = { status: status - 1, events, logs, page: nav.heights.page };
+  drawStatus(grid, { top: 1, height: status }, state, nav, rows, at);
   const selected = nav.selected(rows);
   drawEvents(grid, { top: 1 + status, height: events + 1 }, state, nav, selected);
   drawLogs(grid, { top: 2 + status + events, height: logs + 1 }, state, nav, selected, look);
@@ -78,7 +88,10 @@ interface Area {
 
 function drawTitle(grid: Grid, state: RolloutState, heading: Heading): void {
   const counts = new Map<string, number>();
-  for (const row of state.rows.rows) counts.set(row.state, (counts.get(row.state) ?? 0) + 1);
+  for (const resource of state.resources.values()) {
+    const shown = resource.final ?? state.rows.row(resource.key)?.state ?? 'waiting';
+    counts.set(shown, (counts.get(shown) ?? 0) + 1);
+  }
   const tally = [...counts].map(([name, n]) => `${n} ${name}`).join(', ');
   const end = heading.end;
   const style = INVERSE | BOLD | (end ? (end.ok ? COLOR.green : COLOR.red) : 0);
@@ -101,6 +114,10 @@ function paneTitle(grid: Grid, row: number, nav: Navigation, pane: Pane, text: s
 }
 
 const HEADER = ['NAME', 'READY', 'STATE', 'RESTARTS', 'AGE', 'STATUS'];
+/** Columns a narrow terminal drops first, so the reason keeps its room: RESTARTS, AGE, READY, STATE. */
+const DROP_ORDER = [3, 4, 1, 2];
+/** The least room the STATUS column keeps before columns are dropped. */
+const STATUS_ROOM = 28;
 
 /** A status row's cells, and how to style its state column and the whole row. */
 interface Cells {
@@ -138,22 +155,31 @@ function drawStatus(
   }
 }
 
-/** Draws a row of cells in columns as wide as their widest cell (the name up to 40%, the message the rest). */
+/**
+ * Draws a row of cells in columns as wide as their widest cell (the name
+ * up to 40%, 30% below 100 columns), STATUS taking the rest; on a narrow terminal the columns of
+ * {@link DROP_ORDER} go first, so the why stays readable.
+ */
 function columns(grid: Grid, cells: Cells[]) {
   const widths = HEADER.map((h, i) =>
     Math.min(
-      i === 0 ? Math.floor(grid.width * 0.4) : 24,
+      i === 0 ? Math.floor(grid.width * (grid.width < 100 ? 0.3 : 0.4)) : 24,
       Math.max(textWidth(h), ...cells.map((c) => textWidth(c.text[i] ?? ''))),
     ),
   );
+  const shown = [0, 1, 2, 3, 4, 5];
+  const used = () => shown.slice(0, -1).reduce((sum, i) => sum + (widths[i] as number) + 2, 1);
+  for (const column of DROP_ORDER)
+    if (grid.width - used() < Math.min(STATUS_ROOM, Math.floor(grid.width * 0.4)))
+      shown.splice(shown.indexOf(column), 1);
   return (row: number, cell: Cells, style: Style) => {
     let col = 1;
-    cell.text.forEach((value, i) => {
-      const width = i === cell.text.length - 1 ? grid.width - col : (widths[i] as number);
+    for (const i of shown) {
+      const width = i === 5 ? grid.width - col : (widths[i] as number);
       const stateStyle = i === 2 && cell.state !== undefined ? cell.state : 0;
-      grid.put(row, col, value, style | stateStyle, col + width);
+      grid.put(row, col, cell.text[i] ?? '', style | stateStyle, col + width);
       col += width + 2;
-    });
+    }
   };
 }
 
@@ -168,7 +194,7 @@ function statusCells(state: RolloutState, nav: Navigation, row: Row, now: number
         '',
         '',
         '',
-        `${state.rows.rows.length} resources, ${logs} containers logging`,
+        `${count(state.rows.rows.length, 'resource')}, ${count(logs, 'container')} logging`,
       ],
       dim: true,
     };
@@ -179,7 +205,7 @@ function statusCells(state: RolloutState, nav: Navigation, row: Row, now: number
   const pod = resource?.pods.get(row.pod);
   if (!pod) return { text: [row.pod] };
   if (row.kind === 'pod') return podCells(pod, nav.expanded.has(rowId(row)), now);
-  const error = pod.errors.get(row.container) ?? '';
+  const error = pod.errors.get(row.container);
   return {
     text: [
       `      ${row.container}`,
@@ -187,11 +213,14 @@ function statusCells(state: RolloutState, nav: Navigation, row: Row, now: number
       error ? 'failing' : '',
       String(pod.restarts.get(row.container) ?? 0),
       '',
-      error,
+      error ? withReason(error) : '',
     ],
     ...(error ? { state: COLOR.red } : {}),
   };
 }
+
+/** `1 container`, `3 containers`. */
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 function resourceCells(
   state: RolloutState,
@@ -209,28 +238,26 @@ function resourceCells(
         : '▸ ';
   if (!resource || !status) return { text: [key] };
   const p = status.progress ?? {};
-  const count = p.ready ?? p.succeeded;
-  const ready = count === undefined ? '-' : p.desired === undefined ? String(count) : `${count}/${p.desired}`;
-  const message =
-    status.state === 'failed' || !status.lastWarning
-      ? status.message
-      : `${status.message} (last warning: ${status.lastWarning})`;
+  const done = p.ready ?? p.succeeded;
+  const ready = done === undefined ? '-' : p.desired === undefined ? String(done) : `${done}/${p.desired}`;
+  const shown = resource.final ?? status.state;
+  const why = state.statusOf(key);
   return {
     text: [
       `${open}${resourceName(resource.ref, state.namespaces)}`,
       ready,
-      status.state,
+      shown,
       String(status.restarts),
-      age(resource.changedAt, now),
-      message,
+      age(resource.created, now),
+      why ? withReason(why) : status.message,
     ],
-    state: STATE_COLOR[status.state] ?? 0,
+    state: STATE_COLOR[shown] ?? 0,
   };
 }
 
 function podCells(pod: PodState, open: boolean, now: number) {
   const restarts = [...pod.restarts.values()].reduce((a, b) => a + b, 0);
-  const error = [...pod.errors.values()][0] ?? '';
+  const [error] = pod.errors.values();
   const state = pod.deleted ? 'deleted' : pod.ready ? 'ready' : error ? 'failing' : pod.phase;
   return {
     text: [
@@ -238,8 +265,8 @@ function podCells(pod: PodState, open: boolean, now: number) {
       `${pod.readyContainers}/${pod.containers.length}`,
       state,
       String(restarts),
-      age(pod.changedAt, now),
-      error || (pod.current ? '' : 'old revision'),
+      age(pod.created, now),
+      error ? withReason(error) : pod.current ? '' : 'old revision',
     ],
     state: pod.ready ? COLOR.green : error ? COLOR.red : 0,
     dim: !pod.current || pod.deleted,
@@ -283,33 +310,75 @@ function drawLogs(
   look: LogLook,
 ): void {
   const sources = nav.logSources(state, row);
+  const rings = sources.map((source) => source.lines);
+  const height = area.height - 1;
+  keepInScrollback(nav.logs, rings, nav.logFilter, height);
   const flags = [
     nav.logs.follow ? 'follow' : 'paused (f: follow)',
-    nav.filter ? `filter /${nav.filter.source}/` : '',
+    nav.logs.dropped ? `${nav.logs.dropped.toLocaleString('en-US')} older lines dropped` : '',
+    nav.filter ? `filter /${nav.filter.source}/: ${count(matches(nav, rings), 'line')}` : '',
     nav.wrap ? 'wrap' : '',
   ].filter(Boolean);
   paneTitle(grid, area.top, nav, 'logs', `Logs · ${selectionName(state, row)} · ${flags.join(' · ')}`);
-  const height = area.height - 1;
   if (sources.length === 0) {
     grid.put(area.top + 1, 1, 'no log lines yet', DIM);
     return;
   }
   const from = nav.logs.follow ? Number.MAX_SAFE_INTEGER : nav.logs.bottom;
-  const labelled = row.kind !== 'container';
-  const lines = newestFirst(
-    sources.map((source) => source.lines),
-    from,
-    height,
-    nav.logFilter,
-  );
-  const rows = logRows(lines, labelled, nav.wrap, grid.width - 1, look.timestamp).slice(-height);
+  const lines = newestFirst(rings, from, height, nav.logFilter);
+  const stamp = nav.timestamps ? (look.timestamp ?? shortTime) : undefined;
+  const rows = logRows(lines, row.kind !== 'container', nav.wrap, grid.width - 1, stamp).slice(-height);
   const at = area.top + 1 + Math.max(0, height - rows.length);
   rows.forEach((text, i) => {
     const col = grid.put(at + i, 1, text.label, text.labelStyle);
-    grid.put(at + i, col, text.text);
-    if (look.highlight) highlight(grid, at + i, col, text.text, look.highlight);
+    grid.put(at + i, col, text.text, text.marker ? DIM : 0);
+    if (look.highlight) highlight(grid, at + i, col, text.text, look.highlight, COLOR.red | BOLD);
+    if (nav.filter) highlight(grid, at + i, col, text.text, nav.filter, INVERSE | COLOR.yellow);
   });
-  if (lines.length === 0) grid.put(area.top + 1, 1, `no line matches /${nav.filter?.source}/`, DIM);
+  // Paused, the bottom line is the one `n`/`N` reached and `c` copies.
+  if (!nav.logs.follow && rows.length > 0) grid.put(at + rows.length - 1, 0, '›', BOLD | COLOR.cyan);
+  if (lines.length === 0)
+    grid.put(area.top + 1, 1, nav.filter ? `no line matches /${nav.filter.source}/` : 'no line here', DIM);
+}
+
+/** `10:41:07`: a log line's time when `t` shows them without `--timestamps`. */
+const shortTime = (time: string) => (time ? clock(time) : '--:--:--');
+
+/**
+ * A paused place older than every line kept (the scroll-back moved past
+ * it): the oldest lines kept instead, and how many were dropped.
+ */
+function keepInScrollback(
+  place: ScrollPlace,
+  rings: Ring<LogLine>[],
+  accept: (line: LogLine) => boolean,
+  height: number,
+) {
+  if (place.follow || rings.length === 0) return;
+  if (newestFirst(rings, place.bottom, 1, accept).length > 0) return;
+  const oldest = oldestFirst(rings, place.bottom, height, accept);
+  const last = oldest[oldest.length - 1];
+  if (!last) return;
+  place.bottom = last.seq;
+  place.dropped = rings.reduce((sum, ring) => sum + ring.dropped, 0);
+}
+
+/** Matching lines counted so far, per navigation: a frame counts only the lines that came since the last. */
+const counted = new WeakMap<Navigation, { key: string; seq: number; count: number }>();
+
+/** How many lines of the selection match the filter (those kept when it was set, and every one since). */
+function matches(nav: Navigation, rings: Ring<LogLine>[]): number {
+  const key = `${nav.cursor}\u0000${nav.filter?.source}\u0000${nav.filter?.flags}`;
+  let entry = counted.get(nav);
+  if (entry?.key !== key) entry = { key, seq: Number.MIN_SAFE_INTEGER, count: 0 };
+  const fresh = oldestFirst(rings, entry.seq, Number.MAX_SAFE_INTEGER, nav.logFilter);
+  entry.count += fresh.filter((line) => !line.marker).length;
+  entry.seq = Math.max(
+    entry.seq,
+    ...rings.map((ring) => (ring.length > 0 ? ring.at(ring.length - 1).seq : 0)),
+  );
+  counted.set(nav, entry);
+  return entry.count;
 }
 
 /** The screen rows of log lines (newest last), each labelled with its pod and container, wrapped or cut. */
@@ -320,15 +389,16 @@ function logRows(
   width: number,
   timestamp: ((time: string) => string) | undefined,
 ) {
-  const out: { label: string; labelStyle: Style; text: string }[] = [];
+  const out: { label: string; labelStyle: Style; text: string; marker?: boolean }[] = [];
   for (const line of [...lines].reverse()) {
     const { source } = line;
-    const stamp = timestamp ? `${timestamp(line.time)} ` : '';
+    const stamp = timestamp && !line.marker ? `${timestamp(line.time)} ` : '';
     const label = `${labelled ? `${source.pod} ${source.container} │ ` : ''}${stamp}`;
     const labelStyle = source.style;
+    const marker = line.marker ? { marker: true } : {};
     const room = Math.max(1, width - textWidth(label));
     if (!wrap) {
-      out.push({ label, labelStyle, text: line.text });
+      out.push({ label, labelStyle, text: line.text, ...marker });
       continue;
     }
     const chars = [...line.text];
@@ -337,17 +407,22 @@ function logRows(
         label: start === 0 ? label : ' '.repeat(textWidth(label)),
         labelStyle,
         text: chars.slice(start, start + room).join(''),
+        ...marker,
       });
   }
   return out;
 }
 
-/** Paints what `pattern` matches in a row's text (as the text view's --highlight does). */
-function highlight(grid: Grid, row: number, col: number, text: string, pattern: RegExp): void {
-  for (const match of text.matchAll(new RegExp(pattern.source, 'g'))) {
+/** Paints what `pattern` matches in a row's text (`--highlight`, the filter). */
+function highlight(grid: Grid, row: number, col: number, text: string, pattern: RegExp, style: Style): void {
+  const global = new RegExp(
+    pattern.source,
+    pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`,
+  );
+  for (const match of text.matchAll(global)) {
     if (match[0] === '') continue;
     const start = col + textWidth(text.slice(0, match.index));
-    grid.paint(row, start, textWidth(match[0]), COLOR.red | BOLD);
+    grid.paint(row, start, Math.min(textWidth(match[0]), grid.width - start), style);
   }
 }
 
@@ -357,27 +432,43 @@ function drawFooter(grid: Grid, nav: Navigation): void {
     const end = grid.put(
       row,
       0,
-      `filter logs (regex; lowercase: any case; empty: none) /${nav.editing}`,
+      `filter logs (regex; lowercase: any case; Esc: cancel) /${nav.editing}`,
       BOLD,
     );
     grid.put(row, end, '█');
     return;
   }
   if (nav.message) {
-    grid.put(row, 0, nav.message, COLOR.red | BOLD);
+    grid.put(row, 0, nav.message.text, nav.message.error ? COLOR.red | BOLD : BOLD);
     return;
   }
-  const keys = [
-    ['↑↓ j k', 'move'],
-    ['⏎', 'expand'],
-    ['Tab', 'pane'],
-    ['/', 'filter'],
-    ['f', nav.logs.follow ? 'pause' : 'follow'],
-    ['w', nav.wrap ? 'no wrap' : 'wrap'],
+  // How to leave and how to get help always show; the other keys as many as fit, in this order.
+  const always = [
+    ['?', 'help'],
     ['q', 'leave'],
   ];
+  const keys = [
+    ['↑↓', 'move'],
+    ['⏎', 'open'],
+    ['!', 'next failing'],
+    ['Tab', 'pane'],
+    ['d', 'describe'],
+    ['/', 'filter'],
+    ['f', nav.logs.follow ? 'pause' : 'follow'],
+    ['e', 'events'],
+    ['y', 'yaml'],
+    ['p', 'previous'],
+    ['w', nav.wrap ? 'no wrap' : 'wrap'],
+    ['t', 'time'],
+  ];
+  const width = ([key, what]: string[]) => textWidth(` ${key} `) + textWidth(` ${what}  `);
+  let room = grid.width - always.reduce((sum, key) => sum + width(key), 0);
+  const shown = keys.filter((key) => {
+    room -= width(key);
+    return room >= 0;
+  });
   let col = 0;
-  for (const [key, what] of keys) {
+  for (const [key, what] of [...shown, ...always]) {
     col = grid.put(row, col, ` ${key} `, INVERSE);
     col = grid.put(row, col, ` ${what}  `);
   }

@@ -89,15 +89,21 @@ export class Grid {
 
   /**
    * Writes `text` at a row from a column, cut at `limit` columns (the
-   * grid's edge at most); returns the column after it. A tab moves to the
+   * grid's edge at most) with `…` in its last cell; returns the column after it. A tab moves to the
    * next multiple of 8; a wide character that would not fit whole is a space.
    */
   put(row: number, col: number, text: string, style: Style = 0, limit = this.width): number {
     if (row < 0 || row >= this.height) return col;
     const end = Math.min(limit, this.width);
     let at = col;
+    let index = 0;
     for (const char of text) {
-      if (at >= end) break;
+      index += char.length;
+      if (at >= end) {
+        // Cut: the last cell says so, unless only blanks were left out.
+        if (at > col && text.slice(index - char.length).trim() !== '') this.#set(row, at - 1, '…', style);
+        break;
+      }
       const code = char.codePointAt(0) ?? 0;
       if (code === 9) {
         const stop = Math.min(end, at + 8 - ((at - col) % 8));

@@ -15,6 +15,8 @@ export class Ring<T extends Numbered> {
   readonly #items: T[] = [];
   readonly #capacity: number;
   #start = 0;
+  /** Items pushed out by newer ones. */
+  dropped = 0;
 
   constructor(capacity: number) {
     this.#capacity = capacity;
@@ -27,6 +29,7 @@ export class Ring<T extends Numbered> {
   push(item: T): void {
     if (this.#items.length < this.#capacity) this.#items.push(item);
     else {
+      this.dropped++;
       this.#items[this.#start] = item;
       this.#start = (this.#start + 1) % this.#capacity;
     }

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { describe, test } from 'node:test';
 import { drawFrame } from '../../../../src/cli/render/interactive/frame.js';
 import { Grid } from '../../../../src/cli/render/interactive/grid.js';
@@ -11,6 +10,7 @@ import {
   TerminalSession,
   type Timers,
 } from '../../../../src/cli/render/interactive/terminal.js';
+import { fakeTerminal as memoryTerminal } from './fake-terminal.js';
 
 /** Timers on a clock the test moves. */
 function manualTimers() {
@@ -42,29 +42,9 @@ function manualTimers() {
   return { timers, advance };
 }
 
-/** A terminal's two ends: keys typed in, everything written out. */
+/** A fake terminal, and a session of the view on it. */
 function fakeTerminal() {
-  const input = Object.assign(new EventEmitter(), {
-    isTTY: true,
-    raw: false,
-    setRawMode(on: boolean) {
-      input.raw = on;
-      return input;
-    },
-    setEncoding: () => input,
-    resume: () => input,
-    pause: () => input,
-  });
-  const output = Object.assign(new EventEmitter(), {
-    columns: 100,
-    rows: 30,
-    written: '',
-    writableNeedDrain: false,
-    write(text: string) {
-      output.written += text;
-      return true;
-    },
-  });
+  const { input, output } = memoryTerminal();
   return {
     input,
     output,

@@ -1,143 +1,101 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { drawFrame, type Heading } from '../../../../src/cli/render/interactive/frame.js';
+import { drawFrame } from '../../../../src/cli/render/interactive/frame.js';
 import { BOLD, COLOR } from '../../../../src/cli/render/interactive/grid.js';
-import { parseKeys } from '../../../../src/cli/render/interactive/keys.js';
-import { Navigation } from '../../../../src/cli/render/interactive/navigation.js';
+import { Navigation, rowId } from '../../../../src/cli/render/interactive/navigation.js';
 import { LOG_LINES_KEPT, RolloutState } from '../../../../src/cli/render/interactive/rollout-state.js';
-import type { PodErrorEvent, PodEvent, TrackEvent } from '../../../../src/track/events.js';
-
-const T0 = Date.parse('2026-12-02T10:00:00Z');
-const web = { kind: 'Deployment', namespace: 'shop', name: 'web' };
-const api = { kind: 'Deployment', namespace: 'shop', name: 'api' };
-const time = new Date(T0).toISOString();
-
-const pod = (resource: typeof web, name: string, ready: boolean): PodEvent => ({
-  type: 'pod',
+import {
+  api,
+  crashLoop,
+  eventPane,
+  heading,
+  log,
+  logPane,
+  pod,
+  rollout,
+  screen,
+  T0,
   time,
-  resource,
-  pod: name,
-  change: ready ? 'ready' : 'added',
-  phase: 'Running',
-  containers: ['app', 'proxy'],
-  ready,
-  readyContainers: ready ? 2 : 1,
-  current: true,
-});
-const log = (resource: typeof web, name: string, container: string, lines: string[]): TrackEvent => ({
-  type: 'log',
-  time,
-  resource,
-  pod: name,
-  container,
-  lines,
-  times: lines.map(() => time),
-});
-const progress = (resource: typeof web, ready: number, message: string): TrackEvent => ({
-  type: 'status',
-  time,
-  resource,
-  verdict: { state: 'progressing', reason: 'Progressing', message, progress: { ready, desired: 2 } },
-});
-
-/** api-1's app container crash-looping, restarted 3 times. */
-const crashLoop = (): PodErrorEvent => ({
-  type: 'pod-error',
-  time,
-  resource: api,
-  pod: 'api-1',
-  container: 'app',
-  reason: 'CrashLoopBackOff',
-  message: 'container app keeps crashing',
-  restarts: 3,
-  failures: 3,
-});
-
-/** A rollout in progress: web rolling out, api's pod crash-looping. */
-function rollout(): RolloutState {
-  const state = new RolloutState([web, api], false);
-  const events: TrackEvent[] = [
-    progress(web, 1, 'Waiting for rollout: 1 of 2 updated replicas are available'),
-    pod(web, 'web-1', true),
-    pod(web, 'web-2', false),
-    progress(api, 0, 'Waiting for rollout: 0 of 2 updated replicas are available'),
-    pod(api, 'api-1', false),
-    crashLoop(),
-    {
-      type: 'event',
-      time,
-      resource: api,
-      eventType: 'Warning',
-      reason: 'BackOff',
-      message: 'Back-off restarting failed container app',
-      involvedObject: 'Pod/api-1',
-      count: 4,
-    },
-    log(web, 'web-1', 'app', ['GET /healthz 200', 'POST /orders 201']),
-    log(web, 'web-2', 'proxy', ['proxy up']),
-    log(api, 'api-1', 'app', ['starting api', 'panic: missing DATABASE_URL']),
-  ];
-  for (const event of events) state.observe(event, T0);
-  return state;
-}
-
-const heading: Heading = { title: 'kubedog rollout track' };
-
-/** The screen a person sees, as text, after pressing `keys`. */
-function screen(
-  state: RolloutState,
-  nav: Navigation,
-  keys = '',
-  size = { width: 140, height: 30 },
-): string[] {
-  // Heights for page keys come from a frame: draw one first, as the view does.
-  drawFrame(state, nav, heading, size, T0 + 5000);
-  for (const key of parseKeys(keys)) nav.handle(key, state);
-  return drawFrame(state, nav, heading, size, T0 + 5000).text();
-}
-
-/** The lines of the logs pane (below its title, above the footer). */
-const logPane = (lines: string[]) =>
-  lines.slice(lines.findIndex((line) => /Logs ·/.test(line)) + 1, -1).filter((line) => line.trim() !== '');
-const eventPane = (lines: string[]) =>
-  lines
-    .slice(
-      lines.findIndex((line) => /Events ·/.test(line)) + 1,
-      lines.findIndex((line) => /Logs ·/.test(line)),
-    )
-    .filter((line) => line.trim() !== '');
+  web,
+} from './scenes.js';
 
 describe('the interactive view', () => {
-  test('the status pane: every resource with its progress, state, restarts, age and message', () => {
+  test('the status pane: every resource, the failing first and open, STATUS leading with the reason', () => {
     const lines = screen(rollout(), new Navigation());
     assert.match(lines[0] ?? '', /kubedog rollout track · 2 resources: 2 progressing/);
     assert.match(lines[1] ?? '', /▶NAME +READY +STATE +RESTARTS +AGE +STATUS/);
     assert.match(lines[2] ?? '', /\(every resource\) +2 resources, 3 containers logging/);
-    assert.match(lines[3] ?? '', /▸ deploy\/web +1\/2 +progressing +0 +5s +Waiting for rollout: 1 of 2/);
+    assert.match(
+      lines[3] ?? '',
+      /▾ deploy\/api +0\/2 +progressing +3 +5s +CrashLoopBackOff: pod api-1: container app keeps crashing; Waiting for rollout: 0 of ?…$/,
+    );
     assert.match(
       lines[4] ?? '',
-      /▸ deploy\/api +0\/2 +progressing +3 +5s +Waiting for rollout: 0 of 2 .*last warning: BackOff/,
+      /^ +▸ api-1 +1\/2 +failing +3 +5s +CrashLoopBackOff: container app keeps crashing$/,
     );
-    assert.match(lines.at(-1) ?? '', /↑↓ j k +move .*Tab +pane .*\/ +filter .*f +pause .*w +wrap .*q +leave/);
+    assert.match(
+      lines[5] ?? '',
+      /▸ deploy\/web +1\/2 +progressing +0 +5s +Progressing: Waiting for rollout: 1 of 2/,
+    );
+    assert.match(
+      lines.at(-1) ?? '',
+      /↑↓ +move .*⏎ +open .*! +next failing .*Tab +pane .*d +describe .*\? +help +q +leave$/,
+    );
+  });
+
+  test('STATUS says a reason once: a message that repeats it loses it', () => {
+    const state = new RolloutState([web], false);
+    state.observe(
+      {
+        type: 'failed',
+        time,
+        resource: web,
+        reason: 'ImagePullBackOff',
+        message: 'container app: ImagePullBackOff: image "registry.local/web:v1": not found',
+        report: { warnings: [], logs: [], findings: [] },
+      },
+      T0,
+    );
+    const lines = screen(state, new Navigation());
+    assert.match(
+      lines[3] ?? '',
+      /failed .* ImagePullBackOff: container app: image "registry\.local\/web:v1": not found$/,
+    );
   });
 
   test('Enter opens a resource to its pods, and a pod to its containers; Left closes them', () => {
     const state = rollout();
     const nav = new Navigation();
-    let lines = screen(state, nav, 'jj\r');
-    assert.match(lines[4] ?? '', /▾ deploy\/api/);
-    assert.match(
-      lines[5] ?? '',
-      /^ +▸ api-1 +1\/2 +failing +3 +5s +CrashLoopBackOff: container app keeps crashing/,
-    );
+    let lines = screen(state, nav, 'jjj\r');
+    assert.match(lines[5] ?? '', /▾ deploy\/web/);
+    assert.match(lines[6] ?? '', /^ +▸ web-1 +2\/2 +ready +0 +5s$/);
     lines = screen(state, nav, 'j\r');
-    assert.match(lines[5] ?? '', /^ +▾ api-1 /);
-    assert.match(lines[6] ?? '', /^ +app +failing +3 +CrashLoopBackOff/);
-    assert.match(lines[7] ?? '', /^ +proxy +0/);
+    assert.match(lines[6] ?? '', /^ +▾ web-1 /);
+    assert.match(lines[7] ?? '', /^ +app +0$/);
+    assert.match(lines[8] ?? '', /^ +proxy +0$/);
     lines = screen(state, nav, 'h');
     assert.doesNotMatch(lines.join('\n'), /proxy +0/);
     lines = screen(state, nav, 'hh');
-    assert.match(lines[4] ?? '', /▸ deploy\/api/);
+    assert.match(lines[5] ?? '', /▸ deploy\/web/);
+    // A resource that opened itself because it fails closes as any other, and stays closed.
+    lines = screen(state, nav, 'gjh');
+    assert.match(lines[3] ?? '', /▸ deploy\/api/);
+    state.observe({ ...crashLoop(), restarts: 4, failures: 4 }, T0);
+    assert.match(screen(state, nav)[3] ?? '', /▸ deploy\/api/);
+  });
+
+  test('! goes to the next resource or pod that failed or is failing, round and round', () => {
+    const state = rollout();
+    const nav = new Navigation();
+    screen(state, nav, 'jjj');
+    assert.equal(nav.cursor, rowId({ kind: 'resource', key: 'Deployment/shop/web' }));
+    screen(state, nav, '!');
+    assert.equal(nav.cursor, rowId({ kind: 'resource', key: 'Deployment/shop/api' }));
+    screen(state, nav, '!');
+    assert.equal(nav.cursor, rowId({ kind: 'pod', key: 'Deployment/shop/api', pod: 'api-1' }));
+    const healthy = new RolloutState([web], false);
+    const lines = screen(healthy, new Navigation(), '!');
+    assert.match(lines.at(-1) ?? '', /nothing is failing/);
   });
 
   test('the events and logs panes show the selection: every resource, one, a pod, a container', () => {
@@ -146,7 +104,7 @@ describe('the interactive view', () => {
     let lines = screen(state, nav);
     assert.match(lines.join('\n'), /Events · every resource/);
     assert.equal(logPane(lines).length, 5);
-    lines = screen(state, nav, 'jj');
+    lines = screen(state, nav, 'j');
     assert.match(lines.join('\n'), /Logs · deploy\/api · follow/);
     assert.deepEqual(logPane(lines), [
       ' api-1 app │ starting api',
@@ -162,7 +120,7 @@ describe('the interactive view', () => {
       ),
     );
     // web's second pod, then its proxy container: no label, the container is the title.
-    lines = screen(state, nav, 'kljj');
+    lines = screen(state, nav, 'jjljj');
     assert.match(lines.join('\n'), /Logs · deploy\/web › pod web-2 · follow/);
     assert.deepEqual(logPane(lines), [' web-2 proxy │ proxy up']);
     lines = screen(state, nav, '\rjj');
@@ -255,6 +213,9 @@ describe('the interactive view', () => {
     nav.handle('/', state);
     assert.equal(nav.handle('q', state), undefined);
     assert.equal(nav.editing, 'q');
+    // Ctrl-C while typing a filter cancels the prompt, as in a shell.
+    assert.equal(nav.handle('ctrl-c', state), undefined);
+    assert.equal(nav.editing, undefined);
     assert.equal(nav.handle('ctrl-c', state), 'quit');
   });
 
@@ -262,9 +223,9 @@ describe('the interactive view', () => {
     const state = rollout();
     state.observe({ ...pod(web, 'web-1', false), change: 'deleted', phase: 'Succeeded' }, T0);
     const nav = new Navigation();
-    let lines = screen(state, nav, 'j\r');
-    assert.match(lines[4] ?? '', /^ +▸ web-2 /);
-    assert.match(lines[5] ?? '', /^ +▸ web-1 +1\/2 +deleted/);
+    let lines = screen(state, nav, 'jjj\r');
+    assert.match(lines[6] ?? '', /^ +▸ web-2 /);
+    assert.match(lines[7] ?? '', /^ +▸ web-1 +1\/2 +deleted/);
     lines = screen(state, nav, 'jj');
     assert.deepEqual(logPane(lines), [' web-1 app │ GET /healthz 200', ' web-1 app │ POST /orders 201']);
   });
@@ -280,7 +241,10 @@ describe('the interactive view', () => {
   test("--timestamps puts each line's time before it; --highlight paints what matches", () => {
     const state = rollout();
     const look = { timestamp: (t: string) => `[${t.slice(11, 19)}]`, highlight: /panic|GET/ };
-    const grid = drawFrame(state, new Navigation(), heading, { width: 140, height: 30 }, T0, look);
+    const nav = new Navigation();
+    // The view starts with times shown when --timestamps was given.
+    nav.timestamps = true;
+    const grid = drawFrame(state, nav, heading, { width: 140, height: 30 }, T0, look);
     const lines = grid.text();
     const row = lines.findIndex((line) => line.includes('panic: missing'));
     assert.match(lines[row] ?? '', /^ api-1 app │ \[10:00:00\] panic: missing DATABASE_URL$/);
