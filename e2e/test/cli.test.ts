@@ -190,7 +190,8 @@ describe('the CLI against a real control plane', () => {
     );
     try {
       await tty.until(/✗ deploy\/api failed after [\d.]+s: \S+ · q: leave/, 90_000);
-      await tty.keys('j', 'Enter', 'j');
+      // The failed Deployment opened itself: its pod is the row below it.
+      await tty.keys('j', 'j');
       await tty.until(
         (text) =>
           /Events · deploy\/api › pod api-\S+/.test(text) &&
