@@ -108,7 +108,9 @@ class BlockReader {
       const entry = keyOf(line.text) ?? notSimple();
       if (Object.hasOwn(into, entry.key)) notSimple();
       this.#at++;
-      into[entry.key] = entry.value === '' ? this.#valueBelow(indent) : scalar(entry.value);
+      const value = entry.value === '' ? this.#valueBelow(indent) : scalar(entry.value);
+      // An own property whatever the key: `__proto__: x` must not set the object's prototype.
+      Object.defineProperty(into, entry.key, { value, enumerable: true, writable: true, configurable: true });
     }
     return into;
   }

@@ -1,4 +1,5 @@
 import type { Backoff } from './backoff.js';
+import { chunksOf } from './chunks.js';
 import type { KubeClient } from './client.js';
 import { sleep } from './clock.js';
 import { KubeApiError, KubeConnectionError, KubeDecodeError, KubedogError } from './errors.js';
@@ -44,9 +45,10 @@ export interface StreamProtocol<T> {
   /** The next request: its query carries the resume point. */
   request(): { path: string; query: Record<string, string | number | undefined> };
   /**
-   * The items of a chunk's complete lines, decoded as they are pulled (so
-   * the resume point only moves past what was delivered). A thrown error
-   * ends the request; `after` decides whether it is retried.
+   * The items of a chunk's complete lines — a watch's and a log's are one
+   * batch per chunk, so each passes the stream's layers once, not once per
+   * line. A thrown error ends the request (after the items before it);
+   * `after` decides whether it is retried.
    */
   decode(lines: Iterable<string>): Iterable<T>;
   /** Decides what follows a request; throws to end the stream with an error. */
@@ -159,7 +161,7 @@ async function* attempt<T>(
     const response = await client.request('GET', path, { signal: controller.signal, query });
     checkEncoding(response.headers['content-encoding'], `${protocol.what}`);
     if (state.retried) protocol.resumed?.();
-    for await (const chunk of response.body) {
+    for await (const chunk of chunksOf(response.body)) {
       for (const item of protocol.decode(splitter.push(chunk))) {
         // Waiting for the consumer is not inactivity of the server.
         disarm();

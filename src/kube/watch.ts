@@ -79,11 +79,13 @@ export async function* watchResource<T extends KubeObject>(
     for (const item of initial.items) yield { type: 'ADDED', object: item };
   }
   watch.listed(initial.items.length);
-  yield* resumableStream(client, watch, {
+  // A chunk's events come as one batch through the stream's layers, one by one only here.
+  const batches = resumableStream(client, watch, {
     signal,
     backoff,
     inactivityMs: options.inactivityTimeoutMs ?? 180_000,
   });
+  for await (const batch of batches) for (const event of batch) yield event;
 }
 
 /** Re-lists one after another back off from 0.8 s to 30 s (client-go's reflector: 800 ms to 30 s). */
@@ -91,8 +93,8 @@ const RELIST_PACE = { initialDelayMs: 800, maxDelayMs: 30_000, giveUpAfterMs: Nu
 /** A re-list this long after the previous one is a new episode: at once again. */
 const RELIST_QUIET_MS = 60_000;
 
-/** A watch's requests, lines and resume point, for {@link resumableStream}. */
-class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T>> {
+/** A watch's requests, lines and resume point, for {@link resumableStream}: a chunk's events, one batch. */
+class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T>[]> {
   readonly what: string;
   readonly #client: KubeClient;
   readonly #type: ResourceType;
@@ -183,34 +185,48 @@ class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T
     };
   }
 
-  *decode(lines: Iterable<string>): Generator<WatchEvent<T>, void, undefined> {
-    for (const line of lines) {
-      if (line.trim() === '') continue;
-      const event = parseWatchLine(line, this.#resource, this.#notify);
-      // Any well-formed line says the server is there: no giving up on it (the pace is news's to reset).
-      this.#backoff.alive();
-      if (event.type === 'BOOKMARK') {
-        this.#resourceVersion = event.object.metadata?.resourceVersion ?? this.#resourceVersion;
-        continue;
+  *decode(lines: Iterable<string>): Generator<WatchEvent<T>[], void, undefined> {
+    const batch: WatchEvent<T>[] = [];
+    try {
+      for (const line of lines) {
+        const event = this.#decodeLine(line);
+        if (event) batch.push(event);
       }
-      if (event.type === 'ERROR') throw statusError(event.object as KubeStatus, this.#path);
-      const object = event.object as T;
-      // As in lists (and client-go): an object without kind or apiVersion is the watched type's, so
-      // it is judged by its kind's rules, not the generic ones (a Running pod is not "ready").
-      object.apiVersion ??= this.#apiVersion;
-      object.kind ??= this.#type.kind;
-      const delivered = apply(this.#known, event.type, object, line);
-      this.#resourceVersion = object.metadata.resourceVersion ?? this.#resourceVersion;
-      if (!delivered) continue;
-      // Only news proves the watch works: bookmarks and repeats do not end a back-off.
-      this.#changes++;
-      this.#changedSinceRelist = true;
-      this.#backoff.reset();
-      yield { type: event.type, object };
+    } catch (error) {
+      // What came before a malformed line is delivered; the request then ends with the error.
+      if (batch.length > 0) yield batch;
+      throw error;
     }
+    if (batch.length > 0) yield batch;
   }
 
-  async after(end: AttemptEnd): Promise<AfterAttempt<WatchEvent<T>>> {
+  /** One line's change, to deliver; undefined for a blank line, a bookmark or a repeat. */
+  #decodeLine(line: string): WatchEvent<T> | undefined {
+    if (line.trim() === '') return undefined;
+    const event = parseWatchLine(line, this.#resource, this.#notify);
+    // Any well-formed line says the server is there: no giving up on it (the pace is news's to reset).
+    this.#backoff.alive();
+    if (event.type === 'BOOKMARK') {
+      this.#resourceVersion = event.object.metadata?.resourceVersion ?? this.#resourceVersion;
+      return undefined;
+    }
+    if (event.type === 'ERROR') throw statusError(event.object as KubeStatus, this.#path);
+    const object = event.object as T;
+    // As in lists (and client-go): an object without kind or apiVersion is the watched type's, so
+    // it is judged by its kind's rules, not the generic ones (a Running pod is not "ready").
+    object.apiVersion ??= this.#apiVersion;
+    object.kind ??= this.#type.kind;
+    const delivered = apply(this.#known, event.type, object, line);
+    this.#resourceVersion = object.metadata.resourceVersion ?? this.#resourceVersion;
+    if (!delivered) return undefined;
+    // Only news proves the watch works: bookmarks and repeats do not end a back-off.
+    this.#changes++;
+    this.#changedSinceRelist = true;
+    this.#backoff.reset();
+    return { type: event.type, object };
+  }
+
+  async after(end: AttemptEnd): Promise<AfterAttempt<WatchEvent<T>[]>> {
     const { failure } = end;
     if (failure instanceof KubeApiError && failure.statusCode === 410) {
       await this.#paceRelist();
@@ -223,7 +239,7 @@ class WatchProtocol<T extends KubeObject> implements StreamProtocol<WatchEvent<T
         reason: failure.message,
         changes: changes.length,
       });
-      return { next: 'resume', items: changes };
+      return { next: 'resume', items: changes.length > 0 ? [changes] : [] };
     }
     // The server ended a healthy watch — after sending something, or at its timeout (a quiet
     // resource gets no bookmark when nothing changed): go on at once.
@@ -341,8 +357,15 @@ function apply<T extends KubeObject>(
     return true;
   }
   const previous = known.get(key);
-  if (previous && previous.resourceVersion === object.metadata.resourceVersion) return false;
-  known.set(key, remember(object, line));
+  if (!previous) {
+    known.set(key, remember(object, line));
+    return true;
+  }
+  if (previous.resourceVersion === object.metadata.resourceVersion) return false;
+  // Updated in place: a busy watch allocates nothing here per event.
+  previous.uid = object.metadata.uid;
+  previous.resourceVersion = object.metadata.resourceVersion;
+  previous.state = line;
   return true;
 }
 

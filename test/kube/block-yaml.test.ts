@@ -88,6 +88,14 @@ describe('kubeconfigs read without the YAML library', () => {
     for (const text of outside) assert.equal(readBlockYaml(text), undefined, JSON.stringify(text));
   });
 
+  test('a key named __proto__ is a key like any other, not the object’s prototype (as the library and JSON read it)', () => {
+    for (const text of ['__proto__: ""\n', '__proto__:\n  server: x\n', 'users:\n- __proto__: admin\n'])
+      assert.deepEqual(readBlockYaml(text), parse(text), text);
+    const read = readBlockYaml('__proto__:\n  polluted: yes\n') as Record<string, unknown>;
+    assert.ok(Object.hasOwn(read, '__proto__'));
+    assert.equal(Object.getPrototypeOf(read), Object.prototype);
+  });
+
   test('whatever it reads, the library reads the same (generated kubeconfigs, as the library writes them)', () => {
     const text = fc.oneof(
       fc.constantFrom(
