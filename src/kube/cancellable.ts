@@ -1,4 +1,12 @@
 /**
+ * The reason kubedog's own controllers are aborted with when a part of a
+ * track stops: one AbortError, made once. `abort()` without a reason makes
+ * a new DOMException, stack and all, each time — a thousand trackers
+ * stopping spent 70 ms there.
+ */
+export const STOPPED: DOMException = new DOMException('stopped', 'AbortError');
+
+/**
  * Makes an async generator cancellable from outside. A native async
  * generator's `return()` waits until a pending `next()` settles — which, for a
  * quiet watch or log stream, may be never. The wrapper's `return()` aborts the

@@ -1,3 +1,4 @@
+import { STOPPED } from '../kube/cancellable.js';
 import { type Clock, systemClock, timeoutSignal } from '../kube/clock.js';
 import { isForbidden, WATCH_VERBS, withRule } from '../kube/rbac.js';
 import type { ResourceType } from '../kube/resources.js';
@@ -408,7 +409,7 @@ class Tracker {
   stop(): void {
     this.#cancelTimer?.();
     this.#options.signal?.removeEventListener('abort', this.#onAbort);
-    this.#stopped.abort();
+    this.#stopped.abort(STOPPED);
     this.#watches?.close();
     this.#tails.stop();
   }

@@ -1,3 +1,4 @@
+import { STOPPED } from '../kube/cancellable.js';
 import type { Clock } from '../kube/clock.js';
 import type { LogLine, LogNotice } from '../kube/logs.js';
 import { isForbidden } from '../kube/rbac.js';
@@ -117,7 +118,7 @@ export class LogTails {
 
   /** The pod is gone: its streams end. */
   unfollow(pod: string): void {
-    for (const tail of this.#byPod.get(pod) ?? []) tail.controller.abort();
+    for (const tail of this.#byPod.get(pod) ?? []) tail.controller.abort(STOPPED);
     this.#byPod.delete(pod);
   }
 
@@ -254,7 +255,7 @@ export class LogTails {
   }
 
   stop(): void {
-    this.#controller.abort();
+    this.#controller.abort(STOPPED);
     this.#waiting.length = 0;
     this.#unanswered.clear();
     this.#changed();
