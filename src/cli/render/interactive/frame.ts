@@ -157,8 +157,9 @@ function drawStatus(
 
 /**
  * Draws a row of cells in columns as wide as their widest cell (the name
- * up to 40%, 30% below 100 columns), STATUS taking the rest; on a narrow terminal the columns of
- * {@link DROP_ORDER} go first, so the why stays readable.
+ * up to 40%, 30% below 100 columns), STATUS taking the rest; on a narrow
+ * terminal the columns of {@link DROP_ORDER} go first, so the why stays
+ * readable.
  */
 function columns(grid: Grid, cells: Cells[]) {
   const widths = HEADER.map((h, i) =>
