@@ -377,7 +377,8 @@ const SAME_AS_CONDITION: Record<string, string> = {
   [FailureReason.FailedScheduling]: FailureReason.Unschedulable,
 };
 
-function describeExit(terminated: Record<string, unknown>): string {
+/** `terminated (exit code 1, Error)`: how a container's instance ended. */
+export function describeExit(terminated: Record<string, unknown>): string {
   const exitCode = num(terminated, 'exitCode');
   const reason = str(terminated, 'reason');
   const signal = num(terminated, 'signal');

@@ -1,5 +1,8 @@
 import type { KubeObject } from '../../../kube/types.js';
 import { terminalSafe } from '../../../report/safe.js';
+import { eventCount, eventTime } from '../../../status/events.js';
+import { conditions, list, record, str } from '../../../status/fields.js';
+import { describeExit } from '../../../status/pod.js';
 import { redactCredentials } from '../../../status/redact.js';
 import { age } from './frame.js';
 import { COLOR, DIM } from './grid.js';
@@ -104,26 +107,14 @@ async function eventsOf(state: RolloutState, row: Row, ref: ObjectRef, inspector
   const events = await inspector.events(ref.namespace);
   return sortEvents(
     events.filter((event) => {
-      const name = String((event.involvedObject as { name?: unknown } | undefined)?.name ?? '');
+      const name = str(event, 'involvedObject', 'name') ?? '';
       return name === ref.name || name.startsWith(`${ref.name}-`) || pods.has(name);
     }),
   );
 }
 
 /** When an Event last happened (ms since the epoch; 0 when it does not say). */
-function lastSeen(event: KubeObject): number {
-  const times = [
-    event.lastTimestamp,
-    event.eventTime,
-    event.firstTimestamp,
-    event.metadata.creationTimestamp,
-  ];
-  for (const time of times) {
-    const ms = typeof time === 'string' ? Date.parse(time) : Number.NaN;
-    if (!Number.isNaN(ms)) return ms;
-  }
-  return 0;
-}
+const lastSeen = (event: KubeObject) => Date.parse(eventTime(event) ?? '') || 0;
 
 const sortEvents = (events: KubeObject[]) => [...events].sort((a, b) => lastSeen(a) - lastSeen(b));
 
@@ -132,17 +123,16 @@ export function eventLines(events: KubeObject[], now: number): PageLine[] {
   if (events.length === 0)
     return [{ text: 'no Events (the API server keeps them for an hour by default)', style: DIM }];
   const rows = events.map((event) => {
-    const involved = (event.involvedObject ?? {}) as { kind?: unknown; name?: unknown };
-    const count = typeof event.count === 'number' && event.count > 1 ? ` (×${event.count})` : '';
+    const count = eventCount(event);
     return {
       cells: [
         age(lastSeen(event), now),
-        String(event.type ?? ''),
-        String(event.reason ?? ''),
-        `${String(involved.kind ?? '').toLowerCase()}/${String(involved.name ?? '')}`,
-        `${String(event.message ?? '').trim()}${count}`,
+        str(event, 'type') ?? '',
+        str(event, 'reason') ?? '',
+        `${(str(event, 'involvedObject', 'kind') ?? '').toLowerCase()}/${str(event, 'involvedObject', 'name') ?? ''}`,
+        `${(str(event, 'message') ?? '').trim()}${count > 1 ? ` (×${count})` : ''}`,
       ].map(safe),
-      warning: event.type === 'Warning',
+      warning: str(event, 'type') === 'Warning',
     };
   });
   const header = ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'];
@@ -207,12 +197,15 @@ export async function yamlLines(object: KubeObject): Promise<PageLine[]> {
 /** A copy with what nobody reads folded into a count, and credentials masked. */
 function readable(object: KubeObject): unknown {
   const copy = structuredClone(object) as KubeObject;
-  const fields = copy.metadata.managedFields;
-  if (Array.isArray(fields)) copy.metadata.managedFields = `(${fields.length} entries folded)` as never;
-  const annotations = copy.metadata.annotations;
-  for (const name of FOLDED_ANNOTATIONS)
-    if (annotations?.[name] !== undefined)
-      annotations[name] = `(${annotations[name].length} characters folded)`;
+  const metadata = record(copy, 'metadata');
+  const fields = metadata?.managedFields;
+  if (metadata && Array.isArray(fields)) metadata.managedFields = `(${fields.length} entries folded)`;
+  const annotations = record(metadata, 'annotations');
+  for (const name of FOLDED_ANNOTATIONS) {
+    const applied = annotations?.[name];
+    if (annotations && typeof applied === 'string')
+      annotations[name] = `(${applied.length} characters folded)`;
+  }
   if (copy.kind === 'Secret')
     for (const field of ['data', 'stringData'])
       if (copy[field] && typeof copy[field] === 'object')
@@ -247,21 +240,19 @@ export function describeLines(
   events: KubeObject[] | undefined,
   now: number,
 ): PageLine[] {
-  const { metadata } = object;
-  const labels = Object.entries(metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`);
+  const labels = Object.entries(record(object, 'metadata', 'labels') ?? {}).map(([k, v]) => `${k}=${v}`);
   const field = (name: string, value: string) => ({
     text: safe(`${`${name}:`.padEnd(14)}${value}`),
     indent: 14,
   });
-  const created = Date.parse(metadata.creationTimestamp ?? '');
+  const namespace = str(object, 'metadata', 'namespace');
+  const createdAt = str(object, 'metadata', 'creationTimestamp');
+  const created = Date.parse(createdAt ?? '');
   const lines: PageLine[] = [
-    field('Name', metadata.name ?? ''),
-    ...(metadata.namespace ? [field('Namespace', metadata.namespace)] : []),
-    field('Kind', object.kind ?? ''),
-    field(
-      'Created',
-      Number.isNaN(created) ? '-' : `${metadata.creationTimestamp} (${age(created, now)} ago)`,
-    ),
+    field('Name', str(object, 'metadata', 'name') ?? ''),
+    ...(namespace ? [field('Namespace', namespace)] : []),
+    field('Kind', str(object, 'kind') ?? ''),
+    field('Created', Number.isNaN(created) ? '-' : `${createdAt} (${age(created, now)} ago)`),
     field('Labels', labels.join(', ') || '<none>'),
   ];
   const said = state.rows.row(row.kind === 'all' ? '' : row.key);
@@ -289,10 +280,10 @@ export function describeLines(
 }
 
 function conditionLines(object: KubeObject): PageLine[] {
-  const conditions = (object.status as { conditions?: unknown } | undefined)?.conditions;
-  if (!Array.isArray(conditions) || conditions.length === 0) return [];
+  const all = conditions(object);
+  if (all.length === 0) return [];
   const lines: PageLine[] = [{ text: '' }, { text: 'Conditions:' }];
-  for (const condition of conditions as Record<string, unknown>[]) {
+  for (const condition of all) {
     const words = [condition.type, condition.status, condition.reason, condition.message].filter(
       (word) => typeof word === 'string' && word !== '',
     );
@@ -306,32 +297,33 @@ function conditionLines(object: KubeObject): PageLine[] {
 
 /** A pod's containers: image, state, last state, ready, restarts. */
 function containerLines(object: KubeObject): PageLine[] {
-  const status = object.status as
-    | { initContainerStatuses?: unknown; containerStatuses?: unknown }
-    | undefined;
-  const statuses = [status?.initContainerStatuses, status?.containerStatuses]
-    .filter(Array.isArray)
-    .flat() as Record<string, unknown>[];
+  const statuses = [
+    ...list(object, 'status', 'initContainerStatuses'),
+    ...list(object, 'status', 'containerStatuses'),
+  ].filter((status) => record(status) !== undefined);
   if (object.kind !== 'Pod' || statuses.length === 0) return [];
   const lines: PageLine[] = [{ text: '' }, { text: 'Containers:' }];
   for (const container of statuses) {
-    lines.push({ text: safe(`  ${String(container.name)}  image ${String(container.image ?? '')}`) });
-    lines.push({ text: safe(`    state:       ${stateText(container.state)}`) });
-    if (container.lastState && Object.keys(container.lastState).length > 0)
-      lines.push({ text: safe(`    last state:  ${stateText(container.lastState)}`) });
-    lines.push({
-      text: `    ready: ${String(container.ready ?? false)}, restarts: ${String(container.restartCount ?? 0)}`,
-    });
+    lines.push({ text: safe(`  ${str(container, 'name') ?? ''}  image ${str(container, 'image') ?? ''}`) });
+    lines.push({ text: safe(`    state:       ${stateText(record(container, 'state'))}`) });
+    const last = record(container, 'lastState');
+    if (last && Object.keys(last).length > 0)
+      lines.push({ text: safe(`    last state:  ${stateText(last)}`) });
+    const ready = record(container)?.ready === true;
+    const restarts = record(container)?.restartCount;
+    lines.push({ text: `    ready: ${ready}, restarts: ${typeof restarts === 'number' ? restarts : 0}` });
   }
   return lines;
 }
 
 /** `waiting (ImagePullBackOff): Back-off pulling…`, `terminated (exit code 1, Error)`, `running since …`. */
-function stateText(state: unknown): string {
-  const [name, detail] = Object.entries((state ?? {}) as Record<string, Record<string, unknown>>)[0] ?? [];
+function stateText(state: Record<string, unknown> | undefined): string {
+  const [name] = Object.keys(state ?? {});
+  const detail = record(state, name ?? '');
   if (!name || !detail) return '-';
-  if (name === 'running') return `running since ${String(detail.startedAt ?? '?')}`;
-  const code = detail.exitCode !== undefined ? `exit code ${String(detail.exitCode)}, ` : '';
-  const reason = detail.reason ? `${code}${String(detail.reason)}` : code.replace(/, $/, '');
-  return `${name}${reason ? ` (${reason})` : ''}${detail.message ? `: ${String(detail.message)}` : ''}`;
+  if (name === 'running') return `running since ${str(detail, 'startedAt') ?? '?'}`;
+  const reason = str(detail, 'reason');
+  const message = str(detail, 'message');
+  const how = name === 'terminated' ? describeExit(detail) : `${name}${reason ? ` (${reason})` : ''}`;
+  return `${how}${message ? `: ${message}` : ''}`;
 }

@@ -3,7 +3,12 @@ import { describe, test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
 import { drawFrame } from '../../../../src/cli/render/interactive/frame.js';
 import { InteractiveView } from '../../../../src/cli/render/interactive/index.js';
-import { eventLines, type Inspector, yamlLines } from '../../../../src/cli/render/interactive/inspect.js';
+import {
+  describeLines,
+  eventLines,
+  type Inspector,
+  yamlLines,
+} from '../../../../src/cli/render/interactive/inspect.js';
 import { Navigation } from '../../../../src/cli/render/interactive/navigation.js';
 import { KEYS } from '../../../../src/cli/render/interactive/pages.js';
 import type { KubeObject } from '../../../../src/kube/types.js';
@@ -228,6 +233,26 @@ describe('what the pages show', () => {
     const text = (await yamlLines(secret)).map((line) => line.text).join('\n');
     assert.doesNotMatch(text, /aHVudGVyMg|postgres/);
     assert.match(text, /password: "?\*\*\*"?\n/);
+  });
+
+  test('what a broken server sends is shown as far as it makes sense, never a crash', async () => {
+    const junk = {
+      kind: 'Pod',
+      status: { containerStatuses: [null, { name: 'app', state: 'weird' }], conditions: 'no' },
+    };
+    const lines = describeLines(
+      rollout(),
+      { kind: 'pod', key: 'Deployment/shop/api', pod: 'api-1' },
+      junk as never,
+      undefined,
+      T0,
+    )
+      .map((line) => line.text)
+      .join('\n');
+    assert.match(lines, /Name: +\n/);
+    assert.match(lines, /Containers:\n {2}app {2}image \n {4}state: +-/);
+    assert.match(eventLines([{ count: 'many' } as never], T0)[1]?.text ?? '', /^- +\/ *$/);
+    assert.match((await yamlLines({ kind: 'X' } as never)).map((l) => l.text).join('\n'), /kind: X/);
   });
 
   test('Events as kubectl lists them; control characters from the cluster escaped', () => {
