@@ -1,4 +1,5 @@
 import { Backoff } from '../../../kube/backoff.js';
+import { sleep as pause } from '../../../kube/clock.js';
 import { ResumePoint } from '../../../kube/log-resume.js';
 import type { LogEvent } from '../../../track/events.js';
 import type { ResourceRef } from '../../../track/resource-ref.js';
@@ -41,7 +42,7 @@ export class SelectionLogs {
   constructor(
     inspector: Inspector,
     deliver: LogDelivery,
-    sleep: (ms: number, signal: AbortSignal) => Promise<void> = abortableSleep,
+    sleep: (ms: number, signal: AbortSignal) => Promise<void> = pause,
   ) {
     this.#inspector = inspector;
     this.#deliver = deliver;
@@ -105,7 +106,8 @@ export class SelectionLogs {
       } catch {
         // Refused or broken: asked again after the delay, as when the container stopped.
       }
-      await this.#sleep(backoff.next() ?? 30_000, signal);
+      // Aborted while waiting: the loop ends on its signal.
+      await this.#sleep(backoff.next() ?? 30_000, signal).catch(() => undefined);
     }
   }
 }
@@ -123,18 +125,4 @@ function logEvent(target: LogTarget, lines: { time: string; text: string }[]): L
     lines: lines.map((line) => line.text),
     times: lines.map((line) => line.time),
   };
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    timer.unref();
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
